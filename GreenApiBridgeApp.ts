@@ -3,8 +3,8 @@ import { ApiEndpoint, ApiSecurity, ApiVisibility, IApiEndpointInfo, IApiRequest,
 import { App } from '@rocket.chat/apps-engine/definition/App';
 import { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
 
-class PingEndpoint extends ApiEndpoint {
-	public path = 'ping';
+class HealthEndpoint extends ApiEndpoint {
+	public path = 'health';
 	public async get(_r: IApiRequest, _e: IApiEndpointInfo, _read: IRead, _m: IModify, _h: IHttp, _p: IPersistence): Promise<IApiResponse> {
 		return this.success({ ok: true });
 	}
@@ -16,6 +16,6 @@ export class GreenApiBridgeApp extends App {
 	}
 
 	protected async extendConfiguration(configuration: IConfigurationExtend, _env: IEnvironmentRead): Promise<void> {
-		await configuration.api.provideApi({ visibility: ApiVisibility.PUBLIC, security: ApiSecurity.UNSECURE, endpoints: [new PingEndpoint(this)] });
+		await configuration.api.provideApi({ visibility: ApiVisibility.PUBLIC, security: ApiSecurity.UNSECURE, endpoints: [new HealthEndpoint(this)] });
 	}
 }

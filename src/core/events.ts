@@ -1,0 +1,87 @@
+// Provider-neutral inbound events: what a WhatsApp provider's webhook (or journal) says happened,
+// before anything about Rocket.Chat. Providers produce these; the core consumes them.
+
+export type MediaKind = 'image' | 'video' | 'audio' | 'voice' | 'document' | 'sticker';
+
+/** WhatsApp-side markers the provider puts in place of content (GREEN-API `{{SWE00x}}`). */
+export type ProviderMarker =
+	| 'empty-first-message' // SWE001: WhatsApp delivered an empty first message; ask the customer to resend
+	| 'file-too-large' // SWE002: the file is over the provider's limit and was not fetched
+	| 'decryption-failed' // SWE003: the linked device could not decrypt; relink the phone
+	| 'group-too-large'; // SWE004
+
+export type InboundContent =
+	| { kind: 'text'; text: string; linkTitle?: string; linkDescription?: string }
+	| { kind: 'media'; media: MediaKind; url: string; fileName: string; mimeType?: string; caption?: string }
+	| { kind: 'location'; latitude: number; longitude: number; name?: string; address?: string }
+	| { kind: 'contacts'; contacts: Array<{ name: string; phones: string[] }> }
+	| { kind: 'poll'; question: string; options: string[]; multipleAnswers: boolean }
+	| { kind: 'poll-update'; pollMessageId: string; question: string; votes: Array<{ option: string; voters: string[] }> }
+	/** A tap on a button / list row / template button the business sent. */
+	| { kind: 'choice'; text: string; choiceId?: string; inReplyTo?: string }
+	/** emoji '' means the reaction was removed. */
+	| { kind: 'reaction'; targetMessageId: string; emoji: string }
+	| { kind: 'edit'; targetMessageId: string; text: string }
+	| { kind: 'delete'; targetMessageId: string }
+	| { kind: 'marker'; marker: ProviderMarker; originalType: string }
+	| { kind: 'unsupported'; type: string };
+
+export interface QuotedMessage {
+	messageId: string;
+	/** Plain-text rendering of the quoted message when the payload carries it. */
+	text?: string;
+	/** True when the quoted message was sent by the business (our side). */
+	fromBusiness?: boolean;
+}
+
+export interface InboundMessage {
+	type: 'message';
+	/** The provider instance (WhatsApp number) key, e.g. GREEN-API idInstance as a string. */
+	instanceId: string;
+	/** Opaque conversation id (`…@c.us`, `…@g.us`, `…@lid`). */
+	chatId: string;
+	/** Provider message id; unique within a chat only. */
+	messageId: string;
+	/** Milliseconds since epoch. */
+	timestamp: number;
+	/** The customer: in a group, the member who wrote. phone is E.164 (`+…`) when derivable. */
+	sender: { id: string; name: string; phone?: string };
+	isGroup: boolean;
+	groupName?: string;
+	quoted?: QuotedMessage;
+	forwarded?: boolean;
+	content: InboundContent;
+}
+
+export type DeliveryState = 'pending' | 'sent' | 'delivered' | 'read' | 'failed' | 'noAccount' | 'notInGroup' | 'yellowCard';
+
+export interface DeliveryStatusEvent {
+	type: 'status';
+	instanceId: string;
+	chatId: string;
+	messageId: string;
+	status: DeliveryState;
+	description?: string;
+	timestamp: number;
+}
+
+export interface InstanceStateEvent {
+	type: 'state';
+	instanceId: string;
+	/** authorized | notAuthorized | blocked | starting | sleepMode | yellowCard | … */
+	state: string;
+	timestamp: number;
+}
+
+export interface IgnoredEvent {
+	type: 'ignored';
+	instanceId?: string;
+	reason: string;
+}
+
+export type InboundEvent = InboundMessage | DeliveryStatusEvent | InstanceStateEvent | IgnoredEvent;
+
+/** Instance-wide dedupe key: message ids are unique only within a chat. */
+export function inboundKey(e: { instanceId: string; chatId: string; messageId: string }): string {
+	return `${e.instanceId}:${e.chatId}:${e.messageId}`;
+}

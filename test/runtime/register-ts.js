@@ -1,0 +1,13 @@
+'use strict';
+// Lets plain `node` load the TypeScript test runtime (for `npm run bench`) without another dependency:
+// transpile-only, as ts-jest does with isolatedModules.
+const fs = require('fs');
+const ts = require('typescript');
+
+require.extensions['.ts'] = function compileTs(module, filename) {
+	const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
+		fileName: filename,
+		compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true, experimentalDecorators: true },
+	});
+	module._compile(outputText, filename);
+};
