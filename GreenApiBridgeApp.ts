@@ -1,21 +1,61 @@
-import { IAppAccessors, IConfigurationExtend, IEnvironmentRead, IHttp, ILogger, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
-import { ApiEndpoint, ApiSecurity, ApiVisibility, IApiEndpointInfo, IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definition/api';
+import {
+	IAppAccessors, IConfigurationExtend, IConfigurationModify, IEnvironmentRead, IHttp, ILogger, IModify, IPersistence, IRead,
+} from '@rocket.chat/apps-engine/definition/accessors';
+import { ApiSecurity, ApiVisibility } from '@rocket.chat/apps-engine/definition/api';
 import { App } from '@rocket.chat/apps-engine/definition/App';
+import { ILivechatRoom, IPostLivechatRoomClosed } from '@rocket.chat/apps-engine/definition/livechat';
+import { IMessage, IPostMessageSent } from '@rocket.chat/apps-engine/definition/messages';
 import { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
+import { ISetting } from '@rocket.chat/apps-engine/definition/settings';
+import { ConversationService } from './src/core/ConversationService';
+import { isAgentMessageForUs, OutboundService, toAgentMessage } from './src/core/OutboundService';
+import { HealthEndpoint } from './src/endpoints/HealthEndpoint';
+import { WebhookEndpoint } from './src/endpoints/WebhookEndpoint';
+import { setLanguage } from './src/i18n';
+import { processors, TICK_INTERVAL, TICK_JOB } from './src/jobs/processors';
+import { GreenApiProvider } from './src/providers/greenapi/GreenApiProvider';
+import { provideSettings, Setting } from './src/settings';
 
-class HealthEndpoint extends ApiEndpoint {
-	public path = 'health';
-	public async get(_r: IApiRequest, _e: IApiEndpointInfo, _read: IRead, _m: IModify, _h: IHttp, _p: IPersistence): Promise<IApiResponse> {
-		return this.success({ ok: true });
-	}
-}
+/** Wiring only: settings, endpoints, jobs and event hooks delegate to src/. */
+export class GreenApiBridgeApp extends App implements IPostMessageSent, IPostLivechatRoomClosed {
+	private readonly provider = new GreenApiProvider();
 
-export class GreenApiBridgeApp extends App {
 	constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
 		super(info, logger, accessors);
 	}
 
 	protected async extendConfiguration(configuration: IConfigurationExtend, _env: IEnvironmentRead): Promise<void> {
-		await configuration.api.provideApi({ visibility: ApiVisibility.PUBLIC, security: ApiSecurity.UNSECURE, endpoints: [new HealthEndpoint(this)] });
+		await provideSettings(configuration);
+		await configuration.api.provideApi({
+			visibility: ApiVisibility.PUBLIC,
+			security: ApiSecurity.UNSECURE,
+			endpoints: [new WebhookEndpoint(this, 'greenapi', this.provider), new HealthEndpoint(this)],
+		});
+		await configuration.scheduler.registerProcessors(processors(this.provider));
+	}
+
+	public async onEnable(environment: IEnvironmentRead, configurationModify: IConfigurationModify): Promise<boolean> {
+		setLanguage((await environment.getSettings().getById(Setting.NoticeLanguage))?.value);
+		// Re-assert the recurring job (one job for everything; harmless when it exists).
+		await configurationModify.scheduler.scheduleRecurring({ id: TICK_JOB, interval: TICK_INTERVAL, skipImmediate: true });
+		return true;
+	}
+
+	public async onSettingUpdated(setting: ISetting, _m: IConfigurationModify, _read: IRead, _http: IHttp): Promise<void> {
+		if (setting.id === Setting.NoticeLanguage) setLanguage(setting.value);
+	}
+
+	public async checkPostMessageSent(message: IMessage): Promise<boolean> {
+		return isAgentMessageForUs(message, this.getID());
+	}
+
+	public async executePostMessageSent(message: IMessage, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<void> {
+		if (!isAgentMessageForUs(message, this.getID())) return;
+		await new OutboundService(this.provider, { read, modify, http, persis }).send(toAgentMessage(message));
+	}
+
+	public async executePostLivechatRoomClosed(room: ILivechatRoom, read: IRead, http: IHttp, persis: IPersistence, modify?: IModify): Promise<void> {
+		if (!modify) return;
+		await new ConversationService(this.provider, { read, modify, http, persis }).roomClosed(room.id);
 	}
 }

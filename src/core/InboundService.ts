@@ -1,0 +1,278 @@
+import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { t } from '../i18n';
+import { WhatsAppProvider } from '../providers/Provider';
+import { HttpAdapter } from '../rocketchat/HttpAdapter';
+import {
+	ensureVisitor, errorText, isNoAgentOnline, openRoom, postAsVisitor, postNotice, updateMessageText, uploadAsVisitor, VisitorRef,
+} from '../rocketchat/Omnichannel';
+import { Setting } from '../settings';
+import { ContactStore, findLink, newContact } from '../store/ContactStore';
+import { InboxStore } from '../store/InboxStore';
+import { ContactRecord, InstanceRecord } from '../store/records';
+import { Store } from '../store/Store';
+import { withChatLock } from './ChatLock';
+import { DeliveryStatusEvent, inboundKey, InboundMessage } from './events';
+import { quoteLink, renderContent, renderQuote, senderPrefix } from './render';
+import { serverSetting } from './serverSettings';
+import { randomToken } from './tokens';
+
+export const DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024;
+
+/** Processing could not finish now and must be retried (the event stays pending, nothing is lost). */
+export class RetryLater extends Error {}
+
+export type InboundOutcome = 'posted' | 'duplicate' | 'ignored' | 'queued';
+
+export interface Accessors {
+	read: IRead;
+	modify: IModify;
+	http: IHttp;
+	persis: IPersistence;
+}
+
+const DELIVERY_RANK: Record<string, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 4, noAccount: 4, notInGroup: 4, yellowCard: 4 };
+
+/** customer → Rocket.Chat: one visitor per (instance, chat), one open room, every message type. */
+export class InboundService {
+	private readonly contacts: ContactStore;
+	private readonly inbox: InboxStore;
+
+	constructor(private readonly provider: WhatsAppProvider, private readonly a: Accessors) {
+		const store = new Store(a.read.getPersistenceReader(), a.persis);
+		this.contacts = new ContactStore(store);
+		this.inbox = new InboxStore(store);
+	}
+
+	/** From the webhook (or the journal): posts now, or parks the message durably and says 'queued'. */
+	public receive(instance: InstanceRecord, msg: InboundMessage): Promise<InboundOutcome> {
+		return withChatLock(`${instance.id}:${msg.chatId}`, async () => {
+			if (msg.isGroup && (await this.setting(Setting.GroupChats)) !== 'bridge') return 'ignored';
+			const contact = await this.contacts.get(instance.id, msg.chatId);
+			if (contact?.seen.includes(msg.messageId)) return 'duplicate';
+			// A customer with parked messages waits behind them, so order is kept.
+			if (contact?.pending && contact.pending.length > 0) {
+				if (contact.pending.includes(msg.messageId)) return 'duplicate';
+				await this.park(instance, msg, contact, 'waiting for earlier messages');
+				return 'queued';
+			}
+			try {
+				await this.deliver(instance, msg, contact);
+				return 'posted';
+			} catch (e) {
+				// Anything that fails after the provider handed us the message (no agent online, a
+				// Rocket.Chat error, a media timeout) parks it durably; if even that fails, the webhook
+				// answers 500 and the provider redelivers.
+				await this.park(instance, msg, contact || newContact(instance.id, msg.chatId, msg.sender.name, msg.sender.phone), errorText(e));
+				return 'queued';
+			}
+		});
+	}
+
+	/** Retries parked messages of every chat (scheduler). Returns how many are still pending. */
+	public async retryPending(instanceOf: (id: string) => Promise<InstanceRecord | undefined>, now: number, giveUp: { maxAttempts: number; maxAgeMs: number }): Promise<number> {
+		const items = await this.inbox.all();
+		const chats = [...new Set(items.map((i) => i.chatKey))];
+		let left = 0;
+		for (const chatKey of chats) {
+			const first = items.find((i) => i.chatKey === chatKey)!;
+			const instance = await instanceOf(first.event.instanceId);
+			left += await withChatLock(chatKey, () => this.retryChat(instance, chatKey, now, giveUp));
+		}
+		return left;
+	}
+
+	private async retryChat(instance: InstanceRecord | undefined, chatKey: string, now: number, giveUp: { maxAttempts: number; maxAgeMs: number }): Promise<number> {
+		const items = await this.inbox.forChat(chatKey);
+		if (items.length === 0) return 0;
+		let contact = await this.contacts.get(items[0].event.instanceId, items[0].event.chatId);
+		for (let i = 0; i < items.length; i++) {
+			const item = items[i];
+			if (item.nextAt > now) return items.length - i;
+			if (!instance) {
+				await this.inbox.remove(item);
+				continue;
+			}
+			try {
+				if (!contact?.seen.includes(item.event.messageId)) contact = await this.deliver(instance, item.event, contact);
+				contact!.pending = (contact!.pending || []).filter((id) => id !== item.event.messageId);
+				await this.contacts.save(contact!, contact!.roomId);
+				await this.inbox.remove(item);
+			} catch (e) {
+				const reason = errorText(e);
+				item.attempts += 1;
+				item.lastError = reason;
+				if (item.attempts >= giveUp.maxAttempts || now - item.firstAt >= giveUp.maxAgeMs) {
+					await this.giveUp(instance, item.event, reason, contact);
+					await this.inbox.remove(item);
+					if (contact) {
+						contact.pending = (contact.pending || []).filter((id) => id !== item.event.messageId);
+						await this.contacts.save(contact, contact.roomId);
+					}
+					continue;
+				}
+				item.nextAt = now + backoffMs(item.attempts);
+				await this.inbox.save(item);
+				return items.length - i;
+			}
+		}
+		return 0;
+	}
+
+	private async park(instance: InstanceRecord, msg: InboundMessage, contact: ContactRecord, reason: string): Promise<void> {
+		const now = Date.now();
+		await this.inbox.save({ key: inboundKey(msg), chatKey: `${instance.id}:${msg.chatId}`, event: msg, attempts: 0, firstAt: now, nextAt: now + backoffMs(0), lastError: reason });
+		contact.pending = [...(contact.pending || []), msg.messageId];
+		await this.contacts.save(contact, contact.roomId);
+	}
+
+	/** Posts one message into the contact's room (opening one if needed); returns the updated contact. */
+	private async deliver(instance: InstanceRecord, msg: InboundMessage, existing: ContactRecord | undefined): Promise<ContactRecord> {
+		let contact = existing || newContact(instance.id, msg.chatId, msg.isGroup ? msg.groupName || msg.chatId : msg.sender.name, msg.isGroup ? undefined : msg.sender.phone);
+		const previousRoomId = existing?.roomId;
+		if (!contact.roomId || !contact.visitorToken) contact = await this.openConversation(instance, contact);
+		const visitor: VisitorRef = { id: contact.visitorId, token: contact.visitorToken!, name: contact.name };
+		const rcId = await this.post(instance, msg, contact, visitor);
+		contact.seen.push(msg.messageId);
+		if (rcId) contact.links.push({ wa: msg.messageId, rc: rcId, dir: 'in', text: shortText(msg) });
+		contact.lastInboundAt = msg.timestamp || Date.now();
+		await this.contacts.save(contact, previousRoomId);
+		return contact;
+	}
+
+	private async openConversation(instance: InstanceRecord, contact: ContactRecord): Promise<ContactRecord> {
+		const departmentId = instance.departmentId || (await this.defaultDepartment());
+		const visitor = await ensureVisitor(this.a.modify, { token: contact.visitorToken || randomToken(), name: contact.name, phone: contact.phone, departmentId });
+		let room;
+		try {
+			room = await openRoom(this.a.modify, visitor, {
+				label: 'WhatsApp',
+				destination: instance.wid ? `+${instance.wid.split('@')[0]}` : undefined,
+				customFields: { whatsappInstance: instance.id, whatsappChat: contact.chatId },
+			});
+		} catch (e) {
+			// No agent online and RC refuses to queue: keep the message, retry later, never drop it.
+			if (isNoAgentOnline(e)) throw new RetryLater('no-agent-online');
+			throw e;
+		}
+		return { ...contact, visitorId: visitor.id, visitorToken: visitor.token, roomId: room.id, conversationStartedAt: Date.now() };
+	}
+
+	/** Returns the RC message id that stands for the WhatsApp message (for quotes, edits, reactions). */
+	private async post(instance: InstanceRecord, msg: InboundMessage, contact: ContactRecord, visitor: VisitorRef): Promise<string | undefined> {
+		const roomId = contact.roomId!;
+		const c = msg.content;
+		const prefix = senderPrefix(msg);
+		if (c.kind === 'edit' || c.kind === 'delete') {
+			const target = findLink(contact, { wa: c.targetMessageId });
+			const text = c.kind === 'edit' ? c.text : `🗑️ ${t('inbound_deleted')}`;
+			if (target && (await this.tryUpdate(target.rc, prefix + text))) return undefined;
+			return postAsVisitor(this.a.modify, roomId, visitor, prefix + renderContent(c));
+		}
+		if (c.kind === 'reaction') {
+			const target = findLink(contact, { wa: c.targetMessageId });
+			const quoted = target ? quoteLink(await this.siteUrl(), roomId, target.rc) : '';
+			return postAsVisitor(this.a.modify, roomId, visitor, quoted + prefix + renderContent(c));
+		}
+		let quote = '';
+		if (msg.quoted) {
+			const target = findLink(contact, { wa: msg.quoted.messageId });
+			quote = target ? quoteLink(await this.siteUrl(), roomId, target.rc) : renderQuote(msg.quoted.text);
+		}
+		if (c.kind === 'media') return this.postMedia(roomId, visitor, c, quote + prefix);
+		return postAsVisitor(this.a.modify, roomId, visitor, quote + prefix + renderContent(c));
+	}
+
+	private async postMedia(roomId: string, visitor: VisitorRef, c: Extract<InboundMessage['content'], { kind: 'media' }>, prefix: string): Promise<string | undefined> {
+		const maxBytes = Number(await serverSetting(this.a.read, 'FileUpload_MaxFileSize')) || DEFAULT_MAX_FILE_BYTES;
+		const got = await this.provider.downloadMedia(new HttpAdapter(this.a.http), c.url, maxBytes > 0 ? maxBytes : DEFAULT_MAX_FILE_BYTES);
+		const label = t('inbound_media', { type: t(`media_${c.media}`), name: c.fileName });
+		if (!got.ok) {
+			if (got.retryable) throw new RetryLater(got.reason);
+			return postAsVisitor(this.a.modify, roomId, visitor, `${prefix}⚠️ ${t('inbound_media_unavailable', { what: label, reason: got.reason })}${c.caption ? `\n${c.caption}` : ''}`);
+		}
+		try {
+			await uploadAsVisitor(this.a.modify, roomId, visitor.token, c.fileName || `whatsapp-${c.media}`, got.bytes);
+		} catch (e) {
+			return postAsVisitor(this.a.modify, roomId, visitor, `${prefix}⚠️ ${t('inbound_media_rejected', { what: label, reason: errorText(e) })}${c.caption ? `\n${c.caption}` : ''}`);
+		}
+		// Rocket.Chat's upload has no caption field: the caption (and any quote) follows as its own message.
+		const text = `${prefix}${c.caption || ''}`.trim();
+		return text ? postAsVisitor(this.a.modify, roomId, visitor, text) : undefined;
+	}
+
+	/** Delivery state of an agent message; failures are told to the agent in the room. */
+	public async status(instance: InstanceRecord, e: DeliveryStatusEvent): Promise<void> {
+		await withChatLock(`${instance.id}:${e.chatId}`, async () => {
+			const contact = await this.contacts.get(instance.id, e.chatId);
+			const link = findLink(contact, { wa: e.messageId });
+			if (!contact || !link) return;
+			if ((DELIVERY_RANK[e.status] ?? 0) < (DELIVERY_RANK[link.state || 'pending'] ?? 0)) return; // statuses arrive out of order
+			if (link.state === e.status) return;
+			link.state = e.status;
+			await this.contacts.save(contact, contact.roomId);
+			const mode = await this.setting(Setting.DeliveryStatus);
+			const failed = e.status === 'failed' || e.status === 'noAccount' || e.status === 'notInGroup' || e.status === 'yellowCard';
+			if (failed && mode !== 'none' && contact.roomId) {
+				const reason = e.description || t(`delivery_reason_${e.status}`);
+				await postNotice(this.a.read, this.a.modify, contact.roomId, `⚠️ ${t('notice_delivery_failed', { text: link.text || '', reason })}`);
+			} else if (mode === 'all' && contact.roomId && (e.status === 'delivered' || e.status === 'read')) {
+				await this.react(link.rc, e.status === 'read' ? ':eyes:' : ':white_check_mark:');
+			}
+		});
+	}
+
+	private async giveUp(instance: InstanceRecord, msg: InboundMessage, reason: string, contact: ContactRecord | undefined): Promise<void> {
+		const text = `⚠️ ${t('notice_inbound_given_up', { name: msg.sender.name, chat: msg.chatId, reason })}`;
+		if (contact?.roomId) await postNotice(this.a.read, this.a.modify, contact.roomId, text);
+		else await this.alertAdmins(`[${instance.id}] ${text}`);
+	}
+
+	public async alertAdmins(text: string): Promise<void> {
+		const roomId = await this.setting(Setting.AlertRoom);
+		if (typeof roomId === 'string' && roomId) await postNotice(this.a.read, this.a.modify, roomId, text);
+	}
+
+	private async tryUpdate(rcId: string, text: string): Promise<boolean> {
+		try {
+			return await updateMessageText(this.a.read, this.a.modify, rcId, text);
+		} catch {
+			return false; // RC may refuse edits of visitor messages: the caller posts the change instead
+		}
+	}
+
+	private async react(rcId: string, reaction: string): Promise<void> {
+		try {
+			const appUser = await this.a.read.getUserReader().getAppUser();
+			const updater = (this.a.modify.getUpdater() as unknown as { getMessageUpdater?: () => { addReaction(id: string, uid: string, r: string): Promise<void> } }).getMessageUpdater;
+			if (appUser && updater) await updater.call(this.a.modify.getUpdater()).addReaction(rcId, appUser.id, reaction);
+		} catch {
+			// Reactions are a courtesy (older servers lack the API); the state is stored either way.
+		}
+	}
+
+	private async defaultDepartment(): Promise<string | undefined> {
+		const value = await this.setting(Setting.DefaultDepartment);
+		if (typeof value !== 'string' || !value.trim()) return undefined;
+		const dept = await this.a.read.getLivechatReader().getLivechatDepartmentByIdOrName(value.trim());
+		return dept?.id;
+	}
+
+	private async setting(id: Setting): Promise<unknown> {
+		return (await this.a.read.getEnvironmentReader().getSettings().getById(id))?.value;
+	}
+
+	private async siteUrl(): Promise<string> {
+		return String((await serverSetting(this.a.read, 'Site_Url')) || '');
+	}
+}
+
+/** 30 s, 1, 2, 4 … minutes, capped at 30 minutes, with ±20 % jitter. */
+export function backoffMs(attempts: number, random = Math.random): number {
+	const base = Math.min(30 * 60_000, 30_000 * 2 ** attempts);
+	return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+function shortText(msg: InboundMessage): string {
+	const text = msg.content.kind === 'media' ? msg.content.caption || msg.content.fileName : renderContent(msg.content);
+	return text.length > 200 ? `${text.slice(0, 197)}...` : text;
+}

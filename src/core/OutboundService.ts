@@ -1,0 +1,193 @@
+import { IMessage } from '@rocket.chat/apps-engine/definition/messages';
+import { t } from '../i18n';
+import { OutboundFile, SendResult, WhatsAppProvider } from '../providers/Provider';
+import { HttpAdapter } from '../rocketchat/HttpAdapter';
+import { errorText, postNotice } from '../rocketchat/Omnichannel';
+import { ContactStore, findLink } from '../store/ContactStore';
+import { InstanceStore } from '../store/InstanceStore';
+import { OutboxItem, OutboxStore } from '../store/OutboxStore';
+import { ContactRecord } from '../store/records';
+import { Store } from '../store/Store';
+import { withChatLock } from './ChatLock';
+import { Accessors, backoffMs } from './InboundService';
+
+export interface GiveUpPolicy {
+	maxAttempts: number;
+	maxAgeMs: number;
+}
+
+/** What an agent message carries, read off the IMessage Rocket.Chat hands to IPostMessageSent. */
+export interface AgentMessage {
+	id: string;
+	roomId: string;
+	text: string;
+	file?: { id: string; name: string; type: string };
+	/** RC id of the quoted message, from the quote attachment's link. */
+	quotedRcId?: string;
+}
+
+/** Cheap, no bridge calls: is this an agent's message in a livechat room this app opened? */
+export function isAgentMessageForUs(message: IMessage, appId: string): boolean {
+	const room = message.room as IMessage['room'] & { source?: { type?: string; id?: string } };
+	if (!room || room.type !== 'l' || !message.id) return false;
+	if ((message as { token?: string }).token) return false; // visitor messages (including ours)
+	if ((message as { type?: string }).type) return false; // system messages
+	if (message.editedAt) return false;
+	const senderType = String(message.sender?.type || '');
+	if (senderType === 'app' || senderType === 'unknown') return false;
+	return !room.source || room.source.type !== 'app' || !room.source.id || room.source.id === appId;
+}
+
+export function toAgentMessage(message: IMessage): AgentMessage {
+	const files = (message as { files?: Array<{ _id: string; name: string; type: string; typeGroup?: string }> }).files;
+	const file = files?.find((f) => f.typeGroup !== 'thumb') || message.file;
+	const attachments = message.attachments || [];
+	let quotedRcId: string | undefined;
+	for (const a of attachments) {
+		const m = /[?&]msg=([^&#\s)]+)/.exec(a.timestampLink || (a as { message_link?: string }).message_link || '');
+		if (m) quotedRcId = m[1];
+	}
+	// RC prefixes a quoting message with `[ ](link) `: that is markup, not text for the customer.
+	let text = (message.text || '').replace(/^(\[ \]\([^)]*\)\s*)+/, '').trim();
+	if (file && !text) text = attachments.find((a) => a.description)?.description || '';
+	return {
+		id: message.id!,
+		roomId: message.room.id,
+		text,
+		file: file ? { id: file._id, name: file.name, type: file.type } : undefined,
+		quotedRcId,
+	};
+}
+
+/** agent → customer: recorded first, sent in order per customer, retried, failures told in the room. */
+export class OutboundService {
+	private readonly contacts: ContactStore;
+	private readonly outbox: OutboxStore;
+	private readonly instances: InstanceStore;
+
+	constructor(private readonly provider: WhatsAppProvider, private readonly a: Accessors) {
+		const store = new Store(a.read.getPersistenceReader(), a.persis);
+		this.contacts = new ContactStore(store);
+		this.outbox = new OutboxStore(store);
+		this.instances = new InstanceStore(store);
+	}
+
+	public async send(msg: AgentMessage): Promise<void> {
+		if (!msg.text && !msg.file) return;
+		const found = await this.contacts.byRoom(msg.roomId);
+		if (!found) return; // not a WhatsApp room of ours (or already closed)
+		const chatKey = `${found.instanceId}:${found.chatId}`;
+		await withChatLock(chatKey, async (waited) => {
+			// Another message of this chat was handled meanwhile: our copy of the contact is stale.
+			const contact = waited ? (await this.contacts.byRoom(msg.roomId)) || found : found;
+			const now = Date.now();
+			const quoted = msg.quotedRcId ? findLink(contact, { rc: msg.quotedRcId })?.wa : undefined;
+			const item: OutboxItem = {
+				key: msg.id, chatKey, instanceId: contact.instanceId, chatId: contact.chatId, roomId: msg.roomId,
+				text: msg.text, file: msg.file, quotedMessageId: quoted, attempts: 0, firstAt: now, nextAt: now,
+			};
+			await this.outbox.save(item);
+			// An earlier message still waiting goes first: this one waits behind it.
+			if ((contact.outPending || []).length > 0) {
+				contact.outPending = [...(contact.outPending || []), item.key];
+				await this.contacts.save(contact, contact.roomId);
+				return;
+			}
+			await this.attempt(item, contact, now);
+		});
+	}
+
+	/** A text the app itself sends to the customer (closing message), queued like an agent's. */
+	public async sendToContact(contact: ContactRecord, key: string, roomId: string, text: string): Promise<void> {
+		const chatKey = `${contact.instanceId}:${contact.chatId}`;
+		await withChatLock(chatKey, async () => {
+			const now = Date.now();
+			const current = (await this.contacts.get(contact.instanceId, contact.chatId)) || contact;
+			const item: OutboxItem = { key, chatKey, instanceId: contact.instanceId, chatId: contact.chatId, roomId, text, attempts: 0, firstAt: now, nextAt: now };
+			await this.outbox.save(item);
+			await this.attempt(item, current, now);
+		});
+	}
+
+	/** Scheduler: sends what is due, oldest first per customer. Returns the number still waiting. */
+	public async retryPending(now: number, policy: GiveUpPolicy): Promise<number> {
+		const items = await this.outbox.all();
+		let left = 0;
+		for (const chatKey of [...new Set(items.map((i) => i.chatKey))]) {
+			left += await withChatLock(chatKey, async () => {
+				const queue = items.filter((i) => i.chatKey === chatKey);
+				let contact = await this.contacts.get(queue[0].instanceId, queue[0].chatId);
+				for (let i = 0; i < queue.length; i++) {
+					if (queue[i].nextAt > now) return queue.length - i;
+					const outcome = await this.attempt(queue[i], contact, now, policy);
+					contact = outcome.contact;
+					if (outcome.waiting) return queue.length - i;
+				}
+				return 0;
+			});
+		}
+		return left;
+	}
+
+	/** One try. Success/permanent failure/give-up remove the item; a retryable failure keeps it. */
+	private async attempt(item: OutboxItem, contact: ContactRecord | undefined, now: number, policy?: GiveUpPolicy): Promise<{ waiting: boolean; contact?: ContactRecord }> {
+		const result = await this.deliver(item);
+		if (!result.ok && result.retryable && !(policy && (item.attempts + 1 >= policy.maxAttempts || now - item.firstAt >= policy.maxAgeMs))) {
+			const firstFailure = item.attempts === 0;
+			item.attempts += 1;
+			item.lastError = result.reason;
+			item.nextAt = now + Math.max(result.retryAfterMs || 0, backoffMs(item.attempts - 1));
+			await this.outbox.save(item);
+			if (contact && !(contact.outPending || []).includes(item.key)) {
+				contact.outPending = [...(contact.outPending || []), item.key];
+				await this.contacts.save(contact, contact.roomId);
+			}
+			if (firstFailure) await this.notice(item.roomId, `⏳ ${t('notice_outbound_delayed', { reason: result.reason })}`);
+			return { waiting: true, contact };
+		}
+		await this.outbox.remove(item);
+		if (contact) {
+			contact.outPending = (contact.outPending || []).filter((k) => k !== item.key);
+			if (result.ok) {
+				contact.links.push({ wa: result.messageId, rc: item.key, dir: 'out', state: 'pending', text: item.text.slice(0, 200) || item.file?.name });
+				contact.lastOutboundAt = now;
+			}
+			await this.contacts.save(contact, contact.roomId);
+		}
+		if (!result.ok) {
+			const key = result.retryable ? 'notice_outbound_given_up' : 'notice_outbound_failed';
+			await this.notice(item.roomId, `⚠️ ${t(key, { reason: result.reason, text: item.text.slice(0, 100) || item.file?.name || '' })}`);
+		}
+		return { waiting: false, contact };
+	}
+
+	private async deliver(item: OutboxItem): Promise<SendResult> {
+		const instance = await this.instances.get(item.instanceId);
+		if (!instance) return { ok: false, retryable: false, reason: t('reason_instance_removed') };
+		const http = new HttpAdapter(this.a.http);
+		try {
+			if (!item.file) return await this.provider.sendText(http, instance, { chatId: item.chatId, text: item.text, quotedMessageId: item.quotedMessageId });
+			let bytes: Buffer;
+			try {
+				bytes = await this.a.read.getUploadReader().getBufferById(item.file.id);
+			} catch (e) {
+				return { ok: false, retryable: false, reason: t('reason_file_unreadable', { reason: errorText(e) }) };
+			}
+			const file: OutboundFile = {
+				chatId: item.chatId, fileName: item.file.name, mimeType: item.file.type, bytes,
+				caption: item.text || undefined, quotedMessageId: item.quotedMessageId,
+			};
+			return await this.provider.sendFile(http, instance, file);
+		} catch (e) {
+			return { ok: false, retryable: true, reason: errorText(e) };
+		}
+	}
+
+	private async notice(roomId: string, text: string): Promise<void> {
+		try {
+			await postNotice(this.a.read, this.a.modify, roomId, text);
+		} catch {
+			// The room may be gone; the outcome is still recorded on the contact.
+		}
+	}
+}

@@ -1,0 +1,74 @@
+import { t } from '../i18n';
+import { InboundContent, InboundMessage, ProviderMarker } from './events';
+
+// How each WhatsApp message type reads in a Rocket.Chat room (as the customer's message).
+
+export function mapLink(latitude: number, longitude: number): string {
+	return `https://www.google.com/maps/search/?api=1&query=${latitude},${longitude}`;
+}
+
+const markerKeys: Record<ProviderMarker, string> = {
+	'empty-first-message': 'inbound_marker_empty_first_message',
+	'file-too-large': 'inbound_marker_file_too_large',
+	'decryption-failed': 'inbound_marker_decryption_failed',
+	'group-too-large': 'inbound_marker_group_too_large',
+};
+
+/** Text for content that is not a file; files are uploaded (see InboundService) with their caption. */
+export function renderContent(content: InboundContent): string {
+	switch (content.kind) {
+		case 'text': {
+			const preview = [content.linkTitle, content.linkDescription].filter(Boolean).join(' — ');
+			return preview && !content.text.includes(preview) ? `${content.text}\n> ${preview}` : content.text;
+		}
+		case 'media':
+			return content.caption || t('inbound_media', { type: t(`media_${content.media}`), name: content.fileName });
+		case 'location': {
+			const head = [content.name, content.address].filter(Boolean).join(', ');
+			return `📍 ${t('inbound_location')}${head ? `: ${head}` : ''}\n${mapLink(content.latitude, content.longitude)}`;
+		}
+		case 'contacts':
+			return [
+				`👤 ${t('inbound_contacts', { count: content.contacts.length })}`,
+				...content.contacts.map((c) => `• ${c.name}${c.phones.length ? `: ${c.phones.join(', ')}` : ''}`),
+			].join('\n');
+		case 'poll':
+			return [
+				`📊 ${t(content.multipleAnswers ? 'inbound_poll_multiple' : 'inbound_poll')}: ${content.question}`,
+				...content.options.map((o) => `• ${o}`),
+			].join('\n');
+		case 'poll-update':
+			return [
+				`📊 ${t('inbound_poll_update')}: ${content.question}`,
+				...content.votes.map((v) => `• ${v.option}: ${v.voters.length}`),
+			].join('\n');
+		case 'choice':
+			return `🔘 ${t('inbound_choice')}: ${content.text}`;
+		case 'reaction':
+			return content.emoji ? t('inbound_reaction', { emoji: content.emoji }) : t('inbound_reaction_removed');
+		case 'edit':
+			return `✏️ ${t('inbound_edited')}: ${content.text}`;
+		case 'delete':
+			return `🗑️ ${t('inbound_deleted')}`;
+		case 'marker':
+			return `⚠️ ${t(markerKeys[content.marker])}`;
+		case 'unsupported':
+			return `⚠️ ${t('inbound_unsupported', { type: content.type })}`;
+	}
+}
+
+/** A quote block for replies whose quoted message is not (or no longer) in the room. */
+export function renderQuote(quotedText: string | undefined): string {
+	if (!quotedText) return `> ${t('inbound_quote_unknown')}\n`;
+	const lines = quotedText.split('\n').slice(0, 4);
+	return `${lines.map((l) => `> ${l}`).join('\n')}\n`;
+}
+
+/** In bridged group chats, who in the group wrote. */
+export function senderPrefix(msg: InboundMessage): string {
+	return msg.isGroup ? `*${msg.sender.name}*${msg.groupName ? ` (${msg.groupName})` : ''}: ` : '';
+}
+
+export function quoteLink(siteUrl: string, roomId: string, messageId: string): string {
+	return `[ ](${siteUrl.replace(/\/$/, '')}/live/${roomId}?msg=${messageId}) `;
+}

@@ -1,0 +1,19 @@
+import { createHash, randomBytes, timingSafeEqual } from 'crypto';
+
+/** Unguessable: a livechat visitor token lets its holder post into the visitor's room. */
+export function randomToken(bytes = 24): string {
+	return randomBytes(bytes).toString('hex');
+}
+
+/** Constant-time comparison (hashes first, so lengths do not leak). */
+export function sameSecret(given: string, expected: string): boolean {
+	const a = createHash('sha256').update(given).digest();
+	const b = createHash('sha256').update(expected).digest();
+	return timingSafeEqual(a, b) && given.length === expected.length;
+}
+
+/** For logs, command output and notices: never the secret itself. */
+export function mask(secret: string | undefined): string {
+	if (!secret) return '';
+	return secret.length <= 8 ? '****' : `${secret.slice(0, 4)}…${secret.slice(-2)}`;
+}

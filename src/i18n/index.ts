@@ -1,0 +1,19 @@
+import { catalogs } from './catalog';
+
+export const LANGUAGES = Object.keys(catalogs);
+
+let current = 'en';
+
+/** Language of the text the app writes (notices, command answers); from the app setting. */
+export function setLanguage(lang: string | undefined): void {
+	current = lang && catalogs[lang] ? lang : 'en';
+}
+
+/** Translate `key`, filling `{name}` placeholders. Falls back to English, then to the key itself. */
+export function t(key: string, params: Record<string, string | number | undefined> = {}, lang: string = current): string {
+	const template = catalogs[lang]?.[key] ?? catalogs.en[key] ?? key;
+	return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+		const value = params[name];
+		return value === undefined ? whole : String(value);
+	});
+}

@@ -1,0 +1,119 @@
+// GREEN-API responses and transport errors → SendResult, with secrets scrubbed from every reason.
+//
+// Policy (reference §10):
+//   2xx + idMessage                              → ok
+//   429                                          → retryable, retryAfterMs from `Retry-After`
+//   408, 499, 5xx, timeouts, network errors      → retryable (5xx "file too large" is permanent)
+//   400 "starting process" / "try later"         → retryable (instance booting, ≤ 5 min)
+//   400 "not authorized"                         → retryable: the number is only unlinked until the
+//                                                  operator scans the QR again; failing permanently would
+//                                                  drop agent replies for a state that heals itself.
+//   400 other (validation), 401/403 (credentials), 404, 466 (plan quota), noAccount → permanent
+
+import { HttpResponse } from '../http';
+import { SendResult } from '../Provider';
+import { header, nonEmpty, num, obj } from './fields';
+
+export type SendFailure = Extract<SendResult, { ok: false }>;
+
+const MAX_DETAIL = 160;
+
+/**
+ * Removes API tokens from text. Besides the given secrets, any path segment after
+ * `waInstance{id}/{method}/` is a token by construction and is masked too.
+ */
+export function redact(text: string, secrets: ReadonlyArray<string | undefined>): string {
+	let out = text;
+	for (const s of secrets) {
+		if (!s) continue;
+		for (const form of unique([s, encodeURIComponent(s)])) out = out.split(form).join('***');
+	}
+	return out.replace(/(waInstance\d+\/[A-Za-z]+\/)[^/?#\s"'<>]+/g, '$1***');
+}
+
+function unique(xs: string[]): string[] {
+	return xs.filter((x, i) => xs.indexOf(x) === i);
+}
+
+/** JSON body whether or not the HTTP adapter parsed it. */
+export function responseJson(res: HttpResponse): unknown {
+	if (res.json !== undefined) return res.json;
+	if (typeof res.body === 'string' && res.body.trim()) {
+		try {
+			return JSON.parse(res.body);
+		} catch {
+			return undefined;
+		}
+	}
+	return undefined;
+}
+
+/** Short, single-line error text from the body: `{message}`/`{error}`/`{description}` or plain text. */
+export function bodyDetail(res: HttpResponse): string {
+	const j = obj(responseJson(res));
+	let text =
+		nonEmpty(j?.message) ??
+		nonEmpty(j?.error) ??
+		nonEmpty(j?.description) ??
+		nonEmpty(obj(j?.invokeStatus)?.description) ??
+		(typeof res.body === 'string' && !j ? res.body : '');
+	text = text.replace(/\s+/g, ' ').trim();
+	return text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL - 1)}…` : text;
+}
+
+export function classifySendResponse(res: HttpResponse, secrets: ReadonlyArray<string | undefined>): SendResult {
+	if (res.status >= 200 && res.status < 300) {
+		const id = nonEmpty(obj(responseJson(res))?.idMessage);
+		if (id) return { ok: true, messageId: id };
+		// Not retried: the message may have been queued, and a retry could send it twice.
+		return { ok: false, retryable: false, status: res.status, reason: 'GREEN-API accepted the request but returned no idMessage' };
+	}
+	return classifyHttpFailure(res, secrets);
+}
+
+export function classifyHttpFailure(res: HttpResponse, secrets: ReadonlyArray<string | undefined>): SendFailure {
+	const status = res.status;
+	const detail = redact(bodyDetail(res), secrets);
+	const withDetail = (s: string) => (detail ? `${s}: ${detail}` : s);
+	const fail = (retryable: boolean, reason: string): SendFailure => ({ ok: false, retryable, status, reason });
+
+	if (status === 429) {
+		const r: SendFailure = fail(true, 'GREEN-API rate limit (HTTP 429)');
+		const after = retryAfterMs(header(res.headers, 'retry-after'));
+		if (after !== undefined) r.retryAfterMs = after;
+		return r;
+	}
+	if (status === 401) return fail(false, 'GREEN-API rejected the apiTokenInstance (HTTP 401)');
+	if (status === 403) return fail(false, 'GREEN-API rejected the idInstance (HTTP 403)');
+	if (status === 466) return fail(false, withDetail('GREEN-API plan quota exceeded (HTTP 466)'));
+	if (/noAccount/i.test(detail)) return fail(false, withDetail(`recipient is not on WhatsApp (HTTP ${status})`));
+	if (status === 400) {
+		if (/starting process|try later/i.test(detail)) return fail(true, 'WhatsApp instance is starting, try later (HTTP 400)');
+		if (/not authori[sz]ed/i.test(detail)) return fail(true, 'WhatsApp number is not authorized: relink the phone (HTTP 400)');
+		return fail(false, withDetail('GREEN-API refused the request (HTTP 400)'));
+	}
+	if (status === 408 || status === 499) return fail(true, `GREEN-API request timed out (HTTP ${status})`);
+	if (status >= 500) {
+		if (/exceed|too large|max upload/i.test(detail)) return fail(false, withDetail(`file too large for GREEN-API (HTTP ${status})`));
+		return fail(true, withDetail(`GREEN-API server error (HTTP ${status})`));
+	}
+	if (status === 404) return fail(false, 'GREEN-API method or instance not found (HTTP 404)');
+	return fail(false, withDetail(`unexpected GREEN-API response (HTTP ${status})`));
+}
+
+/** The HTTP port rejects only on network errors and timeouts: both are worth retrying. */
+export function classifyTransportError(err: unknown, secrets: ReadonlyArray<string | undefined>): SendFailure {
+	const message = err instanceof Error ? err.message : typeof err === 'string' ? err : '';
+	if (/time(d)?\s*out|timeout|ETIMEDOUT|ESOCKETTIMEDOUT/i.test(message)) return { ok: false, retryable: true, reason: 'GREEN-API request timed out' };
+	const detail = redact(message.replace(/\s+/g, ' ').trim(), secrets).slice(0, MAX_DETAIL);
+	return { ok: false, retryable: true, reason: detail ? `network error: ${detail}` : 'network error' };
+}
+
+/** `Retry-After` is seconds (GREEN-API) or, per HTTP, a date. */
+export function retryAfterMs(value: string | undefined, now: () => number = Date.now): number | undefined {
+	if (!value) return undefined;
+	const seconds = num(value.trim());
+	if (seconds !== undefined) return seconds >= 0 ? Math.round(seconds * 1000) : undefined;
+	const at = Date.parse(value);
+	return Number.isFinite(at) ? Math.max(0, at - now()) : undefined;
+}

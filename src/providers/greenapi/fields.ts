@@ -1,0 +1,58 @@
+// Defensive readers for untyped JSON. Webhook and journal payloads are external input:
+// nothing here throws, and a field of the wrong type reads as absent.
+
+export type Json = Record<string, unknown>;
+
+export function obj(v: unknown): Json | undefined {
+	return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
+}
+
+export function arr(v: unknown): unknown[] {
+	return Array.isArray(v) ? v : [];
+}
+
+/** Strings only (empty kept: an empty text is still a text). */
+export function str(v: unknown): string | undefined {
+	return typeof v === 'string' ? v : undefined;
+}
+
+/** A non-empty, trimmed string, or undefined. For names and optional labels. */
+export function nonEmpty(v: unknown): string | undefined {
+	if (typeof v !== 'string') return undefined;
+	const t = v.trim();
+	return t ? t : undefined;
+}
+
+/** Ids arrive as numbers (idInstance) or strings depending on the payload. */
+export function idString(v: unknown): string | undefined {
+	if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+	return nonEmpty(v);
+}
+
+export function num(v: unknown): number | undefined {
+	if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+	if (typeof v === 'string' && v.trim() !== '') {
+		const n = Number(v);
+		return Number.isFinite(n) ? n : undefined;
+	}
+	return undefined;
+}
+
+/** GREEN-API timestamps are Unix seconds; tolerate milliseconds and fall back to now. */
+export function toMillis(v: unknown, now: () => number = Date.now): number {
+	const n = num(v);
+	if (n === undefined || n <= 0) return now();
+	return n < 1e11 ? Math.round(n * 1000) : Math.round(n);
+}
+
+/** Header lookup that does not rely on the caller having lowercased the keys. */
+export function header(headers: Record<string, string> | undefined, name: string): string | undefined {
+	if (!headers) return undefined;
+	const direct = headers[name.toLowerCase()];
+	if (typeof direct === 'string') return direct;
+	const wanted = name.toLowerCase();
+	for (const k of Object.keys(headers)) {
+		if (k.toLowerCase() === wanted && typeof headers[k] === 'string') return headers[k];
+	}
+	return undefined;
+}

@@ -1,0 +1,323 @@
+// GREEN-API `messageData` (one per typeMessage) → provider-neutral InboundContent.
+// Shared by webhooks, journal entries and quoted messages: the journal and `quotedMessage` use a flat
+// shape, which flatToMessageData() lifts into the webhook shape so there is one conversion only.
+
+import { InboundContent, MediaKind, ProviderMarker, QuotedMessage } from '../../core/events';
+import { arr, Json, nonEmpty, num, obj, str } from './fields';
+import { parseVCard } from './vcard';
+
+export interface ParsedMessageData {
+	content: InboundContent;
+	quoted?: QuotedMessage;
+	forwarded?: boolean;
+}
+
+const MEDIA_TYPES: Record<string, MediaKind> = {
+	imageMessage: 'image',
+	videoMessage: 'video',
+	documentMessage: 'document',
+	audioMessage: 'audio',
+	stickerMessage: 'sticker',
+};
+
+const MARKERS: Array<[string, ProviderMarker]> = [
+	['{{SWE001}}', 'empty-first-message'],
+	['{{SWE002}}', 'file-too-large'],
+	['{{SWE003}}', 'decryption-failed'],
+	['{{SWE004}}', 'group-too-large'],
+];
+
+/**
+ * `ownWid` is the business number (instanceData.wid); it tells whether a quoted message was ours.
+ * Never throws: malformed data yields `unsupported`.
+ */
+export function parseMessageData(messageData: unknown, ownWid?: string): ParsedMessageData {
+	const md = obj(messageData);
+	if (!md) return { content: { kind: 'unsupported', type: 'missing messageData' } };
+	const type = str(md.typeMessage) || 'unknown';
+	const content = contentOf(md, type);
+	const result: ParsedMessageData = { content };
+	// A reaction's quotedMessage is its target, not a reply; everything else may quote.
+	if (type !== 'reactionMessage') {
+		const quoted = quotedOf(md, type, ownWid);
+		if (quoted) result.quoted = quoted;
+	}
+	if (isForwarded(md)) result.forwarded = true;
+	return result;
+}
+
+export function contentOf(md: Json, type: string): InboundContent {
+	const marker = findMarker(md);
+	if (marker) return { kind: 'marker', marker, originalType: type };
+
+	const media = MEDIA_TYPES[type];
+	if (media) return mediaContent(md, type, media);
+
+	switch (type) {
+		case 'textMessage':
+			return { kind: 'text', text: str(obj(md.textMessageData)?.textMessage) ?? '' };
+		case 'extendedTextMessage': {
+			const ext = obj(md.extendedTextMessageData) || {};
+			const c: InboundContent = { kind: 'text', text: str(ext.text) ?? '' };
+			const title = nonEmpty(ext.title);
+			const description = nonEmpty(ext.description);
+			if (title) c.linkTitle = title;
+			if (description) c.linkDescription = description;
+			return c;
+		}
+		case 'quotedMessage':
+			// Deprecated reply form: the reply text sits in extendedTextMessageData, the quote beside it.
+			return { kind: 'text', text: str(obj(md.extendedTextMessageData)?.text) ?? str(obj(md.textMessageData)?.textMessage) ?? '' };
+		case 'locationMessage':
+			return locationContent(obj(md.locationMessageData), type);
+		case 'contactMessage': {
+			const c = obj(md.contactMessageData);
+			if (!c) return unsupported(type);
+			return { kind: 'contacts', contacts: [parseVCard(str(c.vcard), str(c.displayName))] };
+		}
+		case 'contactsArrayMessage': {
+			// The nested key is literally `messageData`; accept a few plausible alternatives too.
+			const holder = obj(md.messageData) || obj(md.contactsArrayMessageData) || md;
+			const contacts = arr(holder.contacts)
+				.map((x) => obj(x))
+				.filter((x): x is Json => !!x)
+				.map((x) => parseVCard(str(x.vcard), str(x.displayName)));
+			return contacts.length ? { kind: 'contacts', contacts } : unsupported(type);
+		}
+		case 'pollMessage': {
+			const p = obj(md.pollMessageData);
+			if (!p) return unsupported(type);
+			return {
+				kind: 'poll',
+				question: str(p.name) ?? '',
+				options: arr(p.options)
+					.map((o) => str(obj(o)?.optionName))
+					.filter((o): o is string => o !== undefined),
+				multipleAnswers: p.multipleAnswers === true,
+			};
+		}
+		case 'pollUpdateMessage': {
+			const p = obj(md.pollMessageData);
+			const pollMessageId = nonEmpty(p?.stanzaId);
+			if (!p || !pollMessageId) return unsupported(type);
+			return {
+				kind: 'poll-update',
+				pollMessageId,
+				question: str(p.name) ?? '',
+				votes: arr(p.votes)
+					.map((v) => obj(v))
+					.filter((v): v is Json => !!v && str(v.optionName) !== undefined)
+					.map((v) => ({
+						option: str(v.optionName) as string,
+						voters: arr(v.optionVoters).filter((x): x is string => typeof x === 'string'),
+					})),
+			};
+		}
+		case 'editedMessage': {
+			const e = obj(md.editedMessageData);
+			const target = nonEmpty(e?.stanzaId);
+			if (!e || !target) return unsupported(type);
+			return { kind: 'edit', targetMessageId: target, text: str(e.textMessage) ?? str(e.caption) ?? str(e.text) ?? '' };
+		}
+		case 'deletedMessage': {
+			const target = nonEmpty(obj(md.deletedMessageData)?.stanzaId);
+			return target ? { kind: 'delete', targetMessageId: target } : unsupported(type);
+		}
+		case 'reactionMessage': {
+			const ext = obj(md.extendedTextMessageData);
+			const target = nonEmpty(obj(md.quotedMessage)?.stanzaId) ?? nonEmpty(ext?.stanzaId);
+			if (!target) return unsupported(type);
+			return { kind: 'reaction', targetMessageId: target, emoji: str(ext?.text) ?? '' };
+		}
+		case 'buttonsResponseMessage': {
+			const b = obj(md.buttonsResponseMessage);
+			return choice(md, type, b, str(b?.selectedButtonText), nonEmpty(b?.selectedButtonId));
+		}
+		case 'listResponseMessage': {
+			const l = obj(md.listResponseMessage);
+			// singleSelectReply is a row id string in the docs; older payloads nest {selectedRowId}.
+			const rowId = nonEmpty(l?.singleSelectReply) ?? nonEmpty(obj(l?.singleSelectReply)?.selectedRowId) ?? nonEmpty(l?.selectedRowId);
+			return choice(md, type, l, nonEmpty(l?.title) ?? nonEmpty(l?.description), rowId);
+		}
+		// Both spellings occur in GREEN-API's own docs (type name and data key disagree).
+		case 'templateButtonsReplyMessage':
+		case 'templateButtonReplyMessage': {
+			const t = obj(md.templateButtonReplyMessage) || obj(md.templateButtonsReplyMessage);
+			const id = nonEmpty(t?.selectedId) ?? (num(t?.selectedIndex) !== undefined ? String(num(t?.selectedIndex)) : undefined);
+			return choice(md, type, t, str(t?.selectedDisplayText), id);
+		}
+		// Beta interactive buttons: the tap is documented as interactiveButtonsResponse, the brief names
+		// interactiveButtonsReply; accept both, as long as a selection is present.
+		case 'interactiveButtonsReply':
+		case 'interactiveButtonsResponse': {
+			const i = obj(md.interactiveButtonsReply) || obj(md.interactiveButtonsResponse);
+			return choice(md, type, i, str(i?.selectedDisplayText) ?? str(i?.buttonText), nonEmpty(i?.selectedId) ?? nonEmpty(i?.buttonId));
+		}
+		default:
+			return unsupported(type);
+	}
+}
+
+function unsupported(type: string): InboundContent {
+	return { kind: 'unsupported', type };
+}
+
+function choice(md: Json, type: string, data: Json | undefined, text: string | undefined, choiceId: string | undefined): InboundContent {
+	if (!data || (!text && !choiceId)) return unsupported(type);
+	const c: InboundContent = { kind: 'choice', text: text || choiceId || '' };
+	if (choiceId) c.choiceId = choiceId;
+	const inReplyTo = nonEmpty(data.stanzaId) ?? nonEmpty(obj(md.quotedMessage)?.stanzaId);
+	if (inReplyTo) c.inReplyTo = inReplyTo;
+	return c;
+}
+
+function mediaContent(md: Json, type: string, kind: MediaKind): InboundContent {
+	const f = obj(md.fileMessageData);
+	const url = nonEmpty(f?.downloadUrl);
+	if (!f || !url) return unsupported(type);
+	const mimeType = nonEmpty(f.mimeType);
+	let media = kind;
+	// Voice notes are opus-in-ogg push-to-talk; the webhook has no explicit flag, so infer it.
+	if (kind === 'audio' && (f.ptt === true || f.isPtt === true || (mimeType && /codecs\s*=\s*"?opus/i.test(mimeType)))) media = 'voice';
+	const c: InboundContent = { kind: 'media', media, url, fileName: nonEmpty(f.fileName) ?? fileNameFromUrl(url) ?? kind };
+	if (mimeType) c.mimeType = mimeType;
+	const caption = nonEmpty(f.caption);
+	if (caption) c.caption = caption;
+	return c;
+}
+
+function fileNameFromUrl(url: string): string | undefined {
+	const path = url.split(/[?#]/)[0];
+	const last = path.slice(path.lastIndexOf('/') + 1);
+	try {
+		return nonEmpty(decodeURIComponent(last));
+	} catch {
+		return nonEmpty(last);
+	}
+}
+
+function locationContent(l: Json | undefined, type: string): InboundContent {
+	const latitude = num(l?.latitude);
+	const longitude = num(l?.longitude);
+	if (!l || latitude === undefined || longitude === undefined) return unsupported(type);
+	const c: InboundContent = { kind: 'location', latitude, longitude };
+	const name = nonEmpty(l.nameLocation) ?? nonEmpty(l.name);
+	const address = nonEmpty(l.address);
+	if (name) c.name = name;
+	if (address) c.address = address;
+	return c;
+}
+
+/** Markers replace content in text or URL fields of the type's data object (one level deep). */
+function findMarker(md: Json): ProviderMarker | undefined {
+	const texts: string[] = [];
+	for (const [k, v] of Object.entries(md)) {
+		if (k === 'quotedMessage') continue;
+		if (typeof v === 'string') texts.push(v);
+		const o = obj(v);
+		if (o) for (const inner of Object.values(o)) if (typeof inner === 'string') texts.push(inner);
+	}
+	for (const [code, marker] of MARKERS) if (texts.some((t) => t.includes(code))) return marker;
+	return undefined;
+}
+
+function isForwarded(md: Json): boolean {
+	const flagged = (o: Json) => o.isForwarded === true || (num(o.forwardingScore) ?? 0) > 0;
+	if (flagged(md)) return true;
+	for (const [k, v] of Object.entries(md)) {
+		const o = obj(v);
+		if (k !== 'quotedMessage' && o && flagged(o)) return true;
+	}
+	return false;
+}
+
+function quotedOf(md: Json, type: string, ownWid?: string): QuotedMessage | undefined {
+	const q = obj(md.quotedMessage);
+	const ext = obj(md.extendedTextMessageData);
+	const messageId = nonEmpty(q?.stanzaId) ?? (type === 'quotedMessage' ? nonEmpty(ext?.stanzaId) : undefined);
+	if (!messageId) return undefined;
+	const quoted: QuotedMessage = { messageId };
+	if (q && nonEmpty(q.typeMessage)) {
+		const text = renderPlain(contentOf(flatToMessageData(q), str(q.typeMessage) as string));
+		if (text) quoted.text = text;
+	}
+	const participant = nonEmpty(q?.participant);
+	if (participant && ownWid) quoted.fromBusiness = participant === ownWid;
+	return quoted;
+}
+
+/**
+ * Lifts a flat message (journal entry, `quotedMessage`) into the webhook `messageData` shape.
+ * Webhook-shaped `…Data` keys already present win, so either form parses.
+ */
+export function flatToMessageData(flat: Json): Json {
+	const type = str(flat.typeMessage) ?? '';
+	const md: Json = { ...flat, typeMessage: type };
+	const ext = obj(flat.extendedTextMessage) ?? obj(flat.extendedTextMessageData);
+	const text = str(flat.textMessage) ?? str(ext?.text) ?? str(flat.text);
+	const setIfMissing = (key: string, value: unknown) => {
+		if (!obj(md[key])) md[key] = value;
+	};
+	if (MEDIA_TYPES[type]) {
+		// The flat entry carries downloadUrl/caption/fileName/mimeType under the same names.
+		setIfMissing('fileMessageData', flat);
+		return md;
+	}
+	switch (type) {
+		case 'textMessage':
+			setIfMissing('textMessageData', { textMessage: text });
+			break;
+		case 'extendedTextMessage':
+		case 'quotedMessage':
+		case 'reactionMessage':
+			setIfMissing('extendedTextMessageData', { ...(ext || {}), text });
+			break;
+		case 'locationMessage':
+			setIfMissing('locationMessageData', obj(flat.location) ?? flat);
+			break;
+		case 'contactMessage':
+			setIfMissing('contactMessageData', obj(flat.contact) ?? flat);
+			break;
+		case 'contactsArrayMessage':
+			setIfMissing('messageData', { contacts: arr(flat.contacts).length ? flat.contacts : arr(obj(flat.contactsArray)?.contacts) });
+			break;
+		case 'pollMessage':
+		case 'pollUpdateMessage':
+			setIfMissing('pollMessageData', obj(flat.pollMessage) ?? flat);
+			break;
+		case 'editedMessage':
+			setIfMissing('editedMessageData', obj(flat.editedMessage) ?? flat);
+			break;
+		case 'deletedMessage':
+			setIfMissing('deletedMessageData', obj(flat.deletedMessage) ?? flat);
+			break;
+		default:
+			// Button replies use the same key in both shapes; fall back to the flat entry itself.
+			if (type) setIfMissing(type, flat);
+	}
+	return md;
+}
+
+/** One-line plain rendering, for quoted-message previews. Undefined when there is nothing to show. */
+export function renderPlain(c: InboundContent): string | undefined {
+	switch (c.kind) {
+		case 'text':
+			return c.text || undefined;
+		case 'media':
+			return c.caption || (c.media === 'document' ? `[document: ${c.fileName}]` : `[${c.media}]`);
+		case 'location': {
+			const label = [c.name, c.address].filter((x) => x).join(', ');
+			return `[location: ${label || `${c.latitude}, ${c.longitude}`}]`;
+		}
+		case 'contacts':
+			return `[contact: ${c.contacts.map((x) => x.name).join(', ')}]`;
+		case 'poll':
+			return `[poll: ${c.question}]`;
+		case 'choice':
+			return c.text || undefined;
+		case 'edit':
+			return c.text || undefined;
+		default:
+			return undefined;
+	}
+}

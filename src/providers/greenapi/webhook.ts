@@ -1,0 +1,122 @@
+// GREEN-API webhooks: which instance a call claims to be, whether it is authentic, and what it says.
+
+import { createHash, timingSafeEqual } from 'crypto';
+import { DeliveryState, InboundEvent, IgnoredEvent } from '../../core/events';
+import { ProviderInstance, WebhookRequest } from '../Provider';
+import { header, idString, Json, nonEmpty, obj, str, toMillis } from './fields';
+import { buildInboundMessage } from './inbound';
+
+const DELIVERY_STATES: ReadonlyArray<DeliveryState> = ['pending', 'sent', 'delivered', 'read', 'failed', 'noAccount', 'notInGroup', 'yellowCard'];
+
+/** Query `instance` / `idInstance` (set by us in webhookUrl), else the payload's `instanceData.idInstance`. */
+export function webhookInstanceId(req: WebhookRequest): string | undefined {
+	return queryInstanceId(req.query) ?? payloadInstanceId(req.content);
+}
+
+/**
+ * `Authorization: Bearer <webhookUrlToken>` or the bare token, compared in constant time; the instance
+ * ids named by the query and the payload, when present, must be this instance.
+ */
+export function verifyWebhook(req: WebhookRequest, instance: ProviderInstance): boolean {
+	const expected = instance.webhookToken;
+	const presented = header(req.headers, 'authorization');
+	// Never accept an unset secret: an empty token would make every caller authentic.
+	if (!expected || presented === undefined) return false;
+	const token = presented.trim().replace(/^Bearer\s+/i, '');
+	const tokenOk = constantTimeEqual(token, expected);
+	const q = queryInstanceId(req.query);
+	const p = payloadInstanceId(req.content);
+	const idOk = (q === undefined || q === instance.id) && (p === undefined || p === instance.id);
+	return tokenOk && idOk;
+}
+
+/** Hashing first makes both sides 32 bytes, so neither the compare nor an early length check leaks the length. */
+export function constantTimeEqual(a: string, b: string): boolean {
+	const ha = createHash('sha256').update(a, 'utf8').digest();
+	const hb = createHash('sha256').update(b, 'utf8').digest();
+	return timingSafeEqual(ha, hb);
+}
+
+function queryInstanceId(query: Record<string, string> | undefined): string | undefined {
+	if (!query) return undefined;
+	return nonEmpty(query.instance) ?? nonEmpty(query.idInstance);
+}
+
+function payloadInstanceId(content: unknown): string | undefined {
+	return idString(obj(asPayload(content)?.instanceData)?.idInstance);
+}
+
+/** The body normally arrives parsed; accept raw JSON text too. */
+function asPayload(content: unknown): Json | undefined {
+	if (typeof content === 'string') {
+		try {
+			return obj(JSON.parse(content));
+		} catch {
+			return undefined;
+		}
+	}
+	return obj(content);
+}
+
+/** One GREEN-API notification → one neutral event. Never throws: odd input becomes `ignored`. */
+export function parseWebhook(content: unknown): InboundEvent {
+	try {
+		return parse(content);
+	} catch {
+		return { type: 'ignored', reason: 'unparseable payload' };
+	}
+}
+
+function parse(content: unknown): InboundEvent {
+	const p = asPayload(content);
+	if (!p) return { type: 'ignored', reason: 'payload is not a JSON object' };
+	const typeWebhook = nonEmpty(p.typeWebhook);
+	const instanceData = obj(p.instanceData);
+	const instanceId = idString(instanceData?.idInstance);
+	const ignored = (reason: string): IgnoredEvent => (instanceId ? { type: 'ignored', instanceId, reason } : { type: 'ignored', reason });
+	if (!typeWebhook) return ignored('missing typeWebhook');
+	if (!instanceId && (typeWebhook === 'incomingMessageReceived' || typeWebhook === 'outgoingMessageStatus' || typeWebhook === 'stateInstanceChanged')) {
+		return ignored(`${typeWebhook} without instanceData.idInstance`);
+	}
+
+	switch (typeWebhook) {
+		case 'incomingMessageReceived': {
+			const senderData = obj(p.senderData);
+			const chatId = nonEmpty(senderData?.chatId);
+			const messageId = nonEmpty(p.idMessage);
+			if (!senderData || !chatId || !messageId) return ignored('incomingMessageReceived without senderData.chatId or idMessage');
+			return buildInboundMessage({
+				instanceId: instanceId as string,
+				ownWid: nonEmpty(instanceData?.wid),
+				chatId,
+				messageId,
+				timestamp: p.timestamp,
+				sender: senderData.sender,
+				senderName: senderData.senderName,
+				senderContactName: senderData.senderContactName,
+				chatName: senderData.chatName,
+				messageData: p.messageData,
+			});
+		}
+		case 'outgoingMessageStatus': {
+			const chatId = nonEmpty(p.chatId);
+			const messageId = nonEmpty(p.idMessage);
+			const status = str(p.status) as DeliveryState | undefined;
+			if (!chatId || !messageId) return ignored('outgoingMessageStatus without chatId or idMessage');
+			if (!status || !DELIVERY_STATES.includes(status)) return ignored(`outgoingMessageStatus: unknown status ${JSON.stringify(String(p.status)).slice(0, 40)}`);
+			const event: InboundEvent = { type: 'status', instanceId: instanceId as string, chatId, messageId, status, timestamp: toMillis(p.timestamp) };
+			const description = nonEmpty(p.description);
+			if (description) event.description = description;
+			return event;
+		}
+		case 'stateInstanceChanged': {
+			const state = nonEmpty(p.stateInstance);
+			if (!state) return ignored('stateInstanceChanged without stateInstance');
+			return { type: 'state', instanceId: instanceId as string, state, timestamp: toMillis(p.timestamp) };
+		}
+		default:
+			// outgoingMessageReceived, outgoingAPIMessageReceived, incomingCall, quotaExceeded, deprecated types…
+			// The reason is the bare type so the core can decide later (e.g. mirroring phone replies).
+			return ignored(typeWebhook.slice(0, 80));
+	}
+}

@@ -1,0 +1,101 @@
+import { IConfigurationExtend, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { ISetting, SettingType } from '@rocket.chat/apps-engine/definition/settings';
+
+// Global app settings (admin panel). Per-number data (instances) lives in persistence, not here.
+
+export enum Setting {
+	DefaultDepartment = 'default_department',
+	GroupChats = 'group_chats',
+	DeliveryStatus = 'delivery_status',
+	AlertRoom = 'alert_room',
+	MaxAttempts = 'max_attempts',
+	GiveUpAfterMinutes = 'give_up_after_minutes',
+	CloseMessageEnabled = 'close_message_enabled',
+	CloseMessageText = 'close_message_text',
+	NoticeLanguage = 'notice_language',
+	LogLevel = 'log_level',
+}
+
+export type GroupChatMode = 'ignore' | 'bridge';
+export type DeliveryStatusMode = 'failures' | 'all' | 'none';
+
+export interface AppSettings {
+	defaultDepartment: string;
+	groupChats: GroupChatMode;
+	deliveryStatus: DeliveryStatusMode;
+	alertRoom: string;
+	maxAttempts: number;
+	giveUpAfterMinutes: number;
+	closeMessageEnabled: boolean;
+	closeMessageText: string;
+	noticeLanguage: string;
+	logLevel: 'error' | 'info' | 'debug';
+}
+
+const definitions: ISetting[] = [
+	{ id: Setting.DefaultDepartment, type: SettingType.STRING, packageValue: '', required: false, public: false, i18nLabel: 'setting_default_department', i18nDescription: 'setting_default_department_description' },
+	{
+		id: Setting.GroupChats, type: SettingType.SELECT, packageValue: 'ignore', required: false, public: false,
+		values: [{ key: 'ignore', i18nLabel: 'setting_group_chats_ignore' }, { key: 'bridge', i18nLabel: 'setting_group_chats_bridge' }],
+		i18nLabel: 'setting_group_chats', i18nDescription: 'setting_group_chats_description',
+	},
+	{
+		id: Setting.DeliveryStatus, type: SettingType.SELECT, packageValue: 'failures', required: false, public: false,
+		values: [
+			{ key: 'failures', i18nLabel: 'setting_delivery_status_failures' },
+			{ key: 'all', i18nLabel: 'setting_delivery_status_all' },
+			{ key: 'none', i18nLabel: 'setting_delivery_status_none' },
+		],
+		i18nLabel: 'setting_delivery_status', i18nDescription: 'setting_delivery_status_description',
+	},
+	{ id: Setting.AlertRoom, type: SettingType.ROOM_PICK, packageValue: '', required: false, public: false, i18nLabel: 'setting_alert_room', i18nDescription: 'setting_alert_room_description' },
+	{ id: Setting.MaxAttempts, type: SettingType.NUMBER, packageValue: 12, required: false, public: false, i18nLabel: 'setting_max_attempts', i18nDescription: 'setting_max_attempts_description' },
+	{ id: Setting.GiveUpAfterMinutes, type: SettingType.NUMBER, packageValue: 1440, required: false, public: false, i18nLabel: 'setting_give_up_after_minutes', i18nDescription: 'setting_give_up_after_minutes_description' },
+	{ id: Setting.CloseMessageEnabled, type: SettingType.BOOLEAN, packageValue: false, required: false, public: false, i18nLabel: 'setting_close_message_enabled', i18nDescription: 'setting_close_message_enabled_description' },
+	{ id: Setting.CloseMessageText, type: SettingType.STRING, packageValue: '', multiline: true, required: false, public: false, i18nLabel: 'setting_close_message_text', i18nDescription: 'setting_close_message_text_description' },
+	{
+		id: Setting.NoticeLanguage, type: SettingType.SELECT, packageValue: 'en', required: false, public: false,
+		values: [
+			{ key: 'en', i18nLabel: 'language_en' }, { key: 'ru', i18nLabel: 'language_ru' }, { key: 'pt-BR', i18nLabel: 'language_pt_BR' },
+			{ key: 'de', i18nLabel: 'language_de' }, { key: 'es', i18nLabel: 'language_es' },
+		],
+		i18nLabel: 'setting_notice_language', i18nDescription: 'setting_notice_language_description',
+	},
+	{
+		id: Setting.LogLevel, type: SettingType.SELECT, packageValue: 'info', required: false, public: false,
+		values: [{ key: 'error', i18nLabel: 'setting_log_level_error' }, { key: 'info', i18nLabel: 'setting_log_level_info' }, { key: 'debug', i18nLabel: 'setting_log_level_debug' }],
+		i18nLabel: 'setting_log_level', i18nDescription: 'setting_log_level_description',
+	},
+];
+
+export async function provideSettings(configuration: IConfigurationExtend): Promise<void> {
+	for (const setting of definitions) await configuration.settings.provideSetting(setting);
+}
+
+function clampNumber(value: unknown, fallback: number, min: number, max: number): number {
+	const n = Number(value);
+	return Number.isFinite(n) ? Math.min(max, Math.max(min, Math.round(n))) : fallback;
+}
+
+/** All settings in one read per setting (the engine caches settings in the app process). */
+export async function readSettings(read: IRead): Promise<AppSettings> {
+	const reader = read.getEnvironmentReader().getSettings();
+	const value = async (id: Setting) => (await reader.getById(id))?.value;
+	const [dept, groups, status, alertRoom, attempts, giveUp, closeOn, closeText, lang, level] = await Promise.all([
+		value(Setting.DefaultDepartment), value(Setting.GroupChats), value(Setting.DeliveryStatus), value(Setting.AlertRoom),
+		value(Setting.MaxAttempts), value(Setting.GiveUpAfterMinutes), value(Setting.CloseMessageEnabled), value(Setting.CloseMessageText),
+		value(Setting.NoticeLanguage), value(Setting.LogLevel),
+	]);
+	return {
+		defaultDepartment: typeof dept === 'string' ? dept.trim() : '',
+		groupChats: groups === 'bridge' ? 'bridge' : 'ignore',
+		deliveryStatus: status === 'all' || status === 'none' ? status : 'failures',
+		alertRoom: typeof alertRoom === 'string' ? alertRoom : '',
+		maxAttempts: clampNumber(attempts, 12, 1, 100),
+		giveUpAfterMinutes: clampNumber(giveUp, 1440, 1, 7 * 1440),
+		closeMessageEnabled: closeOn === true,
+		closeMessageText: typeof closeText === 'string' ? closeText : '',
+		noticeLanguage: typeof lang === 'string' ? lang : 'en',
+		logLevel: level === 'error' || level === 'debug' ? level : 'info',
+	};
+}

@@ -1,0 +1,53 @@
+import { DeliveryState } from '../core/events';
+import { ProviderInstance } from '../providers/Provider';
+
+/** A WhatsApp number connected to Rocket.Chat. */
+export interface InstanceRecord extends ProviderInstance {
+	/** Omnichannel department id new conversations go to (else the default setting / RC routing). */
+	departmentId?: string;
+	state?: string;
+	stateChangedAt?: number;
+	/** Last time anything arrived from this instance (webhook or journal), ms. */
+	lastHeardAt?: number;
+	lastError?: string;
+	createdAt: number;
+}
+
+/** One WA message id ↔ RC message id pair, newest last. */
+export interface MessageLink {
+	wa: string;
+	rc: string;
+	/** 'in' from the customer, 'out' from an agent. */
+	dir: 'in' | 'out';
+	state?: DeliveryState;
+	/** Short text, to quote when the RC message is gone. */
+	text?: string;
+}
+
+/**
+ * Conversation state of one customer chat on one instance: the visitor, the open room, and a bounded
+ * window of recent message ids (dedupe + id map), so an inbound text costs one read and one write.
+ */
+export interface ContactRecord {
+	instanceId: string;
+	chatId: string;
+	name: string;
+	phone?: string;
+	visitorId?: string;
+	visitorToken?: string;
+	/** The open room, unset once it was closed. */
+	roomId?: string;
+	conversationStartedAt?: number;
+	lastInboundAt?: number;
+	lastOutboundAt?: number;
+	/** Recently processed inbound message ids (dedupe), newest last. */
+	seen: string[];
+	/** Ids parked in the inbox (RetryLater), in arrival order: later messages queue behind them. */
+	pending?: string[];
+	/** Outbox keys (RC message ids) waiting to be sent, in order. */
+	outPending?: string[];
+	links: MessageLink[];
+}
+
+export const SEEN_WINDOW = 300;
+export const LINK_WINDOW = 300;

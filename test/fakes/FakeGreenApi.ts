@@ -1,0 +1,1435 @@
+// Fake GREEN-API server for integration tests (Node built-ins only).
+//
+// Three HTTP servers on 127.0.0.1, each on its own random port (the real API uses distinct hosts):
+//   apiUrl   — `{apiUrl}/waInstance{id}/{method}/{token}` for every non-media method
+//   mediaUrl — `{mediaUrl}/waInstance{id}/{sendFileByUpload|uploadFile}/{token}` only
+//   filesUrl — `{filesUrl}/files/<name>`: files registered with serveFile()/serveMissing()/serveSlow()
+//              and the files uploaded through sendFileByUpload/uploadFile (their `urlFile`)
+// Media methods on the api host and api methods on the media host answer 404.
+//
+// Request pipeline (API and media hosts):
+//   record → route shape / method exists on this host (404) → HTTP verb (405) → idInstance (403)
+//   → token (401) → rate limit (429) → injected failure → body validation (400) → instance state (400)
+//   → handler.
+// Every request is appended to `requests` before anything else, with the answered status filled in later.
+
+import * as http from 'http';
+import type { AddressInfo, Socket } from 'net';
+import { randomBytes } from 'crypto';
+import { MultipartError, MultipartPart, multipartBoundary, parseMultipart } from './multipart';
+
+export type { MultipartPart, BuildPart } from './multipart';
+export { parseMultipart, buildMultipart, MultipartError } from './multipart';
+
+// ───────────────────────────── public types ─────────────────────────────
+
+export type Host = 'api' | 'media';
+
+export interface RecordedRequest {
+	/** 1-based arrival number across all hosts. */
+	seq: number;
+	host: Host;
+	/** From the path (`waInstance{idInstance}`), even when unknown; '' if the path has no such segment. */
+	idInstance: string;
+	/** Method segment of the path ('' when absent). */
+	method: string;
+	/** Token segment of the path ('' when absent). */
+	token: string;
+	/** Path segments after the token (deleteNotification's receiptId). */
+	extra: string[];
+	httpMethod: string;
+	/** URL pathname (contains the token, like the real API). */
+	path: string;
+	query: Record<string, string>;
+	headers: http.IncomingHttpHeaders;
+	/**
+	 * Parsed leniently for inspection: parsed JSON when the Content-Type is JSON and the body parses,
+	 * MultipartPart[] for a parsable multipart body, otherwise the raw Buffer; undefined for an empty body.
+	 */
+	body: unknown;
+	bodyKind: 'json' | 'multipart' | 'raw' | 'none';
+	rawBody: Buffer;
+	/** Date.now() at arrival (after the body was read). */
+	at: number;
+	/** HTTP status answered; undefined while pending, for hung ('timeout') and reset requests. */
+	status?: number;
+	/** Body answered (parsed JSON or text). */
+	response?: unknown;
+	respondedAt?: number;
+	/** Set when a failure rule (failNext/failWhile/setFailureMode) or the rate limiter decided the answer. */
+	outcome?: 'ok' | 'error' | 'rateLimited' | 'injected' | 'timeout' | 'reset';
+}
+
+export interface SentFile {
+	/** Exact uploaded bytes (sendFileByUpload; sendFileByUrl when fetchUrlFiles is on and the fetch worked). */
+	bytes?: Buffer;
+	size?: number;
+	/** Part Content-Type (upload) or response Content-Type (fetched URL). */
+	mimeType?: string;
+	/** `filename` parameter of the multipart file part. */
+	partFileName?: string;
+	/** sendFileByUrl with fetchUrlFiles: why the fetch failed. */
+	fetchError?: string;
+}
+
+export interface SentMessage {
+	idInstance: string;
+	method: 'sendMessage' | 'sendFileByUrl' | 'sendFileByUpload' | 'sendLocation' | 'sendContact' | 'forwardMessages';
+	chatId: string;
+	idMessage: string;
+	/** sendMessage text. */
+	text?: string;
+	quotedMessageId?: string;
+	caption?: string;
+	/** Effective file name (`fileName` field, else the file part's filename). */
+	fileName?: string;
+	/** sendFileByUrl: the URL given; sendFileByUpload: the URL answered. */
+	urlFile?: string;
+	file?: SentFile;
+	/** Whole JSON body (JSON methods) or the multipart fields as strings (upload). */
+	fields: Record<string, unknown>;
+	at: number;
+	/** `seq` of the RecordedRequest. */
+	requestSeq: number;
+}
+
+/** An entry of lastIncomingMessages / lastOutgoingMessages; `timestamp` is in Unix seconds. */
+export type JournalEntry = Record<string, unknown> & {
+	type?: 'incoming' | 'outgoing';
+	idMessage?: string;
+	timestamp?: number;
+	typeMessage?: string;
+	chatId?: string;
+};
+
+export interface FailureSpec {
+	/** Status to answer. Omit (with action 'respond') to only delay and then process normally. */
+	status?: number;
+	/** String → text/plain, anything else → JSON. Default: a short text for the status. */
+	body?: unknown;
+	headers?: Record<string, string>;
+	/** Wait this long before failing (or before normal processing when no status). */
+	delayMs?: number;
+	/** Adds `Retry-After: <n>`. */
+	retryAfterSec?: number;
+	/** 'timeout' = never answer (until the client gives up or stop()); 'reset' = destroy the connection. Default 'respond'. */
+	action?: 'respond' | 'timeout' | 'reset';
+	/**
+	 * Run the request for real first (it lands in `sent`, ids are consumed) and only then fail the
+	 * answer — the "accepted but the ack was lost" case that produces duplicates on retry.
+	 */
+	processAnyway?: boolean;
+}
+
+export type Failure = FailureSpec | 'timeout' | 'reset';
+export type FailureMode = (req: RecordedRequest) => Failure | undefined | null | void;
+
+export interface AddInstanceOptions {
+	idInstance: string;
+	apiTokenInstance: string;
+	/** Business number `digits@c.us`; default derived from idInstance. */
+	wid?: string;
+	/** Default 'authorized'. null = still being created (getStateInstance answers null). */
+	state?: string | null;
+}
+
+export interface ServeOptions {
+	/** Delay before the headers are sent. */
+	delayMs?: number;
+	/** Send the body in chunks of this size with chunkDelayMs between them (slow download). */
+	chunkSize?: number;
+	chunkDelayMs?: number;
+	/** Never answer. */
+	hang?: boolean;
+	/** Destroy the connection after this many body bytes (0 = before the headers). */
+	resetAfterBytes?: number;
+	/** Answer this status instead of 200 (body: the bytes). */
+	status?: number;
+	/** Use chunked encoding without Content-Length. */
+	omitContentLength?: boolean;
+	headers?: Record<string, string>;
+}
+
+export interface FileDownload {
+	name: string;
+	httpMethod: string;
+	status?: number;
+	headers: http.IncomingHttpHeaders;
+	at: number;
+}
+
+/** Ready-made failures matching what the real API answers. */
+export const GreenApiFailures = {
+	serverError: { status: 500, body: 'Internal Server Error' } as FailureSpec,
+	badGateway: { status: 502, body: 'Bad Gateway' } as FailureSpec,
+	clientClosed: { status: 499, body: 'Client Closed Request' } as FailureSpec,
+	tooManyRequests: (retryAfterSec = 1): FailureSpec => ({ status: 429, body: 'Too Many Requests', retryAfterSec }),
+	starting: { status: 400, body: 'instance in starting process try later' } as FailureSpec,
+	notAuthorized: { status: 400, body: 'instance account not authorized' } as FailureSpec,
+	quotaExceeded: (method = 'sendMessage'): FailureSpec => ({
+		status: 466,
+		body: {
+			invokeStatus: {
+				method,
+				used: 3,
+				total: 3,
+				status: 'QUOTE_ALLOWED',
+				description: 'Monthly quota has been exceeded. You can only send messages to 3 correspondents per month.',
+			},
+			correspondentsStatus: {
+				used: 3,
+				total: 3,
+				status: 'CORRESPONDENTS_QUOTE_EXCEEDED',
+				description: 'Monthly quota of correspondents has been exceeded.',
+			},
+		},
+	}),
+};
+
+// ───────────────────────────── constants ─────────────────────────────
+
+/** 1×1 PNG, used as the QR image. */
+const QR_PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+
+export const SEND_METHODS: ReadonlySet<string> = new Set([
+	'sendMessage',
+	'sendFileByUrl',
+	'sendFileByUpload',
+	'sendLocation',
+	'sendContact',
+	'sendPoll',
+	'forwardMessages',
+]);
+
+/** Per-instance, per-method, per-second limits listed in the reference (§10); enable with useRealRateLimits(). */
+export const REAL_RATE_LIMITS: Readonly<Record<string, number>> = {
+	sendMessage: 50,
+	sendFileByUrl: 50,
+	sendFileByUpload: 50,
+	sendLocation: 50,
+	sendContact: 50,
+	forwardMessages: 50,
+	receiveNotification: 100,
+	deleteNotification: 100,
+	downloadFile: 5,
+	lastIncomingMessages: 1,
+	lastOutgoingMessages: 1,
+	readChat: 10,
+	editMessage: 1,
+	deleteMessage: 10,
+	getSettings: 1,
+	setSettings: 1,
+	getStateInstance: 1,
+	reboot: 1,
+	logout: 1,
+	qr: 3,
+};
+
+const FLAG_SETTINGS = [
+	'markIncomingMessagesReaded',
+	'markIncomingMessagesReadedOnReply',
+	'outgoingWebhook',
+	'outgoingMessageWebhook',
+	'outgoingAPIMessageWebhook',
+	'incomingWebhook',
+	'stateWebhook',
+	'pollMessageWebhook',
+	'incomingCallWebhook',
+	'editedMessageWebhook',
+	'deletedMessageWebhook',
+	'keepOnlineStatus',
+	'incomingBlockWebhook',
+	'deviceWebhook',
+	'statusInstanceWebhook',
+	'enableMessagesHistory',
+] as const;
+/** Accepted by setSettings but ignored (read-only / deprecated). */
+const READ_ONLY_SETTINGS = new Set(['wid', 'countryInstance', 'typeAccount', 'sharedSession', 'statusInstanceChangedWebhook']);
+
+const CHAT_ID_RE = /^(\d+@c\.us|\d+(-\d+)?@g\.us|\d+@lid)$/;
+const MAX_MESSAGE_LENGTH = 20000;
+
+const STATUS_TEXT: Record<number, string> = {
+	400: 'Bad Request',
+	401: 'Unauthorized',
+	403: 'Forbidden',
+	404: 'Not Found',
+	405: 'Method Not Allowed',
+	429: 'Too Many Requests',
+	466: 'Quota exceeded',
+	499: 'Client Closed Request',
+	500: 'Internal Server Error',
+	502: 'Bad Gateway',
+	503: 'Service Unavailable',
+};
+
+// ───────────────────────────── internals ─────────────────────────────
+
+type Verb = 'GET' | 'POST' | 'DELETE';
+type BodyKind = 'json' | 'multipart' | 'raw' | 'none';
+
+interface Reply {
+	status: number;
+	json?: unknown;
+	text?: string;
+	headers?: Record<string, string>;
+}
+
+interface InstanceState {
+	idInstance: string;
+	token: string;
+	wid: string;
+	state: string | null;
+	settings: Record<string, string | number>;
+	incoming: JournalEntry[];
+	outgoing: JournalEntry[];
+	notifications: Array<{ receiptId: number; body: unknown }>;
+	deviceId: string;
+}
+
+interface Ctx {
+	inst: InstanceState;
+	rec: RecordedRequest;
+	json: Record<string, unknown>;
+	parts: MultipartPart[];
+}
+
+interface MethodDef {
+	verb: Verb;
+	host: Host;
+	body: BodyKind;
+	/** Allowed while the instance is 'starting'. */
+	whileStarting?: boolean;
+	/** Refused (400 not authorized) while notAuthorized/blocked (when rejectSendsWhenNotAuthorized). */
+	needsAuthorized?: boolean;
+	/** Path takes one extra segment after the token. */
+	extraSegment?: boolean;
+	handler: (ctx: Ctx) => Reply | Promise<Reply>;
+}
+
+class BadRequest extends Error {}
+
+interface RateWindow {
+	accepted: number[];
+	attempts: number[];
+}
+
+interface StoredFile {
+	bytes: Buffer;
+	mimeType: string;
+	missing?: boolean;
+	opts: ServeOptions;
+}
+
+type FailRule = { method: string; idInstance?: string; remaining: number; failure: Failure };
+type WhileRule = { predicate: (req: RecordedRequest) => boolean; failure: Failure };
+
+const ok = (json: unknown): Reply => ({ status: 200, json });
+
+function isObject(v: unknown): v is Record<string, unknown> {
+	return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function mimeOf(header: string | undefined): string {
+	return (header ?? '').split(';')[0].trim().toLowerCase();
+}
+
+function extFromMime(mime: string): string {
+	const map: Record<string, string> = {
+		'image/jpeg': 'jpg',
+		'image/png': 'png',
+		'image/gif': 'gif',
+		'image/webp': 'webp',
+		'video/mp4': 'mp4',
+		'audio/ogg': 'ogg',
+		'audio/mpeg': 'mp3',
+		'application/pdf': 'pdf',
+		'text/plain': 'txt',
+	};
+	return map[mimeOf(mime)] ?? 'bin';
+}
+
+function typeMessageForFile(fileName: string): string {
+	const ext = (fileName.split('.').pop() ?? '').toLowerCase();
+	if (['jpg', 'jpeg', 'png', 'gif', 'webp', 'bmp'].includes(ext)) return 'imageMessage';
+	if (['mp4', 'mov', 'avi', '3gp', 'mkv'].includes(ext)) return 'videoMessage';
+	if (['ogg', 'mp3', 'oga', 'opus', 'wav', 'm4a', 'aac'].includes(ext)) return 'audioMessage';
+	return 'documentMessage';
+}
+
+function reqString(obj: Record<string, unknown>, key: string): string {
+	const v = obj[key];
+	if (v === undefined || v === null) throw new BadRequest(`${key} is required`);
+	if (typeof v !== 'string') throw new BadRequest(`${key} must be a string`);
+	if (v.trim() === '') throw new BadRequest(`${key} must not be empty`);
+	return v;
+}
+
+function optString(obj: Record<string, unknown>, key: string, allowEmpty = true): string | undefined {
+	const v = obj[key];
+	if (v === undefined) return undefined;
+	if (typeof v !== 'string') throw new BadRequest(`${key} must be a string`);
+	if (!allowEmpty && v === '') throw new BadRequest(`${key} must not be empty`);
+	return v;
+}
+
+function chatIdOf(obj: Record<string, unknown>, key = 'chatId'): string {
+	const v = reqString(obj, key);
+	if (!CHAT_ID_RE.test(v)) throw new BadRequest(`${key} is invalid: expected <digits>@c.us, <digits>[-<digits>]@g.us or <digits>@lid`);
+	return v;
+}
+
+function quotedOf(obj: Record<string, unknown>): string | undefined {
+	return optString(obj, 'quotedMessageId', false);
+}
+
+function isHttpUrl(s: string): boolean {
+	try {
+		const u = new URL(s);
+		return u.protocol === 'http:' || u.protocol === 'https:';
+	} catch {
+		return false;
+	}
+}
+
+// ───────────────────────────── the fake ─────────────────────────────
+
+export class FakeGreenApi {
+	/** Base URL for every non-media method, no trailing slash. */
+	apiUrl = '';
+	/** Base URL for sendFileByUpload / uploadFile, no trailing slash. */
+	mediaUrl = '';
+	/** Base URL of the file host; files are at `{filesUrl}/files/<name>`. */
+	filesUrl = '';
+
+	/** Every API/media request, in arrival order. */
+	readonly requests: RecordedRequest[] = [];
+	/** Accepted sends per idInstance, in arrival order (filled for every added instance). */
+	readonly sent: Record<string, SentMessage[]> = {};
+	/** Every GET/HEAD on the file host. */
+	readonly downloads: FileDownload[] = [];
+
+	/** Limit for SEND_METHODS, per instance, per method, per sliding second. */
+	sendsPerSecondLimit = 50;
+	/** Per-method overrides (any method). E.g. `fake.rateLimits.lastIncomingMessages = 1`. */
+	rateLimits: Record<string, number> = {};
+	/** Highest number of send attempts (incl. 429'd ones) seen for one instance+method within any 1000 ms. */
+	maxObservedSendRatePerSecond = 0;
+	/** sendMessage & co. answer 400 'instance account not authorized' while notAuthorized/blocked. */
+	rejectSendsWhenNotAuthorized = true;
+	/** sendFileByUrl downloads `urlFile` (recorded in sent[].file) before answering. */
+	fetchUrlFiles = false;
+	/** Upload size limit (bytes) for sendFileByUpload/uploadFile; larger bodies get 500. */
+	maxUploadBytes = 100 * 1024 * 1024;
+	/** When > 0, `reboot` puts the instance in 'starting' for this long. */
+	rebootStartingMs = 0;
+	/** Clock used for journals and default journal timestamps (ms). */
+	clock: () => number = () => Date.now();
+
+	private servers: http.Server[] = [];
+	private sockets = new Set<Socket>();
+	private timers = new Set<NodeJS.Timeout>();
+	private waiters = new Set<() => void>();
+	private instances = new Map<string, InstanceState>();
+	private files = new Map<string, StoredFile>();
+	private windows = new Map<string, RateWindow>();
+	private maxRates = new Map<string, number>();
+	private failRules: FailRule[] = [];
+	private whileRules: WhileRule[] = [];
+	private failureMode: FailureMode | undefined;
+	private usedIds = new Set<string>();
+	private seq = 0;
+	private receiptSeq = 0;
+	private stopped = false;
+	private readonly methods: Record<string, MethodDef>;
+
+	private constructor() {
+		this.methods = this.buildMethods();
+	}
+
+	static async start(): Promise<FakeGreenApi> {
+		const fake = new FakeGreenApi();
+		const api = await fake.listen((req, res) => fake.handleApi('api', req, res));
+		const media = await fake.listen((req, res) => fake.handleApi('media', req, res));
+		const files = await fake.listen((req, res) => fake.handleFile(req, res));
+		fake.apiUrl = `http://127.0.0.1:${api}`;
+		fake.mediaUrl = `http://127.0.0.1:${media}`;
+		fake.filesUrl = `http://127.0.0.1:${files}`;
+		return fake;
+	}
+
+	/** Closes the servers, destroys every connection (hung requests included) and clears all timers. Idempotent. */
+	async stop(): Promise<void> {
+		if (this.stopped) return;
+		this.stopped = true;
+		for (const t of this.timers) clearTimeout(t);
+		this.timers.clear();
+		const closes = this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+		for (const s of this.sockets) s.destroy();
+		this.sockets.clear();
+		for (const w of [...this.waiters]) w();
+		await Promise.all(closes);
+	}
+
+	// ───────── instances ─────────
+
+	addInstance(opts: AddInstanceOptions): void {
+		const id = opts.idInstance;
+		this.instances.set(id, {
+			idInstance: id,
+			token: opts.apiTokenInstance,
+			wid: opts.wid ?? `7${id.replace(/\D/g, '').padStart(10, '0').slice(-10)}@c.us`,
+			state: opts.state === undefined ? 'authorized' : opts.state,
+			settings: FakeGreenApi.defaultSettings(),
+			incoming: [],
+			outgoing: [],
+			notifications: [],
+			deviceId: randomBytes(8).toString('hex'),
+		});
+		if (!this.sent[id]) this.sent[id] = [];
+	}
+
+	removeInstance(idInstance: string): void {
+		this.instances.delete(idInstance);
+	}
+
+	setState(idInstance: string, state: string | null): void {
+		this.inst(idInstance).state = state;
+	}
+
+	getState(idInstance: string): string | null {
+		return this.inst(idInstance).state;
+	}
+
+	/** Rotates the token (the old one then answers 401). */
+	setToken(idInstance: string, apiTokenInstance: string): void {
+		this.inst(idInstance).token = apiTokenInstance;
+	}
+
+	/** Current settings (what setSettings stored, over the defaults). */
+	webhookSettings(idInstance: string): Record<string, string | number> {
+		return { ...this.inst(idInstance).settings };
+	}
+
+	/** All accepted sends across instances, in arrival order. */
+	allSent(): SentMessage[] {
+		return Object.values(this.sent)
+			.flat()
+			.sort((a, b) => a.requestSeq - b.requestSeq);
+	}
+
+	/** Requests filtered by method (and instance). */
+	requestsFor(method: string, idInstance?: string): RecordedRequest[] {
+		return this.requests.filter((r) => r.method === method && (idInstance === undefined || r.idInstance === idInstance));
+	}
+
+	// ───────── journals & notification queue ─────────
+
+	/** Seeds lastIncomingMessages. Missing fields get defaults (type 'incoming', idMessage, timestamp = now in s, typeMessage 'textMessage'). */
+	addJournalEntry(idInstance: string, entry: JournalEntry): JournalEntry {
+		const full = this.fillEntry(entry, 'incoming');
+		this.inst(idInstance).incoming.push(full);
+		return full;
+	}
+
+	/** Seeds lastOutgoingMessages (sends are added automatically too). */
+	addOutgoingJournalEntry(idInstance: string, entry: JournalEntry): JournalEntry {
+		const full = this.fillEntry(entry, 'outgoing');
+		this.inst(idInstance).outgoing.push(full);
+		return full;
+	}
+
+	/** Queues a notification for receiveNotification polling; returns its receiptId. */
+	queueNotification(idInstance: string, body: unknown): number {
+		const receiptId = ++this.receiptSeq;
+		this.inst(idInstance).notifications.push({ receiptId, body });
+		return receiptId;
+	}
+
+	pendingNotifications(idInstance: string): number {
+		return this.inst(idInstance).notifications.length;
+	}
+
+	// ───────── rate limits ─────────
+
+	/** Applies the reference's per-method limits (journals 1/s, settings 1/s, …) on top of the send limit. */
+	useRealRateLimits(): void {
+		for (const [m, n] of Object.entries(REAL_RATE_LIMITS)) if (!SEND_METHODS.has(m)) this.rateLimits[m] = n;
+	}
+
+	rateLimitFor(method: string): number {
+		if (this.rateLimits[method] !== undefined) return this.rateLimits[method];
+		return SEND_METHODS.has(method) ? this.sendsPerSecondLimit : Infinity;
+	}
+
+	/** Highest attempts-per-1000ms seen for one instance+method (any method; all instances when idInstance omitted). */
+	maxObservedRate(method: string, idInstance?: string): number {
+		let max = 0;
+		for (const [key, v] of this.maxRates) {
+			const [id, m] = key.split('\u0000');
+			if (m === method && (idInstance === undefined || id === idInstance)) max = Math.max(max, v);
+		}
+		return max;
+	}
+
+	// ───────── failure injection ─────────
+
+	/** The next `count` requests to `method` ('*' = any) fail as described. */
+	failNext(method: string, count: number, failure: Failure, opts: { idInstance?: string } = {}): void {
+		this.failRules.push({ method, idInstance: opts.idInstance, remaining: count, failure });
+	}
+
+	/** Every request matching `predicate` fails until the returned function is called. */
+	failWhile(predicate: (req: RecordedRequest) => boolean, failure: Failure = GreenApiFailures.serverError): () => void {
+		const rule: WhileRule = { predicate, failure };
+		this.whileRules.push(rule);
+		return () => {
+			this.whileRules = this.whileRules.filter((r) => r !== rule);
+		};
+	}
+
+	/** Arbitrary per-request decision (checked before failWhile and failNext); undefined to clear. */
+	setFailureMode(fn: FailureMode | undefined): void {
+		this.failureMode = fn;
+	}
+
+	clearFailures(): void {
+		this.failRules = [];
+		this.whileRules = [];
+		this.failureMode = undefined;
+	}
+
+	// ───────── file host ─────────
+
+	/** Serves bytes at `{filesUrl}/files/<name>` with Content-Type/Content-Length; returns the URL. */
+	serveFile(name: string, bytes: Buffer | Uint8Array | string, mimeType: string, opts: ServeOptions = {}): string {
+		this.files.set(name, { bytes: Buffer.from(bytes as Buffer), mimeType, opts });
+		return this.fileUrl(name);
+	}
+
+	/** A URL that answers 404. */
+	serveMissing(name: string): string {
+		this.files.set(name, { bytes: Buffer.alloc(0), mimeType: 'text/plain', missing: true, opts: {} });
+		return this.fileUrl(name);
+	}
+
+	/** serveFile with a delay before the headers and, optionally, a trickled body. */
+	serveSlow(name: string, bytes: Buffer | Uint8Array | string, mimeType: string, delayMs: number, trickle?: { chunkSize: number; chunkDelayMs: number }): string {
+		return this.serveFile(name, bytes, mimeType, { delayMs, chunkSize: trickle?.chunkSize, chunkDelayMs: trickle?.chunkDelayMs });
+	}
+
+	fileUrl(name: string): string {
+		return `${this.filesUrl}/files/${encodeURIComponent(name)}`;
+	}
+
+	/** Successful (2xx) GET downloads of a file. */
+	downloadCount(name: string): number {
+		return this.downloads.filter((d) => d.name === name && d.httpMethod === 'GET' && d.status !== undefined && d.status < 300).length;
+	}
+
+	/** Bytes stored for a served or uploaded file. */
+	fileBytes(name: string): Buffer | undefined {
+		return this.files.get(name)?.bytes;
+	}
+
+	// ───────── waiting & reset ─────────
+
+	/** Resolves once `cond()` holds (re-checked after every answered request); rejects after timeoutMs. */
+	waitFor(cond: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+		if (cond()) return Promise.resolve();
+		return new Promise<void>((resolve, reject) => {
+			const check = (): void => {
+				if (this.stopped) return done(new Error(`FakeGreenApi stopped while waiting for ${what}`));
+				if (cond()) done();
+			};
+			const timer = setTimeout(() => done(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
+			const done = (err?: Error): void => {
+				clearTimeout(timer);
+				this.waiters.delete(check);
+				if (err) reject(err);
+				else resolve();
+			};
+			this.waiters.add(check);
+		});
+	}
+
+	/** Waits until `idInstance` has at least `n` accepted sends; returns them. */
+	async waitForSent(idInstance: string, n: number, timeoutMs = 5000): Promise<SentMessage[]> {
+		await this.waitFor(() => (this.sent[idInstance]?.length ?? 0) >= n, timeoutMs, `${n} sends on ${idInstance}`);
+		return this.sent[idInstance];
+	}
+
+	/** Waits until `n` answered requests to `method` exist; returns them. */
+	async waitForRequests(method: string, n: number, timeoutMs = 5000): Promise<RecordedRequest[]> {
+		const answered = (): RecordedRequest[] => this.requestsFor(method).filter((r) => r.outcome !== undefined);
+		await this.waitFor(() => answered().length >= n, timeoutMs, `${n} ${method} requests`);
+		return answered();
+	}
+
+	/** Forgets requests, sends, downloads, journals, failures and rate windows; keeps instances (settings reset to defaults) and files. */
+	reset(): void {
+		this.requests.length = 0;
+		this.downloads.length = 0;
+		for (const k of Object.keys(this.sent)) this.sent[k] = [];
+		for (const i of this.instances.values()) {
+			i.incoming = [];
+			i.outgoing = [];
+			i.notifications = [];
+			i.settings = FakeGreenApi.defaultSettings();
+		}
+		this.clearFailures();
+		this.windows.clear();
+		this.maxRates.clear();
+		this.maxObservedSendRatePerSecond = 0;
+	}
+
+	static defaultSettings(): Record<string, string | number> {
+		const s: Record<string, string | number> = {
+			webhookUrl: '',
+			webhookUrlToken: '',
+			delaySendMessagesMilliseconds: 5000,
+		};
+		for (const f of FLAG_SETTINGS) s[f] = 'no';
+		return s;
+	}
+
+	// ───────────────────────────── plumbing ─────────────────────────────
+
+	private inst(idInstance: string): InstanceState {
+		const i = this.instances.get(idInstance);
+		if (!i) throw new Error(`FakeGreenApi: unknown instance ${idInstance}`);
+		return i;
+	}
+
+	private listen(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<number> {
+		const server = http.createServer(handler);
+		server.on('connection', (s: Socket) => {
+			if (this.stopped) {
+				s.destroy();
+				return;
+			}
+			this.sockets.add(s);
+			s.on('close', () => this.sockets.delete(s));
+		});
+		server.on('clientError', (_err, socket) => socket.destroy());
+		this.servers.push(server);
+		return new Promise((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+		});
+	}
+
+	private sleep(ms: number): Promise<void> {
+		if (ms <= 0) return Promise.resolve();
+		return new Promise((resolve) => {
+			const t = setTimeout(() => {
+				this.timers.delete(t);
+				resolve();
+			}, ms);
+			this.timers.add(t);
+		});
+	}
+
+	private notify(): void {
+		for (const w of [...this.waiters]) w();
+	}
+
+	private newIdMessage(): string {
+		for (;;) {
+			const id = 'BAE5' + randomBytes(6).toString('hex').toUpperCase();
+			if (!this.usedIds.has(id)) {
+				this.usedIds.add(id);
+				return id;
+			}
+		}
+	}
+
+	private fillEntry(entry: JournalEntry, type: 'incoming' | 'outgoing'): JournalEntry {
+		return {
+			type,
+			idMessage: this.newIdMessage(),
+			timestamp: Math.floor(this.clock() / 1000),
+			typeMessage: 'textMessage',
+			...entry,
+		};
+	}
+
+	/** Reads the whole body; bytes beyond `limit` are drained but not kept (`truncated`). */
+	private readBody(req: http.IncomingMessage, limit: number): Promise<{ body: Buffer; truncated: boolean }> {
+		return new Promise((resolve, reject) => {
+			const chunks: Buffer[] = [];
+			let size = 0;
+			let truncated = false;
+			req.on('data', (c: Buffer) => {
+				if (truncated) return;
+				size += c.length;
+				if (size > limit) {
+					truncated = true;
+					chunks.length = 0;
+					return;
+				}
+				chunks.push(c);
+			});
+			req.on('end', () => resolve({ body: Buffer.concat(chunks), truncated }));
+			req.on('error', reject);
+			req.on('aborted', () => reject(new Error('aborted')));
+		});
+	}
+
+	private send(res: http.ServerResponse, rec: RecordedRequest | undefined, reply: Reply, outcome: RecordedRequest['outcome']): void {
+		if (res.writableEnded || res.destroyed) return;
+		let payload: Buffer;
+		const headers: Record<string, string> = { ...(reply.headers ?? {}) };
+		let response: unknown;
+		if (reply.text !== undefined) {
+			payload = Buffer.from(reply.text, 'utf8');
+			headers['Content-Type'] = headers['Content-Type'] ?? 'text/plain; charset=utf-8';
+			response = reply.text;
+		} else if (reply.json !== undefined) {
+			payload = Buffer.from(JSON.stringify(reply.json), 'utf8');
+			headers['Content-Type'] = headers['Content-Type'] ?? 'application/json';
+			response = reply.json;
+		} else {
+			payload = Buffer.alloc(0);
+		}
+		headers['Content-Length'] = String(payload.length);
+		try {
+			res.writeHead(reply.status, headers);
+			res.end(payload);
+		} catch {
+			/* socket gone */
+		}
+		if (rec) {
+			rec.status = reply.status;
+			rec.response = response;
+			rec.respondedAt = Date.now();
+			rec.outcome = outcome;
+		}
+		this.notify();
+	}
+
+	private failureReply(spec: FailureSpec): Reply {
+		const status = spec.status ?? 500;
+		const headers: Record<string, string> = { ...(spec.headers ?? {}) };
+		if (spec.retryAfterSec !== undefined) headers['Retry-After'] = String(spec.retryAfterSec);
+		const body = spec.body === undefined ? STATUS_TEXT[status] ?? `Error ${status}` : spec.body;
+		return typeof body === 'string' ? { status, text: body, headers } : { status, json: body, headers };
+	}
+
+	private pickFailure(rec: RecordedRequest): Failure | undefined {
+		if (this.failureMode) {
+			const f = this.failureMode(rec);
+			if (f) return f;
+		}
+		for (const r of this.whileRules) if (r.predicate(rec)) return r.failure;
+		const idx = this.failRules.findIndex(
+			(r) => r.remaining > 0 && (r.method === '*' || r.method === rec.method) && (r.idInstance === undefined || r.idInstance === rec.idInstance),
+		);
+		if (idx >= 0) {
+			const r = this.failRules[idx];
+			r.remaining--;
+			if (r.remaining <= 0) this.failRules.splice(idx, 1);
+			return r.failure;
+		}
+		return undefined;
+	}
+
+	private checkRate(idInstance: string, method: string): boolean {
+		const key = idInstance + '\u0000' + method;
+		const now = Date.now();
+		let w = this.windows.get(key);
+		if (!w) {
+			w = { accepted: [], attempts: [] };
+			this.windows.set(key, w);
+		}
+		while (w.accepted.length && w.accepted[0] <= now - 1000) w.accepted.shift();
+		while (w.attempts.length && w.attempts[0] <= now - 1000) w.attempts.shift();
+		w.attempts.push(now);
+		const observed = w.attempts.length;
+		if (observed > (this.maxRates.get(key) ?? 0)) this.maxRates.set(key, observed);
+		if (SEND_METHODS.has(method) && observed > this.maxObservedSendRatePerSecond) this.maxObservedSendRatePerSecond = observed;
+		if (w.accepted.length >= this.rateLimitFor(method)) return false;
+		w.accepted.push(now);
+		return true;
+	}
+
+	// ───────────────────────────── API / media hosts ─────────────────────────────
+
+	private handleApi(host: Host, req: http.IncomingMessage, res: http.ServerResponse): void {
+		this.processApi(host, req, res).catch(() => {
+			if (!res.headersSent && !res.destroyed) this.send(res, undefined, { status: 500, text: 'fake internal error' }, 'error');
+		});
+	}
+
+	private async processApi(host: Host, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+		const url = new URL(req.url ?? '/', 'http://fake.local');
+		const segs = url.pathname.split('/').slice(1);
+		const def0 = segs[1] !== undefined ? this.methods[segs[1]] : undefined;
+		const limit = def0 && (def0.body === 'multipart' || def0.body === 'raw') ? this.maxUploadBytes : 20 * 1024 * 1024;
+		let body: Buffer;
+		let truncated: boolean;
+		try {
+			({ body, truncated } = await this.readBody(req, limit));
+		} catch {
+			return; // client went away
+		}
+
+		const query: Record<string, string> = {};
+		url.searchParams.forEach((v, k) => {
+			query[k] = v;
+		});
+		const idMatch = /^waInstance(.*)$/.exec(segs[0] ?? '');
+		const rec: RecordedRequest = {
+			seq: ++this.seq,
+			host,
+			idInstance: idMatch ? decodeURIComponent(idMatch[1]) : '',
+			method: idMatch ? segs[1] ?? '' : '',
+			token: idMatch ? segs[2] ?? '' : '',
+			extra: idMatch ? segs.slice(3) : [],
+			httpMethod: req.method ?? 'GET',
+			path: url.pathname,
+			query,
+			headers: req.headers,
+			body: undefined,
+			bodyKind: 'none',
+			rawBody: body,
+			at: Date.now(),
+		};
+		this.lenientParse(rec);
+		this.requests.push(rec);
+		const reply = (r: Reply, outcome: RecordedRequest['outcome'] = r.status < 400 ? 'ok' : 'error'): void => this.send(res, rec, r, outcome);
+
+		// route
+		const def = idMatch ? this.methods[rec.method] : undefined;
+		if (!idMatch || !def || def.host !== host || rec.token === '' || rec.extra.length !== (def.extraSegment ? 1 : 0) || rec.extra.some((s) => s === '')) {
+			return reply({ status: 404, text: 'Not Found' });
+		}
+		if (rec.httpMethod !== def.verb) return reply({ status: 405, text: 'Method Not Allowed', headers: { Allow: def.verb } });
+		// auth
+		const inst = this.instances.get(rec.idInstance);
+		if (!inst) return reply({ status: 403, text: 'Forbidden' });
+		if (inst.token !== rec.token) return reply({ status: 401, text: 'Unauthorized' });
+		// rate limit
+		if (!this.checkRate(inst.idInstance, rec.method)) {
+			return reply({ status: 429, text: 'Too Many Requests', headers: { 'Retry-After': '1' } }, 'rateLimited');
+		}
+		// injected failures
+		const failure = this.pickFailure(rec);
+		let lateFailure: FailureSpec | undefined;
+		if (failure) {
+			const spec: FailureSpec = typeof failure === 'string' ? { action: failure } : failure;
+			await this.sleep(spec.delayMs ?? 0);
+			if (this.stopped) return;
+			if (spec.processAnyway) lateFailure = spec;
+			else if (spec.action === 'timeout') {
+				rec.outcome = 'timeout';
+				this.notify();
+				return; // never answer
+			} else if (spec.action === 'reset') {
+				rec.outcome = 'reset';
+				req.socket.destroy();
+				this.notify();
+				return;
+			} else if (spec.status !== undefined) {
+				return reply(this.failureReply(spec), 'injected');
+			}
+			// no status: delay only, then normal processing
+		}
+
+		let result: Reply;
+		try {
+			if (truncated) {
+				result = { status: 500, text: `file exceeded max upload size (${this.maxUploadBytes} bytes)` };
+			} else {
+				const ctx = this.validateBody(def, rec, inst);
+				result = this.stateGate(def, inst) ?? (await def.handler(ctx));
+			}
+		} catch (e) {
+			if (e instanceof BadRequest) result = { status: 400, text: e.message };
+			else throw e;
+		}
+		if (this.stopped) return;
+
+		if (lateFailure) {
+			if (lateFailure.action === 'timeout') {
+				rec.outcome = 'timeout';
+				this.notify();
+				return;
+			}
+			if (lateFailure.action === 'reset') {
+				rec.outcome = 'reset';
+				req.socket.destroy();
+				this.notify();
+				return;
+			}
+			if (lateFailure.status !== undefined) return reply(this.failureReply(lateFailure), 'injected');
+		}
+		reply(result);
+	}
+
+	private lenientParse(rec: RecordedRequest): void {
+		if (rec.rawBody.length === 0) return;
+		const ct = rec.headers['content-type'];
+		const mime = mimeOf(ct);
+		if (mime === 'application/json' || mime.endsWith('+json')) {
+			try {
+				rec.body = JSON.parse(rec.rawBody.toString('utf8'));
+				rec.bodyKind = 'json';
+				return;
+			} catch {
+				/* fall through to raw */
+			}
+		} else if (multipartBoundary(ct) !== undefined) {
+			try {
+				rec.body = parseMultipart(rec.rawBody, ct);
+				rec.bodyKind = 'multipart';
+				return;
+			} catch {
+				/* raw */
+			}
+		}
+		rec.body = rec.rawBody;
+		rec.bodyKind = 'raw';
+	}
+
+	private validateBody(def: MethodDef, rec: RecordedRequest, inst: InstanceState): Ctx {
+		const ctx: Ctx = { inst, rec, json: {}, parts: [] };
+		const ct = rec.headers['content-type'];
+		if (def.body === 'json') {
+			if (mimeOf(ct) !== 'application/json') throw new BadRequest(`Content-Type must be application/json (got ${ct ?? 'none'})`);
+			if (rec.rawBody.length === 0) throw new BadRequest('request body is empty: a JSON object is required');
+			let parsed: unknown;
+			try {
+				parsed = JSON.parse(rec.rawBody.toString('utf8'));
+			} catch (e) {
+				throw new BadRequest(`request body is not valid JSON: ${(e as Error).message}`);
+			}
+			if (!isObject(parsed)) throw new BadRequest('request body must be a JSON object');
+			ctx.json = parsed;
+		} else if (def.body === 'multipart') {
+			if (multipartBoundary(ct) === undefined) throw new BadRequest(`Content-Type must be multipart/form-data with a boundary (got ${ct ?? 'none'})`);
+			try {
+				ctx.parts = parseMultipart(rec.rawBody, ct);
+			} catch (e) {
+				if (e instanceof MultipartError) throw new BadRequest(`invalid multipart body: ${e.message}`);
+				throw e;
+			}
+		}
+		return ctx;
+	}
+
+	private stateGate(def: MethodDef, inst: InstanceState): Reply | undefined {
+		if (inst.state === 'starting' && !def.whileStarting) return { status: 400, text: 'instance in starting process try later' };
+		if (def.needsAuthorized && this.rejectSendsWhenNotAuthorized && (inst.state === 'notAuthorized' || inst.state === 'blocked' || inst.state === null)) {
+			return { status: 400, text: 'instance account not authorized' };
+		}
+		return undefined;
+	}
+
+	// ───────────────────────────── methods ─────────────────────────────
+
+	private recordSend(ctx: Ctx, m: Omit<SentMessage, 'idInstance' | 'idMessage' | 'at' | 'requestSeq'>, journal: JournalEntry): SentMessage {
+		const sentMsg: SentMessage = {
+			...m,
+			idInstance: ctx.inst.idInstance,
+			idMessage: this.newIdMessage(),
+			at: ctx.rec.at,
+			requestSeq: ctx.rec.seq,
+		};
+		this.sent[ctx.inst.idInstance].push(sentMsg);
+		ctx.inst.outgoing.push({
+			type: 'outgoing',
+			idMessage: sentMsg.idMessage,
+			timestamp: Math.floor(this.clock() / 1000),
+			chatId: m.chatId,
+			statusMessage: 'sent',
+			sendByApi: true,
+			...journal,
+		});
+		return sentMsg;
+	}
+
+	private storeUpload(bytes: Buffer, mimeType: string, fileName: string): string {
+		const safe = fileName.replace(/[^\w.\-]+/g, '_') || 'file';
+		const name = `${randomBytes(8).toString('hex')}-${safe}`;
+		this.files.set(name, { bytes, mimeType, opts: {} });
+		return this.fileUrl(name);
+	}
+
+	private async fetchUrl(url: string): Promise<SentFile> {
+		return new Promise<SentFile>((resolve) => {
+			let settled = false;
+			const finish = (f: SentFile): void => {
+				if (settled) return;
+				settled = true;
+				resolve(f);
+			};
+			try {
+				const req = http.get(url, { agent: false, timeout: 10000 }, (res) => {
+					const chunks: Buffer[] = [];
+					res.on('data', (c: Buffer) => chunks.push(c));
+					res.on('end', () => {
+						const bytes = Buffer.concat(chunks);
+						if ((res.statusCode ?? 0) >= 300) finish({ fetchError: `HTTP ${res.statusCode}` });
+						else finish({ bytes, size: bytes.length, mimeType: res.headers['content-type'] });
+					});
+					res.on('error', (e) => finish({ fetchError: e.message }));
+				});
+				req.on('timeout', () => req.destroy(new Error('timeout')));
+				req.on('error', (e) => finish({ fetchError: e.message }));
+			} catch (e) {
+				finish({ fetchError: (e as Error).message });
+			}
+		});
+	}
+
+	private buildMethods(): Record<string, MethodDef> {
+		const send = (handler: MethodDef['handler'], extra: Partial<MethodDef> = {}): MethodDef => ({
+			verb: 'POST',
+			host: 'api',
+			body: 'json',
+			needsAuthorized: true,
+			handler,
+			...extra,
+		});
+		const get = (handler: MethodDef['handler'], extra: Partial<MethodDef> = {}): MethodDef => ({ verb: 'GET', host: 'api', body: 'none', handler, ...extra });
+		const journal = (kind: 'incoming' | 'outgoing') =>
+			get((ctx) => {
+				const raw = ctx.rec.query.minutes;
+				let minutes = 1440;
+				if (raw !== undefined) {
+					if (!/^\d+$/.test(raw) || Number(raw) <= 0) throw new BadRequest('minutes must be a positive integer');
+					minutes = Number(raw);
+				}
+				const since = this.clock() / 1000 - minutes * 60;
+				const list = kind === 'incoming' ? ctx.inst.incoming : ctx.inst.outgoing;
+				return ok(
+					list
+						.filter((e) => (e.timestamp ?? 0) >= since)
+						.sort((a, b) => (b.timestamp ?? 0) - (a.timestamp ?? 0))
+						.map((e) => ({ ...e })),
+				);
+			});
+
+		return {
+			// ── sending ──
+			sendMessage: send((ctx) => {
+				const b = ctx.json;
+				const chatId = chatIdOf(b);
+				const message = b.message;
+				if (message === undefined || message === null) throw new BadRequest('message is required');
+				if (typeof message !== 'string') throw new BadRequest('message must be a string');
+				if (message.trim() === '') throw new BadRequest('message must not be empty');
+				if (message.length > MAX_MESSAGE_LENGTH) throw new BadRequest(`message must be at most ${MAX_MESSAGE_LENGTH} characters (got ${message.length})`);
+				const quotedMessageId = quotedOf(b);
+				if (b.linkPreview !== undefined && typeof b.linkPreview !== 'boolean') throw new BadRequest('linkPreview must be a boolean');
+				if (b.typePreview !== undefined && b.typePreview !== 'large' && b.typePreview !== 'small') throw new BadRequest('typePreview must be "large" or "small"');
+				if (b.customPreview !== undefined && !isObject(b.customPreview)) throw new BadRequest('customPreview must be an object');
+				const s = this.recordSend(ctx, { method: 'sendMessage', chatId, text: message, quotedMessageId, fields: { ...b } }, { typeMessage: 'textMessage', textMessage: message });
+				return ok({ idMessage: s.idMessage });
+			}),
+			sendFileByUrl: send(async (ctx) => {
+				const b = ctx.json;
+				const chatId = chatIdOf(b);
+				const urlFile = reqString(b, 'urlFile');
+				if (!isHttpUrl(urlFile)) throw new BadRequest('urlFile must be an http(s) URL');
+				const fileName = reqString(b, 'fileName');
+				const caption = optString(b, 'caption');
+				const quotedMessageId = quotedOf(b);
+				const file = this.fetchUrlFiles ? await this.fetchUrl(urlFile) : undefined;
+				const s = this.recordSend(
+					ctx,
+					{ method: 'sendFileByUrl', chatId, urlFile, fileName, caption, quotedMessageId, file, fields: { ...b } },
+					{ typeMessage: typeMessageForFile(fileName), downloadUrl: urlFile, fileName, caption: caption ?? '' },
+				);
+				return ok({ idMessage: s.idMessage });
+			}),
+			sendFileByUpload: send(
+				(ctx) => {
+					const fields: Record<string, string> = {};
+					let filePart: MultipartPart | undefined;
+					for (const p of ctx.parts) {
+						if (p.name === 'file') {
+							if (filePart) throw new BadRequest('only one file per call');
+							filePart = p;
+						} else fields[p.name] = p.value;
+					}
+					const chatId = chatIdOf(fields);
+					if (!filePart) throw new BadRequest('file is required');
+					if (filePart.filename === undefined) throw new BadRequest('file must be a file part (Content-Disposition filename=...)');
+					if (filePart.data.length === 0) throw new BadRequest('file is empty');
+					const fileName = fields.fileName !== undefined && fields.fileName !== '' ? fields.fileName : filePart.filename;
+					if (!fileName) throw new BadRequest('fileName is required when the file part has no filename');
+					const caption = fields.caption;
+					const quotedMessageId = quotedOf(fields);
+					const mimeType = filePart.contentType ?? 'application/octet-stream';
+					const urlFile = this.storeUpload(filePart.data, mimeType, fileName);
+					const s = this.recordSend(
+						ctx,
+						{
+							method: 'sendFileByUpload',
+							chatId,
+							fileName,
+							caption,
+							quotedMessageId,
+							urlFile,
+							file: { bytes: filePart.data, size: filePart.data.length, mimeType: filePart.contentType, partFileName: filePart.filename },
+							fields,
+						},
+						{ typeMessage: typeMessageForFile(fileName), downloadUrl: urlFile, fileName, caption: caption ?? '' },
+					);
+					return ok({ idMessage: s.idMessage, urlFile });
+				},
+				{ host: 'media', body: 'multipart' },
+			),
+			uploadFile: {
+				verb: 'POST',
+				host: 'media',
+				body: 'raw',
+				handler: (ctx) => {
+					const bytes = ctx.rec.rawBody;
+					const ct = ctx.rec.headers['content-type'];
+					const gaName = ctx.rec.headers['ga-filename'];
+					const gaFileName = Array.isArray(gaName) ? gaName[0] : gaName;
+					if (!ct && !gaFileName) throw new BadRequest('Content-Type (file MIME type) or GA-Filename header is required');
+					if (bytes.length === 0) throw new BadRequest('file is empty');
+					const mimeType = ct ?? 'application/octet-stream';
+					const name = gaFileName ?? `file.${extFromMime(mimeType)}`;
+					return ok({ urlFile: this.storeUpload(Buffer.from(bytes), mimeType, name) });
+				},
+			},
+			sendLocation: send((ctx) => {
+				const b = ctx.json;
+				const chatId = chatIdOf(b);
+				if (typeof b.latitude !== 'number' || typeof b.longitude !== 'number') throw new BadRequest('latitude and longitude must be numbers');
+				const quotedMessageId = quotedOf(b);
+				const s = this.recordSend(ctx, { method: 'sendLocation', chatId, quotedMessageId, fields: { ...b } }, { typeMessage: 'locationMessage', location: { ...b } });
+				return ok({ idMessage: s.idMessage });
+			}),
+			sendContact: send((ctx) => {
+				const b = ctx.json;
+				const chatId = chatIdOf(b);
+				if (!isObject(b.contact) || typeof b.contact.phoneContact !== 'number') throw new BadRequest('contact.phoneContact must be a number');
+				const quotedMessageId = quotedOf(b);
+				const s = this.recordSend(ctx, { method: 'sendContact', chatId, quotedMessageId, fields: { ...b } }, { typeMessage: 'contactMessage', contact: b.contact });
+				return ok({ idMessage: s.idMessage });
+			}),
+			forwardMessages: send((ctx) => {
+				const b = ctx.json;
+				const chatId = chatIdOf(b);
+				chatIdOf(b, 'chatIdFrom');
+				if (!Array.isArray(b.messages) || b.messages.length === 0 || !b.messages.every((m) => typeof m === 'string' && m !== '')) {
+					throw new BadRequest('messages must be a non-empty array of message ids');
+				}
+				const ids = (b.messages as string[]).map(() => this.recordSend(ctx, { method: 'forwardMessages', chatId, fields: { ...b } }, { typeMessage: 'extendedTextMessage' }).idMessage);
+				return ok({ messages: ids });
+			}),
+			readChat: send(
+				(ctx) => {
+					chatIdOf(ctx.json);
+					optString(ctx.json, 'idMessage', false);
+					return ok({ setRead: true });
+				},
+				{ needsAuthorized: false },
+			),
+			editMessage: send((ctx) => {
+				chatIdOf(ctx.json);
+				reqString(ctx.json, 'idMessage');
+				const message = reqString(ctx.json, 'message');
+				if (message.length > MAX_MESSAGE_LENGTH) throw new BadRequest(`message must be at most ${MAX_MESSAGE_LENGTH} characters`);
+				return ok({ idMessage: ctx.json.idMessage });
+			}),
+			deleteMessage: send((ctx) => {
+				chatIdOf(ctx.json);
+				reqString(ctx.json, 'idMessage');
+				if (ctx.json.onlySenderDelete !== undefined && typeof ctx.json.onlySenderDelete !== 'boolean') throw new BadRequest('onlySenderDelete must be a boolean');
+				return { status: 200 };
+			}),
+
+			// ── settings & account ──
+			getSettings: get((ctx) =>
+				ok({ wid: ctx.inst.state === 'authorized' ? ctx.inst.wid : '', countryInstance: '', typeAccount: 'trial', ...ctx.inst.settings }),
+			),
+			setSettings: {
+				verb: 'POST',
+				host: 'api',
+				body: 'json',
+				handler: (ctx) => {
+					const updates: Record<string, string | number> = {};
+					for (const [k, v] of Object.entries(ctx.json)) {
+						if (READ_ONLY_SETTINGS.has(k)) continue;
+						if ((FLAG_SETTINGS as readonly string[]).includes(k)) {
+							if (v !== 'yes' && v !== 'no') throw new BadRequest(`${k} must be "yes" or "no"`);
+							updates[k] = v;
+						} else if (k === 'webhookUrl') {
+							if (typeof v !== 'string') throw new BadRequest('webhookUrl must be a string');
+							if (v !== '' && !isHttpUrl(v)) throw new BadRequest('webhookUrl must be an http(s) URL or empty');
+							updates[k] = v;
+						} else if (k === 'webhookUrlToken') {
+							if (typeof v !== 'string') throw new BadRequest('webhookUrlToken must be a string');
+							updates[k] = v;
+						} else if (k === 'delaySendMessagesMilliseconds') {
+							if (typeof v !== 'number' || !Number.isInteger(v) || v < 500 || v > 600000) {
+								throw new BadRequest('delaySendMessagesMilliseconds must be an integer 500..600000');
+							}
+							updates[k] = v;
+						} else {
+							throw new BadRequest(`unknown setting ${k}`);
+						}
+					}
+					Object.assign(ctx.inst.settings, updates);
+					return ok({ saveSettings: true });
+				},
+			},
+			getWaSettings: get(
+				(ctx) =>
+					ok({
+						avatar: '',
+						phone: ctx.inst.state === 'authorized' ? ctx.inst.wid.replace(/@.*$/, '') : '',
+						stateInstance: ctx.inst.state,
+						deviceId: ctx.inst.deviceId,
+					}),
+				{ whileStarting: true },
+			),
+			getStateInstance: get((ctx) => ok({ stateInstance: ctx.inst.state }), { whileStarting: true }),
+			qr: get(
+				(ctx) => {
+					const s = ctx.inst.state;
+					if (s === 'authorized' || s === 'yellowCard' || s === 'sleepMode') return ok({ type: 'alreadyLogged', message: 'instance account already authorized' });
+					if (s === 'notAuthorized') return ok({ type: 'qrCode', message: QR_PNG_BASE64 });
+					return ok({ type: 'error', message: `instance is ${s ?? 'not ready'}` });
+				},
+				{ whileStarting: true },
+			),
+			reboot: get(
+				(ctx) => {
+					if (this.rebootStartingMs > 0) {
+						const before = ctx.inst.state;
+						ctx.inst.state = 'starting';
+						this.sleep(this.rebootStartingMs).then(() => {
+							if (ctx.inst.state === 'starting') ctx.inst.state = before;
+						});
+					}
+					return ok({ isReboot: true });
+				},
+				{ whileStarting: true },
+			),
+			logout: get((ctx) => {
+				ctx.inst.state = 'notAuthorized';
+				return ok({ isLogout: true });
+			}),
+			updateApiToken: get((ctx) => {
+				ctx.inst.token = randomBytes(25).toString('hex');
+				return ok({ apiTokenInstance: ctx.inst.token });
+			}),
+
+			// ── journals ──
+			lastIncomingMessages: journal('incoming'),
+			lastOutgoingMessages: journal('outgoing'),
+
+			// ── notification queue (HTTP API polling) ──
+			receiveNotification: get((ctx) => {
+				const t = ctx.rec.query.receiveTimeout;
+				if (t !== undefined && (!/^\d+$/.test(t) || Number(t) < 5 || Number(t) > 60)) throw new BadRequest('receiveTimeout must be 5..60');
+				const head = ctx.inst.notifications[0];
+				return ok(head ? { receiptId: head.receiptId, body: head.body } : null);
+			}),
+			deleteNotification: {
+				verb: 'DELETE',
+				host: 'api',
+				body: 'none',
+				extraSegment: true,
+				handler: (ctx) => {
+					const id = Number(ctx.rec.extra[0]);
+					const idx = ctx.inst.notifications.findIndex((n) => n.receiptId === id);
+					if (idx >= 0) ctx.inst.notifications.splice(idx, 1);
+					return ok({ result: idx >= 0 });
+				},
+			},
+			getWebhooksCount: get((ctx) => ok({ count: ctx.inst.notifications.length })),
+			clearWebhooksQueue: {
+				verb: 'DELETE',
+				host: 'api',
+				body: 'none',
+				handler: (ctx) => {
+					ctx.inst.notifications = [];
+					return ok({ isCleared: true, reason: '' });
+				},
+			},
+		};
+	}
+
+	// ───────────────────────────── file host ─────────────────────────────
+
+	private handleFile(req: http.IncomingMessage, res: http.ServerResponse): void {
+		this.processFile(req, res).catch(() => {
+			if (!res.headersSent && !res.destroyed) res.destroy();
+		});
+	}
+
+	private async processFile(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+		const url = new URL(req.url ?? '/', 'http://fake.local');
+		const m = /^\/files\/(.+)$/.exec(url.pathname);
+		let name = '';
+		try {
+			name = m ? decodeURIComponent(m[1]) : '';
+		} catch {
+			name = '';
+		}
+		const dl: FileDownload = { name, httpMethod: req.method ?? 'GET', headers: req.headers, at: Date.now() };
+		this.downloads.push(dl);
+		const finish = (status: number): void => {
+			dl.status = status;
+			this.notify();
+		};
+		const file = name ? this.files.get(name) : undefined;
+		if (req.method !== 'GET' && req.method !== 'HEAD') {
+			res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Length': '0' });
+			res.end();
+			return finish(405);
+		}
+		if (!file || file.missing) {
+			const body = Buffer.from('Not Found');
+			res.writeHead(404, { 'Content-Type': 'text/plain', 'Content-Length': String(body.length) });
+			res.end(req.method === 'HEAD' ? undefined : body);
+			return finish(404);
+		}
+		const o = file.opts;
+		if (o.hang) return;
+		await this.sleep(o.delayMs ?? 0);
+		if (this.stopped || res.destroyed) return;
+		if (o.resetAfterBytes === 0) {
+			req.socket.destroy();
+			return;
+		}
+		const status = o.status ?? 200;
+		const headers: Record<string, string> = { 'Content-Type': file.mimeType, ...(o.headers ?? {}) };
+		if (!o.omitContentLength) headers['Content-Length'] = String(file.bytes.length);
+		res.writeHead(status, headers);
+		if (req.method === 'HEAD') {
+			res.end();
+			return finish(status);
+		}
+		const limit = o.resetAfterBytes ?? Infinity;
+		const chunkSize = o.chunkSize && o.chunkSize > 0 ? o.chunkSize : file.bytes.length || 1;
+		let sentBytes = 0;
+		while (sentBytes < file.bytes.length) {
+			const end = Math.min(file.bytes.length, sentBytes + chunkSize, limit);
+			if (end > sentBytes) {
+				res.write(file.bytes.subarray(sentBytes, end));
+				sentBytes = end;
+			}
+			if (sentBytes >= limit) {
+				await this.sleep(20); // let the partial body reach the client
+				req.socket.destroy();
+				return;
+			}
+			if (sentBytes < file.bytes.length && o.chunkDelayMs) {
+				await this.sleep(o.chunkDelayMs);
+				if (this.stopped || res.destroyed) return;
+			}
+		}
+		res.end();
+		finish(status);
+	}
+}
