@@ -25,7 +25,7 @@ export class StateService {
 		const wasTrouble = previous !== undefined && TROUBLE.includes(previous);
 		if (TROUBLE.includes(e.state) || (wasTrouble && e.state === 'authorized')) {
 			await this.alert(TROUBLE.includes(e.state)
-				? `⚠️ ${t('alert_instance_state', { instance: fresh.id, number: displayNumber(fresh.wid), state: e.state, hint: t(`state_hint_${e.state}`) })}`
+				? `⚠️ ${t('alert_instance_state', { instance: fresh.id, number: displayNumber(fresh.wid), state: e.state, hint: t(`state_hint_${e.state}`, { instance: fresh.id }) })}`
 				: `✅ ${t('alert_instance_recovered', { instance: fresh.id, number: displayNumber(fresh.wid) })}`);
 		}
 	}

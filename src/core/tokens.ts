@@ -15,5 +15,5 @@ export function sameSecret(given: string, expected: string): boolean {
 /** For logs, command output and notices: never the secret itself. */
 export function mask(secret: string | undefined): string {
 	if (!secret) return '';
-	return secret.length <= 8 ? '****' : `${secret.slice(0, 4)}…${secret.slice(-2)}`;
+	return secret.length <= 8 ? '****' : `****${secret.slice(-4)}`;
 }

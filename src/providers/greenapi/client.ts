@@ -1,0 +1,313 @@
+// GREEN-API HTTP client over the provider-neutral HttpClient port.
+// Every URL comes from methodUrl(): `{host}/waInstance{id}/{method}/{token}`. The token is in the path,
+// so every error text leaving this module goes through redact().
+
+import { DownloadResult, OutboundFile, OutboundText, SendResult } from '../Provider';
+import { HttpClient, HttpRequest, HttpResponse } from '../http';
+import { classifyHttpFailure, classifySendResponse, classifyTransportError, responseJson, SendFailure } from './errors';
+import { header, Json, nonEmpty, obj, str } from './fields';
+import { buildMultipart, MultipartPart } from './multipart';
+import { splitText } from './textSplit';
+
+/** Universal hosts, used only when an instance has no console-provided host stored. */
+export const DEFAULT_API_URL = 'https://api.greenapi.com';
+export const DEFAULT_MEDIA_URL = 'https://media.greenapi.com';
+/** sendFileByUpload limit (reference §7). */
+export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+
+export interface GreenApiCredentials {
+	id: string;
+	apiToken: string;
+	apiUrl: string;
+	mediaUrl: string;
+}
+
+export type ApiResult<T> = { ok: true; data: T } | { ok: false; retryable: boolean; status?: number; reason: string };
+
+export interface GreenApiClientOptions {
+	/** JSON calls (sends, state, settings). */
+	timeoutMs?: number;
+	/** sendFileByUpload: up to 100 MB has to travel. */
+	uploadTimeoutMs?: number;
+}
+
+export type YesNo = 'yes' | 'no';
+
+/** Writable instance settings (setSettings takes any subset; flags are the strings "yes"/"no"). */
+export interface GreenApiSettingsUpdate {
+	webhookUrl?: string;
+	webhookUrlToken?: string;
+	delaySendMessagesMilliseconds?: number;
+	markIncomingMessagesReaded?: YesNo;
+	markIncomingMessagesReadedOnReply?: YesNo;
+	outgoingWebhook?: YesNo;
+	outgoingMessageWebhook?: YesNo;
+	outgoingAPIMessageWebhook?: YesNo;
+	incomingWebhook?: YesNo;
+	stateWebhook?: YesNo;
+	pollMessageWebhook?: YesNo;
+	incomingCallWebhook?: YesNo;
+	editedMessageWebhook?: YesNo;
+	deletedMessageWebhook?: YesNo;
+	keepOnlineStatus?: YesNo;
+	incomingBlockWebhook?: YesNo;
+}
+
+/** getSettings: the writable settings plus read-only ones (wid, countryInstance, typeAccount, …). */
+export interface GreenApiSettings extends GreenApiSettingsUpdate {
+	wid?: string;
+	countryInstance?: string;
+	typeAccount?: string;
+	[key: string]: unknown;
+}
+
+export interface WaSettings {
+	avatar?: string;
+	/** Business number, digits only. */
+	phone?: string;
+	stateInstance?: string;
+	deviceId?: string;
+}
+
+export interface QrResult {
+	/** 'qrCode' (message = base64 PNG), 'alreadyLogged', 'error' (message = text). */
+	type: string;
+	message: string;
+}
+
+const SETTING_KEYS: ReadonlyArray<keyof GreenApiSettingsUpdate> = [
+	'webhookUrl',
+	'webhookUrlToken',
+	'delaySendMessagesMilliseconds',
+	'markIncomingMessagesReaded',
+	'markIncomingMessagesReadedOnReply',
+	'outgoingWebhook',
+	'outgoingMessageWebhook',
+	'outgoingAPIMessageWebhook',
+	'incomingWebhook',
+	'stateWebhook',
+	'pollMessageWebhook',
+	'incomingCallWebhook',
+	'editedMessageWebhook',
+	'deletedMessageWebhook',
+	'keepOnlineStatus',
+	'incomingBlockWebhook',
+];
+
+/** The one URL builder: `{host}/waInstance{id}/{method}/{token}[?query]`. */
+export function methodUrl(host: string, idInstance: string, method: string, token: string, query?: Record<string, string | number>): string {
+	const base = host.trim().replace(/\/+$/, '');
+	let url = `${base}/waInstance${encodeURIComponent(idInstance)}/${method}/${encodeURIComponent(token)}`;
+	if (query) {
+		const q = Object.keys(query)
+			.map((k) => `${encodeURIComponent(k)}=${encodeURIComponent(String(query[k]))}`)
+			.join('&');
+		if (q) url += `?${q}`;
+	}
+	return url;
+}
+
+export class GreenApiClient {
+	private readonly timeoutMs: number;
+	private readonly uploadTimeoutMs: number;
+
+	constructor(
+		private readonly http: HttpClient,
+		private readonly instance: GreenApiCredentials,
+		options: GreenApiClientOptions = {},
+	) {
+		this.timeoutMs = options.timeoutMs ?? 30000;
+		this.uploadTimeoutMs = options.uploadTimeoutMs ?? 180000;
+	}
+
+	/** URL of a method on the API host, or on the media host for uploads. */
+	url(method: string, query?: Record<string, string | number>, host: 'api' | 'media' = 'api'): string {
+		const base = host === 'media' ? this.instance.mediaUrl || DEFAULT_MEDIA_URL : this.instance.apiUrl || DEFAULT_API_URL;
+		return methodUrl(base, this.instance.id, method, this.instance.apiToken, query);
+	}
+
+	/**
+	 * Texts over 20000 characters are split (see textSplit.ts) and sent in order; the result carries the
+	 * id of the last part. The quote goes on the first part only. If a later part fails, the failure is
+	 * made permanent: retrying would send the already-delivered parts again.
+	 */
+	async sendMessage(msg: OutboundText): Promise<SendResult> {
+		if (!msg.text.trim()) return { ok: false, retryable: false, reason: 'empty text message' };
+		const parts = splitText(msg.text);
+		let last: SendResult = { ok: false, retryable: false, reason: 'nothing sent' };
+		for (let i = 0; i < parts.length; i++) {
+			const body: Json = { chatId: msg.chatId, message: parts[i] };
+			if (i === 0 && msg.quotedMessageId) body.quotedMessageId = msg.quotedMessageId;
+			const r = await this.send({ method: 'POST', url: this.url('sendMessage'), json: body, timeoutMs: this.timeoutMs });
+			if (!r.ok) return i === 0 ? r : { ...r, retryable: false, reason: `sent ${i} of ${parts.length} parts, then: ${r.reason}` };
+			last = r;
+		}
+		return last;
+	}
+
+	/** sendFileByUpload on the media host, multipart: chatId, fileName, caption?, quotedMessageId?, file. */
+	async sendFileByUpload(msg: OutboundFile): Promise<SendResult> {
+		if (msg.bytes.length > MAX_UPLOAD_BYTES) {
+			return { ok: false, retryable: false, reason: `file too large for WhatsApp via GREEN-API (${msg.bytes.length} bytes, max 100 MB)` };
+		}
+		const parts: MultipartPart[] = [
+			{ name: 'chatId', value: msg.chatId },
+			{ name: 'fileName', value: msg.fileName },
+		];
+		if (msg.caption) parts.push({ name: 'caption', value: msg.caption });
+		if (msg.quotedMessageId) parts.push({ name: 'quotedMessageId', value: msg.quotedMessageId });
+		parts.push({ name: 'file', fileName: msg.fileName, contentType: msg.mimeType || 'application/octet-stream', data: msg.bytes });
+		const mp = buildMultipart(parts);
+		return this.send({
+			method: 'POST',
+			url: this.url('sendFileByUpload', undefined, 'media'),
+			headers: { 'Content-Type': mp.contentType },
+			body: mp.body,
+			timeoutMs: this.uploadTimeoutMs,
+		});
+	}
+
+	/** `{"stateInstance": null}` while the instance is still being created: reported as 'starting'. */
+	getStateInstance(): Promise<ApiResult<string>> {
+		return this.call({ method: 'GET', url: this.url('getStateInstance') }, 'getStateInstance', (j) => {
+			const o = obj(j);
+			if (!o || !('stateInstance' in o)) return undefined;
+			return o.stateInstance === null ? 'starting' : nonEmpty(o.stateInstance);
+		});
+	}
+
+	/** Raw journal entries; parse with parseJournal(). */
+	lastIncomingMessages(minutes: number): Promise<ApiResult<unknown[]>> {
+		const m = Math.max(1, Math.ceil(Number.isFinite(minutes) ? minutes : 1440));
+		return this.call({ method: 'GET', url: this.url('lastIncomingMessages', { minutes: m }) }, 'lastIncomingMessages', (j) =>
+			Array.isArray(j) ? j : undefined,
+		);
+	}
+
+	getWaSettings(): Promise<ApiResult<WaSettings>> {
+		return this.call({ method: 'GET', url: this.url('getWaSettings') }, 'getWaSettings', (j) => {
+			const o = obj(j);
+			if (!o) return undefined;
+			const out: WaSettings = {};
+			for (const k of ['avatar', 'phone', 'stateInstance', 'deviceId'] as const) {
+				const v = typeof o[k] === 'number' ? String(o[k]) : str(o[k]);
+				if (v !== undefined) out[k] = v;
+			}
+			return out;
+		});
+	}
+
+	getSettings(): Promise<ApiResult<GreenApiSettings>> {
+		return this.call({ method: 'GET', url: this.url('getSettings') }, 'getSettings', (j) => obj(j) as GreenApiSettings | undefined);
+	}
+
+	/** Any subset; GREEN-API reboots the instance to apply it (up to ~5 min). Resolves to `saveSettings`. */
+	async setSettings(update: GreenApiSettingsUpdate): Promise<ApiResult<boolean>> {
+		const body: Json = {};
+		for (const k of SETTING_KEYS) if (update[k] !== undefined) body[k] = update[k];
+		const delay = update.delaySendMessagesMilliseconds;
+		if (delay !== undefined && !(Number.isInteger(delay) && delay >= 500 && delay <= 600000)) {
+			return { ok: false, retryable: false, reason: 'delaySendMessagesMilliseconds must be an integer from 500 to 600000' };
+		}
+		if (!Object.keys(body).length) return { ok: false, retryable: false, reason: 'no settings to change' };
+		return this.call({ method: 'POST', url: this.url('setSettings'), json: body }, 'setSettings', (j) => {
+			const v = obj(j)?.saveSettings;
+			return typeof v === 'boolean' ? v : undefined;
+		}, [update.webhookUrlToken]);
+	}
+
+	qr(): Promise<ApiResult<QrResult>> {
+		return this.call({ method: 'GET', url: this.url('qr') }, 'qr', (j) => {
+			const o = obj(j);
+			const type = nonEmpty(o?.type);
+			return o && type ? { type, message: str(o.message) ?? '' } : undefined;
+		});
+	}
+
+	reboot(): Promise<ApiResult<boolean>> {
+		return this.call({ method: 'GET', url: this.url('reboot') }, 'reboot', (j) => {
+			const v = obj(j)?.isReboot;
+			return typeof v === 'boolean' ? v : undefined;
+		});
+	}
+
+	private get secrets(): string[] {
+		return [this.instance.apiToken];
+	}
+
+	private async send(req: HttpRequest): Promise<SendResult> {
+		let res: HttpResponse;
+		try {
+			res = await this.http.request(req);
+		} catch (e) {
+			return classifyTransportError(e, this.secrets);
+		}
+		return classifySendResponse(res, this.secrets);
+	}
+
+	private async call<T>(req: HttpRequest, what: string, parse: (json: unknown) => T | undefined, extraSecrets: Array<string | undefined> = []): Promise<ApiResult<T>> {
+		const secrets = [...this.secrets, ...extraSecrets];
+		let res: HttpResponse;
+		try {
+			res = await this.http.request({ timeoutMs: this.timeoutMs, ...req });
+		} catch (e) {
+			return failure(classifyTransportError(e, secrets));
+		}
+		if (res.status < 200 || res.status >= 300) return failure(classifyHttpFailure(res, secrets));
+		const data = parse(responseJson(res));
+		if (data === undefined) return { ok: false, retryable: false, status: res.status, reason: `unexpected ${what} response from GREEN-API` };
+		return { ok: true, data };
+	}
+}
+
+function failure(f: SendFailure): ApiResult<never> {
+	const out: ApiResult<never> = { ok: false, retryable: f.retryable, reason: f.reason };
+	if (f.status !== undefined) out.status = f.status;
+	return out;
+}
+
+/**
+ * GET a webhook `downloadUrl` as bytes, refusing more than maxBytes (by Content-Length first, then by
+ * what actually arrived). 404/410 = gone for good; 408/429/5xx/timeouts/network = try again later.
+ * Reasons never contain the URL: storage links can be bearer credentials.
+ */
+export async function downloadMedia(http: HttpClient, url: string, maxBytes: number, timeoutMs = 120000): Promise<DownloadResult> {
+	if (!url || !/^https?:\/\//i.test(url)) return { ok: false, retryable: false, reason: 'invalid media URL' };
+	if (url.includes('{{SWE002}}')) return { ok: false, retryable: false, reason: 'file too large: GREEN-API did not fetch it' };
+	let res: HttpResponse;
+	try {
+		res = await http.request({ method: 'GET', url, binary: true, timeoutMs });
+	} catch (e) {
+		const f = classifyTransportError(e, [url]);
+		return { ok: false, retryable: true, reason: `media download failed: ${f.reason}` };
+	}
+	const s = res.status;
+	if (s === 404 || s === 410) return { ok: false, retryable: false, reason: `media no longer available (HTTP ${s})` };
+	if (s === 408 || s === 429 || s >= 500) return { ok: false, retryable: true, reason: `media download failed (HTTP ${s})` };
+	if (s < 200 || s >= 300) return { ok: false, retryable: false, reason: `media download refused (HTTP ${s})` };
+
+	const declared = Number(header(res.headers, 'content-length'));
+	if (Number.isFinite(declared) && declared > maxBytes) return { ok: false, retryable: false, reason: tooLarge(declared, maxBytes) };
+	const bytes = toBuffer(res.body);
+	if (!bytes) return { ok: false, retryable: false, reason: 'media download returned no binary body' };
+	if (bytes.length > maxBytes) return { ok: false, retryable: false, reason: tooLarge(bytes.length, maxBytes) };
+	if (bytes.length === 0) return { ok: false, retryable: false, reason: 'media file is empty' };
+
+	const result: DownloadResult = { ok: true, bytes };
+	// Parameters (`; codecs=opus`) are dropped: consumers match on the bare media type.
+	const mime = nonEmpty(header(res.headers, 'content-type')?.split(';')[0]);
+	if (mime) result.mimeType = mime.toLowerCase();
+	return result;
+}
+
+function tooLarge(size: number, max: number): string {
+	return `media too large (${size} bytes, limit ${max})`;
+}
+
+/** A string body means the adapter decoded bytes as text: refuse rather than store corrupt files. */
+function toBuffer(body: unknown): Buffer | undefined {
+	if (Buffer.isBuffer(body)) return body;
+	if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+	return undefined;
+}
+
