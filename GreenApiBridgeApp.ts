@@ -7,11 +7,13 @@ import { ILivechatRoom, IPostLivechatRoomClosed } from '@rocket.chat/apps-engine
 import { IMessage, IPostMessageSent } from '@rocket.chat/apps-engine/definition/messages';
 import { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
 import { ISetting } from '@rocket.chat/apps-engine/definition/settings';
+import { WEBHOOK_PATH } from './src/commands/AdminCommands';
+import { WhatsappCommand } from './src/commands/WhatsappCommand';
 import { ConversationService } from './src/core/ConversationService';
 import { isAgentMessageForUs, OutboundService, toAgentMessage } from './src/core/OutboundService';
 import { HealthEndpoint } from './src/endpoints/HealthEndpoint';
 import { WebhookEndpoint } from './src/endpoints/WebhookEndpoint';
-import { setLanguage } from './src/i18n';
+import { setLanguage } from './src/i18n/translate';
 import { processors, TICK_INTERVAL, TICK_JOB } from './src/jobs/processors';
 import { GreenApiProvider } from './src/providers/greenapi/GreenApiProvider';
 import { provideSettings, Setting } from './src/settings';
@@ -29,9 +31,10 @@ export class GreenApiBridgeApp extends App implements IPostMessageSent, IPostLiv
 		await configuration.api.provideApi({
 			visibility: ApiVisibility.PUBLIC,
 			security: ApiSecurity.UNSECURE,
-			endpoints: [new WebhookEndpoint(this, 'greenapi', this.provider), new HealthEndpoint(this)],
+			endpoints: [new WebhookEndpoint(this, WEBHOOK_PATH, this.provider), new HealthEndpoint(this)],
 		});
 		await configuration.scheduler.registerProcessors(processors(this.provider));
+		await configuration.slashCommands.provideSlashCommand(new WhatsappCommand(this, this.provider));
 	}
 
 	public async onEnable(environment: IEnvironmentRead, configurationModify: IConfigurationModify): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
-import { t } from '../i18n';
+import { t } from '../i18n/translate';
 import { WhatsAppProvider } from '../providers/Provider';
 import { HttpAdapter } from '../rocketchat/HttpAdapter';
 import {

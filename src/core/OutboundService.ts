@@ -1,5 +1,5 @@
 import { IMessage } from '@rocket.chat/apps-engine/definition/messages';
-import { t } from '../i18n';
+import { t } from '../i18n/translate';
 import { OutboundFile, SendResult, WhatsAppProvider } from '../providers/Provider';
 import { HttpAdapter } from '../rocketchat/HttpAdapter';
 import { errorText, postNotice } from '../rocketchat/Omnichannel';

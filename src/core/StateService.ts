@@ -1,4 +1,4 @@
-import { t } from '../i18n';
+import { t } from '../i18n/translate';
 import { postNotice } from '../rocketchat/Omnichannel';
 import { Setting } from '../settings';
 import { InstanceStore } from '../store/InstanceStore';

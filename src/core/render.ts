@@ -1,4 +1,4 @@
-import { t } from '../i18n';
+import { t } from '../i18n/translate';
 import { InboundContent, InboundMessage, ProviderMarker } from './events';
 
 // How each WhatsApp message type reads in a Rocket.Chat room (as the customer's message).

@@ -634,7 +634,7 @@ export class FakeGreenApi {
 
 	// ───────── waiting & reset ─────────
 
-	/** Resolves once `cond()` holds (re-checked after every answered request); rejects after timeoutMs. */
+	/** Resolves once `cond()` holds (re-checked on every request event and every 10 ms); rejects after timeoutMs or on stop(). */
 	waitFor(cond: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
 		if (cond()) return Promise.resolve();
 		return new Promise<void>((resolve, reject) => {
@@ -643,8 +643,11 @@ export class FakeGreenApi {
 				if (cond()) done();
 			};
 			const timer = setTimeout(() => done(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
+			// conditions may also change without traffic (timers, test code): poll as well
+			const poll = setInterval(check, 10);
 			const done = (err?: Error): void => {
 				clearTimeout(timer);
+				clearInterval(poll);
 				this.waiters.delete(check);
 				if (err) reject(err);
 				else resolve();
@@ -897,6 +900,7 @@ export class FakeGreenApi {
 		};
 		this.lenientParse(rec);
 		this.requests.push(rec);
+		this.notify();
 		const reply = (r: Reply, outcome: RecordedRequest['outcome'] = r.status < 400 ? 'ok' : 'error'): void => this.send(res, rec, r, outcome);
 
 		// route

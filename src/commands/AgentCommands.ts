@@ -1,0 +1,40 @@
+import { t } from '../i18n/translate';
+import { ContactStore } from '../store/ContactStore';
+import { InstanceStore } from '../store/InstanceStore';
+import { Store } from '../store/Store';
+import { displayNumber } from '../core/StateService';
+import { CommandContext } from './WhatsappCommand';
+
+export function maskPhone(phone: string | undefined): string {
+	if (!phone) return '—';
+	return phone.length <= 6 ? '***' : `${phone.slice(0, 4)}***${phone.slice(-3)}`;
+}
+
+export function when(ms: number | undefined): string {
+	return ms ? new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : '—';
+}
+
+export class AgentCommands {
+	constructor(private readonly appId: string) {}
+
+	/** The customer behind the current WhatsApp room. */
+	public async info(c: CommandContext): Promise<void> {
+		const room = c.ctx.getRoom() as { id: string; type: string; source?: { id?: string } };
+		const store = new Store(c.read.getPersistenceReader());
+		const contact = room.type === 'l' ? await new ContactStore(store).byRoom(room.id) : undefined;
+		if (!contact || (room.source?.id && room.source.id !== this.appId)) return c.reply(t('info_not_whatsapp_room'));
+		const instance = await new InstanceStore(store).get(contact.instanceId);
+		const lastOut = [...contact.links].reverse().find((l) => l.dir === 'out');
+		await c.reply([
+			t('info_title'),
+			`${t('info_customer')}: ${contact.name}`,
+			`${t('info_phone')}: ${maskPhone(contact.phone)}`,
+			`${t('info_business_number')}: ${displayNumber(instance?.wid)} (${contact.instanceId})`,
+			`${t('info_started')}: ${when(contact.conversationStartedAt)}`,
+			`${t('info_last_received')}: ${when(contact.lastInboundAt)}`,
+			`${t('info_last_sent')}: ${when(contact.lastOutboundAt)}`,
+			`${t('info_last_delivery')}: ${lastOut ? t(`delivery_state_${lastOut.state || 'pending'}`) : '—'}`,
+			...((contact.outPending || []).length ? [`${t('info_waiting')}: ${(contact.outPending || []).length}`] : []),
+		].join('\n'));
+	}
+}

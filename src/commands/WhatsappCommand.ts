@@ -1,0 +1,77 @@
+import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
+import { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
+import { t } from '../i18n/translate';
+import { GreenApiProvider } from '../providers/greenapi/GreenApiProvider';
+import { errorText, notifyUser } from '../rocketchat/Omnichannel';
+import { AdminCommands } from './AdminCommands';
+import { AgentCommands } from './AgentCommands';
+
+export type Role = 'admin' | 'manager' | 'agent';
+
+/** Who may run what: admins everything, managers status, agents info/help. */
+export function hasRole(roles: string[] | undefined, needed: Role): boolean {
+	const r = roles || [];
+	if (r.includes('admin')) return true;
+	if (needed === 'manager') return r.includes('livechat-manager');
+	if (needed === 'agent') return r.includes('livechat-manager') || r.includes('livechat-agent');
+	return false;
+}
+
+export interface CommandContext {
+	args: string[];
+	ctx: SlashCommandContext;
+	read: IRead;
+	modify: IModify;
+	http: IHttp;
+	persis: IPersistence;
+	/** Answers the caller privately. */
+	reply(text: string): Promise<void>;
+}
+
+interface Subcommand {
+	role: Role;
+	run(c: CommandContext): Promise<void>;
+}
+
+/** `/whatsapp …`: every answer is ephemeral (only the caller sees it). */
+export class WhatsappCommand implements ISlashCommand {
+	public command = 'whatsapp';
+	public i18nParamsExample = 'command_params';
+	public i18nDescription = 'command_description';
+	public providesPreview = false;
+
+	constructor(private readonly app: IApp, private readonly provider: GreenApiProvider) {}
+
+	public async executor(ctx: SlashCommandContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<void> {
+		const reply = (text: string) => notifyUser(read, modify, ctx.getSender(), ctx.getRoom(), text);
+		const [first, ...rest] = ctx.getArguments().map((a) => a.trim()).filter(Boolean);
+		const name = (first || 'help').toLowerCase();
+		const admin = new AdminCommands(this.app, this.provider);
+		const agent = new AgentCommands(this.app.getID());
+		const subcommands: Record<string, Subcommand> = {
+			help: { role: 'agent', run: (c) => c.reply(helpText(ctx.getSender().roles)) },
+			info: { role: 'agent', run: (c) => agent.info(c) },
+			status: { role: 'manager', run: (c) => admin.status(c) },
+			instance: { role: 'admin', run: (c) => admin.instance(c) },
+		};
+		const sub = subcommands[name];
+		if (!sub) return reply(t('command_unknown', { name }) + '\n' + helpText(ctx.getSender().roles));
+		if (!hasRole(ctx.getSender().roles, sub.role)) return reply(t('command_not_allowed', { name, role: t(`role_${sub.role}`) }));
+		try {
+			await sub.run({ args: rest, ctx, read, modify, http, persis, reply });
+		} catch (e) {
+			this.app.getLogger().error(`/whatsapp ${name}: ${errorText(e)}`);
+			await reply(t('command_failed', { reason: errorText(e) }));
+		}
+	}
+}
+
+function helpText(roles: string[] | undefined): string {
+	const lines = [t('help_title'), t('help_info'), t('help_help')];
+	if (hasRole(roles, 'manager')) lines.push(t('help_status'));
+	if (hasRole(roles, 'admin')) {
+		lines.push(t('help_instance_add'), t('help_instance_list'), t('help_instance_remove'), t('help_instance_department'), t('help_instance_sync_url'), t('help_instance_qr'));
+	}
+	return lines.join('\n');
+}

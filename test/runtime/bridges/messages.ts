@@ -1,0 +1,101 @@
+// MessageBridge (+ the notifier) and the message insert every other path shares (RC's sendMessage + afterSaveMessage).
+import { MessageBridge } from '@rocket.chat/apps-engine/server/bridges/MessageBridge';
+import { clone, meteorError, notImplemented, randomId, RcState, StoredMessage, StoredRoom, StoredUser } from '../state';
+
+type NewMessage = Partial<StoredMessage> & Pick<StoredMessage, 'roomId' | 'sender' | 'origin'>;
+
+/** Inserts a message, bumps the room, logs the effect and (like RC's afterSaveMessage) fires IPostMessageSent
+ *  (IPostSystemMessageSent for system messages) at the app asynchronously, also for messages the app created. */
+export function insertMessage(rc: RcState, p: NewMessage): StoredMessage {
+	const now = rc.now();
+	const m = { text: '', ...clone(p), id: p.id ?? randomId(), createdAt: now, updatedAt: now } as StoredMessage;
+	rc.messages.push(m);
+	const room = rc.room(m.roomId);
+	if (room) Object.assign(room, { messageCount: room.messageCount + 1, lastMessageAt: now, updatedAt: now });
+	rc.effect('message.created', { messageId: m.id, roomId: m.roomId, senderId: m.sender.id, senderType: m.sender.type, origin: m.origin, ...(m.type && { system: m.type }) });
+	rc.fire(m.type ? 'IPostSystemMessageSent' : 'IPostMessageSent', rc.toAppMessage(m), { messageId: m.id });
+	return m;
+}
+
+export const userSender = (u: StoredUser) => ({ id: u.id, username: u.username, name: u.name, type: u.type });
+
+/** RC's canSendMessage: app users skip the check; in livechat rooms only the serving agent (or managers/admins,
+ *  who hold view-livechat-rooms) may post; elsewhere the user must be a member. */
+export function assertCanPost(rc: RcState, user: StoredUser, room: StoredRoom): void {
+	if (user.type === 'app') return;
+	const privileged = user.roles.some((r) => ['admin', 'livechat-manager', 'livechat-monitor'].includes(r));
+	const ok = room.type === 'l' ? room.servedById === user.id || privileged : room.memberIds.includes(user.id) || user.roles.includes('admin');
+	if (!ok) throw meteorError('error-not-allowed', 'Not allowed');
+}
+
+/** Fields an app-built IMessage may carry into the stored message. */
+export function messageFields(msg: any): Partial<StoredMessage> {
+	const out: any = {};
+	for (const k of ['text', 'alias', 'emoji', 'avatarUrl', 'groupable', 'parseUrls', 'attachments', 'blocks', 'customFields', 'threadId']) {
+		if (msg[k] !== undefined) out[k] = clone(msg[k]);
+	}
+	return out;
+}
+
+export class TestMessageBridge extends MessageBridge {
+	constructor(private readonly rc: RcState) {
+		super();
+	}
+	public async create(message: any, _appId: string): Promise<string> {
+		const room = this.rc.room(message.room?.id);
+		if (!room) throw new Error('Invalid room provided on the message.');
+		const user = this.rc.user(message.sender?.id);
+		if (!user) throw meteorError('error-invalid-user', 'Invalid user');
+		if (message.customFields && Object.keys(message.customFields).length && !this.rc.serverSetting('Message_CustomFields_Enabled')?.value) {
+			throw new Error('Custom fields not enabled');
+		}
+		assertCanPost(this.rc, user, room);
+		return insertMessage(this.rc, { ...messageFields(message), roomId: room.id, sender: userSender(user), origin: 'app' }).id;
+	}
+	public async update(message: any, _appId: string): Promise<void> {
+		const editor = this.rc.user(message.editor?.id);
+		if (!editor) throw new Error('Invalid editor assigned to the message for the update.');
+		const stored = this.rc.message(message.id);
+		if (!stored) throw new Error('A message must exist to update.');
+		applyEdit(this.rc, stored, messageFields(message), { id: editor.id, username: editor.username });
+	}
+	public async notifyUser(user: any, message: any, _appId: string): Promise<void> {
+		this.notice('user', message, user?.id);
+	}
+	public async notifyRoom(room: any, message: any, _appId: string): Promise<void> {
+		if (!room?.id) return;
+		this.notice('room', { ...message, room }, undefined);
+	}
+	private notice(kind: 'user' | 'room', message: any, userId?: string): void {
+		if (!this.rc.room(message?.room?.id)) throw new Error('Invalid room provided on the message.');
+		const n = { id: randomId(), kind, userId, roomId: message.room.id, text: message.text, message: clone({ ...message, room: { id: message.room.id } }), at: this.rc.now() };
+		this.rc.notices.push(n);
+		this.rc.effect('notice', { noticeId: n.id, noticeKind: kind, userId, roomId: n.roomId, text: n.text });
+	}
+	public async typing(options: any, _appId: string): Promise<void> {
+		this.rc.effect('typing', { roomId: options?.id, username: options?.username, isTyping: options?.isTyping });
+	}
+	public async getById(messageId: string, _appId: string): Promise<any> {
+		return this.rc.toAppMessage(this.rc.message(messageId));
+	}
+	public async delete(message: any, user: any, _appId: string): Promise<void> {
+		const i = this.rc.messages.findIndex((m) => m.id === message?.id);
+		if (i < 0) throw meteorError('error-invalid-message', 'Invalid message');
+		this.rc.messages.splice(i, 1);
+		this.rc.effect('message.deleted', { messageId: message.id, byUserId: user?.id });
+	}
+	protected async addReaction(): Promise<void> {
+		notImplemented('MessageBridge', 'addReaction');
+	}
+	protected async removeReaction(): Promise<void> {
+		notImplemented('MessageBridge', 'removeReaction');
+	}
+}
+
+/** RC's updateMessage: replaces the editable fields, sets editedAt/editedBy, fires IPostMessageUpdated. */
+export function applyEdit(rc: RcState, stored: StoredMessage, fields: Partial<StoredMessage>, editor: { id: string; username: string }): void {
+	const now = rc.now();
+	Object.assign(stored, fields, { editedAt: now, editor, updatedAt: now });
+	rc.effect('message.updated', { messageId: stored.id, roomId: stored.roomId, editorId: editor.id, text: stored.text });
+	rc.fire('IPostMessageUpdated', rc.toAppMessage(stored), { messageId: stored.id });
+}

@@ -1,0 +1,269 @@
+// The in-memory Rocket.Chat: plain collections tests can assert on, an effect log, a bridge-call counter,
+// a clock, and RC's converters (stored record -> the Apps-Engine shape the app receives).
+import { randomBytes } from 'crypto';
+
+export type UserType = 'user' | 'app' | 'bot';
+export interface StoredUser {
+	id: string; username: string; name: string; roles: string[]; status: 'online' | 'offline' | 'away' | 'busy';
+	type: UserType; departmentIds: string[]; active: boolean; appId?: string; createdAt: Date; updatedAt: Date;
+}
+export interface StoredVisitor {
+	id: string; token: string; username: string; name?: string; phone?: Array<{ phoneNumber: string }>;
+	visitorEmails?: Array<{ address: string }>; department?: string; status: string; livechatData?: Record<string, unknown>;
+	createdAt: Date; updatedAt: Date;
+}
+export interface StoredDepartment { id: string; name: string; enabled: boolean; createdAt: Date; updatedAt: Date }
+export interface RoomSource { type: string; id?: string; alias?: string; label?: string; sidebarIcon?: string; defaultIcon?: string; destination?: string }
+export interface StoredRoom {
+	id: string; type: 'l' | 'c' | 'p' | 'd'; name?: string; displayName?: string; memberIds: string[]; creatorId?: string;
+	// livechat only
+	isOpen?: boolean; visitorId?: string; visitorToken?: string; departmentId?: string; servedById?: string; queued?: boolean;
+	source?: RoomSource; customFields?: Record<string, unknown>; livechatData?: Record<string, unknown>;
+	closedAt?: Date; closer?: 'user' | 'visitor'; closedById?: string; closeComment?: string;
+	messageCount: number; createdAt: Date; updatedAt: Date; lastMessageAt?: Date;
+}
+export interface MessageSender { id: string; username: string; name?: string; type: UserType | 'visitor' }
+export interface StoredFile { _id: string; name: string; type: string; size?: number; format?: string; typeGroup?: string }
+export interface StoredMessage {
+	id: string; roomId: string; text: string; sender: MessageSender; createdAt: Date; updatedAt: Date;
+	/** visitor token: set on every message sent by a livechat visitor (RC's isMessageFromVisitor). */
+	token?: string; alias?: string; emoji?: string; avatarUrl?: string; groupable?: boolean; parseUrls?: boolean;
+	attachments?: any[]; blocks?: any[]; customFields?: Record<string, unknown>; threadId?: string;
+	file?: StoredFile; files?: StoredFile[];
+	/** system message type ('livechat-started', 'livechat-close', ...); undefined for normal messages */
+	type?: string;
+	editedAt?: Date; editor?: { id: string; username: string };
+	/** who created it: through a bridge call of the app, or the test harness acting as a user/visitor */
+	origin: 'app' | 'harness' | 'system';
+}
+export interface StoredUpload {
+	id: string; name: string; size: number; type: string; extension: string; roomId: string; userId?: string; visitorToken?: string;
+	path: string; url: string; etag: string; uploadedAt: Date; updatedAt: Date;
+	/** id of the file message posted for it; undefined when RC stored the file but posted nothing */
+	messageId?: string; origin: 'app' | 'harness';
+}
+export interface PersistenceRecord { _id: string; appId: string; associations: Array<{ model: string; id: string }>; data: any }
+export interface StoredJob {
+	/** Mongo-like ObjectId (24 hex), what RC returns and passes to the processor as jobContext.jobId */
+	id: string; name: string; processorId: string; appId: string; type: 'onetime' | 'recurring';
+	nextRunAt: Date | null; interval?: string | number; intervalMs?: number; data: any; createdAt: Date;
+	lastRunAt?: Date; runCount: number; lastError?: string;
+}
+export interface JobRun { seq: number; jobId: string; processorId: string; at: Date; ok: boolean; error?: string }
+export interface Notice { id: string; kind: 'user' | 'room'; userId?: string; roomId?: string; text?: string; message: any; at: Date }
+export interface Effect { seq: number; kind: string; [k: string]: unknown }
+
+export class CallCounter {
+	total = 0;
+	byMethod: Record<string, number> = {};
+	/** app -> host JSON-RPC round trips (bridge calls plus accessor calls that need no bridge) */
+	rpc = 0;
+	count(name: string): void {
+		this.total++;
+		this.byMethod[name] = (this.byMethod[name] || 0) + 1;
+	}
+	reset(): void {
+		this.total = 0;
+		this.byMethod = {};
+		this.rpc = 0;
+	}
+	snapshot(): { total: number; byMethod: Record<string, number>; rpc: number } {
+		return { total: this.total, byMethod: { ...this.byMethod }, rpc: this.rpc };
+	}
+}
+
+export const randomId = (n = 17): string => {
+	const chars = '23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz';
+	return Array.from(randomBytes(n), (b) => chars[b % chars.length]).join('');
+};
+export const objectId = (): string => randomBytes(12).toString('hex');
+
+/** Meteor.Error as the app sees it through the bridge: message `reason [error]`. */
+export function meteorError(error: string, reason?: string): Error {
+	return Object.assign(new Error(reason ? `${reason} [${error}]` : `[${error}]`), { error });
+}
+export function notImplemented(bridge: string, method: string): never {
+	throw new Error(`${bridge}.${method}: not implemented by the test runtime`);
+}
+
+/** Deep copy keeping Dates and Buffers (what Mongo/BSON would give back), dropping functions and undefined. */
+export function clone<T>(v: T): T {
+	if (v === null || typeof v !== 'object') return v;
+	if (v instanceof Date) return new Date(v.getTime()) as any;
+	if (Buffer.isBuffer(v)) return Buffer.from(v) as any;
+	if (v instanceof Uint8Array) return Buffer.from(v) as any;
+	if (Array.isArray(v)) return v.map((x) => clone(x)) as any;
+	const out: any = {};
+	for (const [k, x] of Object.entries(v as any)) if (x !== undefined && typeof x !== 'function') out[k] = clone(x);
+	return out;
+}
+
+export interface RcOptions { siteUrl?: string; acceptChatsWithNoAgents?: boolean; maxUploadBytes?: number }
+
+export class RcState {
+	appId = '';
+	appName = '';
+	appNameSlug = '';
+	siteUrl: string;
+	acceptChatsWithNoAgents: boolean;
+	maxUploadBytes: number;
+
+	users: StoredUser[] = [];
+	visitors: StoredVisitor[] = [];
+	departments: StoredDepartment[] = [];
+	rooms: StoredRoom[] = [];
+	messages: StoredMessage[] = [];
+	uploads: StoredUpload[] = [];
+	uploadBytes = new Map<string, Buffer>();
+	persistence: PersistenceRecord[] = [];
+	jobs: StoredJob[] = [];
+	jobRuns: JobRun[] = [];
+	/** processorId (`<id>_<appId>`) -> the function the engine handed to registerProcessors */
+	processors = new Map<string, (ctx: any) => Promise<void>>();
+	notices: Notice[] = [];
+	effects: Effect[] = [];
+	commands = new Map<string, { appId: string; command: any; enabled: boolean }>();
+	apis: Array<{ appId: string; path: string; computedPath: string; methods: string[] }> = [];
+	appStatus?: string;
+	/** Omnichannel > Custom Fields definitions (id -> scope); setCustomFields throws for others */
+	livechatCustomFields = new Map<string, 'visitor' | 'room'>();
+	serverSettings = new Map<string, { id: string; value: unknown; packageValue: unknown; type: string; public: boolean }>();
+	envVars: Record<string, string>;
+	calls = new CallCounter();
+	clockOffsetMs = 0;
+	private seq = 0;
+	private guestN = 0;
+	/** Fires an Apps-Engine event at the app (set by the harness; tests without an engine only get the effect). */
+	eventSink: (int: string, payload: unknown) => void = () => undefined;
+
+	constructor(opts: RcOptions = {}) {
+		this.siteUrl = (opts.siteUrl ?? 'http://rc.test').replace(/\/$/, '');
+		this.acceptChatsWithNoAgents = opts.acceptChatsWithNoAgents ?? false;
+		this.maxUploadBytes = opts.maxUploadBytes ?? 104857600;
+		const s = (id: string, value: unknown, type = 'string') => this.serverSettings.set(id, { id, value, packageValue: value, type, public: true });
+		s('Site_Url', this.siteUrl);
+		s('Site_Name', 'Rocket.Chat');
+		s('Language', 'en');
+		s('Livechat_enabled', true, 'boolean');
+		s('Livechat_Routing_Method', 'Auto_Selection');
+		s('FileUpload_MaxFileSize', this.maxUploadBytes, 'int');
+		s('FileUpload_Enabled', true, 'boolean');
+		s('Message_CustomFields_Enabled', false, 'boolean');
+		this.envVars = { NODE_ENV: 'production', ROOT_URL: this.siteUrl, INSTANCE_IP: '127.0.0.1' };
+	}
+
+	// ---- clock & log ----
+	/** Harness clock: real time plus whatever advanceClock() added. All host-side timestamps use it. */
+	now(): Date {
+		return new Date(Date.now() + this.clockOffsetMs);
+	}
+	effect(kind: string, details: Record<string, unknown> = {}): Effect {
+		const e = { seq: ++this.seq, kind, ...details };
+		this.effects.push(e);
+		return e;
+	}
+	fire(int: string, payload: unknown, ref: Record<string, unknown> = {}): void {
+		this.effect('event', { interface: int, ...ref });
+		this.eventSink(int, payload);
+	}
+	nextGuestUsername(): string {
+		return `guest-${++this.guestN}`;
+	}
+	/** A server setting record (Livechat_accept_chats_with_no_agents mirrors the harness flag). */
+	serverSetting(id: string): { id: string; value: unknown; packageValue: unknown; type: string; public: boolean } | undefined {
+		if (id === 'Livechat_accept_chats_with_no_agents') return { id, value: this.acceptChatsWithNoAgents, packageValue: false, type: 'boolean', public: true };
+		return this.serverSettings.get(id);
+	}
+
+	// ---- lookups ----
+	user(id?: string): StoredUser | undefined {
+		return id ? this.users.find((u) => u.id === id) : undefined;
+	}
+	userByUsername(username: string): StoredUser | undefined {
+		return this.users.find((u) => u.username === username);
+	}
+	appUser(appId = this.appId): StoredUser | undefined {
+		return this.users.find((u) => u.type === 'app' && u.appId === appId);
+	}
+	visitorByToken(token?: string): StoredVisitor | undefined {
+		return token ? this.visitors.find((v) => v.token === token) : undefined;
+	}
+	visitor(id?: string): StoredVisitor | undefined {
+		return id ? this.visitors.find((v) => v.id === id) : undefined;
+	}
+	room(id?: string): StoredRoom | undefined {
+		return id ? this.rooms.find((r) => r.id === id) : undefined;
+	}
+	department(idOrName?: string): StoredDepartment | undefined {
+		return idOrName ? this.departments.find((d) => d.id === idOrName) ?? this.departments.find((d) => d.name === idOrName) : undefined;
+	}
+	message(id?: string): StoredMessage | undefined {
+		return id ? this.messages.find((m) => m.id === id) : undefined;
+	}
+	roomMessages(roomId: string, opts: { includeSystem?: boolean } = {}): StoredMessage[] {
+		return this.messages.filter((m) => m.roomId === roomId && (opts.includeSystem || !m.type));
+	}
+	isAgent(u?: StoredUser): boolean {
+		return !!u && u.roles.includes('livechat-agent');
+	}
+
+	// ---- converters: stored record -> Apps-Engine object, as RC's converters build them ----
+	toAppUser(u?: StoredUser): any {
+		if (!u) return undefined;
+		return {
+			id: u.id, username: u.username, name: u.name, emails: [], type: u.type, isEnabled: u.active, roles: [...u.roles],
+			status: u.status, statusConnection: u.status === 'offline' ? 'offline' : 'online', utcOffset: 0,
+			createdAt: u.createdAt, updatedAt: u.updatedAt, lastLoginAt: u.updatedAt, ...(u.appId && { appId: u.appId }),
+		};
+	}
+	toAppVisitor(v?: StoredVisitor): any {
+		if (!v) return undefined;
+		return clone({
+			id: v.id, token: v.token, username: v.username, name: v.name ?? v.username, department: v.department, phone: v.phone,
+			visitorEmails: v.visitorEmails, status: v.status, livechatData: v.livechatData, updatedAt: v.updatedAt,
+		});
+	}
+	toAppDepartment(d?: StoredDepartment): any {
+		if (!d) return undefined;
+		const numberOfAgents = this.users.filter((u) => this.isAgent(u) && u.departmentIds.includes(d.id)).length;
+		return { id: d.id, name: d.name, enabled: d.enabled, updatedAt: d.updatedAt, numberOfAgents, showOnOfflineForm: false, showOnRegistration: true };
+	}
+	toAppRoom(r?: StoredRoom): any {
+		if (!r) return undefined;
+		const base: any = {
+			id: r.id, displayName: r.displayName, slugifiedName: r.name, type: r.type, creator: this.toAppUser(this.user(r.creatorId)),
+			userIds: [...r.memberIds], isDefault: false, isReadOnly: false, displaySystemMessages: true, messageCount: r.messageCount,
+			createdAt: r.createdAt, updatedAt: r.updatedAt, lastModifiedAt: r.lastMessageAt ?? r.updatedAt, customFields: clone(r.customFields),
+		};
+		if (r.type !== 'l') return base;
+		return {
+			...base, isOpen: !!r.isOpen, visitor: this.toAppVisitor(this.visitor(r.visitorId)), department: this.toAppDepartment(this.department(r.departmentId)),
+			servedBy: this.toAppUser(this.user(r.servedById)), source: clone(r.source), livechatData: clone(r.livechatData),
+			isWaitingResponse: !r.servedById, closedAt: r.closedAt, closer: r.closer,
+			closedBy: r.closer === 'user' ? this.toAppUser(this.user(r.closedById)) : undefined,
+		};
+	}
+	/** The sender RC builds for a message: the full user for users; for visitor messages (token set) a user built from `u` (type 'unknown'). */
+	toAppSender(m: StoredMessage): any {
+		if (m.sender.type === 'visitor') return { id: m.sender.id, username: m.sender.username, name: m.sender.name, emails: [], type: 'unknown', roles: [], status: 'online', isEnabled: true };
+		return this.toAppUser(this.user(m.sender.id)) ?? { id: m.sender.id, username: m.sender.username, name: m.sender.name, type: 'unknown' };
+	}
+	toAppMessage(m?: StoredMessage): any {
+		if (!m) return undefined;
+		const out: any = {
+			id: m.id, room: this.toAppRoom(this.room(m.roomId)), sender: this.toAppSender(m), text: m.text, createdAt: m.createdAt, updatedAt: m.updatedAt,
+			editedAt: m.editedAt, editor: m.editor && this.toAppUser(this.user(m.editor.id)), alias: m.alias, emoji: m.emoji, avatarUrl: m.avatarUrl,
+			groupable: m.groupable, parseUrls: m.parseUrls, attachments: m.attachments, blocks: m.blocks, customFields: m.customFields,
+			threadId: m.threadId, token: m.token, file: m.file, files: m.files, type: m.type,
+		};
+		return clone(out);
+	}
+	toAppUpload(u?: StoredUpload): any {
+		if (!u) return undefined;
+		return {
+			id: u.id, name: u.name, size: u.size, type: u.type, extension: u.extension, etag: u.etag, path: u.path, url: u.url, token: undefined,
+			progress: 1, uploading: false, complete: true, store: 'GridFS:Uploads', updatedAt: u.updatedAt, uploadedAt: u.uploadedAt,
+			room: this.toAppRoom(this.room(u.roomId)), visitor: this.toAppVisitor(this.visitorByToken(u.visitorToken)), user: this.toAppUser(this.user(u.userId)),
+		};
+	}
+}
