@@ -5,9 +5,10 @@ import { HttpAdapter } from '../rocketchat/HttpAdapter';
 import {
 	ensureVisitor, errorText, isNoAgentOnline, openRoom, postAsVisitor, postNotice, updateMessageText, uploadAsVisitor, VisitorRef,
 } from '../rocketchat/Omnichannel';
+import { scheduleRetry } from '../jobs/schedule';
 import { Setting } from '../settings';
 import { ContactStore, findLink, newContact } from '../store/ContactStore';
-import { InboxStore } from '../store/InboxStore';
+import { InboxItem, InboxStore } from '../store/InboxStore';
 import { ContactRecord, InstanceRecord } from '../store/records';
 import { Store } from '../store/Store';
 import { withChatLock } from './ChatLock';
@@ -20,6 +21,11 @@ export const DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024;
 
 /** Processing could not finish now and must be retried (the event stays pending, nothing is lost). */
 export class RetryLater extends Error {}
+
+export interface GiveUp {
+	maxAttempts: number;
+	maxAgeMs: number;
+}
 
 export type InboundOutcome = 'posted' | 'duplicate' | 'ignored' | 'queued';
 
@@ -68,26 +74,34 @@ export class InboundService {
 		});
 	}
 
-	/** Retries parked messages of every chat (scheduler). Returns how many are still pending. */
-	public async retryPending(instanceOf: (id: string) => Promise<InstanceRecord | undefined>, now: number, giveUp: { maxAttempts: number; maxAgeMs: number }): Promise<number> {
+	/** Safety net (recurring tick): retries parked messages that are due. Returns how many still wait. */
+	public async retryDue(instanceOf: (id: string) => Promise<InstanceRecord | undefined>, now: number, giveUp: GiveUp): Promise<number> {
 		const items = await this.inbox.all();
-		const chats = [...new Set(items.map((i) => i.chatKey))];
 		let left = 0;
-		for (const chatKey of chats) {
+		for (const chatKey of [...new Set(items.map((i) => i.chatKey))]) {
 			const first = items.find((i) => i.chatKey === chatKey)!;
-			const instance = await instanceOf(first.event.instanceId);
-			left += await withChatLock(chatKey, () => this.retryChat(instance, chatKey, now, giveUp));
+			if (first.nextAt > now) {
+				left += items.filter((i) => i.chatKey === chatKey).length;
+				continue;
+			}
+			left += await this.retryChat(instanceOf, chatKey, now, giveUp);
 		}
 		return left;
 	}
 
-	private async retryChat(instance: InstanceRecord | undefined, chatKey: string, now: number, giveUp: { maxAttempts: number; maxAgeMs: number }): Promise<number> {
-		const items = await this.inbox.forChat(chatKey);
-		if (items.length === 0) return 0;
+	/** Tries one chat's parked messages in order, now (its retry job fired). */
+	public async retryChat(instanceOf: (id: string) => Promise<InstanceRecord | undefined>, chatKey: string, now: number, giveUp: GiveUp): Promise<number> {
+		return withChatLock(chatKey, async () => {
+			const items = await this.inbox.forChat(chatKey);
+			if (items.length === 0) return 0;
+			return this.drainChat(await instanceOf(items[0].event.instanceId), items, now, giveUp);
+		});
+	}
+
+	private async drainChat(instance: InstanceRecord | undefined, items: InboxItem[], now: number, giveUp: GiveUp): Promise<number> {
 		let contact = await this.contacts.get(items[0].event.instanceId, items[0].event.chatId);
 		for (let i = 0; i < items.length; i++) {
 			const item = items[i];
-			if (item.nextAt > now) return items.length - i;
 			if (!instance) {
 				await this.inbox.remove(item);
 				continue;
@@ -112,6 +126,7 @@ export class InboundService {
 				}
 				item.nextAt = now + backoffMs(item.attempts);
 				await this.inbox.save(item);
+				await scheduleRetry(this.a.modify, item.chatKey, item.nextAt);
 				return items.length - i;
 			}
 		}
@@ -120,9 +135,12 @@ export class InboundService {
 
 	private async park(instance: InstanceRecord, msg: InboundMessage, contact: ContactRecord, reason: string): Promise<void> {
 		const now = Date.now();
-		await this.inbox.save({ key: inboundKey(msg), chatKey: `${instance.id}:${msg.chatId}`, event: msg, attempts: 0, firstAt: now, nextAt: now + backoffMs(0), lastError: reason });
+		const item: InboxItem = { key: inboundKey(msg), chatKey: `${instance.id}:${msg.chatId}`, event: msg, attempts: 0, firstAt: now, nextAt: now + backoffMs(0), lastError: reason };
+		await this.inbox.save(item);
+		const first = !(contact.pending || []).length;
 		contact.pending = [...(contact.pending || []), msg.messageId];
 		await this.contacts.save(contact, contact.roomId);
+		if (first) await scheduleRetry(this.a.modify, item.chatKey, item.nextAt);
 	}
 
 	/** Posts one message into the contact's room (opening one if needed); returns the updated contact. */

@@ -1,6 +1,7 @@
 import { IMessage } from '@rocket.chat/apps-engine/definition/messages';
 import { t } from '../i18n/translate';
 import { OutboundFile, SendResult, WhatsAppProvider } from '../providers/Provider';
+import { scheduleRetry } from '../jobs/schedule';
 import { HttpAdapter } from '../rocketchat/HttpAdapter';
 import { errorText, postNotice } from '../rocketchat/Omnichannel';
 import { ContactStore, findLink } from '../store/ContactStore';
@@ -109,24 +110,30 @@ export class OutboundService {
 		});
 	}
 
-	/** Scheduler: sends what is due, oldest first per customer. Returns the number still waiting. */
-	public async retryPending(now: number, policy: GiveUpPolicy): Promise<number> {
+	/** Safety net (recurring tick): sends what is due, oldest first per customer. Returns how many wait. */
+	public async retryDue(now: number, policy: GiveUpPolicy): Promise<number> {
 		const items = await this.outbox.all();
 		let left = 0;
 		for (const chatKey of [...new Set(items.map((i) => i.chatKey))]) {
-			left += await withChatLock(chatKey, async () => {
-				const queue = items.filter((i) => i.chatKey === chatKey);
-				let contact = await this.contacts.get(queue[0].instanceId, queue[0].chatId);
-				for (let i = 0; i < queue.length; i++) {
-					if (queue[i].nextAt > now) return queue.length - i;
-					const outcome = await this.attempt(queue[i], contact, now, policy);
-					contact = outcome.contact;
-					if (outcome.waiting) return queue.length - i;
-				}
-				return 0;
-			});
+			const queue = items.filter((i) => i.chatKey === chatKey);
+			left += queue[0].nextAt > now ? queue.length : await this.retryChat(chatKey, now, policy);
 		}
 		return left;
+	}
+
+	/** Sends one customer's waiting messages in order, now (its retry job fired). */
+	public retryChat(chatKey: string, now: number, policy: GiveUpPolicy): Promise<number> {
+		return withChatLock(chatKey, async () => {
+			const queue = await this.outbox.forChat(chatKey);
+			if (queue.length === 0) return 0;
+			let contact = await this.contacts.get(queue[0].instanceId, queue[0].chatId);
+			for (let i = 0; i < queue.length; i++) {
+				const outcome = await this.attempt(queue[i], contact, now, policy);
+				contact = outcome.contact;
+				if (outcome.waiting) return queue.length - i;
+			}
+			return 0;
+		});
 	}
 
 	/** One try. Success/permanent failure/give-up remove the item; a retryable failure keeps it. */
@@ -138,6 +145,7 @@ export class OutboundService {
 			item.lastError = result.reason;
 			item.nextAt = now + Math.max(result.retryAfterMs || 0, backoffMs(item.attempts - 1));
 			await this.outbox.save(item);
+			await scheduleRetry(this.a.modify, item.chatKey, item.nextAt);
 			if (contact && !(contact.outPending || []).includes(item.key)) {
 				contact.outPending = [...(contact.outPending || []), item.key];
 				await this.contacts.save(contact, contact.roomId);

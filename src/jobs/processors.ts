@@ -6,24 +6,34 @@ import { WhatsAppProvider } from '../providers/Provider';
 import { readSettings } from '../settings';
 import { InstanceStore } from '../store/InstanceStore';
 import { Store } from '../store/Store';
+import { RETRY_JOB } from './schedule';
 
 export const TICK_JOB = 'gab-tick';
-export const RETRY_JOB = 'gab-retry';
-export const TICK_INTERVAL = '30 seconds';
+export const TICK_INTERVAL = '60 seconds';
 
-/** Drains parked inbound messages and the outbound queue. Each run is short and idempotent. */
-async function drain(provider: WhatsAppProvider, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<void> {
-	const a = { read, modify, http, persis };
-	const settings = await readSettings(read);
-	const policy = { maxAttempts: settings.maxAttempts, maxAgeMs: settings.giveUpAfterMinutes * 60_000 };
-	const instances = new InstanceStore(new Store(read.getPersistenceReader(), persis));
-	const now = Date.now();
-	await new InboundService(provider, a).retryPending((id) => instances.get(id), now, policy);
-	await new OutboundService(provider, a).retryPending(now, policy);
-}
-
+/**
+ * RETRY_JOB (data.chatKey): one customer's parked inbound and queued outbound messages, now.
+ * TICK_JOB: the safety net for anything due whose retry job was lost. Each run is short and idempotent.
+ */
 export function processors(provider: WhatsAppProvider): IProcessor[] {
-	const run = async (_ctx: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) => drain(provider, read, modify, http, persis);
+	const run = async (ctx: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) => {
+		const a = { read, modify, http, persis };
+		const settings = await readSettings(read);
+		const policy = { maxAttempts: settings.maxAttempts, maxAgeMs: settings.giveUpAfterMinutes * 60_000 };
+		const instances = new InstanceStore(new Store(read.getPersistenceReader(), persis));
+		const instanceOf = (id: string) => instances.get(id);
+		const inbound = new InboundService(provider, a);
+		const outbound = new OutboundService(provider, a);
+		const now = Date.now();
+		const chatKey = typeof ctx.chatKey === 'string' ? ctx.chatKey : undefined;
+		if (chatKey) {
+			await inbound.retryChat(instanceOf, chatKey, now, policy);
+			await outbound.retryChat(chatKey, now, policy);
+		} else {
+			await inbound.retryDue(instanceOf, now, policy);
+			await outbound.retryDue(now, policy);
+		}
+	};
 	return [
 		{ id: TICK_JOB, processor: run, startupSetting: { type: StartupType.RECURRING, interval: TICK_INTERVAL, skipImmediate: true } },
 		{ id: RETRY_JOB, processor: run },
