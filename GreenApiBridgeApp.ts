@@ -20,7 +20,8 @@ import { provideSettings, Setting } from './src/settings';
 
 /** Wiring only: settings, endpoints, jobs and event hooks delegate to src/. */
 export class GreenApiBridgeApp extends App implements IPostMessageSent, IPostLivechatRoomClosed {
-	private readonly provider = new GreenApiProvider();
+	// Every call into the app has 30 s in all (APPS_ENGINE_RUNTIME_TIMEOUT): provider calls must end well before.
+	private readonly provider = new GreenApiProvider({ timeoutMs: 10_000, uploadTimeoutMs: 25_000, downloadTimeoutMs: 25_000 });
 
 	constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
 		super(info, logger, accessors);

@@ -61,6 +61,11 @@ export class InboundService {
 				await this.park(instance, msg, contact, 'waiting for earlier messages');
 				return 'queued';
 			}
+			// Files can be large and slow to fetch: answer the webhook now, download in a job.
+			if (msg.content.kind === 'media') {
+				await this.park(instance, msg, contact || this.newContactFor(instance, msg), 'media', 0);
+				return 'queued';
+			}
 			try {
 				await this.deliver(instance, msg, contact);
 				return 'posted';
@@ -68,7 +73,7 @@ export class InboundService {
 				// Anything that fails after the provider handed us the message (no agent online, a
 				// Rocket.Chat error, a media timeout) parks it durably; if even that fails, the webhook
 				// answers 500 and the provider redelivers.
-				await this.park(instance, msg, contact || newContact(instance.id, msg.chatId, msg.sender.name, msg.sender.phone), errorText(e));
+				await this.park(instance, msg, contact || this.newContactFor(instance, msg), errorText(e));
 				return 'queued';
 			}
 		});
@@ -133,9 +138,10 @@ export class InboundService {
 		return 0;
 	}
 
-	private async park(instance: InstanceRecord, msg: InboundMessage, contact: ContactRecord, reason: string): Promise<void> {
+	/** Durably queues `msg` behind the chat's other parked messages; its retry job runs after `delayMs`. */
+	private async park(instance: InstanceRecord, msg: InboundMessage, contact: ContactRecord, reason: string, delayMs = backoffMs(0)): Promise<void> {
 		const now = Date.now();
-		const item: InboxItem = { key: inboundKey(msg), chatKey: `${instance.id}:${msg.chatId}`, event: msg, attempts: 0, firstAt: now, nextAt: now + backoffMs(0), lastError: reason };
+		const item: InboxItem = { key: inboundKey(msg), chatKey: `${instance.id}:${msg.chatId}`, event: msg, attempts: 0, firstAt: now, nextAt: now + delayMs, lastError: reason };
 		await this.inbox.save(item);
 		const first = !(contact.pending || []).length;
 		contact.pending = [...(contact.pending || []), msg.messageId];
@@ -145,7 +151,7 @@ export class InboundService {
 
 	/** Posts one message into the contact's room (opening one if needed); returns the updated contact. */
 	private async deliver(instance: InstanceRecord, msg: InboundMessage, existing: ContactRecord | undefined): Promise<ContactRecord> {
-		let contact = existing || newContact(instance.id, msg.chatId, msg.isGroup ? msg.groupName || msg.chatId : msg.sender.name, msg.isGroup ? undefined : msg.sender.phone);
+		let contact = existing || this.newContactFor(instance, msg);
 		const previousRoomId = existing?.roomId;
 		if (!contact.roomId || !contact.visitorToken) contact = await this.openConversation(instance, contact);
 		const visitor: VisitorRef = { id: contact.visitorId, token: contact.visitorToken!, name: contact.name };
@@ -155,6 +161,13 @@ export class InboundService {
 		contact.lastInboundAt = msg.timestamp || Date.now();
 		await this.contacts.save(contact, previousRoomId);
 		return contact;
+	}
+
+	/** A group is one conversation named after the group; a private chat is the customer. */
+	private newContactFor(instance: InstanceRecord, msg: InboundMessage): ContactRecord {
+		return msg.isGroup
+			? newContact(instance.id, msg.chatId, msg.groupName || msg.chatId)
+			: newContact(instance.id, msg.chatId, msg.sender.name, msg.sender.phone);
 	}
 
 	private async openConversation(instance: InstanceRecord, contact: ContactRecord): Promise<ContactRecord> {

@@ -10,6 +10,7 @@ import { OutboxItem, OutboxStore } from '../store/OutboxStore';
 import { ContactRecord } from '../store/records';
 import { Store } from '../store/Store';
 import { withChatLock } from './ChatLock';
+import { sendRate } from './RateLimiter';
 import { Accessors, backoffMs } from './InboundService';
 
 export interface GiveUpPolicy {
@@ -173,6 +174,7 @@ export class OutboundService {
 		const instance = await this.instances.get(item.instanceId);
 		if (!instance) return { ok: false, retryable: false, reason: t('reason_instance_removed') };
 		const http = new HttpAdapter(this.a.http);
+		await sendRate.take(instance.id);
 		try {
 			if (!item.file) return await this.provider.sendText(http, instance, { chatId: item.chatId, text: item.text, quotedMessageId: item.quotedMessageId });
 			let bytes: Buffer;

@@ -4,12 +4,18 @@ import { Setting } from '../settings';
 import { InstanceStore } from '../store/InstanceStore';
 import { InstanceRecord } from '../store/records';
 import { Store } from '../store/Store';
-import { InstanceStateEvent } from './events';
 import { Accessors } from './InboundService';
 
-const TROUBLE = ['notAuthorized', 'blocked', 'yellowCard', 'starting', 'sleepMode'];
+/** States that need an admin at once. */
+const ALERT_NOW = ['notAuthorized', 'blocked', 'yellowCard'];
+/** States that are normal for a while (reboot, phone briefly offline) and worth an alert only when long. */
+const ALERT_IF_LONG = ['starting', 'sleepMode'];
+export const LONG_STATE_MS = 10 * 60_000;
 
-/** Instance authorisation state: recorded, and admins told once per change (trouble and recovery). */
+/**
+ * Instance authorisation state, from `stateInstanceChanged` and from polling `getStateInstance`
+ * (GREEN-API can skip a transition). Admins are told once per change, and once on recovery.
+ */
 export class StateService {
 	private readonly instances: InstanceStore;
 
@@ -17,17 +23,21 @@ export class StateService {
 		this.instances = new InstanceStore(new Store(a.read.getPersistenceReader(), a.persis));
 	}
 
-	public async record(instance: InstanceRecord, e: Pick<InstanceStateEvent, 'state' | 'timestamp'>): Promise<void> {
-		const fresh = (await this.instances.get(instance.id, true)) || instance; // bypass the cache: compare with the stored state
-		if (fresh.state === e.state) return;
-		const previous = fresh.state;
-		await this.instances.save({ ...fresh, state: e.state, stateChangedAt: e.timestamp || Date.now() });
-		const wasTrouble = previous !== undefined && TROUBLE.includes(previous);
-		if (TROUBLE.includes(e.state) || (wasTrouble && e.state === 'authorized')) {
-			await this.alert(TROUBLE.includes(e.state)
-				? `⚠️ ${t('alert_instance_state', { instance: fresh.id, number: displayNumber(fresh.wid), state: e.state, hint: t(`state_hint_${e.state}`, { instance: fresh.id }) })}`
-				: `✅ ${t('alert_instance_recovered', { instance: fresh.id, number: displayNumber(fresh.wid) })}`);
+	public async record(instance: InstanceRecord, state: string, at: number, now = Date.now()): Promise<InstanceRecord> {
+		const current = (await this.instances.get(instance.id, true)) || instance; // compare with what is stored
+		let next = current;
+		if (current.state !== state) next = { ...current, state, stateChangedAt: at || now };
+		const since = now - (next.stateChangedAt || now);
+		const needsAlert = ALERT_NOW.includes(state) || (ALERT_IF_LONG.includes(state) && since >= LONG_STATE_MS);
+		if (needsAlert && next.alertedState !== state) {
+			next = { ...next, alertedState: state };
+			await this.alert(`⚠️ ${t('alert_instance_state', { instance: next.id, number: displayNumber(next.wid), state, hint: t(`state_hint_${state}`, { instance: next.id }) })}`);
+		} else if (state === 'authorized' && next.alertedState) {
+			next = { ...next, alertedState: undefined };
+			await this.alert(`✅ ${t('alert_instance_recovered', { instance: next.id, number: displayNumber(next.wid) })}`);
 		}
+		if (next !== current) await this.instances.save(next);
+		return next;
 	}
 
 	private async alert(text: string): Promise<void> {

@@ -37,7 +37,7 @@ export class WebhookEndpoint extends ApiEndpoint {
 					await new InboundService(this.provider, accessors).status(instance, event);
 					return this.ok('status');
 				case 'state':
-					await new StateService(accessors).record(instance, event);
+					await new StateService(accessors).record(instance, event.state, event.timestamp);
 					return this.ok('state');
 				default:
 					return this.ok('ignored');

@@ -2,6 +2,7 @@ import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/de
 import { IJobContext, IProcessor, StartupType } from '@rocket.chat/apps-engine/definition/scheduler';
 import { InboundService } from '../core/InboundService';
 import { OutboundService } from '../core/OutboundService';
+import { RecoveryService, recoveryDue } from '../core/RecoveryService';
 import { WhatsAppProvider } from '../providers/Provider';
 import { readSettings } from '../settings';
 import { InstanceStore } from '../store/InstanceStore';
@@ -32,6 +33,7 @@ export function processors(provider: WhatsAppProvider): IProcessor[] {
 		} else {
 			await inbound.retryDue(instanceOf, now, policy);
 			await outbound.retryDue(now, policy);
+			if (recoveryDue(now)) await new RecoveryService(provider, a).run(now);
 		}
 	};
 	return [

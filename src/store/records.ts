@@ -10,6 +10,10 @@ export interface InstanceRecord extends ProviderInstance {
 	/** Last time anything arrived from this instance (webhook or journal), ms. */
 	lastHeardAt?: number;
 	lastError?: string;
+	/** The trouble state admins were last told about (cleared, with a recovery note, when authorized). */
+	alertedState?: string;
+	/** Up to when the provider's journal was checked for missed messages, ms. */
+	recoveredUntil?: number;
 	createdAt: number;
 }
 
