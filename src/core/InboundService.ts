@@ -154,7 +154,7 @@ export class InboundService {
 		let contact = existing || this.newContactFor(instance, msg);
 		const previousRoomId = existing?.roomId;
 		if (!contact.roomId || !contact.visitorToken) contact = await this.openConversation(instance, contact);
-		const visitor: VisitorRef = { id: contact.visitorId, token: contact.visitorToken!, name: contact.name };
+		const visitor: VisitorRef = { id: contact.visitorId, token: contact.visitorToken!, name: contact.name, username: contact.visitorUsername };
 		const rcId = await this.post(instance, msg, contact, visitor);
 		contact.seen.push(msg.messageId);
 		if (rcId) contact.links.push({ wa: msg.messageId, rc: rcId, dir: 'in', text: shortText(msg) });
@@ -185,7 +185,7 @@ export class InboundService {
 			if (isNoAgentOnline(e)) throw new RetryLater('no-agent-online');
 			throw e;
 		}
-		return { ...contact, visitorId: visitor.id, visitorToken: visitor.token, roomId: room.id, conversationStartedAt: Date.now() };
+		return { ...contact, visitorId: visitor.id, visitorToken: visitor.token, visitorUsername: visitor.username, roomId: room.id, conversationStartedAt: Date.now() };
 	}
 
 	/** Returns the RC message id that stands for the WhatsApp message (for quotes, edits, reactions). */

@@ -39,6 +39,8 @@ export interface ContactRecord {
 	phone?: string;
 	visitorId?: string;
 	visitorToken?: string;
+	/** Rocket.Chat fills message authors from these (guest-N style username). */
+	visitorUsername?: string;
 	/** The open room, unset once it was closed. */
 	roomId?: string;
 	conversationStartedAt?: number;
