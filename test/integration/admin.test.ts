@@ -40,9 +40,9 @@ describe('/whatsapp for admins, managers and agents', () => {
 			editedMessageWebhook: 'yes', deletedMessageWebhook: 'yes', pollMessageWebhook: 'yes',
 		});
 		expect(String(s.webhookUrlToken)).toMatch(/^[0-9a-f]{48}$/);
-		const added = w.rc.rc.notices.find((n: any) => /Instance 1101000001 connected/.test(n.text));
+		const added = w.rc.rc.notices.find((n) => /Instance 1101000001 connected/.test(n.text || ''))!;
 		expect(added.text).toContain('+79990000000');
-		expectNoSecrets(added.text);
+		expectNoSecrets(added.text!);
 	});
 
 	it('lists instances with masked tokens', async () => {
@@ -114,7 +114,7 @@ describe('/whatsapp for admins, managers and agents', () => {
 
 	it('gives agents the conversation info inside a WhatsApp room, and says so elsewhere', async () => {
 		await w.customerSends(fx.textMessage('Hello'));
-		const room = w.rc.rc.rooms.find((r: any) => (r.t ?? r.type) === 'l');
+		const room = w.rc.rc.rooms.find((r) => r.type === 'l')!;
 		const info = await run(w.agent.id, 'info', room.id);
 		expect(info).toContain('Customer: Anna');
 		expect(info).toContain('Phone: +790***567');

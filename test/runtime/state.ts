@@ -17,7 +17,7 @@ export interface RoomSource { type: string; id?: string; alias?: string; label?:
 export interface StoredRoom {
 	id: string; type: 'l' | 'c' | 'p' | 'd'; name?: string; displayName?: string; memberIds: string[]; creatorId?: string;
 	// livechat only
-	isOpen?: boolean; visitorId?: string; visitorToken?: string; departmentId?: string; servedById?: string; queued?: boolean;
+	isOpen?: boolean; visitorId?: string; visitorToken?: string; departmentId?: string; servedBy?: { id: string; username: string }; queued?: boolean;
 	source?: RoomSource; customFields?: Record<string, unknown>; livechatData?: Record<string, unknown>;
 	closedAt?: Date; closer?: 'user' | 'visitor'; closedById?: string; closeComment?: string;
 	messageCount: number; createdAt: Date; updatedAt: Date; lastMessageAt?: Date;
@@ -25,7 +25,7 @@ export interface StoredRoom {
 export interface MessageSender { id: string; username: string; name?: string; type: UserType | 'visitor' }
 export interface StoredFile { _id: string; name: string; type: string; size?: number; format?: string; typeGroup?: string }
 export interface StoredMessage {
-	id: string; roomId: string; text: string; sender: MessageSender; createdAt: Date; updatedAt: Date;
+	id: string; rid: string; text: string; sender: MessageSender; createdAt: Date; updatedAt: Date;
 	/** visitor token: set on every message sent by a livechat visitor (RC's isMessageFromVisitor). */
 	token?: string; alias?: string; emoji?: string; avatarUrl?: string; groupable?: boolean; parseUrls?: boolean;
 	attachments?: any[]; blocks?: any[]; customFields?: Record<string, unknown>; threadId?: string;
@@ -37,7 +37,7 @@ export interface StoredMessage {
 	origin: 'app' | 'harness' | 'system';
 }
 export interface StoredUpload {
-	id: string; name: string; size: number; type: string; extension: string; roomId: string; userId?: string; visitorToken?: string;
+	id: string; name: string; size: number; type: string; extension: string; rid: string; userId?: string; visitorToken?: string; bytes: Buffer;
 	path: string; url: string; etag: string; uploadedAt: Date; updatedAt: Date;
 	/** id of the file message posted for it; undefined when RC stored the file but posted nothing */
 	messageId?: string; origin: 'app' | 'harness';
@@ -50,7 +50,7 @@ export interface StoredJob {
 	lastRunAt?: Date; runCount: number; lastError?: string;
 }
 export interface JobRun { seq: number; jobId: string; processorId: string; at: Date; ok: boolean; error?: string }
-export interface Notice { id: string; kind: 'user' | 'room'; userId?: string; roomId?: string; text?: string; message: any; at: Date }
+export interface Notice { id: string; kind: 'user' | 'room'; userId?: string; roomId?: string; text?: string; attachments?: any[]; blocks?: any[]; message: any; at: Date }
 export interface Effect { seq: number; kind: string; [k: string]: unknown }
 
 export class CallCounter {
@@ -111,10 +111,12 @@ export class RcState {
 	users: StoredUser[] = [];
 	visitors: StoredVisitor[] = [];
 	departments: StoredDepartment[] = [];
+	/** rooms created after start (livechat rooms, rooms the app or the test created) */
 	rooms: StoredRoom[] = [];
+	/** rooms every workspace has from the start (#general), kept apart so `rooms` only shows what the test caused */
+	builtinRooms: StoredRoom[] = [];
 	messages: StoredMessage[] = [];
 	uploads: StoredUpload[] = [];
-	uploadBytes = new Map<string, Buffer>();
 	persistence: PersistenceRecord[] = [];
 	jobs: StoredJob[] = [];
 	jobRuns: JobRun[] = [];
@@ -192,7 +194,7 @@ export class RcState {
 		return id ? this.visitors.find((v) => v.id === id) : undefined;
 	}
 	room(id?: string): StoredRoom | undefined {
-		return id ? this.rooms.find((r) => r.id === id) : undefined;
+		return id ? this.rooms.find((r) => r.id === id) ?? this.builtinRooms.find((r) => r.id === id) : undefined;
 	}
 	department(idOrName?: string): StoredDepartment | undefined {
 		return idOrName ? this.departments.find((d) => d.id === idOrName) ?? this.departments.find((d) => d.name === idOrName) : undefined;
@@ -201,7 +203,7 @@ export class RcState {
 		return id ? this.messages.find((m) => m.id === id) : undefined;
 	}
 	roomMessages(roomId: string, opts: { includeSystem?: boolean } = {}): StoredMessage[] {
-		return this.messages.filter((m) => m.roomId === roomId && (opts.includeSystem || !m.type));
+		return this.messages.filter((m) => m.rid === roomId && (opts.includeSystem || !m.type));
 	}
 	isAgent(u?: StoredUser): boolean {
 		return !!u && u.roles.includes('livechat-agent');
@@ -233,15 +235,16 @@ export class RcState {
 		const base: any = {
 			id: r.id, displayName: r.displayName, slugifiedName: r.name, type: r.type, creator: this.toAppUser(this.user(r.creatorId)),
 			userIds: [...r.memberIds], isDefault: false, isReadOnly: false, displaySystemMessages: true, messageCount: r.messageCount,
-			createdAt: r.createdAt, updatedAt: r.updatedAt, lastModifiedAt: r.lastMessageAt ?? r.updatedAt, customFields: clone(r.customFields),
+			createdAt: r.createdAt, updatedAt: r.updatedAt, lastModifiedAt: r.lastMessageAt ?? r.updatedAt, customFields: r.customFields,
 		};
-		if (r.type !== 'l') return base;
-		return {
+		if (r.type !== 'l') return clone(base);
+		const last = [...this.messages].reverse().find((m) => m.rid === r.id && !m.type);
+		return clone({
 			...base, isOpen: !!r.isOpen, visitor: this.toAppVisitor(this.visitor(r.visitorId)), department: this.toAppDepartment(this.department(r.departmentId)),
-			servedBy: this.toAppUser(this.user(r.servedById)), source: clone(r.source), livechatData: clone(r.livechatData),
-			isWaitingResponse: !r.servedById, closedAt: r.closedAt, closer: r.closer,
+			servedBy: this.toAppUser(this.user(r.servedBy?.id)), source: r.source, livechatData: r.livechatData,
+			isWaitingResponse: last?.sender.type === 'visitor', closedAt: r.closedAt, closer: r.closer,
 			closedBy: r.closer === 'user' ? this.toAppUser(this.user(r.closedById)) : undefined,
-		};
+		});
 	}
 	/** The sender RC builds for a message: the full user for users; for visitor messages (token set) a user built from `u` (type 'unknown'). */
 	toAppSender(m: StoredMessage): any {
@@ -251,7 +254,7 @@ export class RcState {
 	toAppMessage(m?: StoredMessage): any {
 		if (!m) return undefined;
 		const out: any = {
-			id: m.id, room: this.toAppRoom(this.room(m.roomId)), sender: this.toAppSender(m), text: m.text, createdAt: m.createdAt, updatedAt: m.updatedAt,
+			id: m.id, room: this.toAppRoom(this.room(m.rid)), sender: this.toAppSender(m), text: m.text, createdAt: m.createdAt, updatedAt: m.updatedAt,
 			editedAt: m.editedAt, editor: m.editor && this.toAppUser(this.user(m.editor.id)), alias: m.alias, emoji: m.emoji, avatarUrl: m.avatarUrl,
 			groupable: m.groupable, parseUrls: m.parseUrls, attachments: m.attachments, blocks: m.blocks, customFields: m.customFields,
 			threadId: m.threadId, token: m.token, file: m.file, files: m.files, type: m.type,
@@ -260,10 +263,10 @@ export class RcState {
 	}
 	toAppUpload(u?: StoredUpload): any {
 		if (!u) return undefined;
-		return {
-			id: u.id, name: u.name, size: u.size, type: u.type, extension: u.extension, etag: u.etag, path: u.path, url: u.url, token: undefined,
+		return clone({
+			id: u.id, name: u.name, size: u.size, type: u.type, extension: u.extension, etag: u.etag, path: u.path, url: u.url,
 			progress: 1, uploading: false, complete: true, store: 'GridFS:Uploads', updatedAt: u.updatedAt, uploadedAt: u.uploadedAt,
-			room: this.toAppRoom(this.room(u.roomId)), visitor: this.toAppVisitor(this.visitorByToken(u.visitorToken)), user: this.toAppUser(this.user(u.userId)),
-		};
+			room: this.toAppRoom(this.room(u.rid)), visitor: this.toAppVisitor(this.visitorByToken(u.visitorToken)), user: this.toAppUser(this.user(u.userId)),
+		});
 	}
 }

@@ -2,7 +2,7 @@
 import { MessageBridge } from '@rocket.chat/apps-engine/server/bridges/MessageBridge';
 import { clone, meteorError, notImplemented, randomId, RcState, StoredMessage, StoredRoom, StoredUser } from '../state';
 
-type NewMessage = Partial<StoredMessage> & Pick<StoredMessage, 'roomId' | 'sender' | 'origin'>;
+type NewMessage = Partial<StoredMessage> & Pick<StoredMessage, 'rid' | 'sender' | 'origin'>;
 
 /** Inserts a message, bumps the room, logs the effect and (like RC's afterSaveMessage) fires IPostMessageSent
  *  (IPostSystemMessageSent for system messages) at the app asynchronously, also for messages the app created. */
@@ -10,9 +10,9 @@ export function insertMessage(rc: RcState, p: NewMessage): StoredMessage {
 	const now = rc.now();
 	const m = { text: '', ...clone(p), id: p.id ?? randomId(), createdAt: now, updatedAt: now } as StoredMessage;
 	rc.messages.push(m);
-	const room = rc.room(m.roomId);
+	const room = rc.room(m.rid);
 	if (room) Object.assign(room, { messageCount: room.messageCount + 1, lastMessageAt: now, updatedAt: now });
-	rc.effect('message.created', { messageId: m.id, roomId: m.roomId, senderId: m.sender.id, senderType: m.sender.type, origin: m.origin, ...(m.type && { system: m.type }) });
+	rc.effect('message.created', { messageId: m.id, roomId: m.rid, senderId: m.sender.id, senderType: m.sender.type, origin: m.origin, ...(m.type && { system: m.type }) });
 	rc.fire(m.type ? 'IPostSystemMessageSent' : 'IPostMessageSent', rc.toAppMessage(m), { messageId: m.id });
 	return m;
 }
@@ -24,7 +24,7 @@ export const userSender = (u: StoredUser) => ({ id: u.id, username: u.username, 
 export function assertCanPost(rc: RcState, user: StoredUser, room: StoredRoom): void {
 	if (user.type === 'app') return;
 	const privileged = user.roles.some((r) => ['admin', 'livechat-manager', 'livechat-monitor'].includes(r));
-	const ok = room.type === 'l' ? room.servedById === user.id || privileged : room.memberIds.includes(user.id) || user.roles.includes('admin');
+	const ok = room.type === 'l' ? room.servedBy?.id === user.id || privileged : room.memberIds.includes(user.id) || user.roles.includes('admin');
 	if (!ok) throw meteorError('error-not-allowed', 'Not allowed');
 }
 
@@ -41,7 +41,7 @@ export class TestMessageBridge extends MessageBridge {
 	constructor(private readonly rc: RcState) {
 		super();
 	}
-	public async create(message: any, _appId: string): Promise<string> {
+	public async create(message: any, _appId?: string): Promise<string> {
 		const room = this.rc.room(message.room?.id);
 		if (!room) throw new Error('Invalid room provided on the message.');
 		const user = this.rc.user(message.sender?.id);
@@ -50,35 +50,35 @@ export class TestMessageBridge extends MessageBridge {
 			throw new Error('Custom fields not enabled');
 		}
 		assertCanPost(this.rc, user, room);
-		return insertMessage(this.rc, { ...messageFields(message), roomId: room.id, sender: userSender(user), origin: 'app' }).id;
+		return insertMessage(this.rc, { ...messageFields(message), rid: room.id, sender: userSender(user), origin: 'app' }).id;
 	}
-	public async update(message: any, _appId: string): Promise<void> {
+	public async update(message: any, _appId?: string): Promise<void> {
 		const editor = this.rc.user(message.editor?.id);
 		if (!editor) throw new Error('Invalid editor assigned to the message for the update.');
 		const stored = this.rc.message(message.id);
 		if (!stored) throw new Error('A message must exist to update.');
 		applyEdit(this.rc, stored, messageFields(message), { id: editor.id, username: editor.username });
 	}
-	public async notifyUser(user: any, message: any, _appId: string): Promise<void> {
+	public async notifyUser(user: any, message: any, _appId?: string): Promise<void> {
 		this.notice('user', message, user?.id);
 	}
-	public async notifyRoom(room: any, message: any, _appId: string): Promise<void> {
+	public async notifyRoom(room: any, message: any, _appId?: string): Promise<void> {
 		if (!room?.id) return;
 		this.notice('room', { ...message, room }, undefined);
 	}
 	private notice(kind: 'user' | 'room', message: any, userId?: string): void {
 		if (!this.rc.room(message?.room?.id)) throw new Error('Invalid room provided on the message.');
-		const n = { id: randomId(), kind, userId, roomId: message.room.id, text: message.text, message: clone({ ...message, room: { id: message.room.id } }), at: this.rc.now() };
+		const n = { id: randomId(), kind, userId, roomId: message.room.id, text: message.text, attachments: clone(message.attachments), blocks: clone(message.blocks), message: clone({ ...message, room: { id: message.room.id } }), at: this.rc.now() };
 		this.rc.notices.push(n);
 		this.rc.effect('notice', { noticeId: n.id, noticeKind: kind, userId, roomId: n.roomId, text: n.text });
 	}
-	public async typing(options: any, _appId: string): Promise<void> {
+	public async typing(options: any, _appId?: string): Promise<void> {
 		this.rc.effect('typing', { roomId: options?.id, username: options?.username, isTyping: options?.isTyping });
 	}
-	public async getById(messageId: string, _appId: string): Promise<any> {
+	public async getById(messageId: string, _appId?: string): Promise<any> {
 		return this.rc.toAppMessage(this.rc.message(messageId));
 	}
-	public async delete(message: any, user: any, _appId: string): Promise<void> {
+	public async delete(message: any, user: any, _appId?: string): Promise<void> {
 		const i = this.rc.messages.findIndex((m) => m.id === message?.id);
 		if (i < 0) throw meteorError('error-invalid-message', 'Invalid message');
 		this.rc.messages.splice(i, 1);
@@ -96,6 +96,6 @@ export class TestMessageBridge extends MessageBridge {
 export function applyEdit(rc: RcState, stored: StoredMessage, fields: Partial<StoredMessage>, editor: { id: string; username: string }): void {
 	const now = rc.now();
 	Object.assign(stored, fields, { editedAt: now, editor, updatedAt: now });
-	rc.effect('message.updated', { messageId: stored.id, roomId: stored.roomId, editorId: editor.id, text: stored.text });
+	rc.effect('message.updated', { messageId: stored.id, roomId: stored.rid, editorId: editor.id, text: stored.text });
 	rc.fire('IPostMessageUpdated', rc.toAppMessage(stored), { messageId: stored.id });
 }

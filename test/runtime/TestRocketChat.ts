@@ -1,0 +1,306 @@
+// The harness: the packaged app installed into the real AppManager (apps-engine 1.62.0, Deno subprocess) inside the
+// in-memory Rocket.Chat of ./state + ./bridges. One instance per process at a time (AppManager is a singleton).
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { AppStatusUtils } from '@rocket.chat/apps-engine/definition/AppStatus';
+import { AppInterface } from '@rocket.chat/apps-engine/definition/metadata';
+import { SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
+import { AppManager } from '@rocket.chat/apps-engine/server/AppManager';
+import type { ProxiedApp } from '@rocket.chat/apps-engine/server/ProxiedApp';
+import { appRequestContext, instrumentRuntime, TestBridges } from './bridges';
+import { closeLivechatRoom, createLivechatRoom, registerGuest, sendVisitorMessage } from './bridges/livechat';
+import { assertCanPost, insertMessage, userSender } from './bridges/messages';
+import { addRoom } from './bridges/rooms';
+import { runDueJobs } from './bridges/scheduler';
+import { uploadFile } from './bridges/uploads';
+import { addUser } from './bridges/users';
+import { RcOptions, RcState, RoomSource, StoredMessage, StoredRoom, StoredUser, StoredVisitor, randomId } from './state';
+import { MemoryLogStorage, MemoryMetadataStorage, MemorySourceStorage } from './storages';
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { enginePaths } = require('./paths') as { enginePaths(): { engineDir: string; denoBin: string; denoBinDir: string } };
+
+export { AppInterface, AppStatusUtils, RcState };
+export type { StoredMessage, StoredRoom, StoredUser, StoredVisitor } from './state';
+export const DEFAULT_ZIP = path.resolve(__dirname, '../../dist/green-api-whatsapp-bridge_0.1.0.zip');
+
+export interface StartOptions extends RcOptions { zipPath?: string; appSettings?: Record<string, unknown> }
+export interface EndpointRequest { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; headers?: Record<string, string>; query?: Record<string, string>; content?: unknown }
+export interface EndpointResponse { status: number; content?: any; headers?: Record<string, string> }
+export interface FileInput { name: string; type?: string; bytes: Buffer }
+
+const lower = (h: Record<string, string> = {}) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const must = <T>(v: T | undefined, what: string): T => {
+	if (v === undefined) throw new Error(`TestRocketChat: unknown ${what}`);
+	return v;
+};
+
+export class TestRocketChat {
+	readonly rc: RcState;
+	readonly bridges: TestBridges;
+	readonly logStorage = new MemoryLogStorage();
+	readonly tempDir: string;
+	manager!: AppManager;
+	appId = '';
+	/** the admin who installed the app (username app.installer) */
+	readonly admin: StoredUser;
+	/** RC's default #general channel (in rc.builtinRooms; runCommand uses it when no room is given) */
+	readonly general: StoredRoom;
+	readonly timings = { installEnableMs: 0 };
+	private stopped = false;
+
+	private constructor(opts: StartOptions) {
+		this.rc = new RcState(opts);
+		this.bridges = new TestBridges(this.rc, (int, data) => this.manager.getListenerManager().executeListener(int as any, data as any));
+		this.tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gab-rc-'));
+		this.admin = addUser(this.rc, { username: 'app.installer', name: 'Installing Administrator', roles: ['admin', 'user'], status: 'online' }, true);
+		this.general = addRoom(this.rc, { name: 'general', type: 'c', memberIds: [this.admin.id], creatorId: this.admin.id }, true);
+		this.rc.eventSink = (int, payload) => {
+			if (this.stopped || !this.manager) return;
+			// RC fires post-events after the insert, outside the caller's request; the engine does not await the app.
+			setImmediate(() =>
+				appRequestContext.exit(() => {
+					if (this.stopped) return;
+					this.manager
+						.getListenerManager()
+						.executeListener(int as any, payload as any)
+						.catch((e: Error) => this.rc.effect('event.error', { interface: int, error: e.message }));
+				}),
+			);
+		};
+	}
+
+	/** Loads the AppManager, installs the zip and enables the app (settings from opts.appSettings are applied, as an
+	 *  admin would, between install and enable). Throws with status and app logs when the app does not end up enabled. */
+	static async start(opts: StartOptions = {}): Promise<TestRocketChat> {
+		const { denoBinDir } = enginePaths();
+		const PATH = process.env.PATH ?? '';
+		if (PATH.split(path.delimiter)[0] !== denoBinDir) process.env.PATH = `${denoBinDir}${path.delimiter}${PATH}`;
+		instrumentRuntime();
+		if ((AppManager as any).Instance) throw new Error('TestRocketChat: an AppManager already exists in this process; stop() the previous runtime first');
+		const t = new TestRocketChat(opts);
+		try {
+			await t.boot(opts);
+		} catch (e) {
+			await t.stop().catch(() => undefined);
+			throw e;
+		}
+		return t;
+	}
+
+	private async boot(opts: StartOptions): Promise<void> {
+		const zip = fs.readFileSync(opts.zipPath ?? DEFAULT_ZIP);
+		this.manager = new AppManager({
+			metadataStorage: new MemoryMetadataStorage(), logStorage: this.logStorage, bridges: this.bridges, sourceStorage: new MemorySourceStorage(), tempFilePath: this.tempDir,
+		});
+		await this.manager.load();
+		const settings = Object.entries(opts.appSettings ?? {});
+		const t0 = process.hrtime.bigint();
+		const aff = await this.manager.add(zip, { enable: settings.length === 0, user: this.rc.toAppUser(this.admin) });
+		const app = aff.getApp();
+		if (!app) throw new Error(`TestRocketChat: install failed: ${JSON.stringify({ storage: aff.getStorageError(), appUser: aff.getAppUserError(), license: aff.getLicenseValidationResult() })}`);
+		this.appId = app.getID();
+		Object.assign(this.rc, { appId: this.appId, appName: app.getName(), appNameSlug: app.getNameSlug() });
+		if (settings.length) {
+			for (const [id, value] of settings) await this.setAppSetting(id, value);
+			await this.manager.enable(this.appId);
+		}
+		this.timings.installEnableMs = Number(process.hrtime.bigint() - t0) / 1e6;
+		const status = await app.getStatus();
+		if (!AppStatusUtils.isEnabled(status)) {
+			throw new Error(`TestRocketChat: app not enabled (status "${status}"). App logs:\n${JSON.stringify(this.appLogs(), null, 1).slice(0, 6000)}`);
+		}
+	}
+
+	app(): ProxiedApp {
+		return this.manager.getOneById(this.appId);
+	}
+	/** pid of the app's Deno subprocess */
+	denoPid(): number | undefined {
+		return (this.app()?.getRuntimeController() as any)?.deno?.pid;
+	}
+
+	// ---- world building ----
+	addDepartment(p: { name: string; enabled?: boolean }): { id: string; name: string } {
+		const now = this.rc.now();
+		const d = { id: randomId(), name: p.name, enabled: p.enabled ?? true, createdAt: now, updatedAt: now };
+		this.rc.departments.push(d);
+		return d;
+	}
+	addUser(p: { username: string; name?: string; roles?: string[]; status?: 'online' | 'offline'; departmentIds?: string[]; type?: 'user' | 'bot' }): StoredUser {
+		return addUser(this.rc, { ...p, name: p.name ?? p.username, roles: p.roles ?? ['user'], status: p.status ?? 'online', departmentIds: p.departmentIds ?? [] });
+	}
+	addRoom(p: { name?: string; type?: 'c' | 'p' | 'd'; memberIds?: string[] }): StoredRoom {
+		return addRoom(this.rc, { ...p, creatorId: this.admin.id });
+	}
+	/** A visitor as the widget / an integration would register it (RC's registerGuest upsert). */
+	addVisitor(p: { token?: string; name?: string; phone?: string; email?: string; department?: string }): StoredVisitor {
+		return registerGuest(this.rc, { ...p, token: p.token ?? randomId(24) });
+	}
+	/** Opens a livechat room for a visitor the way the widget does (routing applies; throws no-agent-online like RC). */
+	openLivechatRoom(p: { token: string; agentId?: string; departmentId?: string; source?: RoomSource }): StoredRoom {
+		const guest = must(this.rc.visitorByToken(p.token), `visitor token ${p.token}`);
+		return createLivechatRoom(this.rc, guest, { agent: this.rc.user(p.agentId), departmentId: p.departmentId, source: p.source ?? { type: 'widget' } });
+	}
+	setAgentStatus(userId: string, status: 'online' | 'offline'): void {
+		must(this.rc.user(userId), `user ${userId}`).status = status;
+	}
+	setAcceptChatsWithNoAgents(v: boolean): void {
+		this.rc.acceptChatsWithNoAgents = v;
+	}
+	/** Like saving the app's settings page: AppSettingsManager.updateAppSetting -> onPreSettingUpdate, storage, onSettingUpdated. */
+	async setAppSetting(id: string, value: unknown): Promise<void> {
+		const sm = this.manager.getSettingsManager();
+		await sm.updateAppSetting(this.appId, { ...sm.getAppSetting(this.appId, id), value });
+	}
+
+	// ---- acting like Rocket.Chat ----
+	/** RC's /api/apps/public/<appId>/<path> route: AppApiManager.executeApi with the request shaped as RC's router does. */
+	async callEndpoint(p: string, req: EndpointRequest = {}): Promise<EndpointResponse> {
+		const headers = lower({ host: new URL(this.rc.siteUrl).host, ...(req.content !== undefined && { 'content-type': 'application/json' }), ...req.headers });
+		let content: unknown = {}; // body-parser: {} without a body; only JSON (and urlencoded) bodies are parsed
+		if (typeof req.content === 'string') content = /json/.test(headers['content-type'] ?? '') ? JSON.parse(req.content) : {};
+		else if (req.content !== undefined) content = JSON.parse(JSON.stringify(req.content));
+		const request: any = { method: (req.method ?? 'GET').toLowerCase(), headers, query: { ...req.query }, params: {}, content, privateHash: this.app().getStorageItem()._id };
+		try {
+			const res = await this.manager.getApiManager().executeApi(this.appId, p, request);
+			if (!res) return { status: 500 };
+			return { status: res.status, content: res.content, headers: lower(res.headers) };
+		} catch (e) {
+			return { status: 500, content: (e as Error).message };
+		}
+	}
+
+	/** An agent/user sends a message from the RC client: stored like RC (quote attachment + `[ ](link) ` prefix; files
+	 *  become an upload plus a file message, the text as the attachment description unless captionIn: 'text'), then
+	 *  IPostMessageSent fires with the converted message. */
+	async sendUserMessage(p: { roomId: string; userId: string; text?: string; file?: FileInput; quoteOf?: string; captionIn?: 'description' | 'text' }): Promise<StoredMessage> {
+		const user = must(this.rc.user(p.userId), `user ${p.userId}`);
+		const room = must(this.rc.room(p.roomId), `room ${p.roomId}`);
+		if (p.file) {
+			const caption = p.captionIn === 'text' ? { text: p.text } : { description: p.text };
+			const { message } = uploadFile(this.rc, { name: p.file.name, bytes: p.file.bytes, roomId: room.id, userId: user.id, origin: 'harness', ...caption });
+			return message!;
+		}
+		let text = p.text ?? '';
+		let attachments: any[] | undefined;
+		if (p.quoteOf) {
+			const q = must(this.rc.message(p.quoteOf), `message ${p.quoteOf}`);
+			const route = room.type === 'l' ? 'live' : room.type === 'd' ? 'direct' : room.type === 'p' ? 'group' : 'channel';
+			const link = `${this.rc.siteUrl}/${route}/${room.type === 'l' || room.type === 'd' ? room.id : room.name}?msg=${q.id}`;
+			attachments = [{ text: q.text, timestampLink: link, author: { name: q.alias || q.sender.username, icon: `/avatar/${q.sender.username}` }, timestamp: q.createdAt, ...(q.attachments && { attachments: q.attachments }) }];
+			text = `[ ](${link}) ${text}`;
+		}
+		assertCanPost(this.rc, user, room);
+		return insertMessage(this.rc, { rid: room.id, text, ...(attachments && { attachments }), sender: userSender(user), origin: 'harness' });
+	}
+	/** A visitor writes from the widget (a closed/missing room is replaced by a new one, as RC does). A file goes through
+	 *  the visitor upload path; the result is undefined when RC posts nothing (room not open). */
+	async sendVisitorMessage(p: { token: string; roomId?: string; text?: string; file?: FileInput }): Promise<StoredMessage | undefined> {
+		const guest = must(this.rc.visitorByToken(p.token), `visitor token ${p.token}`);
+		if (p.file) return uploadFile(this.rc, { name: p.file.name, bytes: p.file.bytes, roomId: p.roomId ?? '', visitorToken: guest.token, origin: 'harness' }).message;
+		return sendVisitorMessage(this.rc, guest, p.roomId, { text: p.text ?? '' }, { source: { type: 'widget' }, origin: 'harness' });
+	}
+	/** RC's slash command callback: SlashCommandContext(user, room, args) -> AppSlashCommandManager.executeCommand. */
+	async runCommand(command: string, args: string[], ctx: { userId: string; roomId?: string; threadId?: string; triggerId?: string }): Promise<void> {
+		const cmd = this.rc.commands.get(command.replace(/^\//, '').toLowerCase());
+		if (!cmd || !cmd.enabled) throw new Error(`No such command: /${command}`);
+		const user = must(this.rc.user(ctx.userId), `user ${ctx.userId}`);
+		const room = must(this.rc.room(ctx.roomId ?? this.general.id), `room ${ctx.roomId}`);
+		this.rc.effect('command.executed', { command: cmd.command.command, args, userId: user.id, roomId: room.id });
+		const context = new SlashCommandContext(this.rc.toAppUser(user), this.rc.toAppRoom(room), args, ctx.threadId, ctx.triggerId);
+		await this.manager.getCommandManager().executeCommand(cmd.command.command, context);
+	}
+	/** An agent (or, without byUserId, the visitor) closes a livechat room; IPostLivechatRoomClosed fires. */
+	async closeRoom(roomId: string, byUserId?: string, comment?: string): Promise<void> {
+		closeLivechatRoom(this.rc, roomId, { userId: byUserId, comment });
+	}
+	/** Admin uninstalls the app (onUninstall, app persistence purged, jobs cancelled). */
+	async uninstall(): Promise<void> {
+		await this.manager.remove(this.appId, { user: this.rc.toAppUser(this.admin) });
+	}
+
+	// ---- scheduler clock ----
+	runDueJobs(): Promise<number> {
+		return runDueJobs(this.rc);
+	}
+	advanceClock(ms: number): void {
+		this.rc.clockOffsetMs += ms;
+	}
+	now(): Date {
+		return this.rc.now();
+	}
+
+	// ---- observing ----
+	/** Polls until probe returns something truthy (post-event handlers run after the engine call returns). */
+	async waitFor<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 5000): Promise<T> {
+		const end = Date.now() + timeoutMs;
+		for (;;) {
+			const v = await probe();
+			if (v) return v;
+			if (Date.now() > end) throw new Error(`waitFor: condition not met within ${timeoutMs} ms`);
+			await sleep(5);
+		}
+	}
+	/** Bridge calls the app made while fn ran (each one a MongoDB round trip in production). */
+	async measureCalls<T>(fn: () => Promise<T>): Promise<{ result: T; calls: number; byMethod: Record<string, number>; rpc: number }> {
+		const a = this.rc.calls.snapshot();
+		const result = await fn();
+		const b = this.rc.calls.snapshot();
+		const byMethod = Object.fromEntries(Object.entries(b.byMethod).map(([k, v]) => [k, v - (a.byMethod[k] ?? 0)]).filter(([, v]) => v));
+		return { result, calls: b.total - a.total, byMethod, rpc: b.rpc - a.rpc };
+	}
+	resetCalls(): void {
+		this.rc.calls.reset();
+	}
+	/** What the app (and the engine on its behalf) logged, as stored in the log storage. */
+	appLogs(): any[] {
+		return this.logStorage.entries.filter((e) => !this.appId || e.appId === this.appId);
+	}
+	/** appLogs() flattened to "severity method: args" lines, handy in failure messages. */
+	appLogText(): string {
+		return this.appLogs()
+			.flatMap((e) => (e.entries ?? []).map((x: any) => `${x.severity} ${e.method}: ${(x.args ?? []).map((a: unknown) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`))
+			.join('\n');
+	}
+
+	/** Waits for in-flight engine <-> app requests, unloads the app, waits for the Deno process to exit, removes the temp dir. */
+	async stop(): Promise<void> {
+		if (this.stopped) return;
+		const child = this.appId ? (this.app()?.getRuntimeController() as any)?.deno : undefined;
+		if (this.manager && this.appId) await this.drain(3000);
+		this.stopped = true;
+		try {
+			if (this.manager) await this.manager.unload(true).catch((e) => this.rc.effect('stop.error', { error: String(e) }));
+			if (child && child.exitCode === null && child.signalCode === null) {
+				await new Promise<void>((resolve) => {
+					const timer = setTimeout(() => {
+						child.kill('SIGKILL');
+						resolve();
+					}, 5000);
+					child.once('exit', () => {
+						clearTimeout(timer);
+						resolve();
+					});
+				});
+			}
+		} finally {
+			(AppManager as any).Instance = undefined;
+			fs.rmSync(this.tempDir, { recursive: true, force: true });
+		}
+	}
+	/** No pending request between engine and app for two consecutive polls. */
+	private async drain(timeoutMs: number): Promise<void> {
+		const ctl = this.app()?.getRuntimeController() as any;
+		if (!ctl?.eventNames) return;
+		const pending = () => ctl.eventNames().filter((n: unknown) => String(n).startsWith('result:')).length;
+		const end = Date.now() + timeoutMs;
+		let quiet = 0;
+		while (quiet < 2 && Date.now() < end) {
+			await sleep(10);
+			quiet = pending() ? 0 : quiet + 1;
+		}
+	}
+}

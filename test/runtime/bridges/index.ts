@@ -1,0 +1,106 @@
+// All 28 AppBridges getters. Every bridge is wrapped so that each `do*` call the APP makes (i.e. one issued while the
+// engine serves a `bridges:`/`accessor:` request from the Deno subprocess) is counted: in production each is a MongoDB
+// round trip. Engine-internal calls (install, enable, events) are not counted.
+import { AsyncLocalStorage } from 'async_hooks';
+import { AppBridges } from '@rocket.chat/apps-engine/server/bridges/AppBridges';
+import { RcState } from '../state';
+import { TestHttpBridge } from './http';
+import { TestLivechatBridge } from './livechat';
+import { TestMessageBridge } from './messages';
+import { TestPersistenceBridge } from './persistence';
+import * as P from './platform';
+import { TestInternalBridge, TestRoomBridge, TestThreadBridge } from './rooms';
+import { TestSchedulerBridge } from './scheduler';
+import { TestAppDetailChangesBridge, TestEnvironmentalVariableBridge, TestServerSettingBridge } from './settings';
+import { TestUploadBridge } from './uploads';
+import { TestRoleBridge, TestUserBridge } from './users';
+
+/** Set while the engine handles a request coming from the app's subprocess. */
+export const appRequestContext = new AsyncLocalStorage<{ method: string }>();
+
+let patched = false;
+/** Wraps the Deno controller's handler of app -> host requests in appRequestContext (once per process). */
+export function instrumentRuntime(): void {
+	if (patched) return;
+	patched = true;
+	// eslint-disable-next-line @typescript-eslint/no-var-requires
+	const { DenoRuntimeSubprocessController: C } = require('@rocket.chat/apps-engine/server/runtime/deno/AppsEngineDenoRuntime');
+	const original = C.prototype.handleIncomingMessage;
+	C.prototype.handleIncomingMessage = function (this: any, message: any) {
+		const method: string = message?.payload?.method ?? '';
+		if (!method.startsWith('bridges:') && !method.startsWith('accessor:')) return original.call(this, message);
+		const rc: RcState | undefined = this.bridges?.rc;
+		if (rc) rc.calls.rpc++;
+		return appRequestContext.run({ method }, () => original.call(this, message));
+	};
+}
+
+function counted<T extends object>(rc: RcState, name: string, bridge: T): T {
+	return new Proxy(bridge, {
+		get(target, prop, receiver) {
+			const v = Reflect.get(target, prop, receiver);
+			if (typeof v !== 'function' || typeof prop !== 'string' || !prop.startsWith('do')) return v;
+			return function (this: unknown, ...args: unknown[]) {
+				if (appRequestContext.getStore()) rc.calls.count(`${name}.${prop}`);
+				return v.apply(this, args);
+			};
+		},
+	});
+}
+
+export class TestBridges extends AppBridges {
+	readonly livechat: TestLivechatBridge;
+	readonly message: TestMessageBridge;
+	readonly persistence: TestPersistenceBridge;
+	readonly scheduler: TestSchedulerBridge;
+	readonly upload: TestUploadBridge;
+	readonly user: TestUserBridge;
+	readonly room: TestRoomBridge;
+	readonly http: TestHttpBridge;
+	private readonly b: Record<string, any>;
+
+	constructor(readonly rc: RcState, executeListener: (int: string, data: unknown) => Promise<any> = async () => undefined) {
+		super();
+		const raw = {
+			Command: new P.TestCommandBridge(rc), Contact: new P.TestContactBridge(), Api: new P.TestApiBridge(rc),
+			AppDetailChanges: new TestAppDetailChangesBridge(rc), EnvironmentalVariable: new TestEnvironmentalVariableBridge(rc),
+			Http: (this.http = new TestHttpBridge(rc)), Listener: new P.TestListenerBridge(executeListener), Livechat: (this.livechat = new TestLivechatBridge(rc)),
+			Message: (this.message = new TestMessageBridge(rc)), Persistence: (this.persistence = new TestPersistenceBridge(rc)),
+			AppActivation: new P.TestAppActivationBridge(rc), Room: (this.room = new TestRoomBridge(rc)), Internal: new TestInternalBridge(rc),
+			InternalFederation: new P.TestInternalFederationBridge(), ServerSetting: new TestServerSettingBridge(rc), Upload: (this.upload = new TestUploadBridge(rc)),
+			Email: new P.TestEmailBridge(), User: (this.user = new TestUserBridge(rc)), UiInteraction: new P.TestUiInteractionBridge(),
+			Scheduler: (this.scheduler = new TestSchedulerBridge(rc)), CloudWorkspace: new P.TestCloudWorkspaceBridge(), VideoConference: new P.TestVideoConferenceBridge(),
+			OAuthApps: new P.TestOAuthAppsBridge(), Moderation: new P.TestModerationBridge(), Thread: new TestThreadBridge(rc), Role: new TestRoleBridge(),
+			OutboundMessage: new P.TestOutboundMessageBridge(), Experimental: new P.TestExperimentalBridge(),
+		};
+		this.b = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, counted(rc, k, v)]));
+	}
+	getCommandBridge() { return this.b.Command; }
+	getContactBridge() { return this.b.Contact; }
+	getApiBridge() { return this.b.Api; }
+	getAppDetailChangesBridge() { return this.b.AppDetailChanges; }
+	getEnvironmentalVariableBridge() { return this.b.EnvironmentalVariable; }
+	getHttpBridge() { return this.b.Http; }
+	getListenerBridge() { return this.b.Listener; }
+	getLivechatBridge() { return this.b.Livechat; }
+	getMessageBridge() { return this.b.Message; }
+	getPersistenceBridge() { return this.b.Persistence; }
+	getAppActivationBridge() { return this.b.AppActivation; }
+	getRoomBridge() { return this.b.Room; }
+	getInternalBridge() { return this.b.Internal; }
+	getInternalFederationBridge() { return this.b.InternalFederation; }
+	getServerSettingBridge() { return this.b.ServerSetting; }
+	getUploadBridge() { return this.b.Upload; }
+	getEmailBridge() { return this.b.Email; }
+	getUserBridge() { return this.b.User; }
+	getUiInteractionBridge() { return this.b.UiInteraction; }
+	getSchedulerBridge() { return this.b.Scheduler; }
+	getCloudWorkspaceBridge() { return this.b.CloudWorkspace; }
+	getVideoConferenceBridge() { return this.b.VideoConference; }
+	getOAuthAppsBridge() { return this.b.OAuthApps; }
+	getModerationBridge() { return this.b.Moderation; }
+	getThreadBridge() { return this.b.Thread; }
+	getRoleBridge() { return this.b.Role; }
+	getOutboundMessageBridge() { return this.b.OutboundMessage; }
+	getExperimentalBridge() { return this.b.Experimental; }
+}

@@ -1,0 +1,157 @@
+// Bridges the engine itself drives (commands, API routes, activation, listener, federation keys) and the loud
+// stubs for bridges this app never needs.
+import { generateKeyPairSync } from 'crypto';
+import { ApiBridge } from '@rocket.chat/apps-engine/server/bridges/ApiBridge';
+import { AppActivationBridge } from '@rocket.chat/apps-engine/server/bridges/AppActivationBridge';
+import { CloudWorkspaceBridge } from '@rocket.chat/apps-engine/server/bridges/CloudWorkspaceBridge';
+import { CommandBridge } from '@rocket.chat/apps-engine/server/bridges/CommandBridge';
+import { ContactBridge } from '@rocket.chat/apps-engine/server/bridges/ContactBridge';
+import { EmailBridge } from '@rocket.chat/apps-engine/server/bridges/EmailBridge';
+import { ExperimentalBridge } from '@rocket.chat/apps-engine/server/bridges/ExperimentalBridge';
+import type { IInternalFederationBridge } from '@rocket.chat/apps-engine/server/bridges/IInternalFederationBridge';
+import type { IListenerBridge } from '@rocket.chat/apps-engine/server/bridges/IListenerBridge';
+import { ModerationBridge } from '@rocket.chat/apps-engine/server/bridges/ModerationBridge';
+import { OAuthAppsBridge } from '@rocket.chat/apps-engine/server/bridges/OAuthAppsBridge';
+import { OutboundMessageBridge } from '@rocket.chat/apps-engine/server/bridges/OutboundMessagesBridge';
+import { UiInteractionBridge } from '@rocket.chat/apps-engine/server/bridges/UiInteractionBridge';
+import { VideoConferenceBridge } from '@rocket.chat/apps-engine/server/bridges/VideoConferenceBridge';
+import { notImplemented as ni, RcState } from '../state';
+
+let keys: { publicKey: string; privateKey: string } | undefined;
+/** One RSA key pair per process (the engine signs the installed app with it; generating costs ~200 ms). */
+export function federationKeys(): { publicKey: string; privateKey: string } {
+	keys ??= generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+	return keys;
+}
+export class TestInternalFederationBridge implements IInternalFederationBridge {
+	public async getPrivateKey(): Promise<string> {
+		return federationKeys().privateKey;
+	}
+	public async getPublicKey(): Promise<string> {
+		return federationKeys().publicKey;
+	}
+}
+
+/** RC's slash command registry (slashCommands.commands): the engine registers the app's commands through it. */
+export class TestCommandBridge extends CommandBridge {
+	constructor(private readonly rc: RcState) {
+		super();
+	}
+	private get(command: string) {
+		const c = this.rc.commands.get(command.toLowerCase());
+		if (!c) throw new Error(`Command does not exist in the system currently (or it is disabled): "${command}"`);
+		return c;
+	}
+	public async doesCommandExist(command: string): Promise<boolean> {
+		return this.rc.commands.has(command.toLowerCase());
+	}
+	public async enableCommand(command: string): Promise<void> {
+		this.get(command).enabled = true;
+	}
+	public async disableCommand(command: string): Promise<void> {
+		this.get(command).enabled = false;
+	}
+	public async modifyCommand(command: any): Promise<void> {
+		Object.assign(this.get(command.command).command, { ...command, executor: undefined });
+	}
+	public async registerCommand(command: any, appId: string): Promise<void> {
+		if (typeof command?.command !== 'string' || !command.command) throw new Error('Invalid Slash Command parameter provided, it must be a valid ISlashCommand object.');
+		this.rc.commands.set(command.command.toLowerCase(), { appId, command: { ...command }, enabled: true });
+		this.rc.effect('command.registered', { command: command.command });
+	}
+	public async unregisterCommand(command: string): Promise<void> {
+		this.rc.commands.delete(command.toLowerCase());
+	}
+}
+
+/** RC's app router: the endpoints the engine registered (callEndpoint goes through AppApiManager.executeApi). */
+export class TestApiBridge extends ApiBridge {
+	constructor(private readonly rc: RcState) {
+		super();
+	}
+	public async registerApi(api: any, appId: string): Promise<void> {
+		this.rc.apis.push({ appId, path: api.endpoint.path, computedPath: api.computedPath, methods: api.endpoint._availableMethods ?? [] });
+	}
+	public async unregisterApis(appId: string): Promise<void> {
+		this.rc.apis = this.rc.apis.filter((a) => a.appId !== appId);
+	}
+}
+
+export class TestAppActivationBridge extends AppActivationBridge {
+	constructor(private readonly rc: RcState) {
+		super();
+	}
+	/** RC notifies the admin UI; we learn the app's id and names here, before install/enable run. */
+	public async appAdded(app: any): Promise<void> {
+		Object.assign(this.rc, { appId: app.getID(), appName: app.getName(), appNameSlug: app.getNameSlug() });
+	}
+	protected async appUpdated(): Promise<void> {
+		/* idem */
+	}
+	protected async appRemoved(): Promise<void> {
+		this.rc.appStatus = 'removed';
+	}
+	public async appStatusChanged(_app: unknown, status: string): Promise<void> {
+		this.rc.appStatus = status;
+		this.rc.effect('app.status', { status });
+	}
+	protected async actionsChanged(): Promise<void> {
+		/* UI action buttons: none */
+	}
+}
+
+/** What RC's AppListenerBridge does with an event it is handed: pass it to the engine's listener manager. */
+export class TestListenerBridge implements IListenerBridge {
+	constructor(private readonly execute: (int: string, data: unknown) => Promise<any>) {}
+	public async messageEvent(int: any, message: any): Promise<any> {
+		return this.execute(int, message);
+	}
+	public async roomEvent(int: any, room: any): Promise<any> {
+		return this.execute(int, room);
+	}
+	public async uiKitInteractionEvent(): Promise<any> {
+		return ni('ListenerBridge', 'uiKitInteractionEvent');
+	}
+}
+
+// ---- never used by this app: every call fails loudly ----
+export class TestContactBridge extends ContactBridge {
+	protected async getById(): Promise<never> { return ni('ContactBridge', 'getById'); }
+	protected async verifyContact(): Promise<never> { return ni('ContactBridge', 'verifyContact'); }
+	protected async addContactEmail(): Promise<never> { return ni('ContactBridge', 'addContactEmail'); }
+}
+export class TestEmailBridge extends EmailBridge {
+	protected async sendEmail(): Promise<never> { return ni('EmailBridge', 'sendEmail'); }
+}
+export class TestUiInteractionBridge extends UiInteractionBridge {
+	protected async notifyUser(): Promise<never> { return ni('UiInteractionBridge', 'notifyUser'); }
+}
+export class TestCloudWorkspaceBridge extends CloudWorkspaceBridge {
+	protected async getWorkspaceToken(): Promise<never> { return ni('CloudWorkspaceBridge', 'getWorkspaceToken'); }
+}
+export class TestVideoConferenceBridge extends VideoConferenceBridge {
+	protected async create(): Promise<never> { return ni('VideoConferenceBridge', 'create'); }
+	protected async getById(): Promise<never> { return ni('VideoConferenceBridge', 'getById'); }
+	protected async update(): Promise<never> { return ni('VideoConferenceBridge', 'update'); }
+	protected async registerProvider(): Promise<never> { return ni('VideoConferenceBridge', 'registerProvider'); }
+	protected async unRegisterProvider(): Promise<never> { return ni('VideoConferenceBridge', 'unRegisterProvider'); }
+}
+export class TestOAuthAppsBridge extends OAuthAppsBridge {
+	protected async create(): Promise<never> { return ni('OAuthAppsBridge', 'create'); }
+	protected async getById(): Promise<never> { return ni('OAuthAppsBridge', 'getById'); }
+	protected async getByName(): Promise<never> { return ni('OAuthAppsBridge', 'getByName'); }
+	protected async update(): Promise<never> { return ni('OAuthAppsBridge', 'update'); }
+	protected async delete(): Promise<never> { return ni('OAuthAppsBridge', 'delete'); }
+	protected async purge(): Promise<never> { return ni('OAuthAppsBridge', 'purge'); }
+}
+export class TestModerationBridge extends ModerationBridge {
+	protected async report(): Promise<never> { return ni('ModerationBridge', 'report'); }
+	protected async dismissReportsByMessageId(): Promise<never> { return ni('ModerationBridge', 'dismissReportsByMessageId'); }
+	protected async dismissReportsByUserId(): Promise<never> { return ni('ModerationBridge', 'dismissReportsByUserId'); }
+}
+export class TestOutboundMessageBridge extends OutboundMessageBridge {
+	protected async registerPhoneProvider(): Promise<never> { return ni('OutboundMessageBridge', 'registerPhoneProvider'); }
+	protected async registerEmailProvider(): Promise<never> { return ni('OutboundMessageBridge', 'registerEmailProvider'); }
+	protected async unRegisterProvider(): Promise<never> { return ni('OutboundMessageBridge', 'unRegisterProvider'); }
+}
+export class TestExperimentalBridge extends ExperimentalBridge {}
