@@ -21,7 +21,7 @@ export class ConversationService {
 		await withChatLock(`${contact.instanceId}:${contact.chatId}`, async () => {
 			const current = (await this.contacts.get(contact.instanceId, contact.chatId)) || contact;
 			if (current.roomId !== roomId) return;
-			await this.contacts.save({ ...current, roomId: undefined }, roomId);
+			await this.contacts.save({ ...current, roomId: undefined }, { roomId });
 		});
 		const settings = await readSettings(this.a.read);
 		if (settings.closeMessageEnabled && settings.closeMessageText.trim()) {

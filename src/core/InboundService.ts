@@ -1,4 +1,4 @@
-import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { IHttp, ILogger, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { t } from '../i18n/translate';
 import { WhatsAppProvider } from '../providers/Provider';
 import { HttpAdapter } from '../rocketchat/HttpAdapter';
@@ -34,6 +34,7 @@ export interface Accessors {
 	modify: IModify;
 	http: IHttp;
 	persis: IPersistence;
+	logger?: ILogger;
 }
 
 const DELIVERY_RANK: Record<string, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 4, noAccount: 4, notInGroup: 4, yellowCard: 4 };
@@ -49,34 +50,61 @@ export class InboundService {
 		this.inbox = new InboxStore(store);
 	}
 
-	/** From the webhook (or the journal): posts now, or parks the message durably and says 'queued'. */
+	/**
+	 * From the webhook (or the journal): posts now, or parks the message durably, and says which.
+	 * Answers as soon as the message is in Rocket.Chat (that is the durable record); the contact record
+	 * (dedupe marker, id map) is written right after, still under the chat lock, so the next message of
+	 * this chat sees it. That keeps the webhook's answer at two bridge calls.
+	 */
 	public receive(instance: InstanceRecord, msg: InboundMessage): Promise<InboundOutcome> {
-		return withChatLock(`${instance.id}:${msg.chatId}`, async () => {
-			if (msg.isGroup && (await this.setting(Setting.GroupChats)) !== 'bridge') return 'ignored';
-			const contact = await this.contacts.get(instance.id, msg.chatId);
-			if (contact?.seen.includes(msg.messageId)) return 'duplicate';
-			// A customer with parked messages waits behind them, so order is kept.
-			if (contact?.pending && contact.pending.length > 0) {
-				if (contact.pending.includes(msg.messageId)) return 'duplicate';
-				await this.park(instance, msg, contact, 'waiting for earlier messages');
-				return 'queued';
-			}
-			// Files can be large and slow to fetch: answer the webhook now, download in a job.
-			if (msg.content.kind === 'media') {
-				await this.park(instance, msg, contact || this.newContactFor(instance, msg), 'media', 0);
-				return 'queued';
-			}
-			try {
-				await this.deliver(instance, msg, contact);
-				return 'posted';
-			} catch (e) {
-				// Anything that fails after the provider handed us the message (no agent online, a
-				// Rocket.Chat error, a media timeout) parks it durably; if even that fails, the webhook
-				// answers 500 and the provider redelivers.
-				await this.park(instance, msg, contact || this.newContactFor(instance, msg), errorText(e));
-				return 'queued';
-			}
+		return new Promise<InboundOutcome>((answer, fail) => {
+			let posted = false;
+			const onPosted = () => {
+				posted = true;
+				answer('posted');
+			};
+			void withChatLock(`${instance.id}:${msg.chatId}`, async () => {
+				try {
+					answer(await this.receiveLocked(instance, msg, onPosted));
+				} catch (e) {
+					if (!posted) return fail(e);
+					// Posted, but the contact record was not written: a redelivery could duplicate it.
+					this.a.logger?.error(`contact record of ${msg.chatId} not saved after posting ${msg.messageId}: ${errorText(e)}`);
+				}
+			});
 		});
+	}
+
+	private async receiveLocked(instance: InstanceRecord, msg: InboundMessage, onPosted: () => void): Promise<InboundOutcome> {
+		if (msg.isGroup && (await this.setting(Setting.GroupChats)) !== 'bridge') return 'ignored';
+		const contact = await this.contacts.get(instance.id, msg.chatId);
+		if (contact?.seen.includes(msg.messageId)) return 'duplicate';
+		// A customer with parked messages waits behind them, so order is kept.
+		if (contact?.pending && contact.pending.length > 0) {
+			if (contact.pending.includes(msg.messageId)) return 'duplicate';
+			await this.park(instance, msg, contact, 'waiting for earlier messages');
+			return 'queued';
+		}
+		// Files can be large and slow to fetch: answer the webhook now, download in a job.
+		if (msg.content.kind === 'media') {
+			await this.park(instance, msg, contact || this.newContactFor(instance, msg), 'media', 0);
+			return 'queued';
+		}
+		let posted = false;
+		try {
+			await this.deliver(instance, msg, contact, () => {
+				posted = true;
+				onPosted();
+			});
+			return 'posted';
+		} catch (e) {
+			if (posted) throw e;
+			// Anything that fails before the message is in Rocket.Chat (no agent online, a Rocket.Chat
+			// error) parks it durably; if even that fails, the webhook answers 500 and the provider
+			// redelivers.
+			await this.park(instance, msg, contact || this.newContactFor(instance, msg), errorText(e));
+			return 'queued';
+		}
 	}
 
 	/** Safety net (recurring tick): retries parked messages that are due. Returns how many still wait. */
@@ -114,7 +142,7 @@ export class InboundService {
 			try {
 				if (!contact?.seen.includes(item.event.messageId)) contact = await this.deliver(instance, item.event, contact);
 				contact!.pending = (contact!.pending || []).filter((id) => id !== item.event.messageId);
-				await this.contacts.save(contact!, contact!.roomId);
+				await this.contacts.save(contact!);
 				await this.inbox.remove(item);
 			} catch (e) {
 				const reason = errorText(e);
@@ -125,7 +153,7 @@ export class InboundService {
 					await this.inbox.remove(item);
 					if (contact) {
 						contact.pending = (contact.pending || []).filter((id) => id !== item.event.messageId);
-						await this.contacts.save(contact, contact.roomId);
+						await this.contacts.save(contact);
 					}
 					continue;
 				}
@@ -145,21 +173,22 @@ export class InboundService {
 		await this.inbox.save(item);
 		const first = !(contact.pending || []).length;
 		contact.pending = [...(contact.pending || []), msg.messageId];
-		await this.contacts.save(contact, contact.roomId);
+		await this.contacts.save(contact);
 		if (first) await scheduleRetry(this.a.modify, item.chatKey, item.nextAt);
 	}
 
 	/** Posts one message into the contact's room (opening one if needed); returns the updated contact. */
-	private async deliver(instance: InstanceRecord, msg: InboundMessage, existing: ContactRecord | undefined): Promise<ContactRecord> {
+	private async deliver(instance: InstanceRecord, msg: InboundMessage, existing: ContactRecord | undefined, onPosted?: () => void): Promise<ContactRecord> {
 		let contact = existing || this.newContactFor(instance, msg);
-		const previousRoomId = existing?.roomId;
+		const stored = existing ? { roomId: existing.roomId } : undefined;
 		if (!contact.roomId || !contact.visitorToken) contact = await this.openConversation(instance, contact);
 		const visitor: VisitorRef = { id: contact.visitorId, token: contact.visitorToken!, name: contact.name, username: contact.visitorUsername };
 		const rcId = await this.post(instance, msg, contact, visitor);
+		onPosted?.();
 		contact.seen.push(msg.messageId);
-		if (rcId) contact.links.push({ wa: msg.messageId, rc: rcId, dir: 'in', text: shortText(msg) });
+		if (rcId) contact.links.push({ wa: msg.messageId, rc: rcId, dir: 'in' });
 		contact.lastInboundAt = msg.timestamp || Date.now();
-		await this.contacts.save(contact, previousRoomId);
+		await this.contacts.save(contact, stored);
 		return contact;
 	}
 
@@ -240,12 +269,13 @@ export class InboundService {
 			if ((DELIVERY_RANK[e.status] ?? 0) < (DELIVERY_RANK[link.state || 'pending'] ?? 0)) return; // statuses arrive out of order
 			if (link.state === e.status) return;
 			link.state = e.status;
-			await this.contacts.save(contact, contact.roomId);
+			await this.contacts.save(contact);
 			const mode = await this.setting(Setting.DeliveryStatus);
 			const failed = e.status === 'failed' || e.status === 'noAccount' || e.status === 'notInGroup' || e.status === 'yellowCard';
 			if (failed && mode !== 'none' && contact.roomId) {
 				const reason = e.description || t(`delivery_reason_${e.status}`);
-				await postNotice(this.a.read, this.a.modify, contact.roomId, `⚠️ ${t('notice_delivery_failed', { text: link.text || '', reason })}`);
+				// The note quotes the agent's message (a link Rocket.Chat renders as a quote).
+				await postNotice(this.a.read, this.a.modify, contact.roomId, `${quoteLink(await this.siteUrl(), contact.roomId, link.rc)}⚠️ ${t('notice_delivery_failed', { reason })}`);
 			} else if (mode === 'all' && contact.roomId && (e.status === 'delivered' || e.status === 'read')) {
 				await this.react(link.rc, e.status === 'read' ? ':eyes:' : ':white_check_mark:');
 			}
@@ -303,7 +333,3 @@ export function backoffMs(attempts: number, random = Math.random): number {
 	return Math.round(base * (0.8 + 0.4 * random()));
 }
 
-function shortText(msg: InboundMessage): string {
-	const text = msg.content.kind === 'media' ? msg.content.caption || msg.content.fileName : renderContent(msg.content);
-	return text.length > 200 ? `${text.slice(0, 197)}...` : text;
-}

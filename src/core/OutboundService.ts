@@ -92,7 +92,7 @@ export class OutboundService {
 			// An earlier message still waiting goes first: this one waits behind it.
 			if ((contact.outPending || []).length > 0) {
 				contact.outPending = [...(contact.outPending || []), item.key];
-				await this.contacts.save(contact, contact.roomId);
+				await this.contacts.save(contact);
 				return;
 			}
 			await this.attempt(item, contact, now);
@@ -149,7 +149,7 @@ export class OutboundService {
 			await scheduleRetry(this.a.modify, item.chatKey, item.nextAt);
 			if (contact && !(contact.outPending || []).includes(item.key)) {
 				contact.outPending = [...(contact.outPending || []), item.key];
-				await this.contacts.save(contact, contact.roomId);
+				await this.contacts.save(contact);
 			}
 			if (firstFailure) await this.notice(item.roomId, `⏳ ${t('notice_outbound_delayed', { reason: result.reason })}`);
 			return { waiting: true, contact };
@@ -158,10 +158,10 @@ export class OutboundService {
 		if (contact) {
 			contact.outPending = (contact.outPending || []).filter((k) => k !== item.key);
 			if (result.ok) {
-				contact.links.push({ wa: result.messageId, rc: item.key, dir: 'out', state: 'pending', text: item.text.slice(0, 200) || item.file?.name });
+				contact.links.push({ wa: result.messageId, rc: item.key, dir: 'out', state: 'pending' });
 				contact.lastOutboundAt = now;
 			}
-			await this.contacts.save(contact, contact.roomId);
+			await this.contacts.save(contact);
 		}
 		if (!result.ok) {
 			const key = result.retryable ? 'notice_outbound_given_up' : 'notice_outbound_failed';

@@ -28,7 +28,7 @@ export class WebhookEndpoint extends ApiEndpoint {
 			return { status: HttpStatusCode.UNAUTHORIZED, content: { ok: false } };
 		}
 		const event = this.provider.parseWebhook(request.content);
-		const accessors = { read, modify, http, persis };
+		const accessors = { read, modify, http, persis, logger: this.app.getLogger() };
 		try {
 			switch (event.type) {
 				case 'message':

@@ -22,13 +22,14 @@ export class ContactStore {
 	}
 
 	/**
-	 * Writes the record. `previousRoomId` is the room it was stored under: associations are matched
-	 * exactly, so a room change means remove + create.
+	 * Writes the record. `stored` says under which room it is stored now (`{ roomId: undefined }` when
+	 * without room), or `undefined` when it was never stored: associations are matched exactly, so a
+	 * room change means remove + create.
 	 */
-	public async save(contact: ContactRecord, previousRoomId?: string): Promise<void> {
+	public async save(contact: ContactRecord, stored: { roomId?: string } | undefined = { roomId: contact.roomId }): Promise<void> {
 		contact.seen = contact.seen.slice(-SEEN_WINDOW);
 		contact.links = contact.links.slice(-LINK_WINDOW);
-		if (previousRoomId !== contact.roomId) {
+		if (stored && stored.roomId !== contact.roomId) {
 			await this.store.remove(primaryKey('contact', contactId(contact.instanceId, contact.chatId)));
 		}
 		await this.store.put(contactKeys(contact), contact);

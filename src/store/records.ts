@@ -24,8 +24,6 @@ export interface MessageLink {
 	/** 'in' from the customer, 'out' from an agent. */
 	dir: 'in' | 'out';
 	state?: DeliveryState;
-	/** Short text, to quote when the RC message is gone. */
-	text?: string;
 }
 
 /**
@@ -55,5 +53,7 @@ export interface ContactRecord {
 	links: MessageLink[];
 }
 
-export const SEEN_WINDOW = 300;
-export const LINK_WINDOW = 300;
+// The contact record travels in full on every read and write (msgpack over the app's stdio, a Mongo
+// document in production): keep the windows small. 200 ids cover far more than the journal overlap.
+export const SEEN_WINDOW = 200;
+export const LINK_WINDOW = 100;

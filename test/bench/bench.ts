@@ -1,6 +1,7 @@
 // `npm run bench`: performance figures of the app on the real engine, one JSON object per line on stdout:
 // {"name","value","unit","goal"}. Others add figures with the exported helpers.
 import { TestRocketChat } from '../runtime/TestRocketChat';
+import { messagingFigures } from './messaging';
 
 export function median(values: number[]): number {
 	if (!values.length) return NaN;
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
 	} finally {
 		await t.stop();
 	}
+	await messagingFigures();
 }
 
 if (require.main === module) {
