@@ -13,6 +13,7 @@ import { OutboxStore } from '../store/OutboxStore';
 import { InstanceRecord } from '../store/records';
 import { Store } from '../store/Store';
 import { when } from './AgentCommands';
+import { QR_TIMEOUT_MS, showQr } from './QrLink';
 import { CommandContext } from './WhatsappCommand';
 
 export const WEBHOOK_PATH = 'greenapi';
@@ -107,21 +108,11 @@ export class AdminCommands {
 		await c.reply(lines.join('\n'));
 	}
 
-	/** The QR code to link the phone, as an image only the admin sees. */
+	/** The QR code to link the phone, as an image only the admin sees, refreshed until linked. */
 	private async qr(c: CommandContext, args: string[]): Promise<void> {
 		const id = args[0];
 		if (!id) return c.reply(t('instance_qr_usage'));
-		const record = await this.instances(c).get(id, true);
-		if (!record) return c.reply(t('instance_unknown', { id }));
-		const r = await this.provider.client(new HttpAdapter(c.http), record).qr();
-		if (!r.ok) return c.reply(t('qr_failed', { id, reason: r.reason }));
-		if (r.data.type === 'alreadyLogged') return c.reply(t('qr_already_linked', { id }));
-		if (r.data.type !== 'qrCode') return c.reply(t('qr_failed', { id, reason: r.data.message }));
-		const appUser = await c.read.getUserReader().getAppUser();
-		const builder = c.modify.getCreator().startMessage().setRoom(c.ctx.getRoom()).setText(t('qr_scan', { id })).setGroupable(false)
-			.addAttachment({ imageUrl: `data:image/png;base64,${r.data.message}`, title: { value: t('qr_title', { id }) } } as never);
-		if (appUser) builder.setSender(appUser);
-		await c.modify.getNotifier().notifyUser(c.ctx.getSender(), builder.getMessage());
+		await showQr(c, this.provider, id, c.ctx.getSender(), c.ctx.getRoom(), Date.now() + QR_TIMEOUT_MS);
 	}
 
 	public async status(c: CommandContext): Promise<void> {

@@ -3,7 +3,8 @@ import { IJobContext, IProcessor, StartupType } from '@rocket.chat/apps-engine/d
 import { InboundService } from '../core/InboundService';
 import { OutboundService } from '../core/OutboundService';
 import { RecoveryService, recoveryDue } from '../core/RecoveryService';
-import { WhatsAppProvider } from '../providers/Provider';
+import { QR_JOB, QrJobData, refreshQr } from '../commands/QrLink';
+import { GreenApiProvider } from '../providers/greenapi/GreenApiProvider';
 import { readSettings } from '../settings';
 import { InstanceStore } from '../store/InstanceStore';
 import { Store } from '../store/Store';
@@ -16,7 +17,7 @@ export const TICK_INTERVAL = '60 seconds';
  * RETRY_JOB (data.chatKey): one customer's parked inbound and queued outbound messages, now.
  * TICK_JOB: the safety net for anything due whose retry job was lost. Each run is short and idempotent.
  */
-export function processors(provider: WhatsAppProvider): IProcessor[] {
+export function processors(provider: GreenApiProvider): IProcessor[] {
 	const run = async (ctx: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) => {
 		const a = { read, modify, http, persis };
 		const settings = await readSettings(read);
@@ -36,7 +37,10 @@ export function processors(provider: WhatsAppProvider): IProcessor[] {
 			if (recoveryDue(now)) await new RecoveryService(provider, a).run(now);
 		}
 	};
+	const qr = async (ctx: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) =>
+		refreshQr({ read, modify, http, persis }, provider, ctx as unknown as QrJobData);
 	return [
+		{ id: QR_JOB, processor: qr },
 		{ id: TICK_JOB, processor: run, startupSetting: { type: StartupType.RECURRING, interval: TICK_INTERVAL, skipImmediate: true } },
 		{ id: RETRY_JOB, processor: run },
 	];

@@ -83,10 +83,11 @@ export async function postNotice(read: IRead, modify: IModify, roomId: string, t
 	return modify.getCreator().finish(builder);
 }
 
-/** Ephemeral answer only `user` sees (slash commands). */
-export async function notifyUser(read: IRead, modify: IModify, user: IUser, room: IRoom, text: string): Promise<void> {
+/** Ephemeral answer only `user` sees (slash commands); never stored. */
+export async function notifyUser(read: IRead, modify: IModify, user: IUser, room: IRoom, text: string, attachment?: object): Promise<void> {
 	const appUser = await read.getUserReader().getAppUser();
 	const builder = modify.getCreator().startMessage().setRoom(room).setText(text).setGroupable(false);
+	if (attachment) builder.addAttachment(attachment as never);
 	if (appUser) builder.setSender(appUser);
 	await modify.getNotifier().notifyUser(user, builder.getMessage());
 }

@@ -102,7 +102,19 @@ describe('/whatsapp for admins, managers and agents', () => {
 		expect(qr.userId).toBe(w.admin.id);
 		expect(qr.text).toContain('Scan this code');
 		expect(JSON.stringify(qr.attachments)).toContain('data:image/png;base64,');
+		// A fresh code follows while the phone is not linked…
+		w.rc.advanceClock(21_000);
+		await w.rc.runDueJobs();
+		const refreshed = w.rc.rc.notices.slice(before + 1);
+		expect(refreshed).toHaveLength(1);
+		expect(refreshed[0]).toMatchObject({ userId: w.admin.id });
+		expect(JSON.stringify(refreshed[0].attachments)).toContain('data:image/png;base64,');
+		// …and it stops once it is.
 		w.green.setState(GA.idInstance, 'authorized');
+		w.rc.advanceClock(21_000);
+		await w.rc.runDueJobs();
+		expect(w.rc.rc.notices.slice(-1)[0].text).toContain('already linked');
+		expect(w.rc.rc.jobs.filter((j) => j.processorId.startsWith('gab-qr'))).toEqual([]);
 	});
 
 	it('gives managers the status of every number', async () => {

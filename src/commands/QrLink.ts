@@ -1,0 +1,70 @@
+import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { IRoom } from '@rocket.chat/apps-engine/definition/rooms';
+import { IUser } from '@rocket.chat/apps-engine/definition/users';
+import { t } from '../i18n/translate';
+import { GreenApiProvider } from '../providers/greenapi/GreenApiProvider';
+import { HttpAdapter } from '../rocketchat/HttpAdapter';
+import { notifyUser } from '../rocketchat/Omnichannel';
+import { InstanceStore } from '../store/InstanceStore';
+import { Store } from '../store/Store';
+
+export const QR_JOB = 'gab-qr';
+/** WhatsApp rotates the code about every 20 s; keep showing fresh ones for two minutes. */
+export const QR_REFRESH_MS = 20_000;
+export const QR_TIMEOUT_MS = 120_000;
+
+export interface QrJobData {
+	instanceId: string;
+	userId: string;
+	roomId: string;
+	until: number;
+}
+
+interface Ctx {
+	read: IRead;
+	modify: IModify;
+	http: IHttp;
+	persis: IPersistence;
+}
+
+/**
+ * Shows the instance's QR code privately to `user`, and keeps refreshing it (a one-off job every
+ * QR_REFRESH_MS) until the phone is linked or QR_TIMEOUT_MS passed. Returns false when there was
+ * nothing to show (already linked, unknown instance, provider error: the user was told).
+ */
+export async function showQr(c: Ctx, provider: GreenApiProvider, instanceId: string, user: IUser, room: IRoom, until: number): Promise<boolean> {
+	const say = (text: string, attachment?: object) => notifyUser(c.read, c.modify, user, room, text, attachment);
+	const record = await new InstanceStore(new Store(c.read.getPersistenceReader(), c.persis)).get(instanceId, true);
+	if (!record) {
+		await say(t('instance_unknown', { id: instanceId }));
+		return false;
+	}
+	const r = await provider.client(new HttpAdapter(c.http), record).qr();
+	if (!r.ok) {
+		await say(t('qr_failed', { id: instanceId, reason: r.reason }));
+		return false;
+	}
+	if (r.data.type === 'alreadyLogged') {
+		await say(t('qr_already_linked', { id: instanceId }));
+		return false;
+	}
+	if (r.data.type !== 'qrCode') {
+		await say(t('qr_failed', { id: instanceId, reason: r.data.message }));
+		return false;
+	}
+	if (Date.now() >= until) {
+		await say(t('qr_timed_out', { id: instanceId }));
+		return false;
+	}
+	await say(t('qr_scan', { id: instanceId }), { imageUrl: `data:image/png;base64,${r.data.message}`, title: { value: t('qr_title', { id: instanceId }) } });
+	const data: QrJobData = { instanceId, userId: user.id, roomId: room.id, until };
+	await c.modify.getScheduler().scheduleOnce({ id: QR_JOB, when: new Date(Date.now() + QR_REFRESH_MS), data });
+	return true;
+}
+
+/** The refresh job: the next code, "linked" once the provider says so, or "timed out". */
+export async function refreshQr(c: Ctx, provider: GreenApiProvider, data: QrJobData): Promise<void> {
+	const [user, room] = await Promise.all([c.read.getUserReader().getById(data.userId), c.read.getRoomReader().getById(data.roomId)]);
+	if (!user || !room) return;
+	await showQr(c, provider, data.instanceId, user, room, data.until);
+}
