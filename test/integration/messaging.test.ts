@@ -72,6 +72,8 @@ describe('a customer writes on WhatsApp, an agent answers in Rocket.Chat', () =>
 		cases.push([fx.voiceMessage(voice), '801078ab.ogg', '']);
 		const video = w.green.serveFile('5b1c9d2e.mp4', Buffer.from('mp4 bytes'), 'video/mp4');
 		cases.push([fx.videoMessage(video, 'see'), '5b1c9d2e.mp4', 'see']);
+		const track = w.green.serveFile('track.mp3', Buffer.from('ID3 mp3 bytes'), 'audio/mpeg');
+		cases.push([fx.audioMessage(track), 'track.mp3', '']);
 		const sticker = w.green.serveFile('a0128ca6.webp', Buffer.from('RIFFwebp'), 'image/webp');
 		cases.push([fx.stickerMessage(sticker), 'a0128ca6.webp', '']);
 		for (const [md, name, caption] of cases) {
@@ -101,6 +103,8 @@ describe('a customer writes on WhatsApp, an agent answers in Rocket.Chat', () =>
 	});
 
 	it('turns locations, contacts, polls and button replies into readable text', async () => {
+		await w.customerSends(fx.extendedTextMessage('https://shop.example/p/1', { title: 'Shop', description: 'Red shoes' }));
+		expect(lastText()).toBe('https://shop.example/p/1\n> Shop — Red shoes');
 		await w.customerSends(fx.locationMessage(44.93, 89.87, { name: 'Warehouse', address: 'Main st 1' }));
 		expect(lastText()).toContain('Warehouse, Main st 1');
 		expect(lastText()).toContain('https://www.google.com/maps/search/?api=1&query=44.93,89.87');
@@ -128,6 +132,9 @@ describe('a customer writes on WhatsApp, an agent answers in Rocket.Chat', () =>
 		expect(lastText()).toBe(`[ ](http://rc.test/live/${roomId}?msg=${originalRc.id}) any news?`);
 		await w.customerSends(fx.withQuote(fx.textMessage('this one'), fx.quoted('UNKNOWNID', { text: 'Which order?' } as never)));
 		expect(lastText()).toBe('> Which order?\nthis one');
+		// The older reply form (typeMessage quotedMessage) reads the same way.
+		await w.customerSends(fx.legacyQuotedMessage('yes, this one', { stanzaId: original.payload.idMessage, participant: GA.chatId, typeMessage: 'textMessage', textMessage: 'Order 42 is late' }));
+		expect(lastText()).toBe(`[ ](http://rc.test/live/${roomId}?msg=${originalRc.id}) yes, this one`);
 	});
 
 	it('applies edits to the mapped message, and shows deletions, reactions, markers and unknown types', async () => {
@@ -142,6 +149,8 @@ describe('a customer writes on WhatsApp, an agent answers in Rocket.Chat', () =>
 		expect(w.rc.rc.messages.find((m) => m.id === rcMessage.id)!.text).toContain('deleted');
 		await w.customerSends(fx.markerMessage('SWE001'));
 		expect(lastText()).toContain('send it again');
+		await w.customerSends(fx.markerMessage('SWE003'));
+		expect(lastText()).toContain('re-link the phone');
 		await w.customerSends(fx.otherMessage('groupInviteMessage'));
 		expect(lastText()).toContain('Unsupported WhatsApp message type "groupInviteMessage"');
 	});
@@ -163,10 +172,23 @@ describe('a customer writes on WhatsApp, an agent answers in Rocket.Chat', () =>
 		await new Promise((r) => setTimeout(r, 50));
 		await w.customerSends(fx.withQuote(fx.textMessage('great, thanks'), fx.quoted(sent.idMessage, { text: 'Your order ships today', participant: GA.wid } as never)));
 		expect(lastText()).toBe(`[ ](http://rc.test/live/${roomId}?msg=${reply.id}) great, thanks`);
-		// A failed status is shown to the agent with the reason.
+		// Delivered and read are stored (seen in /whatsapp info), nothing is posted for them by default.
+		const before = w.roomMessages(roomId).length;
+		await w.webhook(fx.status(sent.idMessage, 'delivered'));
+		await w.webhook(fx.status(sent.idMessage, 'read'));
+		await w.webhook(fx.status(sent.idMessage, 'sent')); // late and out of order: ignored
+		expect(w.roomMessages(roomId)).toHaveLength(before);
+		const info = async () => {
+			const n = w.rc.rc.notices.length;
+			await w.rc.runCommand('whatsapp', ['info'], { userId: w.agent.id, roomId });
+			return w.rc.rc.notices.slice(n).map((x) => x.text).join('\n');
+		};
+		expect(await info()).toContain('Delivery of the last message: read');
+		// A failed status is shown to the agent with the reason, quoting the message.
 		await w.webhook(fx.status(sent.idMessage, 'failed', { description: 'recipient unreachable' }));
-		expect(lastText()).toContain('recipient unreachable');
+		expect(lastText()).toBe(`[ ](http://rc.test/live/${roomId}?msg=${reply.id}) ⚠️ Not delivered to WhatsApp: recipient unreachable`);
 		expect(w.roomMessages(roomId).slice(-1)[0].token).toBeUndefined();
+		expect(w.roomMessages(roomId).slice(-1)[0].sender.type).toBe('app');
 	});
 
 	it('sends files the agent attaches with sendFileByUpload to the media host, caption kept', async () => {
@@ -211,6 +233,68 @@ describe('a customer writes on WhatsApp, an agent answers in Rocket.Chat', () =>
 		expect(second.source).toMatchObject({ label: 'WhatsApp' });
 		expect(w.roomMessages(second.id)[0]).toMatchObject({ text: 'Hello again', token: visitorToken });
 		expect(w.rc.rc.visitors).toHaveLength(1);
+	});
+});
+
+describe('a number whose customer has no WhatsApp account, group bridging, limits, closing message and alerts', () => {
+	let w: World;
+	beforeAll(async () => {
+		w = await startWorld({ maxUploadBytes: 1000 });
+		const alerts = w.rc.addRoom({ name: 'wa-alerts', type: 'c', memberIds: [w.admin.id] });
+		await w.rc.setAppSetting('alert_room', alerts.id);
+		await w.rc.setAppSetting('group_chats', 'bridge');
+		await w.rc.setAppSetting('close_message_enabled', true);
+		await w.rc.setAppSetting('close_message_text', 'Thanks for writing to us!');
+	});
+	afterAll(async () => {
+		await w?.stop();
+	});
+	const textsIn = (roomId: string) => w.roomMessages(roomId).map((m) => m.text);
+
+	it('bridges a group as one conversation, naming who wrote', async () => {
+		const res = await w.webhook(fx.groupIncoming(fx.textMessage('hello from the team')));
+		expect(res.content.outcome).toBe('posted');
+		const room = w.rc.rc.rooms.find((r) => r.type === 'l')!;
+		expect(textsIn(room.id)).toEqual([`*${GA.memberName}* (${GA.groupName}): hello from the team`]);
+		expect(w.rc.rc.visitors[0].name).toBe(GA.groupName);
+	});
+
+	it('says when a file is over the upload limit instead of dropping it', async () => {
+		const big = w.green.serveFile('big.pdf', Buffer.alloc(5000, 1), 'application/pdf');
+		await w.customerSends(fx.documentMessage(big, 'big.pdf', 'application/pdf', 'contract'));
+		await w.rc.runDueJobs();
+		const room = w.rc.rc.rooms.find((r) => r.type === 'l' && r.visitorToken && w.rc.rc.visitors.find((v) => v.token === r.visitorToken)?.name === GA.name)!;
+		const last = textsIn(room.id).slice(-1)[0];
+		expect(last).toMatch(/Document \(big\.pdf\) could not be (fetched from WhatsApp|stored in Rocket\.Chat)/);
+		expect(last).toContain('contract');
+		expect(w.rc.rc.uploads).toHaveLength(0);
+	});
+
+	it('tells the agent when the customer has no WhatsApp account', async () => {
+		const room = w.rc.rc.rooms.find((r) => r.type === 'l' && w.rc.rc.visitors.find((v) => v.token === r.visitorToken)?.name === GA.name)!;
+		await w.rc.sendUserMessage({ roomId: room.id, userId: w.agent.id, text: 'hello?' });
+		const [sent] = await w.green.waitForSent(GA.idInstance, 1);
+		await w.webhook(fx.status(sent.idMessage, 'noAccount'));
+		expect(textsIn(room.id).slice(-1)[0]).toContain('Not delivered to WhatsApp: this number has no WhatsApp account');
+	});
+
+	it('sends the closing message when the agent closes the room', async () => {
+		const room = w.rc.rc.rooms.find((r) => r.type === 'l' && w.rc.rc.visitors.find((v) => v.token === r.visitorToken)?.name === GA.name)!;
+		await w.rc.closeRoom(room.id, w.agent.id);
+		const sent = await w.green.waitForSent(GA.idInstance, 2);
+		expect(sent[1]).toMatchObject({ chatId: GA.chatId, text: 'Thanks for writing to us!' });
+	});
+
+	it('tells admins once when the number needs attention, and when it recovers', async () => {
+		const alertRoom = (w.rc.rc.rooms.find((r) => r.name === 'wa-alerts'))!;
+		await w.webhook(fx.stateChanged('notAuthorized'));
+		await w.webhook(fx.stateChanged('notAuthorized'));
+		await w.webhook(fx.stateChanged('authorized'));
+		const texts = textsIn(alertRoom.id);
+		expect(texts).toHaveLength(2);
+		expect(texts[0]).toContain('+79990000000 (instance 1101000001) is notAuthorized');
+		expect(texts[0]).toContain('/whatsapp instance qr 1101000001');
+		expect(texts[1]).toContain('is authorized again');
 	});
 });
 
