@@ -12,6 +12,7 @@ import { InboxItem, InboxStore } from '../store/InboxStore';
 import { ContactRecord, InstanceRecord } from '../store/records';
 import { Store } from '../store/Store';
 import { withChatLock } from './ChatLock';
+import { monotonicNow } from './clock';
 import { DeliveryStatusEvent, inboundKey, InboundMessage } from './events';
 import { quoteLink, renderContent, renderQuote, senderPrefix } from './render';
 import { serverSetting } from './serverSettings';
@@ -168,7 +169,7 @@ export class InboundService {
 
 	/** Durably queues `msg` behind the chat's other parked messages; its retry job runs after `delayMs`. */
 	private async park(instance: InstanceRecord, msg: InboundMessage, contact: ContactRecord, reason: string, delayMs = backoffMs(0)): Promise<void> {
-		const now = Date.now();
+		const now = monotonicNow();
 		const item: InboxItem = { key: inboundKey(msg), chatKey: `${instance.id}:${msg.chatId}`, event: msg, attempts: 0, firstAt: now, nextAt: now + delayMs, lastError: reason };
 		await this.inbox.save(item);
 		const first = !(contact.pending || []).length;

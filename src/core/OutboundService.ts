@@ -10,6 +10,7 @@ import { OutboxItem, OutboxStore } from '../store/OutboxStore';
 import { ContactRecord } from '../store/records';
 import { Store } from '../store/Store';
 import { withChatLock } from './ChatLock';
+import { monotonicNow } from './clock';
 import { sendRate } from './RateLimiter';
 import { Accessors, backoffMs } from './InboundService';
 
@@ -82,7 +83,7 @@ export class OutboundService {
 		await withChatLock(chatKey, async (waited) => {
 			// Another message of this chat was handled meanwhile: our copy of the contact is stale.
 			const contact = waited ? (await this.contacts.byRoom(msg.roomId)) || found : found;
-			const now = Date.now();
+			const now = monotonicNow();
 			const quoted = msg.quotedRcId ? findLink(contact, { rc: msg.quotedRcId })?.wa : undefined;
 			const item: OutboxItem = {
 				key: msg.id, chatKey, instanceId: contact.instanceId, chatId: contact.chatId, roomId: msg.roomId,
@@ -103,7 +104,7 @@ export class OutboundService {
 	public async sendToContact(contact: ContactRecord, key: string, roomId: string, text: string): Promise<void> {
 		const chatKey = `${contact.instanceId}:${contact.chatId}`;
 		await withChatLock(chatKey, async () => {
-			const now = Date.now();
+			const now = monotonicNow();
 			const current = (await this.contacts.get(contact.instanceId, contact.chatId)) || contact;
 			const item: OutboxItem = { key, chatKey, instanceId: contact.instanceId, chatId: contact.chatId, roomId, text, attempts: 0, firstAt: now, nextAt: now };
 			await this.outbox.save(item);

@@ -1,0 +1,9 @@
+// Queue items of one chat are ordered by when they were recorded; two can be recorded in the same
+// millisecond. A strictly increasing "now" (per process) keeps their order.
+let last = 0;
+
+export function monotonicNow(): number {
+	const now = Date.now();
+	last = now > last ? now : last + 0.001;
+	return last;
+}
