@@ -38,6 +38,7 @@ export interface Accessors {
 	logger?: ILogger;
 }
 
+const FAILED_STATES = ['failed', 'noAccount', 'notInGroup', 'yellowCard'];
 const DELIVERY_RANK: Record<string, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 4, noAccount: 4, notInGroup: 4, yellowCard: 4 };
 
 /** customer → Rocket.Chat: one visitor per (instance, chat), one open room, every message type. */
@@ -261,24 +262,34 @@ export class InboundService {
 		return text ? postAsVisitor(this.a.modify, roomId, visitor, text) : undefined;
 	}
 
-	/** Delivery state of an agent message; failures are told to the agent in the room. */
-	public async status(instance: InstanceRecord, e: DeliveryStatusEvent): Promise<void> {
-		await withChatLock(`${instance.id}:${e.chatId}`, async () => {
-			const contact = await this.contacts.get(instance.id, e.chatId);
-			const link = findLink(contact, { wa: e.messageId });
-			if (!contact || !link) return;
-			if ((DELIVERY_RANK[e.status] ?? 0) < (DELIVERY_RANK[link.state || 'pending'] ?? 0)) return; // statuses arrive out of order
-			if (link.state === e.status) return;
-			link.state = e.status;
+	/**
+	 * Delivery states of agent messages of one chat (a status webhook, or the outgoing journal): one
+	 * read and at most one write; failures are told to the agent in the room.
+	 */
+	public async statuses(instance: InstanceRecord, chatId: string, events: DeliveryStatusEvent[]): Promise<void> {
+		await withChatLock(`${instance.id}:${chatId}`, async () => {
+			const contact = await this.contacts.get(instance.id, chatId);
+			if (!contact) return;
+			const changed: Array<{ e: DeliveryStatusEvent; rc: string }> = [];
+			for (const e of events) {
+				const link = findLink(contact, { wa: e.messageId });
+				// Statuses arrive out of order: keep the furthest.
+				if (!link || link.state === e.status || (DELIVERY_RANK[e.status] ?? 0) < (DELIVERY_RANK[link.state || 'pending'] ?? 0)) continue;
+				link.state = e.status;
+				changed.push({ e, rc: link.rc });
+			}
+			if (changed.length === 0) return;
 			await this.contacts.save(contact);
-			const mode = await this.setting(Setting.DeliveryStatus);
-			const failed = e.status === 'failed' || e.status === 'noAccount' || e.status === 'notInGroup' || e.status === 'yellowCard';
-			if (failed && mode !== 'none' && contact.roomId) {
-				const reason = e.description || t(`delivery_reason_${e.status}`);
-				// The note quotes the agent's message (a link Rocket.Chat renders as a quote).
-				await postNotice(this.a.read, this.a.modify, contact.roomId, `${quoteLink(await this.siteUrl(), contact.roomId, link.rc)}⚠️ ${t('notice_delivery_failed', { reason })}`);
-			} else if (mode === 'all' && contact.roomId && (e.status === 'delivered' || e.status === 'read')) {
-				await this.react(link.rc, e.status === 'read' ? ':eyes:' : ':white_check_mark:');
+			const mode = changed.length && contact.roomId ? await this.setting(Setting.DeliveryStatus) : 'none';
+			for (const { e, rc } of changed) {
+				if (!contact.roomId || mode === 'none') break;
+				if (FAILED_STATES.includes(e.status)) {
+					const reason = e.description || t(`delivery_reason_${e.status}`);
+					// The note quotes the agent's message (a link Rocket.Chat renders as a quote).
+					await postNotice(this.a.read, this.a.modify, contact.roomId, `${quoteLink(await this.siteUrl(), contact.roomId, rc)}⚠️ ${t('notice_delivery_failed', { reason })}`);
+				} else if (mode === 'all' && (e.status === 'delivered' || e.status === 'read')) {
+					await this.react(rc, e.status === 'read' ? ':eyes:' : ':white_check_mark:');
+				}
 			}
 		});
 	}

@@ -4,6 +4,7 @@ import { errorText } from '../rocketchat/Omnichannel';
 import { InstanceStore } from '../store/InstanceStore';
 import { InstanceRecord } from '../store/records';
 import { Store } from '../store/Store';
+import { DeliveryStatusEvent } from './events';
 import { Accessors, InboundService } from './InboundService';
 import { StateService } from './StateService';
 
@@ -61,8 +62,16 @@ export class RecoveryService {
 			const outcome = await inbound.receive(current, msg);
 			if (outcome === 'posted' || outcome === 'queued') posted += 1;
 		}
+		await this.reconcileStatuses(http, current, Math.ceil((now - from) / 60_000), inbound);
 		const store = new InstanceStore(new Store(this.a.read.getPersistenceReader(), this.a.persis));
 		await store.save({ ...((await store.get(instance.id, true)) || current), recoveredUntil: now, lastError: undefined });
 		return { fed: missed.length, posted };
+	}
+
+	/** Status webhooks can be missed too: apply the outgoing journal's states, one read per chat. */
+	private async reconcileStatuses(http: HttpAdapter, instance: InstanceRecord, minutes: number, inbound: InboundService): Promise<void> {
+		const byChat = new Map<string, DeliveryStatusEvent[]>();
+		for (const e of await this.provider.fetchStatuses(http, instance, minutes)) byChat.set(e.chatId, [...(byChat.get(e.chatId) || []), e]);
+		for (const [chatId, events] of byChat) await inbound.statuses(instance, chatId, events);
 	}
 }

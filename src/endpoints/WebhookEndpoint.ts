@@ -34,7 +34,7 @@ export class WebhookEndpoint extends ApiEndpoint {
 				case 'message':
 					return this.ok(await new InboundService(this.provider, accessors).receive(instance, event));
 				case 'status':
-					await new InboundService(this.provider, accessors).status(instance, event);
+					await new InboundService(this.provider, accessors).statuses(instance, event.chatId, [event]);
 					return this.ok('status');
 				case 'state':
 					await new StateService(accessors).record(instance, event.state, event.timestamp);

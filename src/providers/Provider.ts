@@ -1,4 +1,4 @@
-import { InboundEvent, InboundMessage } from '../core/events';
+import { DeliveryStatusEvent, InboundEvent, InboundMessage } from '../core/events';
 import { HttpClient } from './http';
 
 /** A WhatsApp number as the provider knows it (GREEN-API instance). Secrets live here, never in logs. */
@@ -62,7 +62,10 @@ export interface WhatsAppProvider {
 	sendText(http: HttpClient, instance: ProviderInstance, msg: OutboundText): Promise<SendResult>;
 	sendFile(http: HttpClient, instance: ProviderInstance, msg: OutboundFile): Promise<SendResult>;
 	downloadMedia(http: HttpClient, url: string, maxBytes: number): Promise<DownloadResult>;
-	/** Inbound messages of the last `minutes` from the provider's journal (recovery). */
+	/** Inbound messages of the last `minutes` from the provider's journal (recovery). Rejects when the
+	 * journal cannot be read: an empty list would wrongly mean "nothing was missed". */
 	fetchMissed(http: HttpClient, instance: ProviderInstance, minutes: number): Promise<InboundMessage[]>;
+	/** Delivery states of messages sent in the last `minutes` (reconciles missed status webhooks). */
+	fetchStatuses(http: HttpClient, instance: ProviderInstance, minutes: number): Promise<DeliveryStatusEvent[]>;
 	getState(http: HttpClient, instance: ProviderInstance): Promise<{ ok: true; state: string } | { ok: false; reason: string }>;
 }

@@ -1,10 +1,10 @@
 // WhatsAppProvider for GREEN-API, composed from the webhook, journal and client modules.
 
-import { InboundEvent, InboundMessage } from '../../core/events';
+import { DeliveryStatusEvent, InboundEvent, InboundMessage } from '../../core/events';
 import { HttpClient } from '../http';
 import { DownloadResult, OutboundFile, OutboundText, ProviderInstance, SendResult, WebhookRequest, WhatsAppProvider } from '../Provider';
 import { downloadMedia, GreenApiClient, GreenApiClientOptions } from './client';
-import { parseJournal } from './journal';
+import { parseJournal, parseOutgoingJournal } from './journal';
 import { parseWebhook, verifyWebhook, webhookInstanceId } from './webhook';
 
 export class GreenApiProvider implements WhatsAppProvider {
@@ -46,6 +46,13 @@ export class GreenApiProvider implements WhatsAppProvider {
 		const r = await this.client(http, instance).lastIncomingMessages(minutes);
 		if (!r.ok) throw new Error(`lastIncomingMessages failed: ${r.reason}`);
 		return parseJournal(r.data, { instanceId: instance.id, wid: instance.wid });
+	}
+
+	/** Delivery states from the outgoing journal (missed status webhooks). Rejects like fetchMissed. */
+	async fetchStatuses(http: HttpClient, instance: ProviderInstance, minutes: number): Promise<DeliveryStatusEvent[]> {
+		const r = await this.client(http, instance).lastOutgoingMessages(minutes);
+		if (!r.ok) throw new Error(`lastOutgoingMessages failed: ${r.reason}`);
+		return parseOutgoingJournal(r.data, { instanceId: instance.id, wid: instance.wid });
 	}
 
 	async getState(http: HttpClient, instance: ProviderInstance): Promise<{ ok: true; state: string } | { ok: false; reason: string }> {

@@ -184,6 +184,14 @@ export class GreenApiClient {
 		);
 	}
 
+	/** Raw outgoing journal entries (with `statusMessage`); parse with parseOutgoingJournal(). */
+	lastOutgoingMessages(minutes: number): Promise<ApiResult<unknown[]>> {
+		const m = Math.max(1, Math.ceil(Number.isFinite(minutes) ? minutes : 1440));
+		return this.call({ method: 'GET', url: this.url('lastOutgoingMessages', { minutes: m }) }, 'lastOutgoingMessages', (j) =>
+			Array.isArray(j) ? j : undefined,
+		);
+	}
+
 	getWaSettings(): Promise<ApiResult<WaSettings>> {
 		return this.call({ method: 'GET', url: this.url('getWaSettings') }, 'getWaSettings', (j) => {
 			const o = obj(j);

@@ -2,7 +2,7 @@
 // The journal is flat ({typeMessage, textMessage, downloadUrl, location, contact, …}) and less documented,
 // so every entry is read defensively and one bad entry never loses the others.
 
-import { InboundMessage } from '../../core/events';
+import { DeliveryState, DeliveryStatusEvent, InboundMessage } from '../../core/events';
 import { arr, nonEmpty, obj } from './fields';
 import { buildInboundMessage } from './inbound';
 import { flatToMessageData } from './messages';
@@ -42,6 +42,26 @@ export function parseJournal(entries: unknown, ctx: JournalContext): InboundMess
 		} catch {
 			// Defensive only: the conversion is written not to throw.
 		}
+	}
+	return out;
+}
+
+const JOURNAL_STATES: ReadonlyArray<DeliveryState> = ['sent', 'delivered', 'read', 'failed', 'noAccount', 'notInGroup', 'yellowCard'];
+
+/**
+ * `lastOutgoingMessages` → the delivery state of each message the API sent, to reconcile statuses
+ * whose webhook was missed. Entries without a known `statusMessage` (pending) are skipped.
+ */
+export function parseOutgoingJournal(entries: unknown, ctx: JournalContext): DeliveryStatusEvent[] {
+	const out: DeliveryStatusEvent[] = [];
+	for (const item of arr(entries)) {
+		const e = obj(item);
+		const chatId = nonEmpty(e?.chatId);
+		const messageId = nonEmpty(e?.idMessage);
+		const status = nonEmpty(e?.statusMessage) as DeliveryState | undefined;
+		if (!e || !chatId || !messageId || !status || !JOURNAL_STATES.includes(status)) continue;
+		const ts = Number(e.timestamp);
+		out.push({ type: 'status', instanceId: ctx.instanceId, chatId, messageId, status, timestamp: Number.isFinite(ts) ? ts * 1000 : 0 });
 	}
 	return out;
 }

@@ -115,3 +115,22 @@ describe('parseJournal', () => {
 		expect(m.content).toEqual({ kind: 'text', text: 'nested' });
 	});
 });
+
+describe('parseOutgoingJournal', () => {
+	it('reads the delivery state of each sent message and skips pending or odd entries', () => {
+		const { parseOutgoingJournal } = require('../../../src/providers/greenapi/journal');
+		const out = parseOutgoingJournal([
+			{ type: 'outgoing', idMessage: 'O1', chatId: GA.chatId, timestamp: 1733146120, statusMessage: 'delivered', sendByApi: true },
+			{ type: 'outgoing', idMessage: 'O2', chatId: GA.chatId, timestamp: 1733146121, statusMessage: 'pending' },
+			{ type: 'outgoing', idMessage: 'O3', chatId: GA.chatId, statusMessage: 'failed' },
+			{ idMessage: 'O4', statusMessage: 'read' },
+			'garbage',
+			null,
+		], ctx);
+		expect(out).toEqual([
+			{ type: 'status', instanceId: GA.idInstance, chatId: GA.chatId, messageId: 'O1', status: 'delivered', timestamp: 1733146120000 },
+			{ type: 'status', instanceId: GA.idInstance, chatId: GA.chatId, messageId: 'O3', status: 'failed', timestamp: 0 },
+		]);
+		expect(parseOutgoingJournal({ not: 'an array' }, ctx)).toEqual([]);
+	});
+});
