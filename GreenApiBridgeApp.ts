@@ -10,6 +10,7 @@ import { ISetting } from '@rocket.chat/apps-engine/definition/settings';
 import { WEBHOOK_PATH } from './src/commands/AdminCommands';
 import { WhatsappCommand } from './src/commands/WhatsappCommand';
 import { ConversationService } from './src/core/ConversationService';
+import { Log, setLogLevel } from './src/core/log';
 import { isAgentMessageForUs, OutboundService, toAgentMessage } from './src/core/OutboundService';
 import { HealthEndpoint } from './src/endpoints/HealthEndpoint';
 import { WebhookEndpoint } from './src/endpoints/WebhookEndpoint';
@@ -40,6 +41,7 @@ export class GreenApiBridgeApp extends App implements IPostMessageSent, IPostLiv
 
 	public async onEnable(environment: IEnvironmentRead, configurationModify: IConfigurationModify): Promise<boolean> {
 		setLanguage((await environment.getSettings().getById(Setting.NoticeLanguage))?.value);
+		setLogLevel((await environment.getSettings().getById(Setting.LogLevel))?.value);
 		// Re-assert the recurring job (one job for everything; harmless when it exists).
 		await configurationModify.scheduler.scheduleRecurring({ id: TICK_JOB, interval: TICK_INTERVAL, skipImmediate: true });
 		return true;
@@ -47,6 +49,7 @@ export class GreenApiBridgeApp extends App implements IPostMessageSent, IPostLiv
 
 	public async onSettingUpdated(setting: ISetting, _m: IConfigurationModify, _read: IRead, _http: IHttp): Promise<void> {
 		if (setting.id === Setting.NoticeLanguage) setLanguage(setting.value);
+		if (setting.id === Setting.LogLevel) setLogLevel(setting.value);
 	}
 
 	public async checkPostMessageSent(message: IMessage): Promise<boolean> {
@@ -55,7 +58,7 @@ export class GreenApiBridgeApp extends App implements IPostMessageSent, IPostLiv
 
 	public async executePostMessageSent(message: IMessage, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<void> {
 		if (!isAgentMessageForUs(message, this.getID())) return;
-		await new OutboundService(this.provider, { read, modify, http, persis }).send(toAgentMessage(message));
+		await new OutboundService(this.provider, { read, modify, http, persis, log: new Log(this.getLogger()) }).send(toAgentMessage(message));
 	}
 
 	public async executePostLivechatRoomClosed(room: ILivechatRoom, read: IRead, http: IHttp, persis: IPersistence, modify?: IModify): Promise<void> {

@@ -1,4 +1,4 @@
-import { IHttp, ILogger, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { t } from '../i18n/translate';
 import { WhatsAppProvider } from '../providers/Provider';
 import { HttpAdapter } from '../rocketchat/HttpAdapter';
@@ -13,6 +13,7 @@ import { ContactRecord, InstanceRecord } from '../store/records';
 import { Store } from '../store/Store';
 import { withChatLock } from './ChatLock';
 import { monotonicNow } from './clock';
+import { Log } from './log';
 import { DeliveryStatusEvent, inboundKey, InboundMessage } from './events';
 import { quoteLink, renderContent, renderQuote, senderPrefix } from './render';
 import { serverSetting } from './serverSettings';
@@ -35,7 +36,7 @@ export interface Accessors {
 	modify: IModify;
 	http: IHttp;
 	persis: IPersistence;
-	logger?: ILogger;
+	log?: Log;
 }
 
 const FAILED_STATES = ['failed', 'noAccount', 'notInGroup', 'yellowCard'];
@@ -71,7 +72,7 @@ export class InboundService {
 				} catch (e) {
 					if (!posted) return fail(e);
 					// Posted, but the contact record was not written: a redelivery could duplicate it.
-					this.a.logger?.error(`contact record of ${msg.chatId} not saved after posting ${msg.messageId}: ${errorText(e)}`);
+					this.a.log?.error(`contact record of ${msg.chatId} not saved after posting ${msg.messageId}: ${errorText(e)}`);
 				}
 			});
 		});
@@ -170,6 +171,7 @@ export class InboundService {
 
 	/** Durably queues `msg` behind the chat's other parked messages; its retry job runs after `delayMs`. */
 	private async park(instance: InstanceRecord, msg: InboundMessage, contact: ContactRecord, reason: string, delayMs = backoffMs(0)): Promise<void> {
+		this.a.log?.info(`inbound ${instance.id}:${msg.messageId} parked: ${reason}`);
 		const now = monotonicNow();
 		const item: InboxItem = { key: inboundKey(msg), chatKey: `${instance.id}:${msg.chatId}`, event: msg, attempts: 0, firstAt: now, nextAt: now + delayMs, lastError: reason };
 		await this.inbox.save(item);

@@ -152,6 +152,7 @@ export class OutboundService {
 				contact.outPending = [...(contact.outPending || []), item.key];
 				await this.contacts.save(contact);
 			}
+			this.a.log?.info(`outbound ${item.chatKey} ${item.key}: retry ${item.attempts} (${result.reason})`);
 			if (firstFailure) await this.notice(item.roomId, `⏳ ${t('notice_outbound_delayed', { reason: result.reason })}`);
 			return { waiting: true, contact };
 		}
@@ -165,6 +166,7 @@ export class OutboundService {
 			await this.contacts.save(contact);
 		}
 		if (!result.ok) {
+			this.a.log?.info(`outbound ${item.chatKey} ${item.key}: not sent (${result.reason})`);
 			const key = result.retryable ? 'notice_outbound_given_up' : 'notice_outbound_failed';
 			await this.notice(item.roomId, `⚠️ ${t(key, { reason: result.reason, text: item.text.slice(0, 100) || item.file?.name || '' })}`);
 		}

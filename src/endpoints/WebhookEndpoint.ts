@@ -3,6 +3,7 @@ import { ApiEndpoint, IApiEndpointInfo, IApiRequest, IApiResponse } from '@rocke
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { HttpStatusCode } from '@rocket.chat/apps-engine/definition/accessors';
 import { InboundService } from '../core/InboundService';
+import { Log } from '../core/log';
 import { StateService } from '../core/StateService';
 import { WhatsAppProvider } from '../providers/Provider';
 import { errorText } from '../rocketchat/Omnichannel';
@@ -25,10 +26,13 @@ export class WebhookEndpoint extends ApiEndpoint {
 		const instance = instanceId ? await new InstanceStore(store).get(instanceId) : undefined;
 		// Unknown instance and wrong token look the same from outside.
 		if (!instance || !this.provider.verifyWebhook(req, instance)) {
+			new Log(this.app.getLogger()).info(`webhook refused: ${instance ? 'wrong token' : 'unknown instance'} ${String(instanceId || '?').slice(0, 20)}`);
 			return { status: HttpStatusCode.UNAUTHORIZED, content: { ok: false } };
 		}
 		const event = this.provider.parseWebhook(request.content);
-		const accessors = { read, modify, http, persis, logger: this.app.getLogger() };
+		const log = new Log(this.app.getLogger());
+		const accessors = { read, modify, http, persis, log };
+		log.debug(`webhook ${instance.id}: ${event.type}${event.type === 'ignored' ? ` (${event.reason})` : ''}`);
 		try {
 			switch (event.type) {
 				case 'message':
@@ -43,7 +47,7 @@ export class WebhookEndpoint extends ApiEndpoint {
 					return this.ok('ignored');
 			}
 		} catch (e) {
-			this.app.getLogger().error(`webhook ${instance.id}: ${errorText(e)}`);
+			log.error(`webhook ${instance.id}: ${errorText(e)}`);
 			return { status: HttpStatusCode.INTERNAL_SERVER_ERROR, content: { ok: false } };
 		}
 	}

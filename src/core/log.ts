@@ -1,0 +1,28 @@
+import { ILogger } from '@rocket.chat/apps-engine/definition/accessors';
+
+// The "Log verbosity" setting, applied to what the app writes to its log (Administration → Apps →
+// Logs). Kept per process, updated on enable and on setting change. Secrets never reach here: callers
+// log ids and provider reasons, which the provider already redacts.
+export type LogLevel = 'error' | 'info' | 'debug';
+const RANK: Record<LogLevel, number> = { error: 0, info: 1, debug: 2 };
+let current: LogLevel = 'info';
+
+export function setLogLevel(level: unknown): void {
+	current = level === 'error' || level === 'debug' ? level : 'info';
+}
+
+export class Log {
+	constructor(private readonly logger: ILogger) {}
+
+	public error(message: string): void {
+		this.logger.error(message);
+	}
+
+	public info(message: string): void {
+		if (RANK[current] >= RANK.info) this.logger.info(message);
+	}
+
+	public debug(message: string): void {
+		if (RANK[current] >= RANK.debug) this.logger.debug(message);
+	}
+}
