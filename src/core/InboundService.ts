@@ -110,13 +110,13 @@ export class InboundService {
 		}
 	}
 
-	/** Safety net (recurring tick): retries parked messages that are due. Returns how many still wait. */
+	/** Safety net (recurring tick): parked messages whose retry job is overdue. Returns how many still wait. */
 	public async retryDue(instanceOf: (id: string) => Promise<InstanceRecord | undefined>, now: number, giveUp: GiveUp): Promise<number> {
 		const items = await this.inbox.all();
 		let left = 0;
 		for (const chatKey of [...new Set(items.map((i) => i.chatKey))]) {
 			const first = items.find((i) => i.chatKey === chatKey)!;
-			if (first.nextAt > now) {
+			if (first.nextAt + TICK_GRACE_MS > now) {
 				left += items.filter((i) => i.chatKey === chatKey).length;
 				continue;
 			}
@@ -340,6 +340,12 @@ export class InboundService {
 		return String((await serverSetting(this.a.read, 'Site_Url')) || '');
 	}
 }
+
+/**
+ * The tick only takes over items whose own retry job is overdue by this much: on a cluster, the job
+ * and the tick may run on different nodes, and they should not drain the same chat at once.
+ */
+export const TICK_GRACE_MS = 2 * 60_000;
 
 /** 30 s, 1, 2, 4 … minutes, capped at 30 minutes, with ±20 % jitter. */
 export function backoffMs(attempts: number, random = Math.random): number {

@@ -12,7 +12,7 @@ import { Store } from '../store/Store';
 import { withChatLock } from './ChatLock';
 import { monotonicNow } from './clock';
 import { sendRate } from './RateLimiter';
-import { Accessors, backoffMs } from './InboundService';
+import { Accessors, backoffMs, TICK_GRACE_MS } from './InboundService';
 
 export interface GiveUpPolicy {
 	maxAttempts: number;
@@ -112,13 +112,13 @@ export class OutboundService {
 		});
 	}
 
-	/** Safety net (recurring tick): sends what is due, oldest first per customer. Returns how many wait. */
+	/** Safety net (recurring tick): queued messages whose retry job is overdue, oldest first per customer. */
 	public async retryDue(now: number, policy: GiveUpPolicy): Promise<number> {
 		const items = await this.outbox.all();
 		let left = 0;
 		for (const chatKey of [...new Set(items.map((i) => i.chatKey))]) {
 			const queue = items.filter((i) => i.chatKey === chatKey);
-			left += queue[0].nextAt > now ? queue.length : await this.retryChat(chatKey, now, policy);
+			left += queue[0].nextAt + TICK_GRACE_MS > now ? queue.length : await this.retryChat(chatKey, now, policy);
 		}
 		return left;
 	}
