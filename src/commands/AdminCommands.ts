@@ -1,4 +1,5 @@
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
+import { lastActivity } from '../core/activity';
 import { displayNumber } from '../core/StateService';
 import { serverSetting } from '../core/serverSettings';
 import { mask, randomToken } from '../core/tokens';
@@ -125,7 +126,7 @@ export class AdminCommands {
 			const lastError = [...ins.map((x) => x.lastError), ...outs.map((x) => x.lastError)].filter(Boolean).pop() || i.lastError || '—';
 			return t('status_line', {
 				id: i.id, number: displayNumber(i.wid), state: i.state || '?', inbound: ins.length, outbound: outs.length,
-				error: lastError, last: when(i.lastHeardAt),
+				error: lastError, last: when(lastActivity(i.id, i.lastHeardAt)),
 			});
 		});
 		await c.reply([t('status_title'), ...lines].join('\n'));

@@ -12,6 +12,7 @@ import { InboxItem, InboxStore } from '../store/InboxStore';
 import { ContactRecord, InstanceRecord } from '../store/records';
 import { Store } from '../store/Store';
 import { withChatLock } from './ChatLock';
+import { noteActivity } from './activity';
 import { monotonicNow } from './clock';
 import { Log } from './log';
 import { DeliveryStatusEvent, inboundKey, InboundMessage } from './events';
@@ -189,6 +190,7 @@ export class InboundService {
 		const visitor: VisitorRef = { id: contact.visitorId, token: contact.visitorToken!, name: contact.name, username: contact.visitorUsername };
 		const rcId = await this.post(instance, msg, contact, visitor);
 		onPosted?.();
+		noteActivity(instance.id);
 		contact.seen.push(msg.messageId);
 		if (rcId) contact.links.push({ wa: msg.messageId, rc: rcId, dir: 'in' });
 		contact.lastInboundAt = msg.timestamp || Date.now();

@@ -10,6 +10,7 @@ import { OutboxItem, OutboxStore } from '../store/OutboxStore';
 import { ContactRecord } from '../store/records';
 import { Store } from '../store/Store';
 import { withChatLock } from './ChatLock';
+import { noteActivity } from './activity';
 import { monotonicNow } from './clock';
 import { sendRate } from './RateLimiter';
 import { Accessors, backoffMs, TICK_GRACE_MS } from './InboundService';
@@ -162,6 +163,7 @@ export class OutboundService {
 			if (result.ok) {
 				contact.links.push({ wa: result.messageId, rc: item.key, dir: 'out', state: 'pending' });
 				contact.lastOutboundAt = now;
+				noteActivity(item.instanceId);
 			}
 			await this.contacts.save(contact);
 		}

@@ -4,6 +4,7 @@ import { errorText } from '../rocketchat/Omnichannel';
 import { InstanceStore } from '../store/InstanceStore';
 import { InstanceRecord } from '../store/records';
 import { Store } from '../store/Store';
+import { lastActivity } from './activity';
 import { DeliveryStatusEvent } from './events';
 import { Accessors, InboundService } from './InboundService';
 import { StateService } from './StateService';
@@ -64,7 +65,8 @@ export class RecoveryService {
 		}
 		await this.reconcileStatuses(http, current, Math.ceil((now - from) / 60_000), inbound);
 		const store = new InstanceStore(new Store(this.a.read.getPersistenceReader(), this.a.persis));
-		await store.save({ ...((await store.get(instance.id, true)) || current), recoveredUntil: now, lastError: undefined });
+		const latest = (await store.get(instance.id, true)) || current;
+		await store.save({ ...latest, recoveredUntil: now, lastHeardAt: lastActivity(instance.id, latest.lastHeardAt), lastError: undefined });
 		return { fed: missed.length, posted };
 	}
 

@@ -7,7 +7,7 @@ export interface InstanceRecord extends ProviderInstance {
 	departmentId?: string;
 	state?: string;
 	stateChangedAt?: number;
-	/** Last time anything arrived from this instance (webhook or journal), ms. */
+	/** Last message carried (in or out), as of the last recovery run; see core/activity.ts. */
 	lastHeardAt?: number;
 	lastError?: string;
 	/** The trouble state admins were last told about (cleared, with a recovery note, when authorized). */

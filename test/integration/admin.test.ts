@@ -118,9 +118,11 @@ describe('/whatsapp for admins, managers and agents', () => {
 	});
 
 	it('gives managers the status of every number', async () => {
+		await w.customerSends(fx.textMessage('status check'));
 		const text = await run(manager.id, 'status');
 		expect(text).toContain(`${GA.idInstance} (+79990000000)`);
 		expect(text).toContain('waiting inbound 0, outbound 0');
+		expect(text).toMatch(/last heard: \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
 		expectNoSecrets(text);
 	});
 

@@ -1,0 +1,12 @@
+// When each instance last carried a message, as seen by this app process. Kept in memory on the hot
+// path (no extra bridge call per message) and written to the instance record by the recovery run.
+const lastAt = new Map<string, number>();
+
+export function noteActivity(instanceId: string, at = Date.now()): void {
+	if ((lastAt.get(instanceId) || 0) < at) lastAt.set(instanceId, at);
+}
+
+export function lastActivity(instanceId: string, stored?: number): number | undefined {
+	const seen = Math.max(lastAt.get(instanceId) || 0, stored || 0);
+	return seen || undefined;
+}
