@@ -1,5 +1,7 @@
 // The harness: the packaged app installed into the real AppManager (apps-engine 1.62.0, Deno subprocess) inside the
-// in-memory Rocket.Chat of ./state + ./bridges. One instance per process at a time (AppManager is a singleton).
+// in-memory Rocket.Chat of ./state + ./bridges. One instance per process at a time (AppManager is a singleton), plus
+// optional further engine nodes over the same state (startSecondNode: a Rocket.Chat cluster sharing one database).
+import { AsyncLocalStorage } from 'async_hooks';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -15,7 +17,7 @@ import { addRoom } from './bridges/rooms';
 import { runDueJobs } from './bridges/scheduler';
 import { uploadFile } from './bridges/uploads';
 import { addUser } from './bridges/users';
-import { RcOptions, RcState, RoomSource, StoredMessage, StoredRoom, StoredUser, StoredVisitor, randomId } from './state';
+import { clone, RcOptions, RcState, RoomSource, StoredMessage, StoredRoom, StoredUser, StoredVisitor, randomId } from './state';
 import { MemoryLogStorage, MemoryMetadataStorage, MemorySourceStorage } from './storages';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -30,6 +32,11 @@ export interface EndpointRequest { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; h
 export interface EndpointResponse { status: number; content?: any; headers?: Record<string, string> }
 export interface FileInput { name: string; type?: string; bytes: Buffer }
 
+/** The engine nodes sharing one RcState, first = the one start() created. */
+const clusters = new WeakMap<RcState, TestRocketChat[]>();
+/** The node a harness action (sendUserMessage, closeRoom, ...) runs on: its events go to that node's app. */
+const actingNode = new AsyncLocalStorage<TestRocketChat>();
+
 const lower = (h: Record<string, string> = {}) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const must = <T>(v: T | undefined, what: string): T => {
@@ -41,6 +48,12 @@ export class TestRocketChat {
 	readonly rc: RcState;
 	readonly bridges: TestBridges;
 	readonly logStorage = new MemoryLogStorage();
+	readonly metadataStorage: MemoryMetadataStorage;
+	readonly sourceStorage: MemorySourceStorage;
+	/** processorId -> the processor this node's engine registered (the first node's is rc.processors) */
+	readonly processors: Map<string, (ctx: any) => Promise<void>>;
+	/** this node's slash command registry (the first node's is rc.commands) */
+	readonly commands: RcState['commands'];
 	readonly tempDir: string;
 	manager!: AppManager;
 	appId = '';
@@ -51,25 +64,95 @@ export class TestRocketChat {
 	readonly timings = { installEnableMs: 0 };
 	private stopped = false;
 
-	private constructor(opts: StartOptions) {
-		this.rc = new RcState(opts);
-		this.bridges = new TestBridges(this.rc, (int, data) => this.manager.getListenerManager().executeListener(int as any, data as any));
+	private constructor(opts: StartOptions, primary?: TestRocketChat) {
 		this.tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gab-rc-'));
+		if (primary) {
+			// Another Rocket.Chat instance of the same workspace: same database (RcState), own engine and app process.
+			this.rc = primary.rc;
+			this.admin = primary.admin;
+			this.general = primary.general;
+			this.sourceStorage = primary.sourceStorage;
+			this.metadataStorage = new MemoryMetadataStorage();
+			for (const item of primary.metadataStorage.items.values()) this.metadataStorage.items.set(item.id, clone(item));
+			this.processors = new Map();
+			this.commands = new Map();
+			this.bridges = new TestBridges(this.rc, (int, data) => this.manager.getListenerManager().executeListener(int as any, data as any), {
+				processors: this.processors, commands: this.commands,
+			});
+			this.bridges.node = this;
+			clusters.get(this.rc)!.push(this);
+			return;
+		}
+		this.rc = new RcState(opts);
+		this.metadataStorage = new MemoryMetadataStorage();
+		this.sourceStorage = new MemorySourceStorage();
+		this.processors = this.rc.processors;
+		this.commands = this.rc.commands;
+		this.bridges = new TestBridges(this.rc, (int, data) => this.manager.getListenerManager().executeListener(int as any, data as any));
+		this.bridges.node = this;
+		clusters.set(this.rc, [this]);
 		this.admin = addUser(this.rc, { username: 'app.installer', name: 'Installing Administrator', roles: ['admin', 'user'], status: 'online' }, true);
 		this.general = addRoom(this.rc, { name: 'general', type: 'c', memberIds: [this.admin.id], creatorId: this.admin.id }, true);
+		// An event goes to the node where it happened: the node whose app made the bridge call, else the node a harness
+		// action ran on, else the first running node.
 		this.rc.eventSink = (int, payload) => {
-			if (this.stopped || !this.manager) return;
-			// RC fires post-events after the insert, outside the caller's request; the engine does not await the app.
-			setImmediate(() =>
-				appRequestContext.exit(() => {
-					if (this.stopped) return;
-					this.manager
-						.getListenerManager()
-						.executeListener(int as any, payload as any)
-						.catch((e: Error) => this.rc.effect('event.error', { interface: int, error: e.message }));
-				}),
-			);
+			const nodes = clusters.get(this.rc) ?? [];
+			const fromApp = appRequestContext.getStore()?.bridges?.node as TestRocketChat | undefined;
+			const target = [fromApp, actingNode.getStore(), ...nodes].find((n) => n && !n.stopped && n.manager);
+			target?.dispatchEvent(int, payload);
 		};
+	}
+
+	/** RC fires post-events after the insert, outside the caller's request; the engine does not await the app. */
+	private dispatchEvent(int: string, payload: unknown): void {
+		setImmediate(() =>
+			appRequestContext.exit(() => {
+				if (this.stopped) return;
+				this.manager
+					.getListenerManager()
+					.executeListener(int as any, payload as any)
+					.catch((e: Error) => this.rc.effect('event.error', { interface: int, error: e.message }));
+			}),
+		);
+	}
+
+	/**
+	 * A second Rocket.Chat instance of the same workspace (a cluster node): its own AppManager and Deno subprocess for
+	 * the app, loaded from the same app storage like RC does on startup (load + enableAll), with its bridges over the
+	 * SAME RcState (one database). Webhooks, commands and user actions go to the node they are called on; jobs run on
+	 * the node whose runDueJobs() picks them (a job one node is running is skipped by the other). Module state inside
+	 * the app (locks, caches) is per node, as in production.
+	 * AppManager is a singleton by design (AppManager.Instance); the engine only reads it in getPermissionsByAppId,
+	 * which answers the same on every node since all load the same app.
+	 */
+	static async startSecondNode(first: TestRocketChat): Promise<TestRocketChat> {
+		if (first.stopped || !first.appId) throw new Error('TestRocketChat.startSecondNode: the first node is not running');
+		const node = new TestRocketChat({}, first);
+		const previous = (AppManager as any).Instance;
+		try {
+			(AppManager as any).Instance = undefined;
+			node.manager = new AppManager({
+				metadataStorage: node.metadataStorage, logStorage: node.logStorage, bridges: node.bridges, sourceStorage: node.sourceStorage, tempFilePath: node.tempDir,
+			});
+			const t0 = process.hrtime.bigint();
+			await node.manager.load();
+			await node.manager.enableAll();
+			node.appId = first.appId;
+			node.timings.installEnableMs = Number(process.hrtime.bigint() - t0) / 1e6;
+			const status = await node.app()?.getStatus();
+			if (!AppStatusUtils.isEnabled(status as any)) {
+				throw new Error(`TestRocketChat: app not enabled on the second node (status "${status}"). App logs:\n${JSON.stringify(node.appLogs(), null, 1).slice(0, 6000)}`);
+			}
+		} catch (e) {
+			await node.stop().catch(() => undefined);
+			(AppManager as any).Instance = previous;
+			throw e;
+		}
+		return node;
+	}
+	/** The engine nodes sharing this node's RcState (first = the one start() created). */
+	nodes(): TestRocketChat[] {
+		return [...(clusters.get(this.rc) ?? [])];
 	}
 
 	/** Loads the AppManager, installs the zip and enables the app (settings from opts.appSettings are applied, as an
@@ -93,7 +176,7 @@ export class TestRocketChat {
 	private async boot(opts: StartOptions): Promise<void> {
 		const zip = fs.readFileSync(opts.zipPath ?? DEFAULT_ZIP);
 		this.manager = new AppManager({
-			metadataStorage: new MemoryMetadataStorage(), logStorage: this.logStorage, bridges: this.bridges, sourceStorage: new MemorySourceStorage(), tempFilePath: this.tempDir,
+			metadataStorage: this.metadataStorage, logStorage: this.logStorage, bridges: this.bridges, sourceStorage: this.sourceStorage, tempFilePath: this.tempDir,
 		});
 		await this.manager.load();
 		const settings = Object.entries(opts.appSettings ?? {});
@@ -121,6 +204,28 @@ export class TestRocketChat {
 	denoPid(): number | undefined {
 		return (this.app()?.getRuntimeController() as any)?.deno?.pid;
 	}
+	/**
+	 * After the app's Deno subprocess died (e.g. process.kill(t.denoPid(), 'SIGKILL')): waits until the engine's
+	 * LivenessManager has restarted it (1.62.0: on the child's 'exit' it calls restartApp(): spawn, app:construct,
+	 * app:initialize, app:setStatus, app:onEnable, then state 'ready'). Returns the new pid.
+	 * Requests that were in flight to the dead process are NOT failed by the engine: each waits for its own timeout
+	 * (APPS_ENGINE_RUNTIME_TIMEOUT, 30 s by default) and then rejects.
+	 */
+	async waitForAppRestart(oldPid: number | undefined, timeoutMs = 30_000): Promise<{ pid: number; restarts: number; ms: number }> {
+		const started = Date.now();
+		const ctl = () => this.app()?.getRuntimeController() as any;
+		// state is briefly 'ready' in the middle of a restart (after the new process says ready, before app:initialize):
+		// done means the LivenessManager logged a restart of oldPid and counted every restart it started as finished.
+		await this.waitFor(() => {
+			const c = ctl();
+			const child = c?.deno;
+			const data = c?.livenessManager?.getRuntimeData?.();
+			if (!child || !data || child.pid === oldPid || child.exitCode !== null || c.getProcessState() !== 'ready') return false;
+			return data.restartLog.some((r: { pid?: number }) => r.pid === oldPid) && data.restartCount >= data.restartLog.length;
+		}, timeoutMs);
+		const data = ctl().livenessManager?.getRuntimeData?.() ?? {};
+		return { pid: ctl().deno.pid, restarts: (data.restartLog ?? []).length, ms: Date.now() - started };
+	}
 
 	// ---- world building ----
 	addDepartment(p: { name: string; enabled?: boolean }): { id: string; name: string } {
@@ -142,7 +247,7 @@ export class TestRocketChat {
 	/** Opens a livechat room for a visitor the way the widget does (routing applies; throws no-agent-online like RC). */
 	openLivechatRoom(p: { token: string; agentId?: string; departmentId?: string; source?: RoomSource }): StoredRoom {
 		const guest = must(this.rc.visitorByToken(p.token), `visitor token ${p.token}`);
-		return createLivechatRoom(this.rc, guest, { agent: this.rc.user(p.agentId), departmentId: p.departmentId, source: p.source ?? { type: 'widget' } });
+		return actingNode.run(this, () => createLivechatRoom(this.rc, guest, { agent: this.rc.user(p.agentId), departmentId: p.departmentId, source: p.source ?? { type: 'widget' } }));
 	}
 	setAgentStatus(userId: string, status: 'online' | 'offline'): void {
 		must(this.rc.user(userId), `user ${userId}`).status = status;
@@ -177,6 +282,9 @@ export class TestRocketChat {
 	 *  become an upload plus a file message, the text as the attachment description unless captionIn: 'text'), then
 	 *  IPostMessageSent fires with the converted message. */
 	async sendUserMessage(p: { roomId: string; userId: string; text?: string; file?: FileInput; quoteOf?: string; captionIn?: 'description' | 'text' }): Promise<StoredMessage> {
+		return actingNode.run(this, () => this.userMessage(p));
+	}
+	private userMessage(p: { roomId: string; userId: string; text?: string; file?: FileInput; quoteOf?: string; captionIn?: 'description' | 'text' }): StoredMessage {
 		const user = must(this.rc.user(p.userId), `user ${p.userId}`);
 		const room = must(this.rc.room(p.roomId), `room ${p.roomId}`);
 		if (p.file) {
@@ -199,13 +307,16 @@ export class TestRocketChat {
 	/** A visitor writes from the widget (a closed/missing room is replaced by a new one, as RC does). A file goes through
 	 *  the visitor upload path; the result is undefined when RC posts nothing (room not open). */
 	async sendVisitorMessage(p: { token: string; roomId?: string; text?: string; file?: FileInput }): Promise<StoredMessage | undefined> {
+		return actingNode.run(this, () => this.visitorMessage(p));
+	}
+	private visitorMessage(p: { token: string; roomId?: string; text?: string; file?: FileInput }): StoredMessage | undefined {
 		const guest = must(this.rc.visitorByToken(p.token), `visitor token ${p.token}`);
 		if (p.file) return uploadFile(this.rc, { name: p.file.name, bytes: p.file.bytes, roomId: p.roomId ?? '', visitorToken: guest.token, origin: 'harness' }).message;
 		return sendVisitorMessage(this.rc, guest, p.roomId, { text: p.text ?? '' }, { source: { type: 'widget' }, origin: 'harness' });
 	}
 	/** RC's slash command callback: SlashCommandContext(user, room, args) -> AppSlashCommandManager.executeCommand. */
 	async runCommand(command: string, args: string[], ctx: { userId: string; roomId?: string; threadId?: string; triggerId?: string }): Promise<void> {
-		const cmd = this.rc.commands.get(command.replace(/^\//, '').toLowerCase());
+		const cmd = this.commands.get(command.replace(/^\//, '').toLowerCase());
 		if (!cmd || !cmd.enabled) throw new Error(`No such command: /${command}`);
 		const user = must(this.rc.user(ctx.userId), `user ${ctx.userId}`);
 		const room = must(this.rc.room(ctx.roomId ?? this.general.id), `room ${ctx.roomId}`);
@@ -215,7 +326,7 @@ export class TestRocketChat {
 	}
 	/** An agent (or, without byUserId, the visitor) closes a livechat room; IPostLivechatRoomClosed fires. */
 	async closeRoom(roomId: string, byUserId?: string, comment?: string): Promise<void> {
-		closeLivechatRoom(this.rc, roomId, { userId: byUserId, comment });
+		actingNode.run(this, () => closeLivechatRoom(this.rc, roomId, { userId: byUserId, comment }));
 	}
 	/** Admin uninstalls the app (onUninstall, app persistence purged, jobs cancelled). */
 	async uninstall(): Promise<void> {
@@ -223,8 +334,9 @@ export class TestRocketChat {
 	}
 
 	// ---- scheduler clock ----
+	/** Runs the jobs due on the harness clock with this node's processors (i.e. in this node's app process). */
 	runDueJobs(): Promise<number> {
-		return runDueJobs(this.rc);
+		return runDueJobs(this.rc, this.processors);
 	}
 	advanceClock(ms: number): void {
 		this.rc.clockOffsetMs += ms;
@@ -287,7 +399,11 @@ export class TestRocketChat {
 				});
 			}
 		} finally {
-			(AppManager as any).Instance = undefined;
+			const nodes = clusters.get(this.rc) ?? [];
+			const rest = nodes.filter((n) => n !== this);
+			if (nodes.length) clusters.set(this.rc, rest);
+			const live = rest.find((n) => !n.stopped && n.manager);
+			if (!(AppManager as any).Instance || (AppManager as any).Instance === this.manager) (AppManager as any).Instance = live?.manager;
 			fs.rmSync(this.tempDir, { recursive: true, force: true });
 		}
 	}

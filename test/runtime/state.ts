@@ -48,6 +48,8 @@ export interface StoredJob {
 	id: string; name: string; processorId: string; appId: string; type: 'onetime' | 'recurring';
 	nextRunAt: Date | null; interval?: string | number; intervalMs?: number; data: any; createdAt: Date;
 	lastRunAt?: Date; runCount: number; lastError?: string;
+	/** set while a runDueJobs() pass runs it (Agenda's lock: another node's pass skips it) */
+	lockedAt?: Date;
 }
 export interface JobRun { seq: number; jobId: string; processorId: string; at: Date; ok: boolean; error?: string }
 export interface Notice { id: string; kind: 'user' | 'room'; userId?: string; roomId?: string; text?: string; attachments?: any[]; blocks?: any[]; message: any; at: Date }
@@ -133,6 +135,13 @@ export class RcState {
 	envVars: Record<string, string>;
 	calls = new CallCounter();
 	clockOffsetMs = 0;
+	/**
+	 * The app's own Date.now() (inside Deno) is real time and does not move with advanceClock(). When true, a Date the
+	 * app passes to scheduleOnce is read as "that far from the app's now": the current clock offset is added, so a
+	 * backoff of N ms fires N ms of harness time after it was scheduled, however far the clock was advanced before.
+	 * Off by default (then any job the app schedules after a large advanceClock() is due at once).
+	 */
+	shiftAppDates = false;
 	private seq = 0;
 	private guestN = 0;
 	/** Fires an Apps-Engine event at the app (set by the harness; tests without an engine only get the effect). */

@@ -15,8 +15,8 @@ import { TestAppDetailChangesBridge, TestEnvironmentalVariableBridge, TestServer
 import { TestUploadBridge } from './uploads';
 import { TestRoleBridge, TestUserBridge } from './users';
 
-/** Set while the engine handles a request coming from the app's subprocess. */
-export const appRequestContext = new AsyncLocalStorage<{ method: string }>();
+/** Set while the engine handles a request coming from the app's subprocess (`bridges`: the engine node's bridges). */
+export const appRequestContext = new AsyncLocalStorage<{ method: string; bridges?: TestBridges }>();
 
 let patched = false;
 /** Wraps the Deno controller's handler of app -> host requests in appRequestContext (once per process). */
@@ -31,7 +31,18 @@ export function instrumentRuntime(): void {
 		if (!method.startsWith('bridges:') && !method.startsWith('accessor:')) return original.call(this, message);
 		const rc: RcState | undefined = this.bridges?.rc;
 		if (rc) rc.calls.rpc++;
-		return appRequestContext.run({ method }, () => original.call(this, message));
+		return appRequestContext.run({ method, bridges: this.bridges }, () => original.call(this, message));
+	};
+	// A message written to a subprocess that just died (killed, crashed) fails asynchronously with EPIPE on its stdin,
+	// which has no 'error' listener in the engine: in Rocket.Chat the process-level handler logs it; here it would
+	// surface as an uncaught exception in whatever test runs. Record it as an effect instead.
+	const spawn = C.prototype.spawnProcess;
+	C.prototype.spawnProcess = function (this: any, ...args: unknown[]) {
+		const out = spawn.apply(this, args);
+		const rc: RcState | undefined = this.bridges?.rc;
+		const child = this.deno;
+		child?.stdin?.on('error', (e: Error) => rc?.effect('runtime.stdin-error', { error: e.message, pid: child.pid }));
+		return out;
 	};
 }
 
@@ -58,18 +69,27 @@ export class TestBridges extends AppBridges {
 	readonly room: TestRoomBridge;
 	readonly http: TestHttpBridge;
 	private readonly b: Record<string, any>;
+	/** The engine node (TestRocketChat) these bridges serve; set by the harness, used to route events in a cluster. */
+	node?: unknown;
 
-	constructor(readonly rc: RcState, executeListener: (int: string, data: unknown) => Promise<any> = async () => undefined) {
+	/** `opts.processors` / `opts.commands`: where the scheduler bridge keeps registered processors and the command
+	 *  bridge the slash commands (default rc.processors / rc.commands; a second engine node over the same RcState keeps
+	 *  its own: each node runs jobs and commands with its own app process). */
+	constructor(
+		readonly rc: RcState,
+		executeListener: (int: string, data: unknown) => Promise<any> = async () => undefined,
+		opts: { processors?: Map<string, (ctx: any) => Promise<void>>; commands?: RcState['commands'] } = {},
+	) {
 		super();
 		const raw = {
-			Command: new P.TestCommandBridge(rc), Contact: new P.TestContactBridge(), Api: new P.TestApiBridge(rc),
+			Command: new P.TestCommandBridge(rc, opts.commands), Contact: new P.TestContactBridge(), Api: new P.TestApiBridge(rc),
 			AppDetailChanges: new TestAppDetailChangesBridge(rc), EnvironmentalVariable: new TestEnvironmentalVariableBridge(rc),
 			Http: (this.http = new TestHttpBridge(rc)), Listener: new P.TestListenerBridge(executeListener), Livechat: (this.livechat = new TestLivechatBridge(rc)),
 			Message: (this.message = new TestMessageBridge(rc)), Persistence: (this.persistence = new TestPersistenceBridge(rc)),
 			AppActivation: new P.TestAppActivationBridge(rc), Room: (this.room = new TestRoomBridge(rc)), Internal: new TestInternalBridge(rc),
 			InternalFederation: new P.TestInternalFederationBridge(), ServerSetting: new TestServerSettingBridge(rc), Upload: (this.upload = new TestUploadBridge(rc)),
 			Email: new P.TestEmailBridge(), User: (this.user = new TestUserBridge(rc)), UiInteraction: new P.TestUiInteractionBridge(),
-			Scheduler: (this.scheduler = new TestSchedulerBridge(rc)), CloudWorkspace: new P.TestCloudWorkspaceBridge(), VideoConference: new P.TestVideoConferenceBridge(),
+			Scheduler: (this.scheduler = new TestSchedulerBridge(rc, opts.processors)), CloudWorkspace: new P.TestCloudWorkspaceBridge(), VideoConference: new P.TestVideoConferenceBridge(),
 			OAuthApps: new P.TestOAuthAppsBridge(), Moderation: new P.TestModerationBridge(), Thread: new TestThreadBridge(rc), Role: new TestRoleBridge(),
 			OutboundMessage: new P.TestOutboundMessageBridge(), Experimental: new P.TestExperimentalBridge(),
 		};

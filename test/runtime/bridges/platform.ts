@@ -32,18 +32,20 @@ export class TestInternalFederationBridge implements IInternalFederationBridge {
 	}
 }
 
-/** RC's slash command registry (slashCommands.commands): the engine registers the app's commands through it. */
+/** RC's slash command registry (slashCommands.commands): the engine registers the app's commands through it.
+ *  `commands`: the registry (default rc.commands); it is in-memory per Rocket.Chat process, so a second engine node
+ *  has its own. */
 export class TestCommandBridge extends CommandBridge {
-	constructor(private readonly rc: RcState) {
+	constructor(private readonly rc: RcState, private readonly commands: RcState['commands'] = rc.commands) {
 		super();
 	}
 	private get(command: string) {
-		const c = this.rc.commands.get(command.toLowerCase());
+		const c = this.commands.get(command.toLowerCase());
 		if (!c) throw new Error(`Command does not exist in the system currently (or it is disabled): "${command}"`);
 		return c;
 	}
 	public async doesCommandExist(command: string): Promise<boolean> {
-		return this.rc.commands.has(command.toLowerCase());
+		return this.commands.has(command.toLowerCase());
 	}
 	public async enableCommand(command: string): Promise<void> {
 		this.get(command).enabled = true;
@@ -56,11 +58,11 @@ export class TestCommandBridge extends CommandBridge {
 	}
 	public async registerCommand(command: any, appId: string): Promise<void> {
 		if (typeof command?.command !== 'string' || !command.command) throw new Error('Invalid Slash Command parameter provided, it must be a valid ISlashCommand object.');
-		this.rc.commands.set(command.command.toLowerCase(), { appId, command: { ...command }, enabled: true });
+		this.commands.set(command.command.toLowerCase(), { appId, command: { ...command }, enabled: true });
 		this.rc.effect('command.registered', { command: command.command });
 	}
 	public async unregisterCommand(command: string): Promise<void> {
-		this.rc.commands.delete(command.toLowerCase());
+		this.commands.delete(command.toLowerCase());
 	}
 }
 

@@ -12,11 +12,13 @@ export function humanMs(s: string): number | undefined {
 	return unit ? Number(m![1]) * unit[1] : undefined;
 }
 function whenToDate(rc: RcState, when: unknown): Date {
-	if (when instanceof Date) return new Date(when.getTime());
+	// rc.shiftAppDates: an absolute time the app computed from its real-time clock, moved onto the harness clock
+	const shift = rc.shiftAppDates ? rc.clockOffsetMs : 0;
+	if (when instanceof Date) return new Date(when.getTime() + shift);
 	if (typeof when === 'string') {
 		const ms = humanMs(when);
 		if (ms !== undefined) return new Date(rc.now().getTime() + ms);
-		if (!Number.isNaN(Date.parse(when))) return new Date(when);
+		if (!Number.isNaN(Date.parse(when))) return new Date(Date.parse(when) + shift);
 	}
 	throw new Error(`Scheduler: unsupported "when" ${JSON.stringify(when)} (the test runtime supports a Date, an ISO string or "<n> seconds|minutes|hours")`);
 }
@@ -29,13 +31,14 @@ function intervalToMs(interval: unknown): number {
 }
 
 export class TestSchedulerBridge extends SchedulerBridge {
-	constructor(private readonly rc: RcState) {
+	/** `processors`: where registerProcessors puts the engine's wrapped processors (a second engine node keeps its own). */
+	constructor(private readonly rc: RcState, private readonly processors: Map<string, (ctx: any) => Promise<void>> = rc.processors) {
 		super();
 	}
 	public async registerProcessors(processors: any[] = [], appId: string): Promise<void | string[]> {
 		const after: Array<Promise<void | string>> = [];
 		for (const { id, processor, startupSetting } of processors) {
-			this.rc.processors.set(id, processor);
+			this.processors.set(id, processor);
 			this.rc.effect('job.processor', { processorId: id });
 			if (startupSetting?.type === 'onetime' && !this.rc.jobs.some((j) => j.name === id && j.type === 'onetime')) {
 				after.push(this.scheduleOnce({ id, when: startupSetting.when, data: startupSetting.data }, appId));
@@ -89,16 +92,19 @@ export class TestSchedulerBridge extends SchedulerBridge {
 }
 
 /** Runs (sequentially, concurrency 1 like RC's Agenda) every job due at the current harness time. One-off jobs are
- *  removed after a successful run (a failed one stays, never retried); recurring ones move to now + interval. */
-export async function runDueJobs(rc: RcState): Promise<number> {
+ *  removed after a successful run (a failed one stays, never retried); recurring ones move to now + interval.
+ *  `processors`: the node whose processors run the jobs (default: the first node's). A job another pass is running
+ *  (lockedAt) is skipped, as Agenda's lock makes another node skip it. */
+export async function runDueJobs(rc: RcState, processors: Map<string, (ctx: any) => Promise<void>> = rc.processors): Promise<number> {
 	const now = rc.now().getTime();
-	const due = rc.jobs.filter((j) => j.nextRunAt && j.nextRunAt.getTime() <= now).sort((a, b) => a.nextRunAt!.getTime() - b.nextRunAt!.getTime());
+	const due = rc.jobs.filter((j) => j.nextRunAt && j.nextRunAt.getTime() <= now && !j.lockedAt).sort((a, b) => a.nextRunAt!.getTime() - b.nextRunAt!.getTime());
 	let ran = 0;
 	for (const job of due) {
-		const processor = rc.processors.get(job.name);
-		if (!rc.jobs.includes(job) || !processor) continue;
+		const processor = processors.get(job.name);
+		if (!rc.jobs.includes(job) || !processor || job.lockedAt) continue;
 		const { appId: _internal, ...data } = clone(job.data);
 		job.lastRunAt = rc.now();
+		job.lockedAt = job.lastRunAt;
 		job.runCount++;
 		ran++;
 		let error: string | undefined;
@@ -106,6 +112,8 @@ export async function runDueJobs(rc: RcState): Promise<number> {
 			await processor({ ...data, jobId: job.id });
 		} catch (e) {
 			error = e instanceof Error ? e.message : String(e);
+		} finally {
+			delete job.lockedAt;
 		}
 		job.lastError = error;
 		if (job.type === 'onetime') {
