@@ -73,6 +73,8 @@ export async function provideSettings(configuration: IConfigurationExtend): Prom
 }
 
 function clampNumber(value: unknown, fallback: number, min: number, max: number): number {
+	// Unset values arrive as undefined or null (Number(null) is 0): they mean "the default".
+	if (value === null || value === undefined || value === '') return fallback;
 	const n = Number(value);
 	return Number.isFinite(n) ? Math.min(max, Math.max(min, Math.round(n))) : fallback;
 }
@@ -80,7 +82,11 @@ function clampNumber(value: unknown, fallback: number, min: number, max: number)
 /** All settings in one read per setting (the engine caches settings in the app process). */
 export async function readSettings(read: IRead): Promise<AppSettings> {
 	const reader = read.getEnvironmentReader().getSettings();
-	const value = async (id: Setting) => (await reader.getById(id))?.value;
+	// A setting the admin never saved has no value yet, only its package value.
+	const value = async (id: Setting) => {
+		const setting = await reader.getById(id);
+		return setting?.value ?? setting?.packageValue;
+	};
 	const [dept, groups, status, alertRoom, attempts, giveUp, closeOn, closeText, lang, level] = await Promise.all([
 		value(Setting.DefaultDepartment), value(Setting.GroupChats), value(Setting.DeliveryStatus), value(Setting.AlertRoom),
 		value(Setting.MaxAttempts), value(Setting.GiveUpAfterMinutes), value(Setting.CloseMessageEnabled), value(Setting.CloseMessageText),

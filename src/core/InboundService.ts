@@ -18,7 +18,7 @@ import { Log } from './log';
 import { DeliveryStatusEvent, inboundKey, InboundMessage } from './events';
 import { quoteLink, renderContent, renderQuote, senderPrefix } from './render';
 import { serverSetting } from './serverSettings';
-import { randomToken } from './tokens';
+import { visitorToken } from './tokens';
 
 export const DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024;
 
@@ -163,7 +163,7 @@ export class InboundService {
 				}
 				item.nextAt = now + backoffMs(item.attempts);
 				await this.inbox.save(item);
-				await scheduleRetry(this.a.modify, item.chatKey, item.nextAt);
+				await scheduleRetry(this.a.modify, 'in', item.chatKey, item.nextAt);
 				return items.length - i;
 			}
 		}
@@ -179,7 +179,7 @@ export class InboundService {
 		const first = !(contact.pending || []).length;
 		contact.pending = [...(contact.pending || []), msg.messageId];
 		await this.contacts.save(contact);
-		if (first) await scheduleRetry(this.a.modify, item.chatKey, item.nextAt);
+		if (first) await scheduleRetry(this.a.modify, 'in', item.chatKey, item.nextAt);
 	}
 
 	/** Posts one message into the contact's room (opening one if needed); returns the updated contact. */
@@ -205,20 +205,30 @@ export class InboundService {
 			: newContact(instance.id, msg.chatId, msg.sender.name, msg.sender.phone);
 	}
 
+	/**
+	 * The visitor and an open room for the chat. A room of ours for this chat that is still open is
+	 * reused: after a crash between opening a room and recording it, the redelivered message must not
+	 * open a second one (the visitor token is derived, so the same visitor comes back).
+	 */
 	private async openConversation(instance: InstanceRecord, contact: ContactRecord): Promise<ContactRecord> {
 		const departmentId = instance.departmentId || (await this.defaultDepartment());
-		const visitor = await ensureVisitor(this.a.modify, { token: contact.visitorToken || randomToken(), name: contact.name, phone: contact.phone, departmentId });
-		let room;
-		try {
-			room = await openRoom(this.a.modify, visitor, {
-				label: 'WhatsApp',
-				destination: instance.wid ? `+${instance.wid.split('@')[0]}` : undefined,
-				customFields: { whatsappInstance: instance.id, whatsappChat: contact.chatId },
-			});
-		} catch (e) {
-			// No agent online and RC refuses to queue: keep the message, retry later, never drop it.
-			if (isNoAgentOnline(e)) throw new RetryLater('no-agent-online');
-			throw e;
+		const token = contact.visitorToken || visitorToken(instance.webhookToken, instance.id, contact.chatId);
+		const visitor = await ensureVisitor(this.a.modify, { token, name: contact.name, phone: contact.phone, departmentId });
+		const meta = { whatsappInstance: instance.id, whatsappChat: contact.chatId };
+		let room = (await this.a.read.getLivechatReader().getLivechatRooms(visitor)).find((r) =>
+			r.isOpen !== false && r.customFields?.whatsappInstance === meta.whatsappInstance && r.customFields?.whatsappChat === meta.whatsappChat);
+		if (!room) {
+			try {
+				room = await openRoom(this.a.modify, visitor, {
+					label: 'WhatsApp',
+					destination: instance.wid ? `+${instance.wid.split('@')[0]}` : undefined,
+					customFields: meta,
+				});
+			} catch (e) {
+				// No agent online and RC refuses to queue: keep the message, retry later, never drop it.
+				if (isNoAgentOnline(e)) throw new RetryLater('no-agent-online');
+				throw e;
+			}
 		}
 		return { ...contact, visitorId: visitor.id, visitorToken: visitor.token, visitorUsername: visitor.username, roomId: room.id, conversationStartedAt: Date.now() };
 	}

@@ -148,7 +148,7 @@ export class OutboundService {
 			item.lastError = result.reason;
 			item.nextAt = now + Math.max(result.retryAfterMs || 0, backoffMs(item.attempts - 1));
 			await this.outbox.save(item);
-			await scheduleRetry(this.a.modify, item.chatKey, item.nextAt);
+			await scheduleRetry(this.a.modify, 'out', item.chatKey, item.nextAt);
 			if (contact && !(contact.outPending || []).includes(item.key)) {
 				contact.outPending = [...(contact.outPending || []), item.key];
 				await this.contacts.save(contact);

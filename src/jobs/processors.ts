@@ -14,7 +14,7 @@ export const TICK_JOB = 'gab-tick';
 export const TICK_INTERVAL = '60 seconds';
 
 /**
- * RETRY_JOB (data.chatKey): one customer's parked inbound and queued outbound messages, now.
+ * RETRY_JOB (data.chatKey, data.direction): one customer's parked inbound or queued outbound messages, now.
  * TICK_JOB: the safety net for anything due whose retry job was lost. Each run is short and idempotent.
  */
 export function processors(provider: GreenApiProvider): IProcessor[] {
@@ -29,8 +29,9 @@ export function processors(provider: GreenApiProvider): IProcessor[] {
 		const now = Date.now();
 		const chatKey = typeof ctx.chatKey === 'string' ? ctx.chatKey : undefined;
 		if (chatKey) {
-			await inbound.retryChat(instanceOf, chatKey, now, policy);
-			await outbound.retryChat(chatKey, now, policy);
+			// (a job without a direction tries both queues)
+			if (ctx.direction !== 'out') await inbound.retryChat(instanceOf, chatKey, now, policy);
+			if (ctx.direction !== 'in') await outbound.retryChat(chatKey, now, policy);
 		} else {
 			await inbound.retryDue(instanceOf, now, policy);
 			await outbound.retryDue(now, policy);

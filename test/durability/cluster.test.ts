@@ -91,14 +91,10 @@ describe('two engine nodes sharing one database and scheduler (a Rocket.Chat clu
 		expect(Object.values(counts.duplicates).every((n) => n <= 2)).toBe(true);
 	});
 
-	// APP BUG (src/settings.ts readSettings()/clampNumber()): a node that loads the installed app from storage (every
-	// Rocket.Chat start, every further cluster node) re-runs extendConfiguration; the engine's provideSetting then sets
-	// `value = old.value` (undefined) on each setting, and the msgpack link to the Deno process turns undefined into
-	// null. readSettings() reads null as Number(null) = 0 and clamps it to the minimum: max_attempts 1 and
-	// give_up_after_minutes 1. From then on every agent message that fails once is given up at its first retry (and
-	// every parked inbound message likewise) unless an admin has saved those settings. Correct: null/'' = not set,
-	// i.e. the defaults 12 attempts / 1440 minutes.
-	it.failing('a node that loaded the app from storage (a restarted or added Rocket.Chat instance) keeps the default retry policy', async () => {
+	// Regression: a node that loads the installed app from storage (every Rocket.Chat start, every further cluster node)
+	// re-runs extendConfiguration; settings the admin never saved then arrive as null. They must mean the defaults
+	// (12 attempts / 1440 minutes), not Number(null) = 0 clamped to 1.
+	it('a node that loaded the app from storage (a restarted or added Rocket.Chat instance) keeps the default retry policy', async () => {
 		const c = customer(20, 'Reloaded');
 		expect((await webhookVia(n2, w.webhookToken, textFrom(c, 'hello'))).status).toBe(200);
 		const room = roomsOf(c.chatId)[0];
@@ -124,7 +120,6 @@ describe('two engine nodes sharing one database and scheduler (a Rocket.Chat clu
 	});
 
 	it('agent messages handled by either node, GREEN-API failing for a while, jobs run by both nodes: measured (no loss)', async () => {
-		await saveRetrySettings();
 		const customers = [9, 10, 11].map((n) => customer(n, 'Out'));
 		for (const c of customers) expect((await webhookVia(n1, w.webhookToken, textFrom(c, `hi ${c.name}`))).status).toBe(200);
 		const rooms = customers.map((c) => roomsOf(c.chatId)[0]);
@@ -177,7 +172,6 @@ describe('two engine nodes sharing one database and scheduler (a Rocket.Chat clu
 	});
 
 	it('one room, two messages at the same instant on different nodes, GREEN-API failing then back: measured (no loss)', async () => {
-		await saveRetrySettings();
 		const customers = [30, 31, 32].map((n) => customer(n, 'Simul'));
 		for (const c of customers) expect((await webhookVia(n1, w.webhookToken, textFrom(c, `hi ${c.name}`))).status).toBe(200);
 		const rooms = customers.map((c) => roomsOf(c.chatId)[0]);
@@ -219,14 +213,6 @@ describe('two engine nodes sharing one database and scheduler (a Rocket.Chat clu
 		expect(gaveUp).toBe(0);
 		expect(Object.values(counts.duplicates).every((n) => n <= 2)).toBe(true);
 	});
-
-	/** The admin saved the retry settings on the settings page (the it.failing test above shows the defaults lost). */
-	async function saveRetrySettings(): Promise<void> {
-		for (const node of [n1, n2]) {
-			await node.setAppSetting('max_attempts', 12);
-			await node.setAppSetting('give_up_after_minutes', 1440);
-		}
-	}
 
 	function jobRunsByProcessor(): Record<string, number> {
 		return n1.rc.jobRuns.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.processorId]: (acc[r.processorId] ?? 0) + 1 }), {});

@@ -137,12 +137,9 @@ describe('GREEN-API failing with 5xx, 429 and timeouts for 30 simulated minutes'
 		expect(retryJobs).toBe(1);
 	});
 
-	// APP BUG (src/jobs/processors.ts run(), with InboundService.drainChat and OutboundService.attempt): one run of a
-	// chat's gab-retry job retries both directions and EACH failing direction schedules its own new gab-retry job, so
-	// while both fail the chat's jobs multiply, every job burns an attempt of both queues, and the 12-attempt budget
-	// (meant to last hours with the 30 s..30 min backoff) runs out in about 20 minutes: the agent's message and the
-	// customer's photo are given up. Correct: one retry chain per chat, no give-up within a 30 minute outage.
-	it.failing('same outage while the customer also has a photo waiting (media host down too): still exactly once, no give-up, one retry chain per chat', async () => {
+	// Regression: each direction of a chat has its own retry chain (gab-retry carries the direction), so an outage of
+	// both GREEN-API and the media host spends one attempt per try of each queue, not one per job of either.
+	it('same outage while the customer also has a photo waiting (media host down too): still exactly once, no give-up, one retry chain per chat', async () => {
 		const c = customer(7, 'Photo');
 		expect((await w.webhook(textFrom(c, 'hi, photo follows'))).status).toBe(200);
 		const room = w.rc.rc.rooms.find((r) => r.customFields?.whatsappChat === c.chatId)!;
