@@ -83,11 +83,16 @@ export class InboundService {
 		if (msg.isGroup && (await this.setting(Setting.GroupChats)) !== 'bridge') return 'ignored';
 		const contact = await this.contacts.get(instance.id, msg.chatId);
 		if (contact?.seen.includes(msg.messageId)) return 'duplicate';
-		// A customer with parked messages waits behind them, so order is kept.
+		// A customer with parked messages waits behind them, so order is kept. (Only ids still in the
+		// inbox count: a crash can leave a stale one behind.)
 		if (contact?.pending && contact.pending.length > 0) {
 			if (contact.pending.includes(msg.messageId)) return 'duplicate';
-			await this.park(instance, msg, contact, 'waiting for earlier messages');
-			return 'queued';
+			const parked = new Set((await this.inbox.forChat(`${instance.id}:${msg.chatId}`)).map((i) => i.event.messageId));
+			contact.pending = contact.pending.filter((id) => parked.has(id));
+			if (contact.pending.length > 0) {
+				await this.park(instance, msg, contact, 'waiting for earlier messages');
+				return 'queued';
+			}
 		}
 		// Files can be large and slow to fetch: answer the webhook now, download in a job.
 		if (msg.content.kind === 'media') {

@@ -91,11 +91,16 @@ export class OutboundService {
 				text: msg.text, file: msg.file, quotedMessageId: quoted, attempts: 0, firstAt: now, nextAt: now,
 			};
 			await this.outbox.save(item);
-			// An earlier message still waiting goes first: this one waits behind it.
+			// An earlier message still waiting goes first: this one waits behind it. (Only keys still in
+			// the outbox count: a crash can leave a stale key behind.)
 			if ((contact.outPending || []).length > 0) {
-				contact.outPending = [...(contact.outPending || []), item.key];
-				await this.contacts.save(contact);
-				return;
+				const queued = new Set((await this.outbox.forChat(chatKey)).map((i) => i.key));
+				contact.outPending = (contact.outPending || []).filter((k) => queued.has(k) && k !== item.key);
+				if (contact.outPending.length > 0) {
+					contact.outPending.push(item.key);
+					await this.contacts.save(contact);
+					return;
+				}
 			}
 			await this.attempt(item, contact, now);
 		});
