@@ -13,6 +13,7 @@ import { ConversationService } from './src/core/ConversationService';
 import { Log, setLogLevel } from './src/core/log';
 import { isAgentMessageForUs, OutboundService, toAgentMessage } from './src/core/OutboundService';
 import { HealthEndpoint } from './src/endpoints/HealthEndpoint';
+import { SidebarIconEndpoint } from './src/endpoints/SidebarIconEndpoint';
 import { WebhookEndpoint } from './src/endpoints/WebhookEndpoint';
 import { setLanguage } from './src/i18n/translate';
 import { processors, TICK_INTERVAL, TICK_JOB } from './src/jobs/processors';
@@ -33,7 +34,7 @@ export class GreenApiBridgeApp extends App implements IPostMessageSent, IPostLiv
 		await configuration.api.provideApi({
 			visibility: ApiVisibility.PUBLIC,
 			security: ApiSecurity.UNSECURE,
-			endpoints: [new WebhookEndpoint(this, WEBHOOK_PATH, this.provider), new HealthEndpoint(this)],
+			endpoints: [new WebhookEndpoint(this, WEBHOOK_PATH, this.provider), new HealthEndpoint(this), new SidebarIconEndpoint(this)],
 		});
 		await configuration.scheduler.registerProcessors(processors(this.provider));
 		await configuration.slashCommands.provideSlashCommand(new WhatsappCommand(this, this.provider));

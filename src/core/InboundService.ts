@@ -2,6 +2,7 @@ import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/de
 import { t } from '../i18n/translate';
 import { WhatsAppProvider } from '../providers/Provider';
 import { HttpAdapter } from '../rocketchat/HttpAdapter';
+import { ROOM_ICON } from '../rocketchat/roomIcon';
 import {
 	ensureVisitor, errorText, isNoAgentOnline, openRoom, postAsVisitor, postNotice, updateMessageText, uploadAsVisitor, VisitorRef,
 } from '../rocketchat/Omnichannel';
@@ -226,6 +227,7 @@ export class InboundService {
 			try {
 				room = await openRoom(this.a.modify, visitor, {
 					label: 'WhatsApp',
+					icon: ROOM_ICON,
 					destination: instance.wid ? `+${instance.wid.split('@')[0]}` : undefined,
 					customFields: meta,
 				});

@@ -16,6 +16,8 @@ export interface VisitorRef {
 export interface RoomMetadata {
 	/** Shown as the conversation's channel, e.g. "WhatsApp". */
 	label: string;
+	/** Icon name Rocket.Chat asks the app's `get-sidebar-icon` endpoint for. */
+	icon: string;
 	/** The business number customers wrote to, shown as destination. */
 	destination?: string;
 	/** Stored on room.customFields (lets the app recognise its rooms). */
@@ -49,7 +51,7 @@ export async function ensureVisitor(modify: IModify, p: { token: string; name: s
 
 /** Opens a livechat room routed by Rocket.Chat (department or its routing); throws no-agent-online. */
 export async function openRoom(modify: IModify, visitor: IVisitor, meta: RoomMetadata): Promise<ILivechatRoom> {
-	const source = { type: 'app', label: meta.label, sidebarIcon: 'whatsapp', defaultIcon: 'whatsapp', destination: meta.destination };
+	const source = { type: 'app', label: meta.label, sidebarIcon: meta.icon, defaultIcon: meta.icon, destination: meta.destination };
 	// The agent is optional in practice: without one Rocket.Chat routes or queues the chat.
 	return modify.getCreator().getLivechatCreator().createRoom(visitor, undefined as unknown as IUser, {
 		source: source as unknown as ILivechatRoom['source'],

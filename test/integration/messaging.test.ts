@@ -321,3 +321,23 @@ describe('nobody online and Rocket.Chat does not accept chats without agents', (
 		expect(w.roomMessages(room.id).map((m: any) => m.text)).toEqual(['Anyone?', 'Hello??']);
 	});
 });
+
+describe('the room icon', () => {
+	let w: World;
+	beforeAll(async () => {
+		w = await startWorld();
+	});
+	afterAll(async () => {
+		await w?.stop();
+	});
+
+	it('is served by the app where Rocket.Chat asks for it (get-sidebar-icon), and named on the room', async () => {
+		await w.customerSends(fx.textMessage('hi'));
+		const room = w.rc.rc.rooms.find((r) => r.type === 'l')!;
+		expect(room.source).toMatchObject({ sidebarIcon: 'whatsapp', defaultIcon: 'whatsapp' });
+		const icon = await w.rc.callEndpoint('get-sidebar-icon', { method: 'GET', query: { icon: room.source!.sidebarIcon! } });
+		expect(icon.status).toBe(200);
+		expect(String(icon.content)).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg".*<\/svg>$/);
+		expect((await w.rc.callEndpoint('get-sidebar-icon', { method: 'GET', query: { icon: 'other' } })).status).toBe(404);
+	});
+});
