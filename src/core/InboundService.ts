@@ -14,6 +14,7 @@ import { ContactRecord, InstanceRecord } from '../store/records';
 import { Store } from '../store/Store';
 import { withChatLock } from './ChatLock';
 import { noteActivity } from './activity';
+import { alertAdmins } from './alerts';
 import { monotonicNow } from './clock';
 import { Log } from './log';
 import { DeliveryStatusEvent, inboundKey, InboundMessage } from './events';
@@ -318,13 +319,9 @@ export class InboundService {
 	private async giveUp(instance: InstanceRecord, msg: InboundMessage, reason: string, contact: ContactRecord | undefined): Promise<void> {
 		const text = `⚠️ ${t('notice_inbound_given_up', { name: msg.sender.name, chat: msg.chatId, reason })}`;
 		if (contact?.roomId) await postNotice(this.a.read, this.a.modify, contact.roomId, text);
-		else await this.alertAdmins(`[${instance.id}] ${text}`);
+		else await alertAdmins(this.a.read, this.a.modify, `[${instance.id}] ${text}`);
 	}
 
-	public async alertAdmins(text: string): Promise<void> {
-		const roomId = await this.setting(Setting.AlertRoom);
-		if (typeof roomId === 'string' && roomId) await postNotice(this.a.read, this.a.modify, roomId, text);
-	}
 
 	private async tryUpdate(rcId: string, text: string): Promise<boolean> {
 		try {

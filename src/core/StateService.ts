@@ -1,9 +1,8 @@
 import { t } from '../i18n/translate';
-import { postNotice } from '../rocketchat/Omnichannel';
-import { Setting } from '../settings';
 import { InstanceStore } from '../store/InstanceStore';
 import { InstanceRecord } from '../store/records';
 import { Store } from '../store/Store';
+import { alertAdmins } from './alerts';
 import { Accessors } from './InboundService';
 
 /** States that need an admin at once. */
@@ -31,19 +30,15 @@ export class StateService {
 		const needsAlert = ALERT_NOW.includes(state) || (ALERT_IF_LONG.includes(state) && since >= LONG_STATE_MS);
 		if (needsAlert && next.alertedState !== state) {
 			next = { ...next, alertedState: state };
-			await this.alert(`⚠️ ${t('alert_instance_state', { instance: next.id, number: displayNumber(next.wid), state, hint: t(`state_hint_${state}`, { instance: next.id }) })}`);
+			await alertAdmins(this.a.read, this.a.modify, `⚠️ ${t('alert_instance_state', { instance: next.id, number: displayNumber(next.wid), state, hint: t(`state_hint_${state}`, { instance: next.id }) })}`);
 		} else if (state === 'authorized' && next.alertedState) {
 			next = { ...next, alertedState: undefined };
-			await this.alert(`✅ ${t('alert_instance_recovered', { instance: next.id, number: displayNumber(next.wid) })}`);
+			await alertAdmins(this.a.read, this.a.modify, `✅ ${t('alert_instance_recovered', { instance: next.id, number: displayNumber(next.wid) })}`);
 		}
 		if (next !== current) await this.instances.save(next);
 		return next;
 	}
 
-	private async alert(text: string): Promise<void> {
-		const roomId = (await this.a.read.getEnvironmentReader().getSettings().getById(Setting.AlertRoom))?.value;
-		if (typeof roomId === 'string' && roomId) await postNotice(this.a.read, this.a.modify, roomId, text);
-	}
 }
 
 export function displayNumber(wid: string | undefined): string {
