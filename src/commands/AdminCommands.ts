@@ -1,5 +1,6 @@
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { lastActivity } from '../core/activity';
+import { describeFailure } from '../core/reasons';
 import { displayNumber } from '../core/StateService';
 import { serverSetting } from '../core/serverSettings';
 import { mask, randomToken } from '../core/tokens';
@@ -53,13 +54,13 @@ export class AdminCommands {
 		};
 		const client = this.provider.client(new HttpAdapter(c.http), record);
 		const check = await checkCredentials(client);
-		if (!check.ok) return c.reply(t(check.badCredentials ? 'instance_bad_credentials' : 'instance_unreachable', { id, reason: check.reason || '' }));
+		if (!check.ok) return c.reply(t(check.badCredentials ? 'instance_bad_credentials' : 'instance_unreachable', { id, reason: check.failure ? describeFailure(check.failure) : '' }));
 		record.wid = check.wid;
 		record.state = check.state;
 		const url = await this.webhookUrl(c, id);
 		if (!url) return c.reply(t('site_url_missing'));
 		const applied = await applyWebhook(client, url, record.webhookToken);
-		if (!applied.ok) return c.reply(t('instance_webhook_failed', { id, reason: applied.reason || '' }));
+		if (!applied.ok) return c.reply(t('instance_webhook_failed', { id, reason: applied.failure ? describeFailure(applied.failure) : '' }));
 		await instances.save(record);
 		await c.reply(t('instance_added', { id, number: displayNumber(record.wid), state: record.state || '?', url, token: mask(record.webhookToken) }));
 	}
@@ -104,7 +105,7 @@ export class AdminCommands {
 			const url = await this.webhookUrl(c, record.id);
 			if (!url) return c.reply(t('site_url_missing'));
 			const r = await applyWebhook(this.provider.client(new HttpAdapter(c.http), record), url, record.webhookToken);
-			lines.push(r.ok ? t('sync_ok', { id: record.id, url }) : t('sync_failed', { id: record.id, reason: r.reason || '' }));
+			lines.push(r.ok ? t('sync_ok', { id: record.id, url }) : t('sync_failed', { id: record.id, reason: r.failure ? describeFailure(r.failure) : '' }));
 		}
 		await c.reply(lines.join('\n'));
 	}

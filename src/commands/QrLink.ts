@@ -1,6 +1,7 @@
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { IRoom } from '@rocket.chat/apps-engine/definition/rooms';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
+import { describeFailure } from '../core/reasons';
 import { t } from '../i18n/translate';
 import { GreenApiProvider } from '../providers/greenapi/GreenApiProvider';
 import { HttpAdapter } from '../rocketchat/HttpAdapter';
@@ -41,7 +42,7 @@ export async function showQr(c: Ctx, provider: GreenApiProvider, instanceId: str
 	}
 	const r = await provider.client(new HttpAdapter(c.http), record).qr();
 	if (!r.ok) {
-		await say(t('qr_failed', { id: instanceId, reason: r.reason }));
+		await say(t('qr_failed', { id: instanceId, reason: describeFailure(r) }));
 		return false;
 	}
 	if (r.data.type === 'alreadyLogged') {

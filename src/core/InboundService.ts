@@ -18,6 +18,7 @@ import { alertAdmins } from './alerts';
 import { monotonicNow } from './clock';
 import { Log } from './log';
 import { DeliveryStatusEvent, inboundKey, InboundMessage } from './events';
+import { describeFailure } from './reasons';
 import { quoteLink, renderContent, renderQuote, senderPrefix } from './render';
 import { serverSetting } from './serverSettings';
 import { visitorToken } from './tokens';
@@ -271,8 +272,8 @@ export class InboundService {
 		const got = await this.provider.downloadMedia(new HttpAdapter(this.a.http), c.url, maxBytes > 0 ? maxBytes : DEFAULT_MAX_FILE_BYTES);
 		const label = t('inbound_media', { type: t(`media_${c.media}`), name: c.fileName });
 		if (!got.ok) {
-			if (got.retryable) throw new RetryLater(got.reason);
-			return postAsVisitor(this.a.modify, roomId, visitor, `${prefix}⚠️ ${t('inbound_media_unavailable', { what: label, reason: got.reason })}${c.caption ? `\n${c.caption}` : ''}`);
+			if (got.retryable) throw new RetryLater(describeFailure(got));
+			return postAsVisitor(this.a.modify, roomId, visitor, `${prefix}⚠️ ${t('inbound_media_unavailable', { what: label, reason: describeFailure(got) })}${c.caption ? `\n${c.caption}` : ''}`);
 		}
 		try {
 			await uploadAsVisitor(this.a.modify, roomId, visitor.token, c.fileName || `whatsapp-${c.media}`, got.bytes);

@@ -13,6 +13,7 @@ import { withChatLock } from './ChatLock';
 import { noteActivity } from './activity';
 import { monotonicNow } from './clock';
 import { sendRate } from './RateLimiter';
+import { describeFailure } from './reasons';
 import { Accessors, backoffMs, TICK_GRACE_MS } from './InboundService';
 
 export interface GiveUpPolicy {
@@ -150,7 +151,7 @@ export class OutboundService {
 		if (!result.ok && result.retryable && !(policy && (item.attempts + 1 >= policy.maxAttempts || now - item.firstAt >= policy.maxAgeMs))) {
 			const firstFailure = item.attempts === 0;
 			item.attempts += 1;
-			item.lastError = result.reason;
+			item.lastError = describeFailure(result);
 			item.nextAt = now + Math.max(result.retryAfterMs || 0, backoffMs(item.attempts - 1));
 			await this.outbox.save(item);
 			await scheduleRetry(this.a.modify, 'out', item.chatKey, item.nextAt);
@@ -159,7 +160,7 @@ export class OutboundService {
 				await this.contacts.save(contact);
 			}
 			this.a.log?.info(`outbound ${item.chatKey} ${item.key}: retry ${item.attempts} (${result.reason})`);
-			if (firstFailure) await this.notice(item.roomId, `⏳ ${t('notice_outbound_delayed', { reason: result.reason })}`);
+			if (firstFailure) await this.notice(item.roomId, `⏳ ${t('notice_outbound_delayed', { reason: describeFailure(result) })}`);
 			return { waiting: true, contact };
 		}
 		await this.outbox.remove(item);
@@ -175,7 +176,7 @@ export class OutboundService {
 		if (!result.ok) {
 			this.a.log?.info(`outbound ${item.chatKey} ${item.key}: not sent (${result.reason})`);
 			const key = result.retryable ? 'notice_outbound_given_up' : 'notice_outbound_failed';
-			await this.notice(item.roomId, `⚠️ ${t(key, { reason: result.reason, text: item.text.slice(0, 100) || item.file?.name || '' })}`);
+			await this.notice(item.roomId, `⚠️ ${t(key, { reason: describeFailure(result), text: item.text.slice(0, 100) || item.file?.name || '' })}`);
 		}
 		return { waiting: false, contact };
 	}

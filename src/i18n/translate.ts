@@ -17,3 +17,8 @@ export function t(key: string, params: Record<string, string | number | undefine
 		return value === undefined ? whole : String(value);
 	});
 }
+
+/** Whether the English catalog has `key` (every language has the same keys: see the i18n test). */
+export function hasKey(key: string): boolean {
+	return key in catalogs.en;
+}

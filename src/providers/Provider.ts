@@ -30,6 +30,16 @@ export interface OutboundFile {
 	quotedMessageId?: string;
 }
 
+/**
+ * Why something failed, for people: `code` names an i18n text (`reason_<code>`, filled with `params`)
+ * the app shows in its language; `reason` is the same in English, for logs and unknown codes.
+ */
+export interface Failure {
+	reason: string;
+	code?: string;
+	params?: Record<string, string | number>;
+}
+
 export type SendResult =
 	| { ok: true; messageId: string }
 	| {
@@ -39,11 +49,9 @@ export type SendResult =
 			/** Provider-announced wait (429 Retry-After), ms. */
 			retryAfterMs?: number;
 			status?: number;
-			/** Human-readable, secrets removed. */
-			reason: string;
-	  };
+	  } & Failure;
 
-export type DownloadResult = { ok: true; bytes: Buffer; mimeType?: string } | { ok: false; retryable: boolean; reason: string };
+export type DownloadResult = { ok: true; bytes: Buffer; mimeType?: string } | ({ ok: false; retryable: boolean } & Failure);
 
 export interface WebhookRequest {
 	headers: Record<string, string>;

@@ -2,9 +2,9 @@
 // Every URL comes from methodUrl(): `{host}/waInstance{id}/{method}/{token}`. The token is in the path,
 // so every error text leaving this module goes through redact().
 
-import { DownloadResult, OutboundFile, OutboundText, SendResult } from '../Provider';
+import { DownloadResult, Failure, OutboundFile, OutboundText, SendResult } from '../Provider';
 import { HttpClient, HttpRequest, HttpResponse } from '../http';
-import { classifyHttpFailure, classifySendResponse, classifyTransportError, responseJson, SendFailure } from './errors';
+import { classifyHttpFailure, classifySendResponse, classifyTransportError, failure, responseJson, SendFailure } from './errors';
 import { header, Json, nonEmpty, obj, str } from './fields';
 import { buildMultipart, MultipartPart } from './multipart';
 import { splitText } from './textSplit';
@@ -22,7 +22,7 @@ export interface GreenApiCredentials {
 	mediaUrl: string;
 }
 
-export type ApiResult<T> = { ok: true; data: T } | { ok: false; retryable: boolean; status?: number; reason: string };
+export type ApiResult<T> = { ok: true; data: T } | ({ ok: false; retryable: boolean; status?: number } & Failure);
 
 export interface GreenApiClientOptions {
 	/** JSON calls (sends, state, settings). */
@@ -132,14 +132,14 @@ export class GreenApiClient {
 	 * made permanent: retrying would send the already-delivered parts again.
 	 */
 	async sendMessage(msg: OutboundText): Promise<SendResult> {
-		if (!msg.text.trim()) return { ok: false, retryable: false, reason: 'empty text message' };
+		if (!msg.text.trim()) return failure(false, 'empty_text', 'empty text message');
 		const parts = splitText(msg.text);
 		let last: SendResult = { ok: false, retryable: false, reason: 'nothing sent' };
 		for (let i = 0; i < parts.length; i++) {
 			const body: Json = { chatId: msg.chatId, message: parts[i] };
 			if (i === 0 && msg.quotedMessageId) body.quotedMessageId = msg.quotedMessageId;
 			const r = await this.send({ method: 'POST', url: this.url('sendMessage'), json: body, timeoutMs: this.timeoutMs });
-			if (!r.ok) return i === 0 ? r : { ...r, retryable: false, reason: `sent ${i} of ${parts.length} parts, then: ${r.reason}` };
+			if (!r.ok) return i === 0 ? r : { ...failure(false, 'parts_failed', `sent ${i} of ${parts.length} parts, then: ${r.reason}`, { sent: i, total: parts.length }), status: r.status };
 			last = r;
 		}
 		return last;
@@ -148,7 +148,7 @@ export class GreenApiClient {
 	/** sendFileByUpload on the media host, multipart: chatId, fileName, caption?, quotedMessageId?, file. */
 	async sendFileByUpload(msg: OutboundFile): Promise<SendResult> {
 		if (msg.bytes.length > MAX_UPLOAD_BYTES) {
-			return { ok: false, retryable: false, reason: `file too large for WhatsApp via GREEN-API (${msg.bytes.length} bytes, max 100 MB)` };
+			return failure(false, 'upload_too_large', `file too large for WhatsApp via GREEN-API (${msg.bytes.length} bytes, max 100 MB)`, { size: msg.bytes.length });
 		}
 		const parts: MultipartPart[] = [
 			{ name: 'chatId', value: msg.chatId },
@@ -215,9 +215,9 @@ export class GreenApiClient {
 		for (const k of SETTING_KEYS) if (update[k] !== undefined) body[k] = update[k];
 		const delay = update.delaySendMessagesMilliseconds;
 		if (delay !== undefined && !(Number.isInteger(delay) && delay >= 500 && delay <= 600000)) {
-			return { ok: false, retryable: false, reason: 'delaySendMessagesMilliseconds must be an integer from 500 to 600000' };
+			return failure(false, 'invalid_delay', 'delaySendMessagesMilliseconds must be an integer from 500 to 600000');
 		}
-		if (!Object.keys(body).length) return { ok: false, retryable: false, reason: 'no settings to change' };
+		if (!Object.keys(body).length) return failure(false, 'no_settings', 'no settings to change');
 		return this.call({ method: 'POST', url: this.url('setSettings'), json: body }, 'setSettings', (j) => {
 			const v = obj(j)?.saveSettings;
 			return typeof v === 'boolean' ? v : undefined;
@@ -259,17 +259,17 @@ export class GreenApiClient {
 		try {
 			res = await this.http.request({ timeoutMs: this.timeoutMs, ...req });
 		} catch (e) {
-			return failure(classifyTransportError(e, secrets));
+			return apiFailure(classifyTransportError(e, secrets));
 		}
-		if (res.status < 200 || res.status >= 300) return failure(classifyHttpFailure(res, secrets));
+		if (res.status < 200 || res.status >= 300) return apiFailure(classifyHttpFailure(res, secrets));
 		const data = parse(responseJson(res));
-		if (data === undefined) return { ok: false, retryable: false, status: res.status, reason: `unexpected ${what} response from GREEN-API` };
+		if (data === undefined) return { ...failure(false, 'unexpected_answer', `unexpected ${what} response from GREEN-API`, { method: what }), status: res.status };
 		return { ok: true, data };
 	}
 }
 
-function failure(f: SendFailure): ApiResult<never> {
-	const out: ApiResult<never> = { ok: false, retryable: f.retryable, reason: f.reason };
+function apiFailure(f: SendFailure): ApiResult<never> {
+	const out: ApiResult<never> = { ok: false, retryable: f.retryable, reason: f.reason, code: f.code, params: f.params };
 	if (f.status !== undefined) out.status = f.status;
 	return out;
 }
@@ -280,26 +280,26 @@ function failure(f: SendFailure): ApiResult<never> {
  * Reasons never contain the URL: storage links can be bearer credentials.
  */
 export async function downloadMedia(http: HttpClient, url: string, maxBytes: number, timeoutMs = 120000): Promise<DownloadResult> {
-	if (!url || !/^https?:\/\//i.test(url)) return { ok: false, retryable: false, reason: 'invalid media URL' };
-	if (url.includes('{{SWE002}}')) return { ok: false, retryable: false, reason: 'file too large: GREEN-API did not fetch it' };
+	if (!url || !/^https?:\/\//i.test(url)) return failure(false, 'media_invalid_url', 'invalid media URL');
+	if (url.includes('{{SWE002}}')) return failure(false, 'media_not_fetched', 'file too large: GREEN-API did not fetch it');
 	let res: HttpResponse;
 	try {
 		res = await http.request({ method: 'GET', url, binary: true, timeoutMs });
 	} catch (e) {
 		const f = classifyTransportError(e, [url]);
-		return { ok: false, retryable: true, reason: `media download failed: ${f.reason}` };
+		return failure(true, 'media_network', `media download failed: ${f.reason}`);
 	}
 	const s = res.status;
-	if (s === 404 || s === 410) return { ok: false, retryable: false, reason: `media no longer available (HTTP ${s})` };
-	if (s === 408 || s === 429 || s >= 500) return { ok: false, retryable: true, reason: `media download failed (HTTP ${s})` };
-	if (s < 200 || s >= 300) return { ok: false, retryable: false, reason: `media download refused (HTTP ${s})` };
+	if (s === 404 || s === 410) return failure(false, 'media_gone', `media no longer available (HTTP ${s})`, { status: s });
+	if (s === 408 || s === 429 || s >= 500) return failure(true, 'media_failed', `media download failed (HTTP ${s})`, { status: s });
+	if (s < 200 || s >= 300) return failure(false, 'media_refused', `media download refused (HTTP ${s})`, { status: s });
 
 	const declared = Number(header(res.headers, 'content-length'));
-	if (Number.isFinite(declared) && declared > maxBytes) return { ok: false, retryable: false, reason: tooLarge(declared, maxBytes) };
+	if (Number.isFinite(declared) && declared > maxBytes) return tooLarge(declared, maxBytes);
 	const bytes = toBuffer(res.body);
-	if (!bytes) return { ok: false, retryable: false, reason: 'media download returned no binary body' };
-	if (bytes.length > maxBytes) return { ok: false, retryable: false, reason: tooLarge(bytes.length, maxBytes) };
-	if (bytes.length === 0) return { ok: false, retryable: false, reason: 'media file is empty' };
+	if (!bytes) return failure(false, 'media_no_body', 'media download returned no binary body');
+	if (bytes.length > maxBytes) return tooLarge(bytes.length, maxBytes);
+	if (bytes.length === 0) return failure(false, 'media_empty', 'media file is empty');
 
 	const result: DownloadResult = { ok: true, bytes };
 	// Parameters (`; codecs=opus`) are dropped: consumers match on the bare media type.
@@ -308,8 +308,8 @@ export async function downloadMedia(http: HttpClient, url: string, maxBytes: num
 	return result;
 }
 
-function tooLarge(size: number, max: number): string {
-	return `media too large (${size} bytes, limit ${max})`;
+function tooLarge(size: number, max: number): DownloadResult {
+	return failure(false, 'media_too_large', `media too large (${size} bytes, limit ${max})`, { size, max });
 }
 
 /** A string body means the adapter decoded bytes as text: refuse rather than store corrupt files. */

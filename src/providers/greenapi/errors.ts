@@ -66,47 +66,53 @@ export function classifySendResponse(res: HttpResponse, secrets: ReadonlyArray<s
 		const id = nonEmpty(obj(responseJson(res))?.idMessage);
 		if (id) return { ok: true, messageId: id };
 		// Not retried: the message may have been queued, and a retry could send it twice.
-		return { ok: false, retryable: false, status: res.status, reason: 'GREEN-API accepted the request but returned no idMessage' };
+		return { ...failure(false, 'no_id', 'GREEN-API accepted the request but returned no idMessage'), status: res.status };
 	}
 	return classifyHttpFailure(res, secrets);
+}
+
+/** A failure with its i18n code (`reason_<code>`), the values for it, and the English text. */
+export function failure(retryable: boolean, code: string, reason: string, params: Record<string, string | number> = {}): SendFailure {
+	return { ok: false, retryable, reason, code, params };
 }
 
 export function classifyHttpFailure(res: HttpResponse, secrets: ReadonlyArray<string | undefined>): SendFailure {
 	const status = res.status;
 	const detail = redact(bodyDetail(res), secrets);
-	const withDetail = (s: string) => (detail ? `${s}: ${detail}` : s);
-	const fail = (retryable: boolean, reason: string): SendFailure => ({ ok: false, retryable, status, reason });
+	// `detail` goes into the texts as ": <what GREEN-API said>" (or nothing).
+	const params = { status, detail: detail ? `: ${detail}` : '' };
+	const fail = (retryable: boolean, code: string, english: string): SendFailure => ({ ...failure(retryable, code, english, params), status });
 
 	if (status === 429) {
-		const r: SendFailure = fail(true, 'GREEN-API rate limit (HTTP 429)');
+		const r = fail(true, 'rate_limited', 'GREEN-API rate limit (HTTP 429)');
 		const after = retryAfterMs(header(res.headers, 'retry-after'));
 		if (after !== undefined) r.retryAfterMs = after;
 		return r;
 	}
-	if (status === 401) return fail(false, 'GREEN-API rejected the apiTokenInstance (HTTP 401)');
-	if (status === 403) return fail(false, 'GREEN-API rejected the idInstance (HTTP 403)');
-	if (status === 466) return fail(false, withDetail('GREEN-API plan quota exceeded (HTTP 466)'));
-	if (/noAccount/i.test(detail)) return fail(false, withDetail(`recipient is not on WhatsApp (HTTP ${status})`));
+	if (status === 401) return fail(false, 'bad_token', 'GREEN-API rejected the apiTokenInstance (HTTP 401)');
+	if (status === 403) return fail(false, 'bad_instance', 'GREEN-API rejected the idInstance (HTTP 403)');
+	if (status === 466) return fail(false, 'quota', `GREEN-API plan quota exceeded (HTTP 466)${params.detail}`);
+	if (/noAccount/i.test(detail)) return fail(false, 'no_account', `recipient is not on WhatsApp (HTTP ${status})${params.detail}`);
 	if (status === 400) {
-		if (/starting process|try later/i.test(detail)) return fail(true, 'WhatsApp instance is starting, try later (HTTP 400)');
-		if (/not authori[sz]ed/i.test(detail)) return fail(true, 'WhatsApp number is not authorized: relink the phone (HTTP 400)');
-		return fail(false, withDetail('GREEN-API refused the request (HTTP 400)'));
+		if (/starting process|try later/i.test(detail)) return fail(true, 'starting', 'WhatsApp instance is starting, try later (HTTP 400)');
+		if (/not authori[sz]ed/i.test(detail)) return fail(true, 'not_authorized', 'WhatsApp number is not authorized: relink the phone (HTTP 400)');
+		return fail(false, 'refused', `GREEN-API refused the request (HTTP 400)${params.detail}`);
 	}
-	if (status === 408 || status === 499) return fail(true, `GREEN-API request timed out (HTTP ${status})`);
+	if (status === 408 || status === 499) return fail(true, 'timeout', `GREEN-API request timed out (HTTP ${status})`);
 	if (status >= 500) {
-		if (/exceed|too large|max upload/i.test(detail)) return fail(false, withDetail(`file too large for GREEN-API (HTTP ${status})`));
-		return fail(true, withDetail(`GREEN-API server error (HTTP ${status})`));
+		if (/exceed|too large|max upload/i.test(detail)) return fail(false, 'file_too_large', `file too large for GREEN-API (HTTP ${status})${params.detail}`);
+		return fail(true, 'server_error', `GREEN-API server error (HTTP ${status})${params.detail}`);
 	}
-	if (status === 404) return fail(false, 'GREEN-API method or instance not found (HTTP 404)');
-	return fail(false, withDetail(`unexpected GREEN-API response (HTTP ${status})`));
+	if (status === 404) return fail(false, 'not_found', 'GREEN-API method or instance not found (HTTP 404)');
+	return fail(false, 'unexpected', `unexpected GREEN-API response (HTTP ${status})${params.detail}`);
 }
 
 /** The HTTP port rejects only on network errors and timeouts: both are worth retrying. */
 export function classifyTransportError(err: unknown, secrets: ReadonlyArray<string | undefined>): SendFailure {
 	const message = err instanceof Error ? err.message : typeof err === 'string' ? err : '';
-	if (/time(d)?\s*out|timeout|ETIMEDOUT|ESOCKETTIMEDOUT/i.test(message)) return { ok: false, retryable: true, reason: 'GREEN-API request timed out' };
+	if (/time(d)?\s*out|timeout|ETIMEDOUT|ESOCKETTIMEDOUT/i.test(message)) return failure(true, 'timeout', 'GREEN-API request timed out');
 	const detail = redact(message.replace(/\s+/g, ' ').trim(), secrets).slice(0, MAX_DETAIL);
-	return { ok: false, retryable: true, reason: detail ? `network error: ${detail}` : 'network error' };
+	return failure(true, 'network', detail ? `network error: ${detail}` : 'network error', { detail: detail ? `: ${detail}` : '' });
 }
 
 /** `Retry-After` is seconds (GREEN-API) or, per HTTP, a date. */

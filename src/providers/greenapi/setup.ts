@@ -1,5 +1,6 @@
 // Connecting a GREEN-API instance: check the credentials, learn the business number, and point the
 // instance's webhook at us with the notifications the bridge needs.
+import { Failure } from '../Provider';
 import { GreenApiClient, GreenApiSettingsUpdate } from './client';
 
 export interface ConnectResult {
@@ -7,7 +8,7 @@ export interface ConnectResult {
 	/** Business number `digits@c.us` when the phone is linked. */
 	wid?: string;
 	state?: string;
-	reason?: string;
+	failure?: Failure;
 	/** 401/403: the id or token is wrong. */
 	badCredentials?: boolean;
 }
@@ -30,13 +31,13 @@ export function webhookSettings(webhookUrl: string, webhookToken: string): Green
 
 export async function checkCredentials(client: GreenApiClient): Promise<ConnectResult> {
 	const wa = await client.getWaSettings();
-	if (!wa.ok) return { ok: false, reason: wa.reason, badCredentials: wa.status === 401 || wa.status === 403 };
+	if (!wa.ok) return { ok: false, failure: wa, badCredentials: wa.status === 401 || wa.status === 403 };
 	const phone = wa.data.phone ? wa.data.phone.replace(/\D/g, '') : '';
 	return { ok: true, wid: phone ? `${phone}@c.us` : undefined, state: wa.data.stateInstance };
 }
 
 export async function applyWebhook(client: GreenApiClient, webhookUrl: string, webhookToken: string): Promise<ConnectResult> {
 	const r = await client.setSettings(webhookSettings(webhookUrl, webhookToken));
-	if (!r.ok) return { ok: false, reason: r.reason, badCredentials: r.status === 401 || r.status === 403 };
-	return r.data ? { ok: true } : { ok: false, reason: 'GREEN-API did not save the settings' };
+	if (!r.ok) return { ok: false, failure: r, badCredentials: r.status === 401 || r.status === 403 };
+	return r.data ? { ok: true } : { ok: false, failure: { reason: 'GREEN-API did not save the settings', code: 'settings_not_saved' } };
 }

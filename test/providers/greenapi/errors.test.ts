@@ -64,12 +64,15 @@ describe('classifySendResponse', () => {
 
 describe('classifyTransportError', () => {
 	it('timeouts and network errors are retryable, token-free', () => {
-		expect(classifyTransportError(new Error('ETIMEDOUT'), [TOKEN])).toEqual({ ok: false, retryable: true, reason: 'GREEN-API request timed out' });
+		expect(classifyTransportError(new Error('ETIMEDOUT'), [TOKEN])).toEqual({ ok: false, retryable: true, reason: 'GREEN-API request timed out', code: 'timeout', params: {} });
 		const r = classifyTransportError(new Error(`getaddrinfo ENOTFOUND for https://x/waInstance1/sendMessage/${TOKEN}`), [TOKEN]);
 		expect(r.retryable).toBe(true);
 		expect(r.reason).toMatch(/^network error: getaddrinfo ENOTFOUND/);
 		expect(r.reason).not.toContain(TOKEN);
-		expect(classifyTransportError(undefined, [])).toEqual({ ok: false, retryable: true, reason: 'network error' });
+		expect(r.code).toBe('network');
+		expect(String(r.params?.detail)).toMatch(/^: getaddrinfo ENOTFOUND/);
+		expect(String(r.params?.detail)).not.toContain(TOKEN);
+		expect(classifyTransportError(undefined, [])).toEqual({ ok: false, retryable: true, reason: 'network error', code: 'network', params: { detail: '' } });
 	});
 });
 
