@@ -147,12 +147,7 @@ describe('two engine nodes sharing one database and scheduler (a Rocket.Chat clu
 			await Promise.all([n1.runDueJobs(), n2.runDueJobs()]);
 		}
 		w.green.clearFailures();
-		let recoveryMinutes = 0;
-		while (outboxLeft(n1) > 0 && recoveryMinutes < 90) {
-			n1.advanceClock(MINUTE);
-			await Promise.all([n1.runDueJobs(), n2.runDueJobs()]);
-			recoveryMinutes++;
-		}
+		const recoveryMinutes = await drainAfterOutage();
 		const sent = w.green.sent[GA.idInstance].slice(sentBefore).filter((s) => s.method === 'sendMessage');
 		const counts = tally(written.map((x) => x.text), sent.map((s) => s.text ?? ''));
 		const orderedPerContact = customers.map((c) => {
@@ -197,12 +192,7 @@ describe('two engine nodes sharing one database and scheduler (a Rocket.Chat clu
 			await Promise.all([n1.runDueJobs(), n2.runDueJobs()]);
 		}
 		w.green.clearFailures();
-		let recoveryMinutes = 0;
-		while (outboxLeft(n1) > 0 && recoveryMinutes < 90) {
-			n1.advanceClock(MINUTE);
-			await Promise.all([n1.runDueJobs(), n2.runDueJobs()]);
-			recoveryMinutes++;
-		}
+		const recoveryMinutes = await drainAfterOutage();
 		const sent = w.green.sent[GA.idInstance].slice(sentBefore).filter((x) => x.method === 'sendMessage');
 		const counts = tally(written.map((x) => x.text), sent.map((x) => x.text ?? ''));
 		const orderedPerContact = customers.map((c) => inOrder(written.filter((x) => x.chatId === c.chatId).map((x) => x.text), sent.filter((x) => x.chatId === c.chatId).map((x) => x.text ?? '')));
@@ -213,6 +203,17 @@ describe('two engine nodes sharing one database and scheduler (a Rocket.Chat clu
 		expect(gaveUp).toBe(0);
 		expect(Object.values(counts.duplicates).every((n) => n <= 2)).toBe(true);
 	});
+
+	/** GREEN-API is healthy again: minutes of due jobs on both nodes until the outbox is empty. */
+	async function drainAfterOutage(): Promise<number> {
+		let minutes = 0;
+		while (outboxLeft(n1) > 0 && minutes < 90) {
+			n1.advanceClock(MINUTE);
+			await Promise.all([n1.runDueJobs(), n2.runDueJobs()]);
+			minutes++;
+		}
+		return minutes;
+	}
 
 	function jobRunsByProcessor(): Record<string, number> {
 		return n1.rc.jobRuns.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.processorId]: (acc[r.processorId] ?? 0) + 1 }), {});
