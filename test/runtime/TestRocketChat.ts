@@ -2,6 +2,7 @@
 // in-memory Rocket.Chat of ./state + ./bridges. One instance per process at a time (AppManager is a singleton), plus
 // optional further engine nodes over the same state (startSecondNode: a Rocket.Chat cluster sharing one database).
 import { AsyncLocalStorage } from 'async_hooks';
+import { AppPackageParser } from '@rocket.chat/apps-engine/server/compiler/AppPackageParser';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -33,6 +34,10 @@ export interface EndpointResponse { status: number; content?: any; headers?: Rec
 export interface FileInput { name: string; type?: string; bytes: Buffer }
 
 /** The engine nodes sharing one RcState, first = the one start() created. */
+// Apps-Engine grants every permission when NODE_ENV is 'test' (AppPermissionManager.hasPermission), and jest
+// sets exactly that. Rocket.Chat checks the permissions the app declares: so does this runtime.
+if (process.env.NODE_ENV === 'test') process.env.NODE_ENV = 'integration-test';
+
 const clusters = new WeakMap<RcState, TestRocketChat[]>();
 /** The node a harness action (sendUserMessage, closeRoom, ...) runs on: its events go to that node's app. */
 const actingNode = new AsyncLocalStorage<TestRocketChat>();
@@ -181,7 +186,10 @@ export class TestRocketChat {
 		await this.manager.load();
 		const settings = Object.entries(opts.appSettings ?? {});
 		const t0 = process.hrtime.bigint();
-		const aff = await this.manager.add(zip, { enable: settings.length === 0, user: this.rc.toAppUser(this.admin) });
+		// The admin accepts exactly the permissions the packaged app.json declares, as in Rocket.Chat's
+		// install dialog (without this the engine would grant its default set).
+		const { permissions: permissionsGranted } = (await new AppPackageParser().unpackageApp(zip)).info;
+		const aff = await this.manager.add(zip, { enable: settings.length === 0, user: this.rc.toAppUser(this.admin), permissionsGranted });
 		const app = aff.getApp();
 		if (!app) throw new Error(`TestRocketChat: install failed: ${JSON.stringify({ storage: aff.getStorageError(), appUser: aff.getAppUserError(), license: aff.getLicenseValidationResult() })}`);
 		this.appId = app.getID();
