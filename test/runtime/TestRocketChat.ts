@@ -277,6 +277,8 @@ export class TestRocketChat {
 		if (typeof req.content === 'string') content = /json/.test(headers['content-type'] ?? '') ? JSON.parse(req.content) : {};
 		else if (req.content !== undefined) content = JSON.parse(JSON.stringify(req.content));
 		const request: any = { method: (req.method ?? 'GET').toLowerCase(), headers, query: { ...req.query }, params: {}, content, privateHash: this.app().getStorageItem()._id };
+		// Rocket.Chat only routes what the app registered through the API bridge (which needs the `api` permission).
+		if (!this.rc.apis.some((a) => a.appId === this.appId && a.path === p)) return { status: 404 };
 		try {
 			const res = await this.manager.getApiManager().executeApi(this.appId, p, request);
 			if (!res) return { status: 500 };
