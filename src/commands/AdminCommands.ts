@@ -20,6 +20,14 @@ import { CommandContext } from './WhatsappCommand';
 
 export const WEBHOOK_PATH = 'greenapi';
 
+/** GREEN-API calls the webhook from the internet: say so when the Site URL cannot work for that. */
+export function webhookUrlWarning(url: string): string | undefined {
+	const { protocol, hostname } = new URL(url);
+	if (/^(localhost|127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|\[?::1\]?$)/.test(hostname) || !hostname.includes('.')) return t('site_url_private', { host: hostname });
+	if (protocol !== 'https:') return t('site_url_not_https');
+	return undefined;
+}
+
 /** `/whatsapp instance …` and `/whatsapp status`. Tokens are never shown unmasked. */
 export class AdminCommands {
 	constructor(private readonly app: IApp, private readonly provider: GreenApiProvider) {}
@@ -62,7 +70,8 @@ export class AdminCommands {
 		const applied = await applyWebhook(client, url, record.webhookToken);
 		if (!applied.ok) return c.reply(t('instance_webhook_failed', { id, reason: applied.failure ? describeFailure(applied.failure) : '' }));
 		await instances.save(record);
-		await c.reply(t('instance_added', { id, number: displayNumber(record.wid), state: record.state || '?', url, token: mask(record.webhookToken) }));
+		const warning = webhookUrlWarning(url);
+		await c.reply(t('instance_added', { id, number: displayNumber(record.wid), state: record.state || '?', url, token: mask(record.webhookToken) }) + (warning ? `\n⚠️ ${warning}` : ''));
 	}
 
 	private async list(c: CommandContext): Promise<void> {

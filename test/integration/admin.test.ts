@@ -42,6 +42,8 @@ describe('/whatsapp for admins, managers and agents', () => {
 		expect(String(s.webhookUrlToken)).toMatch(/^[0-9a-f]{48}$/);
 		const added = w.rc.rc.notices.find((n) => /Instance 1101000001 connected/.test(n.text || ''))!;
 		expect(added.text).toContain('+79990000000');
+		// The test server's Site URL is plain HTTP: the admin is told.
+		expect(added.text).toContain('The Site URL is not HTTPS');
 		expectNoSecrets(added.text!);
 	});
 
