@@ -121,9 +121,9 @@ export class AdminCommands {
 
 	/** The QR code to link the phone, as an image only the admin sees, refreshed until linked. */
 	private async qr(c: CommandContext, args: string[]): Promise<void> {
-		const id = args[0];
-		if (!id) return c.reply(t('instance_qr_usage'));
-		await showQr(c, this.provider, id, c.ctx.getSender(), c.ctx.getRoom(), Date.now() + QR_TIMEOUT_MS);
+		const [id, where] = args;
+		if (!id || (where !== undefined && where !== 'here')) return c.reply(t('instance_qr_usage'));
+		await showQr(c, this.provider, id, c.ctx.getSender(), c.ctx.getRoom(), Date.now() + QR_TIMEOUT_MS, where === 'here');
 	}
 
 	public async status(c: CommandContext): Promise<void> {

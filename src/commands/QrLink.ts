@@ -19,6 +19,8 @@ export interface QrJobData {
 	userId: string;
 	roomId: string;
 	until: number;
+	/** Also post the code into the room (for admins whose client does not show inline images). */
+	inRoom?: boolean;
 }
 
 interface Ctx {
@@ -29,11 +31,12 @@ interface Ctx {
 }
 
 /**
- * Shows the instance's QR code privately to `user`, and keeps refreshing it (a one-off job every
- * QR_REFRESH_MS) until the phone is linked or QR_TIMEOUT_MS passed. Returns false when there was
- * nothing to show (already linked, unknown instance, provider error: the user was told).
+ * Shows the instance's QR code privately to `user` (and, with `inRoom`, as an image file in the room
+ * the admin chose), and keeps refreshing it (a one-off job every QR_REFRESH_MS) until the phone is
+ * linked or QR_TIMEOUT_MS passed. Returns false when there was nothing to show (already linked,
+ * unknown instance, provider error: the user was told).
  */
-export async function showQr(c: Ctx, provider: GreenApiProvider, instanceId: string, user: IUser, room: IRoom, until: number): Promise<boolean> {
+export async function showQr(c: Ctx, provider: GreenApiProvider, instanceId: string, user: IUser, room: IRoom, until: number, inRoom = false): Promise<boolean> {
 	const say = (text: string, attachment?: object) => notifyUser(c.read, c.modify, user, room, text, attachment);
 	const record = await new InstanceStore(new Store(c.read.getPersistenceReader(), c.persis)).get(instanceId, true);
 	if (!record) {
@@ -58,7 +61,11 @@ export async function showQr(c: Ctx, provider: GreenApiProvider, instanceId: str
 		return false;
 	}
 	await say(t('qr_scan', { id: instanceId }), { imageUrl: `data:image/png;base64,${r.data.message}`, title: { value: t('qr_title', { id: instanceId }) } });
-	const data: QrJobData = { instanceId, userId: user.id, roomId: room.id, until };
+	if (inRoom) {
+		const appUser = await c.read.getUserReader().getAppUser();
+		await c.modify.getCreator().getUploadCreator().uploadBuffer(Buffer.from(r.data.message, 'base64'), { filename: `whatsapp-qr-${instanceId}.png`, room, user: appUser });
+	}
+	const data: QrJobData = { instanceId, userId: user.id, roomId: room.id, until, inRoom };
 	await c.modify.getScheduler().scheduleOnce({ id: QR_JOB, when: new Date(Date.now() + QR_REFRESH_MS), data });
 	return true;
 }
@@ -67,5 +74,5 @@ export async function showQr(c: Ctx, provider: GreenApiProvider, instanceId: str
 export async function refreshQr(c: Ctx, provider: GreenApiProvider, data: QrJobData): Promise<void> {
 	const [user, room] = await Promise.all([c.read.getUserReader().getById(data.userId), c.read.getRoomReader().getById(data.roomId)]);
 	if (!user || !room) return;
-	await showQr(c, provider, data.instanceId, user, room, data.until);
+	await showQr(c, provider, data.instanceId, user, room, data.until, data.inRoom === true);
 }

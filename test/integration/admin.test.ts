@@ -119,6 +119,24 @@ describe('/whatsapp for admins, managers and agents', () => {
 		expect(w.rc.rc.jobs.filter((j) => j.processorId.startsWith('gab-qr'))).toEqual([]);
 	});
 
+	it('also posts the QR code as an image into a room the admin chose ("here"), refreshed until linked', async () => {
+		const setup = w.rc.addRoom({ name: 'wa-setup', type: 'p', memberIds: [w.admin.id] });
+		expect(await run(w.admin.id, `instance qr ${GA.idInstance} somewhere`, setup.id)).toContain('Usage: /whatsapp instance qr');
+		w.green.setState(GA.idInstance, 'notAuthorized');
+		await w.rc.runCommand('whatsapp', ['instance', 'qr', GA.idInstance, 'here'], { userId: w.admin.id, roomId: setup.id });
+		const qrFiles = () => w.rc.rc.uploads.filter((u) => u.rid === setup.id && u.name === `whatsapp-qr-${GA.idInstance}.png`);
+		expect(qrFiles()).toHaveLength(1);
+		expect(qrFiles()[0].bytes.subarray(0, 4).toString('hex')).toBe('89504e47'); // a PNG
+		expect(w.rc.rc.messages.some((m) => m.rid === setup.id && m.file?._id === qrFiles()[0].id)).toBe(true);
+		w.rc.advanceClock(21_000);
+		await w.rc.runDueJobs();
+		expect(qrFiles()).toHaveLength(2);
+		w.green.setState(GA.idInstance, 'authorized');
+		w.rc.advanceClock(21_000);
+		await w.rc.runDueJobs();
+		expect(qrFiles()).toHaveLength(2);
+	});
+
 	it('gives managers the status of every number', async () => {
 		await w.customerSends(fx.textMessage('status check'));
 		const text = await run(manager.id, 'status');
