@@ -28,6 +28,7 @@ export const DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024;
 /** Processing could not finish now and must be retried (the event stays pending, nothing is lost). */
 export class RetryLater extends Error {}
 
+/** When a queued message is given up: after this many attempts, or this long after it was recorded. */
 export interface GiveUp {
 	maxAttempts: number;
 	maxAgeMs: number;

@@ -14,12 +14,7 @@ import { noteActivity } from './activity';
 import { monotonicNow } from './clock';
 import { sendRate } from './RateLimiter';
 import { describeFailure } from './reasons';
-import { Accessors, backoffMs, TICK_GRACE_MS } from './InboundService';
-
-export interface GiveUpPolicy {
-	maxAttempts: number;
-	maxAgeMs: number;
-}
+import { Accessors, backoffMs, GiveUp, TICK_GRACE_MS } from './InboundService';
 
 /** What an agent message carries, read off the IMessage Rocket.Chat hands to IPostMessageSent. */
 export interface AgentMessage {
@@ -120,7 +115,7 @@ export class OutboundService {
 	}
 
 	/** Safety net (recurring tick): queued messages whose retry job is overdue, oldest first per customer. */
-	public async retryDue(now: number, policy: GiveUpPolicy): Promise<number> {
+	public async retryDue(now: number, policy: GiveUp): Promise<number> {
 		const items = await this.outbox.all();
 		let left = 0;
 		for (const chatKey of [...new Set(items.map((i) => i.chatKey))]) {
@@ -131,7 +126,7 @@ export class OutboundService {
 	}
 
 	/** Sends one customer's waiting messages in order, now (its retry job fired). */
-	public retryChat(chatKey: string, now: number, policy: GiveUpPolicy): Promise<number> {
+	public retryChat(chatKey: string, now: number, policy: GiveUp): Promise<number> {
 		return withChatLock(chatKey, async () => {
 			const queue = await this.outbox.forChat(chatKey);
 			if (queue.length === 0) return 0;
@@ -146,7 +141,7 @@ export class OutboundService {
 	}
 
 	/** One try. Success/permanent failure/give-up remove the item; a retryable failure keeps it. */
-	private async attempt(item: OutboxItem, contact: ContactRecord | undefined, now: number, policy?: GiveUpPolicy): Promise<{ waiting: boolean; contact?: ContactRecord }> {
+	private async attempt(item: OutboxItem, contact: ContactRecord | undefined, now: number, policy?: GiveUp): Promise<{ waiting: boolean; contact?: ContactRecord }> {
 		const result = await this.deliver(item);
 		if (!result.ok && result.retryable && !(policy && (item.attempts + 1 >= policy.maxAttempts || now - item.firstAt >= policy.maxAgeMs))) {
 			const firstFailure = item.attempts === 0;
