@@ -17,7 +17,7 @@ import { noteActivity } from './activity';
 import { alertAdmins } from './alerts';
 import { monotonicNow } from './clock';
 import { Log } from './log';
-import { DeliveryStatusEvent, inboundKey, InboundMessage } from './events';
+import { BusinessMessageEvent, DeliveryStatusEvent, inboundKey, InboundMessage } from './events';
 import { describeFailure } from './reasons';
 import { quoteLink, renderContent, renderQuote, senderPrefix } from './render';
 import { serverSetting } from './serverSettings';
@@ -284,6 +284,24 @@ export class InboundService {
 		// Rocket.Chat's upload has no caption field: the caption (and any quote) follows as its own message.
 		const text = `${prefix}${c.caption || ''}`.trim();
 		return text ? postAsVisitor(this.a.modify, roomId, visitor, text) : undefined;
+	}
+
+	/**
+	 * A message the business typed on its phone: a note in the customer's open room, so agents see the
+	 * whole conversation (mapped like an agent message, for quotes and statuses). Without an open room
+	 * there is nobody to show it to.
+	 */
+	public businessMessage(instance: InstanceRecord, e: BusinessMessageEvent): Promise<InboundOutcome> {
+		return withChatLock(`${instance.id}:${e.chatId}`, async () => {
+			const contact = await this.contacts.get(instance.id, e.chatId);
+			if (!contact?.roomId) return 'ignored';
+			if (contact.seen.includes(e.messageId) || findLink(contact, { wa: e.messageId })) return 'duplicate';
+			const rc = await postNotice(this.a.read, this.a.modify, contact.roomId, `📱 ${t('business_phone_message')}: ${renderContent(e.content)}`);
+			contact.seen.push(e.messageId);
+			contact.links.push({ wa: e.messageId, rc, dir: 'out', state: 'sent' });
+			await this.contacts.save(contact);
+			return 'posted';
+		});
 	}
 
 	/**

@@ -73,13 +73,23 @@ export interface InstanceStateEvent {
 	timestamp: number;
 }
 
+/** A message the business sent from its own phone (not through Rocket.Chat): shown to agents. */
+export interface BusinessMessageEvent {
+	type: 'business-message';
+	instanceId: string;
+	chatId: string;
+	messageId: string;
+	timestamp: number;
+	content: InboundContent;
+}
+
 export interface IgnoredEvent {
 	type: 'ignored';
 	instanceId?: string;
 	reason: string;
 }
 
-export type InboundEvent = InboundMessage | DeliveryStatusEvent | InstanceStateEvent | IgnoredEvent;
+export type InboundEvent = InboundMessage | BusinessMessageEvent | DeliveryStatusEvent | InstanceStateEvent | IgnoredEvent;
 
 /** Instance-wide dedupe key: message ids are unique only within a chat. */
 export function inboundKey(e: { instanceId: string; chatId: string; messageId: string }): string {

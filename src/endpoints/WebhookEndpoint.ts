@@ -37,6 +37,8 @@ export class WebhookEndpoint extends ApiEndpoint {
 			switch (event.type) {
 				case 'message':
 					return this.ok(await new InboundService(this.provider, accessors).receive(instance, event));
+				case 'business-message':
+					return this.ok(await new InboundService(this.provider, accessors).businessMessage(instance, event));
 				case 'status':
 					await new InboundService(this.provider, accessors).statuses(instance, event.chatId, [event]);
 					return this.ok('status');

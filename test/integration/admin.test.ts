@@ -36,7 +36,7 @@ describe('/whatsapp for admins, managers and agents', () => {
 		const s = w.green.webhookSettings(GA.idInstance);
 		expect(s).toMatchObject({
 			webhookUrl: `http://rc.test/api/apps/public/${w.rc.appId}/greenapi?instance=${GA.idInstance}`,
-			incomingWebhook: 'yes', outgoingWebhook: 'yes', stateWebhook: 'yes',
+			incomingWebhook: 'yes', outgoingWebhook: 'yes', outgoingMessageWebhook: 'yes', stateWebhook: 'yes',
 			editedMessageWebhook: 'yes', deletedMessageWebhook: 'yes', pollMessageWebhook: 'yes',
 		});
 		expect(String(s.webhookUrlToken)).toMatch(/^[0-9a-f]{48}$/);

@@ -215,6 +215,23 @@ describe('a customer writes on WhatsApp, an agent answers in Rocket.Chat', () =>
 		expect(lastText()).not.toContain(GA.apiToken);
 	});
 
+	it('shows agents what someone typed on the business phone, once, and never sends it back', async () => {
+		const sentBefore = w.green.allSent().length;
+		const phone = fx.outgoing(fx.textMessage('Answered from my phone'), { idMessage: 'PHONE-1' });
+		expect((await w.webhook(phone)).content.outcome).toBe('posted');
+		expect((await w.webhook(phone)).content.outcome).toBe('duplicate');
+		const note = w.roomMessages(roomId).slice(-1)[0];
+		expect(note).toMatchObject({ text: '📱 Sent from the business phone: Answered from my phone', sender: { type: 'app' } });
+		expect(w.roomMessages(roomId).filter((m) => m.text.includes('Answered from my phone'))).toHaveLength(1);
+		// The customer quoting it is linked to that note.
+		await w.customerSends(fx.withQuote(fx.textMessage('ok!'), fx.quoted('PHONE-1', { text: 'Answered from my phone', participant: GA.wid } as never)));
+		expect(lastText()).toBe(`[ ](http://rc.test/live/${roomId}?msg=${note.id}) ok!`);
+		await new Promise((r) => setTimeout(r, 100));
+		expect(w.green.allSent().length).toBe(sentBefore);
+		// A chat without an open room has nobody to show it to.
+		expect((await w.webhook(fx.outgoing(fx.textMessage('to someone else'), { chatId: '79005550123@c.us' }))).content.outcome).toBe('ignored');
+	});
+
 	it('does not send visitor messages or its own notices back to WhatsApp', async () => {
 		const before = w.green.allSent().length;
 		await w.customerSends(fx.textMessage('one more'));

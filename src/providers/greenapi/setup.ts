@@ -23,6 +23,7 @@ export function webhookSettings(webhookUrl: string, webhookToken: string): Green
 		editedMessageWebhook: 'yes',
 		deletedMessageWebhook: 'yes',
 		pollMessageWebhook: 'yes',
+		outgoingMessageWebhook: 'yes', // replies typed on the business phone, shown to agents
 		// Echoes of our own sends and calls are not bridged.
 		outgoingAPIMessageWebhook: 'no',
 		incomingCallWebhook: 'no',

@@ -80,6 +80,15 @@ function parse(content: unknown): InboundEvent {
 	}
 
 	switch (typeWebhook) {
+		case 'outgoingMessageReceived': {
+			// Typed on the business phone: same envelope as an incoming message, senderData describes the chat.
+			const senderData = obj(p.senderData);
+			const chatId = nonEmpty(senderData?.chatId);
+			const messageId = nonEmpty(p.idMessage);
+			if (!instanceId || !senderData || !chatId || !messageId) return ignored('outgoingMessageReceived without instance, chatId or idMessage');
+			const msg = buildInboundMessage({ instanceId, ownWid: nonEmpty(instanceData?.wid), chatId, messageId, timestamp: p.timestamp, sender: senderData.sender, senderName: senderData.senderName, senderContactName: senderData.senderContactName, chatName: senderData.chatName, messageData: p.messageData });
+			return { type: 'business-message', instanceId, chatId, messageId, timestamp: msg.timestamp, content: msg.content };
+		}
 		case 'incomingMessageReceived': {
 			const senderData = obj(p.senderData);
 			const chatId = nonEmpty(senderData?.chatId);
@@ -115,7 +124,7 @@ function parse(content: unknown): InboundEvent {
 			return { type: 'state', instanceId: instanceId as string, state, timestamp: toMillis(p.timestamp) };
 		}
 		default:
-			// outgoingMessageReceived, outgoingAPIMessageReceived, incomingCall, quotaExceeded, deprecated types…
+			// outgoingAPIMessageReceived (our own sends), incomingCall, quotaExceeded, deprecated types…
 			// The reason is the bare type so the core can decide later (e.g. mirroring phone replies).
 			return ignored(typeWebhook.slice(0, 80));
 	}

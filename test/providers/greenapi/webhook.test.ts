@@ -356,8 +356,16 @@ describe('parseWebhook: statuses and state', () => {
 });
 
 describe('parseWebhook: ignored notifications and odd input', () => {
+	it('turns a message typed on the business phone into a business-message event', () => {
+		const p = F.outgoing(F.imageMessage('https://m.example/a.jpg', 'the part'), { idMessage: 'PHONE1' });
+		expect(parseWebhook(p)).toEqual({
+			type: 'business-message', instanceId: GA.idInstance, chatId: GA.chatId, messageId: 'PHONE1', timestamp: GA.timestamp * 1000,
+			content: { kind: 'media', media: 'image', url: 'https://m.example/a.jpg', fileName: 'a0128ca6.jpg', mimeType: 'image/jpeg', caption: 'the part' },
+		});
+		expect(parseWebhook({ ...p, senderData: undefined })).toMatchObject({ type: 'ignored' });
+	});
+
 	it('names the type for notifications the core does not consume yet', () => {
-		expect(parseWebhook(F.outgoing(F.textMessage('typed on the phone')))).toEqual({ type: 'ignored', instanceId: GA.idInstance, reason: 'outgoingMessageReceived' });
 		expect(parseWebhook(F.outgoingApi(F.textMessage('echo')))).toEqual({ type: 'ignored', instanceId: GA.idInstance, reason: 'outgoingAPIMessageReceived' });
 		expect(parseWebhook(F.incomingCall())).toEqual({ type: 'ignored', instanceId: GA.idInstance, reason: 'incomingCall' });
 		expect(parseWebhook(F.quotaExceeded())).toEqual({ type: 'ignored', instanceId: GA.idInstance, reason: 'quotaExceeded' });
