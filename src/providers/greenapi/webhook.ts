@@ -1,7 +1,7 @@
 // GREEN-API webhooks: which instance a call claims to be, whether it is authentic, and what it says.
 
 import { createHash, timingSafeEqual } from 'crypto';
-import { DeliveryState, InboundEvent, IgnoredEvent } from '../../core/events';
+import { DeliveryState, InboundEvent, IgnoredEvent, InboundMessage } from '../../core/events';
 import { ProviderInstance, WebhookRequest } from '../Provider';
 import { header, idString, Json, nonEmpty, obj, str, toMillis } from './fields';
 import { buildInboundMessage } from './inbound';
@@ -58,6 +58,26 @@ function asPayload(content: unknown): Json | undefined {
 	return obj(content);
 }
 
+/** The message of an incoming/outgoing message notification (same envelope), or undefined when incomplete. */
+function envelopeMessage(p: Record<string, unknown>, instanceId: string | undefined, instanceData: Record<string, unknown> | undefined): InboundMessage | undefined {
+	const senderData = obj(p.senderData);
+	const chatId = nonEmpty(senderData?.chatId);
+	const messageId = nonEmpty(p.idMessage);
+	if (!instanceId || !senderData || !chatId || !messageId) return undefined;
+	return buildInboundMessage({
+		instanceId,
+		ownWid: nonEmpty(instanceData?.wid),
+		chatId,
+		messageId,
+		timestamp: p.timestamp,
+		sender: senderData.sender,
+		senderName: senderData.senderName,
+		senderContactName: senderData.senderContactName,
+		chatName: senderData.chatName,
+		messageData: p.messageData,
+	});
+}
+
 /** One GREEN-API notification → one neutral event. Never throws: odd input becomes `ignored`. */
 export function parseWebhook(content: unknown): InboundEvent {
 	try {
@@ -81,32 +101,13 @@ function parse(content: unknown): InboundEvent {
 
 	switch (typeWebhook) {
 		case 'outgoingMessageReceived': {
-			// Typed on the business phone: same envelope as an incoming message, senderData describes the chat.
-			const senderData = obj(p.senderData);
-			const chatId = nonEmpty(senderData?.chatId);
-			const messageId = nonEmpty(p.idMessage);
-			if (!instanceId || !senderData || !chatId || !messageId) return ignored('outgoingMessageReceived without instance, chatId or idMessage');
-			const msg = buildInboundMessage({ instanceId, ownWid: nonEmpty(instanceData?.wid), chatId, messageId, timestamp: p.timestamp, sender: senderData.sender, senderName: senderData.senderName, senderContactName: senderData.senderContactName, chatName: senderData.chatName, messageData: p.messageData });
-			return { type: 'business-message', instanceId, chatId, messageId, timestamp: msg.timestamp, content: msg.content };
+			// Typed on the business phone: the envelope of an incoming message, senderData describes the chat.
+			const msg = envelopeMessage(p, instanceId, instanceData);
+			if (!msg) return ignored('outgoingMessageReceived without instance, senderData.chatId or idMessage');
+			return { type: 'business-message', instanceId: msg.instanceId, chatId: msg.chatId, messageId: msg.messageId, timestamp: msg.timestamp, content: msg.content };
 		}
-		case 'incomingMessageReceived': {
-			const senderData = obj(p.senderData);
-			const chatId = nonEmpty(senderData?.chatId);
-			const messageId = nonEmpty(p.idMessage);
-			if (!senderData || !chatId || !messageId) return ignored('incomingMessageReceived without senderData.chatId or idMessage');
-			return buildInboundMessage({
-				instanceId: instanceId as string,
-				ownWid: nonEmpty(instanceData?.wid),
-				chatId,
-				messageId,
-				timestamp: p.timestamp,
-				sender: senderData.sender,
-				senderName: senderData.senderName,
-				senderContactName: senderData.senderContactName,
-				chatName: senderData.chatName,
-				messageData: p.messageData,
-			});
-		}
+		case 'incomingMessageReceived':
+			return envelopeMessage(p, instanceId, instanceData) ?? ignored('incomingMessageReceived without senderData.chatId or idMessage');
 		case 'outgoingMessageStatus': {
 			const chatId = nonEmpty(p.chatId);
 			const messageId = nonEmpty(p.idMessage);
