@@ -20,17 +20,17 @@ export class WebhookEndpoint extends ApiEndpoint {
 	}
 
 	public async post(request: IApiRequest, _endpoint: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
+		const log = new Log(this.app.getLogger());
 		const req = { headers: request.headers || {}, query: request.query || {}, content: request.content };
 		const instanceId = this.provider.webhookInstanceId(req);
 		const store = new Store(read.getPersistenceReader(), persis);
 		const instance = instanceId ? await new InstanceStore(store).get(instanceId) : undefined;
 		// Unknown instance and wrong token look the same from outside.
 		if (!instance || !this.provider.verifyWebhook(req, instance)) {
-			new Log(this.app.getLogger()).info(`webhook refused: ${instance ? 'wrong token' : 'unknown instance'} ${String(instanceId || '?').slice(0, 20)}`);
+			log.info(`webhook refused: ${instance ? 'wrong token' : 'unknown instance'} ${String(instanceId || '?').slice(0, 20)}`);
 			return { status: HttpStatusCode.UNAUTHORIZED, content: { ok: false } };
 		}
 		const event = this.provider.parseWebhook(request.content);
-		const log = new Log(this.app.getLogger());
 		const accessors = { read, modify, http, persis, log };
 		log.debug(`webhook ${instance.id}: ${event.type}${event.type === 'ignored' ? ` (${event.reason})` : ''}`);
 		try {
