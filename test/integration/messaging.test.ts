@@ -155,6 +155,23 @@ describe('a customer writes on WhatsApp, an agent answers in Rocket.Chat', () =>
 		expect(lastText()).toContain('Unsupported WhatsApp message type "groupInviteMessage"');
 	});
 
+	it('posts an edit as a new message when Rocket.Chat refuses to edit the customer message', async () => {
+		const sent = await w.customerSends(fx.textMessage('order 24'));
+		const original = w.roomMessages(roomId).slice(-1)[0];
+		const bridge = w.rc.bridges.message as unknown as { update: (...args: unknown[]) => Promise<void> };
+		const update = bridge.update;
+		bridge.update = async () => {
+			throw new Error('error-action-not-allowed');
+		};
+		try {
+			await w.customerSends(fx.editedMessage(sent.payload.idMessage, 'order 42'));
+		} finally {
+			bridge.update = update;
+		}
+		expect(w.rc.rc.messages.find((m) => m.id === original.id)!.text).toBe('order 24');
+		expect(lastText()).toBe('✏️ Edited a message: order 42');
+	});
+
 	it('ignores group chats by default', async () => {
 		const before = w.rc.rc.messages.length;
 		const res = await w.webhook(fx.groupIncoming(fx.textMessage('hello group')));
