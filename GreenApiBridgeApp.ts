@@ -7,23 +7,27 @@ import { ILivechatRoom, IPostLivechatRoomClosed } from '@rocket.chat/apps-engine
 import { IMessage, IPostMessageSent } from '@rocket.chat/apps-engine/definition/messages';
 import { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
 import { ISetting } from '@rocket.chat/apps-engine/definition/settings';
-import { WEBHOOK_PATH } from './src/commands/AdminCommands';
 import { WhatsappCommand } from './src/commands/WhatsappCommand';
+import { coreDeps } from './src/compose';
 import { ConversationService } from './src/core/ConversationService';
 import { Log, setLogLevel } from './src/core/log';
-import { isAgentMessageForUs, OutboundService, toAgentMessage } from './src/core/OutboundService';
+import { OutboundService } from './src/core/OutboundService';
 import { HealthEndpoint } from './src/endpoints/HealthEndpoint';
 import { SidebarIconEndpoint } from './src/endpoints/SidebarIconEndpoint';
 import { WebhookEndpoint } from './src/endpoints/WebhookEndpoint';
 import { setLanguage } from './src/i18n/translate';
 import { processors, TICK_INTERVAL, TICK_JOB } from './src/jobs/processors';
 import { GreenApiProvider } from './src/providers/greenapi/GreenApiProvider';
+import { ProviderRegistry } from './src/providers/registry';
+import { isAgentMessageForUs, toAgentMessage } from './src/rocketchat/agentMessages';
 import { provideSettings, Setting } from './src/settings';
 
-/** Wiring only: settings, endpoints, jobs and event hooks delegate to src/. */
+/** Wiring only: settings, endpoints, jobs, the command and event hooks delegate to src/. */
 export class GreenApiBridgeApp extends App implements IPostMessageSent, IPostLivechatRoomClosed {
 	// Every call into the app has 30 s in all (APPS_ENGINE_RUNTIME_TIMEOUT): provider calls must end well before.
-	private readonly provider = new GreenApiProvider({ timeoutMs: 10_000, uploadTimeoutMs: 25_000, downloadTimeoutMs: 25_000 });
+	private readonly providers = new ProviderRegistry([
+		new GreenApiProvider({ timeoutMs: 10_000, uploadTimeoutMs: 25_000, downloadTimeoutMs: 25_000 }),
+	]);
 
 	constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
 		super(info, logger, accessors);
@@ -34,10 +38,14 @@ export class GreenApiBridgeApp extends App implements IPostMessageSent, IPostLiv
 		await configuration.api.provideApi({
 			visibility: ApiVisibility.PUBLIC,
 			security: ApiSecurity.UNSECURE,
-			endpoints: [new WebhookEndpoint(this, WEBHOOK_PATH, this.provider), new HealthEndpoint(this), new SidebarIconEndpoint(this)],
+			endpoints: [
+				...this.providers.all().map((p) => new WebhookEndpoint(this, p, this.providers)),
+				new HealthEndpoint(this),
+				new SidebarIconEndpoint(this),
+			],
 		});
-		await configuration.scheduler.registerProcessors(processors(this.provider));
-		await configuration.slashCommands.provideSlashCommand(new WhatsappCommand(this, this.provider));
+		await configuration.scheduler.registerProcessors(processors(this.providers));
+		await configuration.slashCommands.provideSlashCommand(new WhatsappCommand(this, this.providers));
 	}
 
 	public async onEnable(environment: IEnvironmentRead, configurationModify: IConfigurationModify): Promise<boolean> {
@@ -59,11 +67,12 @@ export class GreenApiBridgeApp extends App implements IPostMessageSent, IPostLiv
 
 	public async executePostMessageSent(message: IMessage, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<void> {
 		if (!isAgentMessageForUs(message, this.getID())) return;
-		await new OutboundService(this.provider, { read, modify, http, persis, log: new Log(this.getLogger()) }).send(toAgentMessage(message));
+		const deps = coreDeps({ read, modify, http, persis }, this.providers, new Log(this.getLogger()));
+		await new OutboundService(deps).send(toAgentMessage(message));
 	}
 
 	public async executePostLivechatRoomClosed(room: ILivechatRoom, read: IRead, http: IHttp, persis: IPersistence, modify?: IModify): Promise<void> {
 		if (!modify) return;
-		await new ConversationService(this.provider, { read, modify, http, persis }).roomClosed(room.id);
+		await new ConversationService(coreDeps({ read, modify, http, persis }, this.providers)).roomClosed(room.id);
 	}
 }

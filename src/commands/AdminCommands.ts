@@ -1,24 +1,19 @@
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { lastActivity } from '../core/activity';
+import { displayNumber } from '../core/Core';
+import { ProviderDirectory, WhatsAppProvider } from '../core/ports/provider';
+import { InstanceRecord } from '../core/ports/records';
 import { describeFailure } from '../core/reasons';
-import { displayNumber } from '../core/StateService';
-import { serverSetting } from '../core/serverSettings';
 import { mask, randomToken } from '../core/tokens';
 import { t } from '../i18n/translate';
-import { DEFAULT_API_URL, DEFAULT_MEDIA_URL } from '../providers/greenapi/client';
-import { GreenApiProvider } from '../providers/greenapi/GreenApiProvider';
-import { applyWebhook, checkCredentials } from '../providers/greenapi/setup';
 import { HttpAdapter } from '../rocketchat/HttpAdapter';
+import { serverSetting } from '../rocketchat/serverSettings';
 import { InboxStore } from '../store/InboxStore';
 import { InstanceStore } from '../store/InstanceStore';
 import { OutboxStore } from '../store/OutboxStore';
-import { InstanceRecord } from '../store/records';
 import { Store } from '../store/Store';
-import { when } from './AgentCommands';
+import { CommandContext, when } from './context';
 import { QR_TIMEOUT_MS, showQr } from './QrLink';
-import { CommandContext } from './WhatsappCommand';
-
-export const WEBHOOK_PATH = 'greenapi';
 
 /** GREEN-API calls the webhook from the internet: say so when the Site URL cannot work for that. */
 export function webhookUrlWarning(url: string): string | undefined {
@@ -30,7 +25,7 @@ export function webhookUrlWarning(url: string): string | undefined {
 
 /** `/whatsapp instance …` and `/whatsapp status`. Tokens are never shown unmasked. */
 export class AdminCommands {
-	constructor(private readonly app: IApp, private readonly provider: GreenApiProvider) {}
+	constructor(private readonly app: IApp, private readonly providers: ProviderDirectory) {}
 
 	public async instance(c: CommandContext): Promise<void> {
 		const [action, ...args] = c.args;
@@ -45,41 +40,44 @@ export class AdminCommands {
 		}
 	}
 
+	/** `add [<provider>] <the provider's arguments…>`; without a provider name, the first registered one. */
 	private async add(c: CommandContext, args: string[]): Promise<void> {
-		const [id, token, departmentArg, apiUrlArg, mediaUrlArg] = args;
-		if (!id || !/^\d{4,20}$/.test(id) || !token || token.length < 8) return c.reply(t('instance_add_usage'));
+		const named = args[0] ? this.providers.get(args[0].toLowerCase()) : undefined;
+		const provider = named || this.providers.all()[0];
+		const parsed = provider.admin.parseAdd(named ? args.slice(1) : args);
+		if (!parsed.ok) return c.reply(t(`instance_add_usage_${provider.name}`));
+		const { id } = parsed;
 		const instances = this.instances(c);
 		if (await instances.get(id, true)) return c.reply(t('instance_exists', { id }));
 		let departmentId: string | undefined;
-		if (departmentArg && departmentArg !== '-') {
-			departmentId = await this.findDepartment(c, departmentArg);
-			if (!departmentId) return c.reply(t('department_unknown', { department: departmentArg }));
+		if (parsed.department) {
+			departmentId = await this.findDepartment(c, parsed.department);
+			if (!departmentId) return c.reply(t('department_unknown', { department: parsed.department }));
 		}
-		const record: InstanceRecord = {
-			id, provider: 'greenapi', apiToken: token,
-			apiUrl: apiUrlArg || DEFAULT_API_URL, mediaUrl: mediaUrlArg || DEFAULT_MEDIA_URL,
-			webhookToken: randomToken(), departmentId, createdAt: Date.now(),
-		};
-		const client = this.provider.client(new HttpAdapter(c.http), record);
-		const check = await checkCredentials(client);
-		if (!check.ok) return c.reply(t(check.badCredentials ? 'instance_bad_credentials' : 'instance_unreachable', { id, reason: check.failure ? describeFailure(check.failure) : '' }));
-		record.wid = check.wid;
-		record.state = check.state;
-		const url = await this.webhookUrl(c, id);
+		const record: InstanceRecord = { id, provider: provider.name, webhookSecret: randomToken(), credentials: parsed.credentials, departmentId, createdAt: Date.now() };
+		const http = new HttpAdapter(c.http);
+		const check = await provider.admin.connect(http, record);
+		if (!check.ok) return c.reply(t(check.badCredentials ? 'instance_bad_credentials' : 'instance_unreachable', { id, reason: describeFailure(check.failure) }));
+		record.number = check.displayNumber;
+		record.state = check.detail;
+		record.health = check.health;
+		const url = await this.webhookUrl(c, provider, record);
 		if (!url) return c.reply(t('site_url_missing'));
-		const applied = await applyWebhook(client, url, record.webhookToken);
-		if (!applied.ok) return c.reply(t('instance_webhook_failed', { id, reason: applied.failure ? describeFailure(applied.failure) : '' }));
+		const applied = await provider.admin.configureWebhook(http, record, url);
+		if (!applied.ok) return c.reply(t('instance_webhook_failed', { id, reason: describeFailure(applied) }));
 		await instances.save(record);
 		const warning = webhookUrlWarning(url);
-		await c.reply(t('instance_added', { id, number: displayNumber(record.wid), state: record.state || '?', url, token: mask(record.webhookToken) }) + (warning ? `\n⚠️ ${warning}` : ''));
+		await c.reply(t('instance_added', { id, number: displayNumber(record.number), state: record.state || '?', url, token: mask(record.webhookSecret) })
+			+ (applied.manual ? `\n${t('instance_webhook_manual', { provider: provider.label, url })}` : '')
+			+ (warning ? `\n⚠️ ${warning}` : ''));
 	}
 
 	private async list(c: CommandContext): Promise<void> {
 		const all = await this.instances(c).list();
 		if (all.length === 0) return c.reply(t('instance_none'));
 		const lines = all.sort((a, b) => a.id.localeCompare(b.id)).map((i) => t('instance_line', {
-			id: i.id, number: displayNumber(i.wid), state: i.state || '?', department: i.departmentId || '—',
-			token: mask(i.apiToken), webhookToken: mask(i.webhookToken),
+			id: i.id, number: displayNumber(i.number), state: i.state || '?', department: i.departmentId || '—',
+			token: mask(this.providers.get(i.provider)?.admin.primarySecret(i)), webhookToken: mask(i.webhookSecret),
 		}));
 		await c.reply([t('instance_list_title'), ...lines].join('\n'));
 	}
@@ -111,10 +109,15 @@ export class AdminCommands {
 		if (all.length === 0) return c.reply(t('instance_none'));
 		const lines: string[] = [];
 		for (const record of all) {
-			const url = await this.webhookUrl(c, record.id);
+			const provider = this.providers.get(record.provider);
+			if (!provider) {
+				lines.push(t('sync_failed', { id: record.id, reason: t('reason_provider_unavailable', { provider: record.provider }) }));
+				continue;
+			}
+			const url = await this.webhookUrl(c, provider, record);
 			if (!url) return c.reply(t('site_url_missing'));
-			const r = await applyWebhook(this.provider.client(new HttpAdapter(c.http), record), url, record.webhookToken);
-			lines.push(r.ok ? t('sync_ok', { id: record.id, url }) : t('sync_failed', { id: record.id, reason: r.failure ? describeFailure(r.failure) : '' }));
+			const r = await provider.admin.configureWebhook(new HttpAdapter(c.http), record, url);
+			lines.push(r.ok ? t('sync_ok', { id: record.id, url }) : t('sync_failed', { id: record.id, reason: describeFailure(r) }));
 		}
 		await c.reply(lines.join('\n'));
 	}
@@ -123,7 +126,7 @@ export class AdminCommands {
 	private async qr(c: CommandContext, args: string[]): Promise<void> {
 		const [id, where] = args;
 		if (!id || (where !== undefined && where !== 'here')) return c.reply(t('instance_qr_usage'));
-		await showQr(c, this.provider, id, c.ctx.getSender(), c.ctx.getRoom(), Date.now() + QR_TIMEOUT_MS, where === 'here');
+		await showQr(c, this.providers, id, c.ctx.getSender(), c.ctx.getRoom(), Date.now() + QR_TIMEOUT_MS, where === 'here');
 	}
 
 	public async status(c: CommandContext): Promise<void> {
@@ -135,7 +138,7 @@ export class AdminCommands {
 			const outs = outbox.filter((x) => x.instanceId === i.id);
 			const lastError = [...ins.map((x) => x.lastError), ...outs.map((x) => x.lastError)].filter(Boolean).pop() || i.lastError || '—';
 			return t('status_line', {
-				id: i.id, number: displayNumber(i.wid), state: i.state || '?', inbound: ins.length, outbound: outs.length,
+				id: i.id, number: displayNumber(i.number), state: i.state || '?', inbound: ins.length, outbound: outs.length,
 				error: lastError, last: when(lastActivity(i.id, i.lastHeardAt)),
 			});
 		});
@@ -150,12 +153,14 @@ export class AdminCommands {
 		return (await c.read.getLivechatReader().getLivechatDepartmentByIdOrName(value))?.id;
 	}
 
-	/** Site_Url + the app's public endpoint, with the instance as a query parameter. */
-	private async webhookUrl(c: CommandContext, id: string): Promise<string | undefined> {
+	/** Site_Url + the provider's public endpoint, with the query the provider wants (instance, secret…). */
+	private async webhookUrl(c: CommandContext, provider: WhatsAppProvider, record: InstanceRecord): Promise<string | undefined> {
 		const site = String((await serverSetting(c.read, 'Site_Url')) || '').replace(/\/+$/, '');
 		if (!site) return undefined;
-		const provided = this.app.getAccessors().providedApiEndpoints.find((e) => e.path === WEBHOOK_PATH);
-		const path = provided?.computedPath || `/api/apps/public/${this.app.getID()}/${WEBHOOK_PATH}`;
-		return `${site}${path.startsWith('/') ? '' : '/'}${path}?instance=${encodeURIComponent(id)}`;
+		const endpoint = provider.webhook.path;
+		const provided = this.app.getAccessors().providedApiEndpoints.find((e) => e.path === endpoint);
+		const path = provided?.computedPath || `/api/apps/public/${this.app.getID()}/${endpoint}`;
+		const query = Object.entries(provider.admin.webhookQuery(record)).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+		return `${site}${path.startsWith('/') ? '' : '/'}${path}${query ? `?${query}` : ''}`;
 	}
 }

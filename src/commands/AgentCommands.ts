@@ -1,18 +1,9 @@
+import { displayNumber } from '../core/Core';
 import { t } from '../i18n/translate';
 import { ContactStore } from '../store/ContactStore';
 import { InstanceStore } from '../store/InstanceStore';
 import { Store } from '../store/Store';
-import { displayNumber } from '../core/StateService';
-import { CommandContext } from './WhatsappCommand';
-
-export function maskPhone(phone: string | undefined): string {
-	if (!phone) return '—';
-	return phone.length <= 6 ? '***' : `${phone.slice(0, 4)}***${phone.slice(-3)}`;
-}
-
-export function when(ms: number | undefined): string {
-	return ms ? new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : '—';
-}
+import { CommandContext, maskPhone, when } from './context';
 
 export class AgentCommands {
 	constructor(private readonly appId: string) {}
@@ -29,7 +20,7 @@ export class AgentCommands {
 			t('info_title'),
 			`${t('info_customer')}: ${contact.name}`,
 			`${t('info_phone')}: ${maskPhone(contact.phone)}`,
-			`${t('info_business_number')}: ${displayNumber(instance?.wid)} (${contact.instanceId})`,
+			`${t('info_business_number')}: ${displayNumber(instance?.number)} (${contact.instanceId})`,
 			`${t('info_started')}: ${when(contact.conversationStartedAt)}`,
 			`${t('info_last_received')}: ${when(contact.lastInboundAt)}`,
 			`${t('info_last_sent')}: ${when(contact.lastOutboundAt)}`,

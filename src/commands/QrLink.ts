@@ -1,11 +1,11 @@
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { IRoom } from '@rocket.chat/apps-engine/definition/rooms';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
+import { ProviderDirectory } from '../core/ports/provider';
 import { describeFailure } from '../core/reasons';
 import { t } from '../i18n/translate';
-import { GreenApiProvider } from '../providers/greenapi/GreenApiProvider';
 import { HttpAdapter } from '../rocketchat/HttpAdapter';
-import { notifyUser } from '../rocketchat/Omnichannel';
+import { notifyUser } from '../rocketchat/RocketChatAdapter';
 import { InstanceStore } from '../store/InstanceStore';
 import { Store } from '../store/Store';
 
@@ -36,34 +36,35 @@ interface Ctx {
  * linked or QR_TIMEOUT_MS passed. Returns false when there was nothing to show (already linked,
  * unknown instance, provider error: the user was told).
  */
-export async function showQr(c: Ctx, provider: GreenApiProvider, instanceId: string, user: IUser, room: IRoom, until: number, inRoom = false): Promise<boolean> {
+export async function showQr(c: Ctx, providers: ProviderDirectory, instanceId: string, user: IUser, room: IRoom, until: number, inRoom = false): Promise<boolean> {
 	const say = (text: string, attachment?: object) => notifyUser(c.read, c.modify, user, room, text, attachment);
 	const record = await new InstanceStore(new Store(c.read.getPersistenceReader(), c.persis)).get(instanceId, true);
 	if (!record) {
 		await say(t('instance_unknown', { id: instanceId }));
 		return false;
 	}
-	const r = await provider.client(new HttpAdapter(c.http), record).qr();
+	const qr = providers.get(record.provider)?.admin.qr;
+	if (!qr) {
+		await say(t('qr_not_applicable', { id: instanceId }));
+		return false;
+	}
+	const r = await qr(new HttpAdapter(c.http), record);
 	if (!r.ok) {
 		await say(t('qr_failed', { id: instanceId, reason: describeFailure(r) }));
 		return false;
 	}
-	if (r.data.type === 'alreadyLogged') {
+	if (r.kind === 'linked') {
 		await say(t('qr_already_linked', { id: instanceId }));
-		return false;
-	}
-	if (r.data.type !== 'qrCode') {
-		await say(t('qr_failed', { id: instanceId, reason: r.data.message }));
 		return false;
 	}
 	if (Date.now() >= until) {
 		await say(t('qr_timed_out', { id: instanceId }));
 		return false;
 	}
-	await say(t('qr_scan', { id: instanceId }), { imageUrl: `data:image/png;base64,${r.data.message}`, title: { value: t('qr_title', { id: instanceId }) } });
+	await say(t('qr_scan', { id: instanceId }), { imageUrl: `data:image/png;base64,${r.pngBase64}`, title: { value: t('qr_title', { id: instanceId }) } });
 	if (inRoom) {
 		const appUser = await c.read.getUserReader().getAppUser();
-		await c.modify.getCreator().getUploadCreator().uploadBuffer(Buffer.from(r.data.message, 'base64'), { filename: `whatsapp-qr-${instanceId}.png`, room, user: appUser });
+		await c.modify.getCreator().getUploadCreator().uploadBuffer(Buffer.from(r.pngBase64, 'base64'), { filename: `whatsapp-qr-${instanceId}.png`, room, user: appUser });
 	}
 	const data: QrJobData = { instanceId, userId: user.id, roomId: room.id, until, inRoom };
 	await c.modify.getScheduler().scheduleOnce({ id: QR_JOB, when: new Date(Date.now() + QR_REFRESH_MS), data });
@@ -71,8 +72,8 @@ export async function showQr(c: Ctx, provider: GreenApiProvider, instanceId: str
 }
 
 /** The refresh job: the next code, "linked" once the provider says so, or "timed out". */
-export async function refreshQr(c: Ctx, provider: GreenApiProvider, data: QrJobData): Promise<void> {
+export async function refreshQr(c: Ctx, providers: ProviderDirectory, data: QrJobData): Promise<void> {
 	const [user, room] = await Promise.all([c.read.getUserReader().getById(data.userId), c.read.getRoomReader().getById(data.roomId)]);
 	if (!user || !room) return;
-	await showQr(c, provider, data.instanceId, user, room, data.until, data.inRoom === true);
+	await showQr(c, providers, data.instanceId, user, room, data.until, data.inRoom === true);
 }

@@ -1,33 +1,13 @@
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
+import { errorText } from '../core/failures';
+import { ProviderDirectory } from '../core/ports/provider';
 import { t } from '../i18n/translate';
-import { GreenApiProvider } from '../providers/greenapi/GreenApiProvider';
-import { errorText, notifyUser } from '../rocketchat/Omnichannel';
+import { notifyUser } from '../rocketchat/RocketChatAdapter';
 import { AdminCommands } from './AdminCommands';
 import { AgentCommands } from './AgentCommands';
-
-export type Role = 'admin' | 'manager' | 'agent';
-
-/** Who may run what: admins everything, managers status, agents info/help. */
-export function hasRole(roles: string[] | undefined, needed: Role): boolean {
-	const r = roles || [];
-	if (r.includes('admin')) return true;
-	if (needed === 'manager') return r.includes('livechat-manager');
-	if (needed === 'agent') return r.includes('livechat-manager') || r.includes('livechat-agent');
-	return false;
-}
-
-export interface CommandContext {
-	args: string[];
-	ctx: SlashCommandContext;
-	read: IRead;
-	modify: IModify;
-	http: IHttp;
-	persis: IPersistence;
-	/** Answers the caller privately. */
-	reply(text: string): Promise<void>;
-}
+import { CommandContext, hasRole, Role } from './context';
 
 interface Subcommand {
 	role: Role;
@@ -41,13 +21,13 @@ export class WhatsappCommand implements ISlashCommand {
 	public i18nDescription = 'command_description';
 	public providesPreview = false;
 
-	constructor(private readonly app: IApp, private readonly provider: GreenApiProvider) {}
+	constructor(private readonly app: IApp, private readonly providers: ProviderDirectory) {}
 
 	public async executor(ctx: SlashCommandContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<void> {
 		const reply = (text: string) => notifyUser(read, modify, ctx.getSender(), ctx.getRoom(), text);
 		const [first, ...rest] = ctx.getArguments().map((a) => a.trim()).filter(Boolean);
 		const name = (first || 'help').toLowerCase();
-		const admin = new AdminCommands(this.app, this.provider);
+		const admin = new AdminCommands(this.app, this.providers);
 		const agent = new AgentCommands(this.app.getID());
 		const subcommands: Record<string, Subcommand> = {
 			help: { role: 'agent', run: (c) => c.reply(helpText(ctx.getSender().roles)) },

@@ -1,31 +1,24 @@
-import { WhatsAppProvider } from '../providers/Provider';
-import { readSettings } from '../settings';
-import { ContactStore } from '../store/ContactStore';
-import { Store } from '../store/Store';
 import { withChatLock } from './ChatLock';
-import { Accessors } from './InboundService';
+import { chatKeyOf } from './contacts';
+import { CoreDeps } from './Core';
 import { OutboundService } from './OutboundService';
 
 /** Conversation lifecycle on the Rocket.Chat side (room closed by an agent). */
 export class ConversationService {
-	private readonly contacts: ContactStore;
-
-	constructor(private readonly provider: WhatsAppProvider, private readonly a: Accessors) {
-		this.contacts = new ContactStore(new Store(a.read.getPersistenceReader(), a.persis));
-	}
+	constructor(private readonly deps: CoreDeps) {}
 
 	/** The next customer message opens a new room (same visitor); optionally say goodbye on WhatsApp. */
 	public async roomClosed(roomId: string): Promise<void> {
-		const contact = await this.contacts.byRoom(roomId);
+		const contact = await this.deps.contacts.byRoom(roomId);
 		if (!contact) return;
-		await withChatLock(`${contact.instanceId}:${contact.chatId}`, async () => {
-			const current = (await this.contacts.get(contact.instanceId, contact.chatId)) || contact;
+		await withChatLock(chatKeyOf(contact.instanceId, contact.chatId), async () => {
+			const current = (await this.deps.contacts.get(contact.instanceId, contact.chatId)) || contact;
 			if (current.roomId !== roomId) return;
-			await this.contacts.save({ ...current, roomId: undefined }, { roomId });
+			await this.deps.contacts.save({ ...current, roomId: undefined }, { roomId });
 		});
-		const settings = await readSettings(this.a.read);
+		const settings = await this.deps.rc.settings();
 		if (settings.closeMessageEnabled && settings.closeMessageText.trim()) {
-			await new OutboundService(this.provider, this.a).sendToContact(contact, `close:${roomId}`, roomId, settings.closeMessageText.trim());
+			await new OutboundService(this.deps).sendToContact(contact, `close:${roomId}`, roomId, settings.closeMessageText.trim());
 		}
 	}
 }

@@ -1,12 +1,11 @@
-import { WhatsAppProvider } from '../providers/Provider';
-import { HttpAdapter } from '../rocketchat/HttpAdapter';
-import { errorText } from '../rocketchat/Omnichannel';
-import { InstanceStore } from '../store/InstanceStore';
-import { InstanceRecord } from '../store/records';
-import { Store } from '../store/Store';
 import { lastActivity } from './activity';
+import { CoreDeps, providerOf } from './Core';
 import { DeliveryStatusEvent } from './events';
-import { Accessors, InboundService } from './InboundService';
+import { DeliveryStatusService } from './DeliveryStatusService';
+import { errorText } from './failures';
+import { InboundService } from './InboundService';
+import { ProviderRecovery } from './ports/provider';
+import { InstanceRecord } from './ports/records';
 import { StateService } from './StateService';
 
 /** How often instances are polled (state + journal). */
@@ -24,16 +23,16 @@ export function recoveryDue(now: number): boolean {
 }
 
 /**
- * Missed-message recovery and instance health: for every instance, poll its state, then feed journal
- * entries since the last check through the normal inbound path (same dedupe as webhooks).
+ * Missed-message recovery and instance health: for every instance whose provider offers them, poll
+ * its health, then feed journal entries since the last check through the normal inbound path (same
+ * dedupe as webhooks). Providers without a journal rely on their own redelivery.
  */
 export class RecoveryService {
-	constructor(private readonly provider: WhatsAppProvider, private readonly a: Accessors) {}
+	constructor(private readonly deps: CoreDeps) {}
 
 	public async run(now = Date.now()): Promise<{ instances: number; fed: number; posted: number }> {
 		lastRunAt = now;
-		const store = new Store(this.a.read.getPersistenceReader(), this.a.persis);
-		const instances = await new InstanceStore(store).list();
+		const instances = await this.deps.instances.list();
 		let fed = 0;
 		let posted = 0;
 		for (const instance of instances) {
@@ -42,38 +41,46 @@ export class RecoveryService {
 				fed += r.fed;
 				posted += r.posted;
 			} catch (e) {
-				await new InstanceStore(store).save({ ...((await new InstanceStore(store).get(instance.id, true)) || instance), lastError: errorText(e) });
+				await this.deps.instances.save({ ...((await this.deps.instances.get(instance.id, true)) || instance), lastError: errorText(e) });
 			}
 		}
 		return { instances: instances.length, fed, posted };
 	}
 
 	private async recoverInstance(instance: InstanceRecord, now: number): Promise<{ fed: number; posted: number }> {
-		const http = new HttpAdapter(this.a.http);
-		const state = await this.provider.getState(http, instance);
+		const provider = providerOf(this.deps, instance);
 		let current = instance;
-		if (state.ok) current = await new StateService(this.a).record(instance, state.state, now, now);
-		if (!state.ok || state.state !== 'authorized') return { fed: 0, posted: 0 };
-		const from = Math.max(current.recoveredUntil ?? current.createdAt, now - MAX_LOOKBACK_MS) - MARGIN_MS;
-		const missed = await this.provider.fetchMissed(http, current, Math.ceil((now - from) / 60_000));
-		const inbound = new InboundService(this.provider, this.a);
-		let posted = 0;
-		for (const msg of missed.sort((x, y) => x.timestamp - y.timestamp)) {
-			if (msg.timestamp && msg.timestamp < from) continue;
-			const outcome = await inbound.receive(current, msg);
-			if (outcome === 'posted' || outcome === 'queued') posted += 1;
+		if (provider.getHealth) {
+			const reading = await provider.getHealth(this.deps.http, instance);
+			if (reading.ok) current = await new StateService(this.deps).record(instance, reading.health, reading.detail, now, now);
+			if (!reading.ok || reading.health !== 'connected') return { fed: 0, posted: 0 };
 		}
-		await this.reconcileStatuses(http, current, Math.ceil((now - from) / 60_000), inbound);
-		const store = new InstanceStore(new Store(this.a.read.getPersistenceReader(), this.a.persis));
-		const latest = (await store.get(instance.id, true)) || current;
-		await store.save({ ...latest, recoveredUntil: now, lastHeardAt: lastActivity(instance.id, latest.lastHeardAt), lastError: undefined });
-		return { fed: missed.length, posted };
+		const recovery = provider.capabilities.journal ? provider.recovery : undefined;
+		let fed = 0;
+		let posted = 0;
+		if (recovery) {
+			const from = Math.max(current.recoveredUntil ?? current.createdAt, now - MAX_LOOKBACK_MS) - MARGIN_MS;
+			const minutes = Math.ceil((now - from) / 60_000);
+			const missed = await recovery.fetchMissed(this.deps.http, current, minutes);
+			const inbound = new InboundService(this.deps);
+			for (const msg of missed.sort((x, y) => x.timestamp - y.timestamp)) {
+				if (msg.timestamp && msg.timestamp < from) continue;
+				const outcome = await inbound.receive(current, msg);
+				if (outcome === 'posted' || outcome === 'queued') posted += 1;
+			}
+			fed = missed.length;
+			await this.reconcileStatuses(recovery, current, minutes);
+		}
+		const latest = (await this.deps.instances.get(instance.id, true)) || current;
+		await this.deps.instances.save({ ...latest, recoveredUntil: now, lastHeardAt: lastActivity(instance.id, latest.lastHeardAt), lastError: undefined });
+		return { fed, posted };
 	}
 
 	/** Status webhooks can be missed too: apply the outgoing journal's states, one read per chat. */
-	private async reconcileStatuses(http: HttpAdapter, instance: InstanceRecord, minutes: number, inbound: InboundService): Promise<void> {
+	private async reconcileStatuses(recovery: ProviderRecovery, instance: InstanceRecord, minutes: number): Promise<void> {
 		const byChat = new Map<string, DeliveryStatusEvent[]>();
-		for (const e of await this.provider.fetchStatuses(http, instance, minutes)) byChat.set(e.chatId, [...(byChat.get(e.chatId) || []), e]);
-		for (const [chatId, events] of byChat) await inbound.statuses(instance, chatId, events);
+		for (const e of await recovery.fetchStatuses(this.deps.http, instance, minutes)) byChat.set(e.chatId, [...(byChat.get(e.chatId) || []), e]);
+		const statuses = new DeliveryStatusService(this.deps);
+		for (const [chatId, events] of byChat) await statuses.apply(instance, chatId, events);
 	}
 }

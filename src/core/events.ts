@@ -1,6 +1,9 @@
 // Provider-neutral inbound events: what a WhatsApp provider's webhook (or journal) says happened,
 // before anything about Rocket.Chat. Providers produce these; the core consumes them.
 
+import { Failure } from './failures';
+import type { InstanceHealth } from './ports/provider';
+
 export type MediaKind = 'image' | 'video' | 'audio' | 'voice' | 'document' | 'sticker';
 
 /** WhatsApp-side markers the provider puts in place of content (GREEN-API `{{SWE00x}}`). */
@@ -12,7 +15,8 @@ export type ProviderMarker =
 
 export type InboundContent =
 	| { kind: 'text'; text: string; linkTitle?: string; linkDescription?: string }
-	| { kind: 'media'; media: MediaKind; url: string; fileName: string; mimeType?: string; caption?: string }
+	/** `ref` is opaque: the provider downloads it (GREEN-API: a URL; Cloud API: a media id). */
+	| { kind: 'media'; media: MediaKind; ref: string; fileName: string; mimeType?: string; caption?: string }
 	| { kind: 'location'; latitude: number; longitude: number; name?: string; address?: string }
 	| { kind: 'contacts'; contacts: Array<{ name: string; phones: string[] }> }
 	| { kind: 'poll'; question: string; options: string[]; multipleAnswers: boolean }
@@ -53,7 +57,8 @@ export interface InboundMessage {
 	content: InboundContent;
 }
 
-export type DeliveryState = 'pending' | 'sent' | 'delivered' | 'read' | 'failed' | 'noAccount' | 'notInGroup' | 'yellowCard';
+/** Neutral delivery states; a provider's own failure names become `failed` with a `failure`. */
+export type DeliveryState = 'pending' | 'sent' | 'delivered' | 'read' | 'played' | 'failed';
 
 export interface DeliveryStatusEvent {
 	type: 'status';
@@ -61,15 +66,17 @@ export interface DeliveryStatusEvent {
 	chatId: string;
 	messageId: string;
 	status: DeliveryState;
-	description?: string;
+	/** Why it failed (status `failed`), in the provider's words or as a translated code. */
+	failure?: Failure;
 	timestamp: number;
 }
 
 export interface InstanceStateEvent {
 	type: 'state';
 	instanceId: string;
-	/** authorized | notAuthorized | blocked | starting | sleepMode | yellowCard | … */
-	state: string;
+	health: InstanceHealth;
+	/** The provider's own state name (authorized, notAuthorized, …), shown to admins. */
+	detail: string;
 	timestamp: number;
 }
 

@@ -1,5 +1,3 @@
-import { ILogger } from '@rocket.chat/apps-engine/definition/accessors';
-
 // The "Log verbosity" setting, applied to what the app writes to its log (Administration → Apps →
 // Logs). Kept per process, updated on enable and on setting change. Secrets never reach here: callers
 // log ids and provider reasons, which the provider already redacts.
@@ -11,8 +9,15 @@ export function setLogLevel(level: unknown): void {
 	current = level === 'error' || level === 'debug' ? level : 'info';
 }
 
+/** The part of Rocket.Chat's app logger the app writes to. */
+export interface LogSink {
+	error(message: string): void;
+	info(message: string): void;
+	debug(message: string): void;
+}
+
 export class Log {
-	constructor(private readonly logger: ILogger) {}
+	constructor(private readonly logger: LogSink) {}
 
 	public error(message: string): void {
 		this.logger.error(message);

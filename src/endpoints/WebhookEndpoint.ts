@@ -1,60 +1,58 @@
-import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { HttpStatusCode, IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { ApiEndpoint, IApiEndpointInfo, IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definition/api';
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
-import { HttpStatusCode } from '@rocket.chat/apps-engine/definition/accessors';
-import { InboundService } from '../core/InboundService';
+import { coreDeps } from '../compose';
+import { errorText } from '../core/failures';
 import { Log } from '../core/log';
-import { StateService } from '../core/StateService';
-import { WhatsAppProvider } from '../providers/Provider';
-import { errorText } from '../rocketchat/Omnichannel';
-import { InstanceStore } from '../store/InstanceStore';
-import { Store } from '../store/Store';
+import { ProviderDirectory, WebhookRequest, WhatsAppProvider } from '../core/ports/provider';
+import { WebhookIntake } from '../core/WebhookIntake';
 
 /**
- * The provider's webhook: authenticate, then hand the event to the core, and answer 200 only once it is
- * in Rocket.Chat or durably parked. Any failure before that answers 500 so the provider redelivers.
+ * One provider's webhook: authenticate once, then every event of the body through the same core calls;
+ * 200 only once every event is in Rocket.Chat, durably parked, a duplicate or ignored. Any failure
+ * before that answers 500 so the provider redelivers.
  */
 export class WebhookEndpoint extends ApiEndpoint {
-	constructor(app: IApp, public readonly path: string, private readonly provider: WhatsAppProvider) {
+	public readonly path: string;
+
+	constructor(app: IApp, private readonly provider: WhatsAppProvider, private readonly providers: ProviderDirectory) {
 		super(app);
+		this.path = provider.webhook.path;
 	}
 
 	public async post(request: IApiRequest, _endpoint: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
 		const log = new Log(this.app.getLogger());
-		const req = { headers: request.headers || {}, query: request.query || {}, content: request.content };
-		const instanceId = this.provider.webhookInstanceId(req);
-		const store = new Store(read.getPersistenceReader(), persis);
-		const instance = instanceId ? await new InstanceStore(store).get(instanceId) : undefined;
-		// Unknown instance and wrong token look the same from outside.
-		if (!instance || !this.provider.verifyWebhook(req, instance)) {
-			log.info(`webhook refused: ${instance ? 'wrong token' : 'unknown instance'} ${String(instanceId || '?').slice(0, 20)}`);
+		const req = webhookRequest(request, 'POST');
+		const deps = coreDeps({ read, modify, http, persis }, this.providers, log);
+		const auth = await this.provider.webhook.authenticate(req, deps.instances);
+		if (!auth.ok) {
+			log.info(`webhook refused: ${auth.reason}`);
 			return { status: HttpStatusCode.UNAUTHORIZED, content: { ok: false } };
 		}
-		const event = this.provider.parseWebhook(request.content);
-		const accessors = { read, modify, http, persis, log };
-		log.debug(`webhook ${instance.id}: ${event.type}${event.type === 'ignored' ? ` (${event.reason})` : ''}`);
+		const events = this.provider.webhook.parse(req, auth.instances);
+		log.debug(`webhook ${auth.instances.map((i) => i.id).join(',')}: ${events.map((e) => (e.type === 'ignored' ? `ignored (${e.reason})` : e.type)).join(', ')}`);
 		try {
-			switch (event.type) {
-				case 'message':
-					return this.ok(await new InboundService(this.provider, accessors).receive(instance, event));
-				case 'business-message':
-					return this.ok(await new InboundService(this.provider, accessors).businessMessage(instance, event));
-				case 'status':
-					await new InboundService(this.provider, accessors).statuses(instance, event.chatId, [event]);
-					return this.ok('status');
-				case 'state':
-					await new StateService(accessors).record(instance, event.state, event.timestamp);
-					return this.ok('state');
-				default:
-					return this.ok('ignored');
-			}
+			const outcomes = await new WebhookIntake(deps).handle(auth.instances, events);
+			return this.json({ status: HttpStatusCode.OK, content: { ok: true, outcome: outcomes.length === 1 ? outcomes[0] : 'batch', outcomes } });
 		} catch (e) {
-			log.error(`webhook ${instance.id}: ${errorText(e)}`);
+			log.error(`webhook ${auth.instances.map((i) => i.id).join(',')}: ${errorText(e)}`);
 			return { status: HttpStatusCode.INTERNAL_SERVER_ERROR, content: { ok: false } };
 		}
 	}
 
-	private ok(outcome: string): IApiResponse {
-		return this.json({ status: HttpStatusCode.OK, content: { ok: true, outcome } });
+	/** The GET verification handshake where the provider has one. */
+	public async get(request: IApiRequest, _endpoint: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
+		if (!this.provider.webhook.handshake) return methodNotAllowed();
+		const deps = coreDeps({ read, modify, http, persis }, this.providers);
+		const reply = await this.provider.webhook.handshake(webhookRequest(request, 'GET'), deps.instances);
+		return { status: reply.status, headers: { 'Content-Type': 'text/plain' }, content: reply.text ?? '' };
 	}
+}
+
+function webhookRequest(request: IApiRequest, method: string): WebhookRequest {
+	return { method, headers: request.headers || {}, query: request.query || {}, content: request.content };
+}
+
+export function methodNotAllowed(): IApiResponse {
+	return { status: 405, content: { ok: false, error: 'method not allowed' } };
 }

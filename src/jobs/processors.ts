@@ -1,14 +1,13 @@
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { IJobContext, IProcessor, StartupType } from '@rocket.chat/apps-engine/definition/scheduler';
+import { QR_JOB, QrJobData, refreshQr } from '../commands/QrLink';
+import { coreDeps } from '../compose';
 import { InboundService } from '../core/InboundService';
 import { OutboundService } from '../core/OutboundService';
+import { ProviderDirectory } from '../core/ports/provider';
 import { RecoveryService, recoveryDue } from '../core/RecoveryService';
-import { QR_JOB, QrJobData, refreshQr } from '../commands/QrLink';
-import { GreenApiProvider } from '../providers/greenapi/GreenApiProvider';
+import { RETRY_JOB } from '../rocketchat/RetryScheduler';
 import { readSettings } from '../settings';
-import { InstanceStore } from '../store/InstanceStore';
-import { Store } from '../store/Store';
-import { RETRY_JOB } from './schedule';
 
 export const TICK_JOB = 'gab-tick';
 export const TICK_INTERVAL = '60 seconds';
@@ -17,29 +16,27 @@ export const TICK_INTERVAL = '60 seconds';
  * RETRY_JOB (data.chatKey, data.direction): one customer's parked inbound or queued outbound messages, now.
  * TICK_JOB: the safety net for anything due whose retry job was lost. Each run is short and idempotent.
  */
-export function processors(provider: GreenApiProvider): IProcessor[] {
+export function processors(providers: ProviderDirectory): IProcessor[] {
 	const run = async (ctx: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) => {
-		const a = { read, modify, http, persis };
+		const deps = coreDeps({ read, modify, http, persis }, providers);
 		const settings = await readSettings(read);
 		const policy = { maxAttempts: settings.maxAttempts, maxAgeMs: settings.giveUpAfterMinutes * 60_000 };
-		const instances = new InstanceStore(new Store(read.getPersistenceReader(), persis));
-		const instanceOf = (id: string) => instances.get(id);
-		const inbound = new InboundService(provider, a);
-		const outbound = new OutboundService(provider, a);
+		const inbound = new InboundService(deps);
+		const outbound = new OutboundService(deps);
 		const now = Date.now();
 		const chatKey = typeof ctx.chatKey === 'string' ? ctx.chatKey : undefined;
 		if (chatKey) {
 			// (a job without a direction tries both queues)
-			if (ctx.direction !== 'out') await inbound.retryChat(instanceOf, chatKey, now, policy);
+			if (ctx.direction !== 'out') await inbound.retryChat(chatKey, now, policy);
 			if (ctx.direction !== 'in') await outbound.retryChat(chatKey, now, policy);
 		} else {
-			await inbound.retryDue(instanceOf, now, policy);
+			await inbound.retryDue(now, policy);
 			await outbound.retryDue(now, policy);
-			if (recoveryDue(now)) await new RecoveryService(provider, a).run(now);
+			if (recoveryDue(now)) await new RecoveryService(deps).run(now);
 		}
 	};
 	const qr = async (ctx: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) =>
-		refreshQr({ read, modify, http, persis }, provider, ctx as unknown as QrJobData);
+		refreshQr({ read, modify, http, persis }, providers, ctx as unknown as QrJobData);
 	return [
 		{ id: QR_JOB, processor: qr },
 		{ id: TICK_JOB, processor: run, startupSetting: { type: StartupType.RECURRING, interval: TICK_INTERVAL, skipImmediate: true } },

@@ -1,5 +1,5 @@
 import { IHttp, IHttpRequest } from '@rocket.chat/apps-engine/definition/accessors';
-import { HttpClient, HttpRequest, HttpResponse } from '../providers/http';
+import { HttpClient, HttpRequest, HttpResponse } from '../core/ports/http';
 
 /** Adapts Rocket.Chat's IHttp (rules in apps-engine.md §4) to the providers' HttpClient. */
 export class HttpAdapter implements HttpClient {

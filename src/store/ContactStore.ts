@@ -1,4 +1,4 @@
-import { ContactRecord, LINK_WINDOW, MessageLink, SEEN_WINDOW } from './records';
+import { ContactRecord, ContactRepository, LINK_WINDOW, SEEN_WINDOW } from '../core/ports/records';
 import { keysOf, primaryKey, secondaryKey } from './keys';
 import { Store } from './Store';
 
@@ -10,7 +10,7 @@ function contactKeys(c: Pick<ContactRecord, 'instanceId' | 'chatId' | 'roomId'>)
 	return keysOf('contact', contactId(c.instanceId, c.chatId), ...(c.roomId ? [roomKey(c.roomId)] : []));
 }
 
-export class ContactStore {
+export class ContactStore implements ContactRepository {
 	constructor(private readonly store: Store) {}
 
 	public get(instanceId: string, chatId: string): Promise<ContactRecord | undefined> {
@@ -35,20 +35,4 @@ export class ContactStore {
 		await this.store.put(contactKeys(contact), contact);
 	}
 
-	public async removeAllOf(instanceId: string, chatId: string): Promise<void> {
-		await this.store.remove(primaryKey('contact', contactId(instanceId, chatId)));
-	}
-}
-
-export function newContact(instanceId: string, chatId: string, name: string, phone?: string): ContactRecord {
-	return { instanceId, chatId, name, phone, seen: [], links: [] };
-}
-
-export function findLink(contact: ContactRecord | undefined, by: { wa?: string; rc?: string }): MessageLink | undefined {
-	if (!contact) return undefined;
-	for (let i = contact.links.length - 1; i >= 0; i--) {
-		const l = contact.links[i];
-		if ((by.wa && l.wa === by.wa) || (by.rc && l.rc === by.rc)) return l;
-	}
-	return undefined;
 }

@@ -1,11 +1,6 @@
-import { InboundMessage } from '../core/events';
-import { QueueItem, QueueStore } from './QueueStore';
+import { InboxItem } from '../core/ports/records';
+import { QueueStore } from './QueueStore';
 import { Store } from './Store';
-
-/** An inbound message acknowledged to the provider but not yet in Rocket.Chat (no agent online, media…). */
-export interface InboxItem extends QueueItem {
-	event: InboundMessage;
-}
 
 /** Parked inbound messages, in WhatsApp order. */
 export class InboxStore extends QueueStore<InboxItem> {

@@ -1,23 +1,12 @@
+import { QueueItem, QueueRepository } from '../core/ports/records';
 import { keysOf, kindKey, primaryKey } from './keys';
 import { Store } from './Store';
-
-/** What every queued item carries: who it is for, and its retry schedule. */
-export interface QueueItem {
-	/** Unique within the queue (inbound: instance:chat:message id; outbound: the RC message id). */
-	key: string;
-	/** `instanceId:chatId`: items of one chat are handled in order. */
-	chatKey: string;
-	attempts: number;
-	firstAt: number;
-	nextAt: number;
-	lastError?: string;
-}
 
 /**
  * A durable queue in persistence: one record per item, readable all at once (small: items are removed
  * once done) or per chat. Associations: [kind, kind:chatKey, kind-item:key].
  */
-export class QueueStore<T extends QueueItem> {
+export class QueueStore<T extends QueueItem> implements QueueRepository<T> {
 	constructor(private readonly store: Store, private readonly kind: 'inbox' | 'outbox', private readonly order: (a: T, b: T) => number) {}
 
 	public async all(): Promise<T[]> {

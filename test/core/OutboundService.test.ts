@@ -1,6 +1,6 @@
 import { IMessage } from '@rocket.chat/apps-engine/definition/messages';
-import { backoffMs } from '../../src/core/InboundService';
-import { isAgentMessageForUs, toAgentMessage } from '../../src/core/OutboundService';
+import { backoffMs } from '../../src/core/ChatQueue';
+import { isAgentMessageForUs, toAgentMessage } from '../../src/rocketchat/agentMessages';
 
 const APP = 'app-1';
 const agentMessage = (over: Partial<IMessage> & Record<string, unknown> = {}): IMessage => ({

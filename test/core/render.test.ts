@@ -34,8 +34,8 @@ describe('renderContent: what each WhatsApp message type reads like in the room'
 	});
 
 	it('falls back to the file label for media without caption', () => {
-		expect(renderContent({ kind: 'media', media: 'voice', url: 'u', fileName: 'a.ogg' })).toBe('Voice message (a.ogg)');
-		expect(renderContent({ kind: 'media', media: 'image', url: 'u', fileName: 'a.jpg', caption: 'look' })).toBe('look');
+		expect(renderContent({ kind: 'media', media: 'voice', ref: 'u', fileName: 'a.ogg' })).toBe('Voice message (a.ogg)');
+		expect(renderContent({ kind: 'media', media: 'image', ref: 'u', fileName: 'a.jpg', caption: 'look' })).toBe('look');
 	});
 });
 

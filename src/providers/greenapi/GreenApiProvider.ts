@@ -1,62 +1,139 @@
-// WhatsAppProvider for GREEN-API, composed from the webhook, journal and client modules.
+// The GREEN-API adapter of the provider port, composed from the webhook, journal, client and setup modules.
 
 import { DeliveryStatusEvent, InboundEvent, InboundMessage } from '../../core/events';
-import { HttpClient } from '../http';
-import { DownloadResult, OutboundFile, OutboundText, ProviderInstance, SendResult, WebhookRequest, WhatsAppProvider } from '../Provider';
-import { downloadMedia, GreenApiClient, GreenApiClientOptions } from './client';
+import { HttpClient } from '../../core/ports/http';
+import {
+	AddArguments, ConnectResult, DownloadResult, HealthReading, MediaFetchPolicy, OutboundFile, OutboundText, ProviderAdmin,
+	ProviderCapabilities, ProviderRecovery, ProviderWebhook, QrResult, SendResult, WebhookAuth, WebhookRequest, WhatsAppProvider,
+} from '../../core/ports/provider';
+import { InstanceRecord } from '../../core/ports/records';
+import { DEFAULT_API_URL, DEFAULT_MEDIA_URL, downloadMedia, GreenApiClient, GreenApiClientOptions, GreenApiCredentials, MAX_UPLOAD_BYTES } from './client';
 import { parseJournal, parseOutgoingJournal } from './journal';
+import { MAX_TEXT_LENGTH } from './textSplit';
+import { applyWebhook, checkCredentials } from './setup';
+import { instanceHealth } from './statuses';
 import { parseWebhook, verifyWebhook, webhookInstanceId } from './webhook';
 
+/** Where the webhook is served; existing instances' URLs carry it, so it never changes. */
+export const GREENAPI_WEBHOOK_PATH = 'greenapi';
+
+const ALL_MEDIA = { maxBytes: MAX_UPLOAD_BYTES };
+
+export const GREENAPI_CAPABILITIES: ProviderCapabilities = {
+	templates: false,
+	journal: true,
+	// GREEN-API allows 50 sends per second per instance: stay a little under.
+	sendsPerSecond: 45,
+	// Unanswered notifications are redelivered every minute for 24 hours.
+	redeliveryMs: 24 * 60 * 60_000,
+	maxTextLength: MAX_TEXT_LENGTH,
+	edit: false,
+	delete: false,
+	react: false,
+	readReceipts: false,
+	typing: false,
+	qrLinking: true,
+	media: { image: ALL_MEDIA, video: ALL_MEDIA, audio: ALL_MEDIA, voice: ALL_MEDIA, document: ALL_MEDIA, sticker: ALL_MEDIA },
+};
+
+/** The instance's GREEN-API credential set (hosts default to the universal ones). */
+export function credentialsOf(instance: Pick<InstanceRecord, 'id' | 'credentials'>): GreenApiCredentials {
+	const c = instance.credentials || {};
+	return { id: instance.id, apiToken: c.apiToken || '', apiUrl: c.apiUrl || DEFAULT_API_URL, mediaUrl: c.mediaUrl || DEFAULT_MEDIA_URL };
+}
+
 export class GreenApiProvider implements WhatsAppProvider {
-	readonly name = 'greenapi' as const;
+	readonly name = 'greenapi';
+	readonly label = 'GREEN-API';
+	readonly capabilities = GREENAPI_CAPABILITIES;
+
+	readonly webhook: ProviderWebhook = {
+		path: GREENAPI_WEBHOOK_PATH,
+		authenticate: async (req, instances): Promise<WebhookAuth> => {
+			const id = webhookInstanceId(req);
+			const instance = id ? await instances.get(id) : undefined;
+			// Unknown instance and wrong token look the same from outside.
+			if (!instance || instance.provider !== this.name) return { ok: false, reason: `unknown instance ${String(id || '?').slice(0, 20)}` };
+			if (!verifyWebhook(req, instance)) return { ok: false, reason: `wrong token for ${instance.id}` };
+			return { ok: true, instances: [instance] };
+		},
+		// One GREEN-API notification carries one event.
+		parse: (req: WebhookRequest): InboundEvent[] => [parseWebhook(req.content)],
+	};
+
+	readonly recovery: ProviderRecovery = {
+		/** Rejects (with a token-free message) when the journal cannot be read, so recovery retries later instead of believing nothing was missed. */
+		fetchMissed: async (http: HttpClient, instance: InstanceRecord, minutes: number): Promise<InboundMessage[]> => {
+			const r = await this.client(http, instance).lastIncomingMessages(minutes);
+			if (!r.ok) throw new Error(`lastIncomingMessages failed: ${r.reason}`);
+			return parseJournal(r.data, { instanceId: instance.id, wid: widOf(instance) });
+		},
+		fetchStatuses: async (http: HttpClient, instance: InstanceRecord, minutes: number): Promise<DeliveryStatusEvent[]> => {
+			const r = await this.client(http, instance).lastOutgoingMessages(minutes);
+			if (!r.ok) throw new Error(`lastOutgoingMessages failed: ${r.reason}`);
+			return parseOutgoingJournal(r.data, { instanceId: instance.id, wid: widOf(instance) });
+		},
+	};
+
+	readonly admin: ProviderAdmin = {
+		parseAdd: (args: string[]): AddArguments => {
+			const [id, token, department, apiUrl, mediaUrl] = args;
+			if (!id || !/^\d{4,20}$/.test(id) || !token || token.length < 8) return { ok: false };
+			return {
+				ok: true, id, department: department && department !== '-' ? department : undefined,
+				credentials: { apiToken: token, apiUrl: apiUrl || DEFAULT_API_URL, mediaUrl: mediaUrl || DEFAULT_MEDIA_URL },
+			};
+		},
+		connect: async (http: HttpClient, instance: InstanceRecord): Promise<ConnectResult> => {
+			const check = await checkCredentials(this.client(http, instance));
+			if (!check.ok) return { ok: false, badCredentials: check.badCredentials === true, failure: check.failure || { reason: 'GREEN-API did not answer' } };
+			return { ok: true, displayNumber: check.wid?.split('@')[0], detail: check.state, health: check.state ? instanceHealth(check.state) : undefined };
+		},
+		// The token travels in the Authorization header; the URL only names the instance.
+		webhookQuery: (instance: InstanceRecord) => ({ instance: instance.id }),
+		configureWebhook: async (http: HttpClient, instance: InstanceRecord, url: string) => {
+			const r = await applyWebhook(this.client(http, instance), url, instance.webhookSecret);
+			if (r.ok) return { ok: true as const };
+			return { ok: false as const, badCredentials: r.badCredentials, ...(r.failure || { reason: 'GREEN-API did not save the settings' }) };
+		},
+		qr: async (http: HttpClient, instance: InstanceRecord): Promise<QrResult> => {
+			const r = await this.client(http, instance).qr();
+			if (!r.ok) return { ok: false, reason: r.reason, code: r.code, params: r.params };
+			if (r.data.type === 'alreadyLogged') return { ok: true, kind: 'linked' };
+			if (r.data.type !== 'qrCode') return { ok: false, reason: r.data.message || r.data.type };
+			return { ok: true, kind: 'qr', pngBase64: r.data.message };
+		},
+		primarySecret: (instance: InstanceRecord) => credentialsOf(instance).apiToken,
+		secrets: (instance: InstanceRecord) => [credentialsOf(instance).apiToken, instance.webhookSecret].filter(Boolean),
+	};
 
 	constructor(private readonly options: GreenApiClientOptions & { downloadTimeoutMs?: number } = {}) {}
 
-	/** Admin/setup calls (settings, QR, reboot) that the neutral interface does not cover. */
-	client(http: HttpClient, instance: ProviderInstance): GreenApiClient {
-		return new GreenApiClient(http, instance, this.options);
+	/** GREEN-API calls beyond the port (settings, reboot), for setup code and tests. */
+	client(http: HttpClient, instance: Pick<InstanceRecord, 'id' | 'credentials'>): GreenApiClient {
+		return new GreenApiClient(http, credentialsOf(instance), this.options);
 	}
 
-	webhookInstanceId(req: WebhookRequest): string | undefined {
-		return webhookInstanceId(req);
+	async getHealth(http: HttpClient, instance: InstanceRecord): Promise<HealthReading> {
+		const r = await this.client(http, instance).getStateInstance();
+		return r.ok ? { ok: true, health: instanceHealth(r.data), detail: r.data } : { ok: false, reason: r.reason, code: r.code, params: r.params };
 	}
 
-	verifyWebhook(req: WebhookRequest, instance: ProviderInstance): boolean {
-		return verifyWebhook(req, instance);
-	}
-
-	parseWebhook(content: unknown): InboundEvent {
-		return parseWebhook(content);
-	}
-
-	sendText(http: HttpClient, instance: ProviderInstance, msg: OutboundText): Promise<SendResult> {
+	sendText(http: HttpClient, instance: InstanceRecord, msg: OutboundText): Promise<SendResult> {
 		return this.client(http, instance).sendMessage(msg);
 	}
 
-	sendFile(http: HttpClient, instance: ProviderInstance, msg: OutboundFile): Promise<SendResult> {
+	sendFile(http: HttpClient, instance: InstanceRecord, msg: OutboundFile): Promise<SendResult> {
 		return this.client(http, instance).sendFileByUpload(msg);
 	}
 
-	downloadMedia(http: HttpClient, url: string, maxBytes: number): Promise<DownloadResult> {
-		return downloadMedia(http, url, maxBytes, this.options.downloadTimeoutMs);
+	/** `ref` is the notification's downloadUrl. */
+	downloadMedia(http: HttpClient, _instance: InstanceRecord, ref: string, policy: MediaFetchPolicy): Promise<DownloadResult> {
+		return downloadMedia(http, ref, policy.maxBytes, this.options.downloadTimeoutMs);
 	}
+}
 
-	/** Rejects (with a token-free message) when the journal cannot be read, so recovery retries later instead of believing nothing was missed. */
-	async fetchMissed(http: HttpClient, instance: ProviderInstance, minutes: number): Promise<InboundMessage[]> {
-		const r = await this.client(http, instance).lastIncomingMessages(minutes);
-		if (!r.ok) throw new Error(`lastIncomingMessages failed: ${r.reason}`);
-		return parseJournal(r.data, { instanceId: instance.id, wid: instance.wid });
-	}
-
-	/** Delivery states from the outgoing journal (missed status webhooks). Rejects like fetchMissed. */
-	async fetchStatuses(http: HttpClient, instance: ProviderInstance, minutes: number): Promise<DeliveryStatusEvent[]> {
-		const r = await this.client(http, instance).lastOutgoingMessages(minutes);
-		if (!r.ok) throw new Error(`lastOutgoingMessages failed: ${r.reason}`);
-		return parseOutgoingJournal(r.data, { instanceId: instance.id, wid: instance.wid });
-	}
-
-	async getState(http: HttpClient, instance: ProviderInstance): Promise<{ ok: true; state: string } | { ok: false; reason: string }> {
-		const r = await this.client(http, instance).getStateInstance();
-		return r.ok ? { ok: true, state: r.data } : { ok: false, reason: r.reason };
-	}
+/** GREEN-API names the business number `digits@c.us` (to tell our own quoted messages apart). */
+function widOf(instance: InstanceRecord): string | undefined {
+	return instance.number ? `${instance.number}@c.us` : undefined;
 }

@@ -2,8 +2,9 @@
 // Every URL comes from methodUrl(): `{host}/waInstance{id}/{method}/{token}`. The token is in the path,
 // so every error text leaving this module goes through redact().
 
-import { DownloadResult, Failure, OutboundFile, OutboundText, SendResult } from '../Provider';
-import { HttpClient, HttpRequest, HttpResponse } from '../http';
+import { Failure } from '../../core/failures';
+import { DownloadResult, OutboundFile, OutboundText, SendResult } from '../../core/ports/provider';
+import { HttpClient, HttpRequest, HttpResponse } from '../../core/ports/http';
 import { classifyHttpFailure, classifySendResponse, classifyTransportError, failure, responseJson, SendFailure } from './errors';
 import { header, Json, nonEmpty, obj, str } from './fields';
 import { buildMultipart, MultipartPart } from './multipart';

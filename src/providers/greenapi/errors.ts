@@ -10,8 +10,8 @@
 //                                                  drop agent replies for a state that heals itself.
 //   400 other (validation), 401/403 (credentials), 404, 466 (plan quota), noAccount → permanent
 
-import { HttpResponse } from '../http';
-import { SendResult } from '../Provider';
+import { HttpResponse } from '../../core/ports/http';
+import { SendResult } from '../../core/ports/provider';
 import { header, nonEmpty, num, obj } from './fields';
 
 export type SendFailure = Extract<SendResult, { ok: false }>;

@@ -2,10 +2,11 @@
 // The journal is flat ({typeMessage, textMessage, downloadUrl, location, contact, …}) and less documented,
 // so every entry is read defensively and one bad entry never loses the others.
 
-import { DeliveryState, DeliveryStatusEvent, InboundMessage } from '../../core/events';
+import { DeliveryStatusEvent, InboundMessage } from '../../core/events';
 import { arr, nonEmpty, obj } from './fields';
 import { buildInboundMessage } from './inbound';
 import { flatToMessageData } from './messages';
+import { deliveryStatus } from './statuses';
 
 export interface JournalContext {
 	instanceId: string;
@@ -46,8 +47,6 @@ export function parseJournal(entries: unknown, ctx: JournalContext): InboundMess
 	return out;
 }
 
-const JOURNAL_STATES: ReadonlyArray<DeliveryState> = ['sent', 'delivered', 'read', 'failed', 'noAccount', 'notInGroup', 'yellowCard'];
-
 /**
  * `lastOutgoingMessages` → the delivery state of each message the API sent, to reconcile statuses
  * whose webhook was missed. Entries without a known `statusMessage` (pending) are skipped.
@@ -58,10 +57,12 @@ export function parseOutgoingJournal(entries: unknown, ctx: JournalContext): Del
 		const e = obj(item);
 		const chatId = nonEmpty(e?.chatId);
 		const messageId = nonEmpty(e?.idMessage);
-		const status = nonEmpty(e?.statusMessage) as DeliveryState | undefined;
-		if (!e || !chatId || !messageId || !status || !JOURNAL_STATES.includes(status)) continue;
+		const neutral = deliveryStatus(nonEmpty(e?.statusMessage));
+		if (!e || !chatId || !messageId || !neutral || neutral.status === 'pending') continue;
 		const ts = Number(e.timestamp);
-		out.push({ type: 'status', instanceId: ctx.instanceId, chatId, messageId, status, timestamp: Number.isFinite(ts) ? ts * 1000 : 0 });
+		const event: DeliveryStatusEvent = { type: 'status', instanceId: ctx.instanceId, chatId, messageId, status: neutral.status, timestamp: Number.isFinite(ts) ? ts * 1000 : 0 };
+		if (neutral.failure) event.failure = neutral.failure;
+		out.push(event);
 	}
 	return out;
 }

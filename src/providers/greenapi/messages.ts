@@ -179,7 +179,7 @@ function mediaContent(md: Json, type: string, kind: MediaKind): InboundContent {
 	let media = kind;
 	// Voice notes are opus-in-ogg push-to-talk; the webhook has no explicit flag, so infer it.
 	if (kind === 'audio' && (f.ptt === true || f.isPtt === true || (mimeType && /codecs\s*=\s*"?opus/i.test(mimeType)))) media = 'voice';
-	const c: InboundContent = { kind: 'media', media, url, fileName: nonEmpty(f.fileName) ?? fileNameFromUrl(url) ?? kind };
+	const c: InboundContent = { kind: 'media', media, ref: url, fileName: nonEmpty(f.fileName) ?? fileNameFromUrl(url) ?? kind };
 	if (mimeType) c.mimeType = mimeType;
 	const caption = nonEmpty(f.caption);
 	if (caption) c.caption = caption;

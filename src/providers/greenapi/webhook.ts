@@ -1,15 +1,15 @@
 // GREEN-API webhooks: which instance a call claims to be, whether it is authentic, and what it says.
 
 import { createHash, timingSafeEqual } from 'crypto';
-import { DeliveryState, InboundEvent, IgnoredEvent, InboundMessage } from '../../core/events';
-import { ProviderInstance, WebhookRequest } from '../Provider';
+import { InboundEvent, IgnoredEvent, InboundMessage } from '../../core/events';
+import { WebhookRequest } from '../../core/ports/provider';
+import { InstanceRecord } from '../../core/ports/records';
 import { header, idString, Json, nonEmpty, obj, str, toMillis } from './fields';
 import { buildInboundMessage } from './inbound';
-
-const DELIVERY_STATES: ReadonlyArray<DeliveryState> = ['pending', 'sent', 'delivered', 'read', 'failed', 'noAccount', 'notInGroup', 'yellowCard'];
+import { deliveryStatus, instanceHealth } from './statuses';
 
 /** Query `instance` / `idInstance` (set by us in webhookUrl), else the payload's `instanceData.idInstance`. */
-export function webhookInstanceId(req: WebhookRequest): string | undefined {
+export function webhookInstanceId(req: Pick<WebhookRequest, 'query' | 'content'> & Partial<WebhookRequest>): string | undefined {
 	return queryInstanceId(req.query) ?? payloadInstanceId(req.content);
 }
 
@@ -17,8 +17,8 @@ export function webhookInstanceId(req: WebhookRequest): string | undefined {
  * `Authorization: Bearer <webhookUrlToken>` or the bare token, compared in constant time; the instance
  * ids named by the query and the payload, when present, must be this instance.
  */
-export function verifyWebhook(req: WebhookRequest, instance: ProviderInstance): boolean {
-	const expected = instance.webhookToken;
+export function verifyWebhook(req: Pick<WebhookRequest, 'headers' | 'query' | 'content'>, instance: Pick<InstanceRecord, 'id' | 'webhookSecret'>): boolean {
+	const expected = instance.webhookSecret;
 	const presented = header(req.headers, 'authorization');
 	// Never accept an unset secret: an empty token would make every caller authentic.
 	if (!expected || presented === undefined) return false;
@@ -111,18 +111,17 @@ function parse(content: unknown): InboundEvent {
 		case 'outgoingMessageStatus': {
 			const chatId = nonEmpty(p.chatId);
 			const messageId = nonEmpty(p.idMessage);
-			const status = str(p.status) as DeliveryState | undefined;
 			if (!chatId || !messageId) return ignored('outgoingMessageStatus without chatId or idMessage');
-			if (!status || !DELIVERY_STATES.includes(status)) return ignored(`outgoingMessageStatus: unknown status ${JSON.stringify(String(p.status)).slice(0, 40)}`);
-			const event: InboundEvent = { type: 'status', instanceId: instanceId as string, chatId, messageId, status, timestamp: toMillis(p.timestamp) };
-			const description = nonEmpty(p.description);
-			if (description) event.description = description;
+			const neutral = deliveryStatus(str(p.status), nonEmpty(p.description));
+			if (!neutral) return ignored(`outgoingMessageStatus: unknown status ${JSON.stringify(String(p.status)).slice(0, 40)}`);
+			const event: InboundEvent = { type: 'status', instanceId: instanceId as string, chatId, messageId, status: neutral.status, timestamp: toMillis(p.timestamp) };
+			if (neutral.failure) event.failure = neutral.failure;
 			return event;
 		}
 		case 'stateInstanceChanged': {
 			const state = nonEmpty(p.stateInstance);
 			if (!state) return ignored('stateInstanceChanged without stateInstance');
-			return { type: 'state', instanceId: instanceId as string, state, timestamp: toMillis(p.timestamp) };
+			return { type: 'state', instanceId: instanceId as string, health: instanceHealth(state), detail: state, timestamp: toMillis(p.timestamp) };
 		}
 		default:
 			// outgoingAPIMessageReceived (our own sends), incomingCall, quotaExceeded, deprecated types…

@@ -1,5 +1,5 @@
 import { downloadMedia, GreenApiClient, methodUrl } from '../../../src/providers/greenapi/client';
-import { GreenApiProvider } from '../../../src/providers/greenapi/GreenApiProvider';
+import { credentialsOf, GreenApiProvider } from '../../../src/providers/greenapi/GreenApiProvider';
 import { MAX_TEXT_LENGTH } from '../../../src/providers/greenapi/textSplit';
 import * as F from '../../fixtures/greenapi';
 import { GA } from '../../fixtures/greenapi';
@@ -9,7 +9,7 @@ const instance = F.greenApiInstance();
 const TOKEN = GA.apiToken;
 
 function client(http: FakeHttp) {
-	return new GreenApiClient(http, instance);
+	return new GreenApiClient(http, credentialsOf(instance));
 }
 
 describe('URLs', () => {
@@ -26,7 +26,7 @@ describe('URLs', () => {
 		await client(http).sendFileByUpload({ chatId: GA.chatId, fileName: 'a.txt', mimeType: 'text/plain', bytes: Buffer.from('a') });
 		expect(http.requests[0].url).toBe(`${GA.apiUrl}/waInstance${GA.idInstance}/sendMessage/${TOKEN}`);
 		expect(http.requests[1].url).toBe(`${GA.mediaUrl}/waInstance${GA.idInstance}/sendFileByUpload/${TOKEN}`);
-		const bare = new GreenApiClient(http, { ...instance, apiUrl: '', mediaUrl: '' });
+		const bare = new GreenApiClient(http, { ...credentialsOf(instance), apiUrl: '', mediaUrl: '' });
 		expect(bare.url('getSettings')).toBe(`https://api.greenapi.com/waInstance${GA.idInstance}/getSettings/${TOKEN}`);
 		expect(bare.url('sendFileByUpload', undefined, 'media')).toBe(`https://media.greenapi.com/waInstance${GA.idInstance}/sendFileByUpload/${TOKEN}`);
 	});
@@ -267,9 +267,9 @@ describe('token masking', () => {
 	it('the provider surfaces journal and state failures without the token', async () => {
 		const provider = new GreenApiProvider();
 		const http = new FakeHttp(() => new Error(`ECONNRESET ${GA.apiUrl}/waInstance${GA.idInstance}/lastIncomingMessages/${TOKEN}`));
-		await expect(provider.fetchMissed(http, instance, 60)).rejects.toThrow(/lastIncomingMessages failed: network error/);
-		await provider.fetchMissed(http, instance, 60).catch((e: Error) => expect(e.message).not.toContain(TOKEN));
-		const s = await provider.getState(http, instance);
+		await expect(provider.recovery.fetchMissed(http, instance, 60)).rejects.toThrow(/lastIncomingMessages failed: network error/);
+		await provider.recovery.fetchMissed(http, instance, 60).catch((e: Error) => expect(e.message).not.toContain(TOKEN));
+		const s = await provider.getHealth(http, instance);
 		expect(s.ok).toBe(false);
 		expect(JSON.stringify(s)).not.toContain(TOKEN);
 	});
@@ -278,12 +278,13 @@ describe('token masking', () => {
 describe('GreenApiProvider', () => {
 	const provider = new GreenApiProvider();
 
-	it('is the greenapi provider and delegates parsing and auth', () => {
+	it('is the greenapi provider and delegates parsing and auth', async () => {
 		expect(provider.name).toBe('greenapi');
 		const req = F.webhookRequest(F.incoming(F.textMessage('hi')));
-		expect(provider.webhookInstanceId(req)).toBe(GA.idInstance);
-		expect(provider.verifyWebhook(req, instance)).toBe(true);
-		expect(provider.parseWebhook(req.content)).toMatchObject({ type: 'message', content: { kind: 'text', text: 'hi' } });
+		const lookup = { get: async (id: string) => (id === instance.id ? instance : undefined), list: async () => [instance] };
+		expect(await provider.webhook.authenticate(req, lookup)).toEqual({ ok: true, instances: [instance] });
+		expect(await provider.webhook.authenticate(F.webhookRequest(req.content, { token: 'wrong-token' }), lookup)).toMatchObject({ ok: false });
+		expect(provider.webhook.parse(req, [instance])).toMatchObject([{ type: 'message', content: { kind: 'text', text: 'hi' } }]);
 	});
 
 	it('sendText / sendFile / downloadMedia / getState', async () => {
@@ -295,14 +296,14 @@ describe('GreenApiProvider', () => {
 		);
 		expect(await provider.sendText(http, instance, { chatId: GA.chatId, text: 'hi' })).toEqual({ ok: true, messageId: 'T1' });
 		expect(await provider.sendFile(http, instance, { chatId: GA.chatId, fileName: 'a.txt', mimeType: 'text/plain', bytes: Buffer.from('a') })).toEqual({ ok: true, messageId: 'F1' });
-		expect(await provider.downloadMedia(http, `${GA.mediaBase}/x`, 10)).toMatchObject({ ok: true });
-		expect(await provider.getState(http, instance)).toEqual({ ok: true, state: 'yellowCard' });
+		expect(await provider.downloadMedia(http, instance, `${GA.mediaBase}/x`, { maxBytes: 10, extraHosts: [] })).toMatchObject({ ok: true });
+		expect(await provider.getHealth(http, instance)).toEqual({ ok: true, health: 'restricted', detail: 'yellowCard' });
 	});
 
 	it('fetchMissed parses the journal with the instance id and wid', async () => {
 		const hook = F.incoming(F.withQuote(F.textMessage('re'), F.quoted('Q1', { text: 'ours' })));
 		const http = new FakeHttp().reply(json(200, [F.journalOf(hook), { ...F.journalEntry('textMessage', { textMessage: 'out' }), type: 'outgoing' }]));
-		const out = await provider.fetchMissed(http, instance, 120);
+		const out = await provider.recovery.fetchMissed(http, instance, 120);
 		expect(http.last.url).toBe(`${GA.apiUrl}/waInstance${GA.idInstance}/lastIncomingMessages/${TOKEN}?minutes=120`);
 		expect(out).toHaveLength(1);
 		expect(out[0]).toMatchObject({ instanceId: GA.idInstance, messageId: hook.idMessage, quoted: { messageId: 'Q1', text: 'ours', fromBusiness: true } });

@@ -1,4 +1,4 @@
-import { HttpResponse } from '../../../src/providers/http';
+import { HttpResponse } from '../../../src/core/ports/http';
 import { classifySendResponse, classifyTransportError, redact, retryAfterMs } from '../../../src/providers/greenapi/errors';
 import { json, text } from './fakeHttp';
 

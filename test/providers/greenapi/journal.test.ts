@@ -28,7 +28,7 @@ describe('parseJournal', () => {
 			isGroup: false,
 			content: { kind: 'text', text: 'Hello' },
 		});
-		expect(out[1].content).toEqual({ kind: 'media', media: 'image', url: 'https://m.example/a.jpg', fileName: 'a.jpg', mimeType: 'image/jpeg', caption: 'Image' });
+		expect(out[1].content).toEqual({ kind: 'media', media: 'image', ref: 'https://m.example/a.jpg', fileName: 'a.jpg', mimeType: 'image/jpeg', caption: 'Image' });
 		expect(out[2].content).toEqual({ kind: 'location', latitude: 44.9, longitude: 89.8, name: 'Home', address: 'Main st' });
 		expect(out[3].content).toEqual({ kind: 'contacts', contacts: [{ name: 'Alex', phones: ['+72345678901'] }] });
 		expect(out[4].content).toEqual({ kind: 'text', text: 'https://x.example', linkTitle: 'X', linkDescription: 'Desc' });
@@ -129,7 +129,7 @@ describe('parseOutgoingJournal', () => {
 		], ctx);
 		expect(out).toEqual([
 			{ type: 'status', instanceId: GA.idInstance, chatId: GA.chatId, messageId: 'O1', status: 'delivered', timestamp: 1733146120000 },
-			{ type: 'status', instanceId: GA.idInstance, chatId: GA.chatId, messageId: 'O3', status: 'failed', timestamp: 0 },
+			{ type: 'status', instanceId: GA.idInstance, chatId: GA.chatId, messageId: 'O3', status: 'failed', failure: { code: 'delivery_failed', reason: 'WhatsApp reported a failure' }, timestamp: 0 },
 		]);
 		expect(parseOutgoingJournal({ not: 'an array' }, ctx)).toEqual([]);
 	});

@@ -56,7 +56,7 @@ describe('verifyWebhook', () => {
 	});
 
 	it('never accepts when the instance has no webhook token', () => {
-		const open = F.greenApiInstance({ webhookToken: '' });
+		const open = F.greenApiInstance({ webhookSecret: '' });
 		expect(verifyWebhook(F.webhookRequest(body, { token: '' }), open)).toBe(false);
 		expect(verifyWebhook(F.webhookRequest(body, { token: '', bearer: false }), open)).toBe(false);
 	});
@@ -168,7 +168,7 @@ describe('parseWebhook: every typeMessage', () => {
 		expect(content(F.imageMessage(`${GA.mediaBase}/a.jpg`, 'broken part'))).toEqual({
 			kind: 'media',
 			media: 'image',
-			url: `${GA.mediaBase}/a.jpg`,
+			ref: `${GA.mediaBase}/a.jpg`,
 			fileName: 'a0128ca6.jpg',
 			mimeType: 'image/jpeg',
 			caption: 'broken part',
@@ -177,7 +177,7 @@ describe('parseWebhook: every typeMessage', () => {
 		expect(content(F.documentMessage(undefined, 'invoice.pdf'))).toEqual({
 			kind: 'media',
 			media: 'document',
-			url: `${GA.mediaBase}/invoice.pdf`,
+			ref: `${GA.mediaBase}/invoice.pdf`,
 			fileName: 'invoice.pdf',
 			mimeType: 'application/pdf',
 		});
@@ -324,7 +324,7 @@ describe('parseWebhook: quoted replies', () => {
 });
 
 describe('parseWebhook: statuses and state', () => {
-	it.each(['sent', 'delivered', 'read', 'failed', 'noAccount', 'notInGroup', 'yellowCard', 'pending'])('status %s', (s) => {
+	it.each(['sent', 'delivered', 'read', 'pending'])('status %s', (s) => {
 		expect(parseWebhook(F.status('3EB0608D6A2901063D63', s))).toEqual({
 			type: 'status',
 			instanceId: GA.idInstance,
@@ -335,8 +335,27 @@ describe('parseWebhook: statuses and state', () => {
 		});
 	});
 
-	it('keeps the failure description', () => {
-		expect(parseWebhook(F.status('M1', 'failed', { description: 'Recipient blocked' }))).toMatchObject({ status: 'failed', description: 'Recipient blocked' });
+	// GREEN-API's failure names are mapped inside the adapter: the core sees `failed` and a reason code.
+	it.each([
+		['failed', 'delivery_failed'],
+		['noAccount', 'delivery_no_account'],
+		['notInGroup', 'delivery_not_in_group'],
+		['yellowCard', 'delivery_suspended'],
+	])('status %s → failed with reason %s', (s, code) => {
+		expect(parseWebhook(F.status('3EB0608D6A2901063D63', s))).toEqual({
+			type: 'status',
+			instanceId: GA.idInstance,
+			chatId: GA.chatId,
+			messageId: '3EB0608D6A2901063D63',
+			status: 'failed',
+			failure: { code, reason: expect.any(String) },
+			timestamp: (GA.timestamp + 5) * 1000,
+		});
+	});
+
+	it('keeps the failure description (it says more than the state name)', () => {
+		expect(parseWebhook(F.status('M1', 'failed', { description: 'Recipient blocked' }))).toMatchObject({ status: 'failed', failure: { reason: 'Recipient blocked' } });
+		expect(parseWebhook(F.status('M1', 'noAccount', { description: 'no such user' }))).toMatchObject({ status: 'failed', failure: { reason: 'no such user' } });
 	});
 
 	it('ignores unknown statuses and statuses without ids', () => {
@@ -348,9 +367,14 @@ describe('parseWebhook: statuses and state', () => {
 		expect(parseWebhook(F.stateChanged('notAuthorized', { timestamp: 1586700690 }))).toEqual({
 			type: 'state',
 			instanceId: GA.idInstance,
-			state: 'notAuthorized',
+			health: 'unlinked',
+			detail: 'notAuthorized',
 			timestamp: 1586700690000,
 		});
+		expect(parseWebhook(F.stateChanged('authorized'))).toMatchObject({ health: 'connected', detail: 'authorized' });
+		expect(parseWebhook(F.stateChanged('yellowCard'))).toMatchObject({ health: 'restricted', detail: 'yellowCard' });
+		expect(parseWebhook(F.stateChanged('sleepMode'))).toMatchObject({ health: 'offline', detail: 'sleepMode' });
+		expect(parseWebhook(F.stateChanged('somethingNew'))).toMatchObject({ health: 'unknown', detail: 'somethingNew' });
 		expect(parseWebhook({ ...F.stateChanged('x'), stateInstance: '' })).toMatchObject({ type: 'ignored' });
 	});
 });
@@ -360,7 +384,7 @@ describe('parseWebhook: ignored notifications and odd input', () => {
 		const p = F.outgoing(F.imageMessage('https://m.example/a.jpg', 'the part'), { idMessage: 'PHONE1' });
 		expect(parseWebhook(p)).toEqual({
 			type: 'business-message', instanceId: GA.idInstance, chatId: GA.chatId, messageId: 'PHONE1', timestamp: GA.timestamp * 1000,
-			content: { kind: 'media', media: 'image', url: 'https://m.example/a.jpg', fileName: 'a0128ca6.jpg', mimeType: 'image/jpeg', caption: 'the part' },
+			content: { kind: 'media', media: 'image', ref: 'https://m.example/a.jpg', fileName: 'a0128ca6.jpg', mimeType: 'image/jpeg', caption: 'the part' },
 		});
 		expect(parseWebhook({ ...p, senderData: undefined })).toMatchObject({ type: 'ignored' });
 	});

@@ -1,4 +1,4 @@
-// The transport providers use. The Rocket.Chat side adapts IHttp to it; unit tests fake it.
+// The transport providers use (a core port). The Rocket.Chat side adapts IHttp to it; unit tests fake it.
 // Keeps provider code free of Rocket.Chat types.
 
 export interface HttpRequest {

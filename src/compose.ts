@@ -1,0 +1,29 @@
+// The composition root's helper: the core's ports, implemented by src/rocketchat and src/store, for one
+// call into the app (endpoint, job, command or event), with the provider registry.
+
+import { CoreDeps } from './core/Core';
+import { Log } from './core/log';
+import { ProviderDirectory } from './core/ports/provider';
+import { Accessors, RocketChatAdapter } from './rocketchat/RocketChatAdapter';
+import { HttpAdapter } from './rocketchat/HttpAdapter';
+import { RocketChatRetryScheduler } from './rocketchat/RetryScheduler';
+import { ContactStore } from './store/ContactStore';
+import { InboxStore } from './store/InboxStore';
+import { InstanceStore } from './store/InstanceStore';
+import { OutboxStore } from './store/OutboxStore';
+import { Store } from './store/Store';
+
+export function coreDeps(a: Accessors, providers: ProviderDirectory, log?: Log): CoreDeps {
+	const store = new Store(a.read.getPersistenceReader(), a.persis);
+	return {
+		rc: new RocketChatAdapter(a.read, a.modify),
+		contacts: new ContactStore(store),
+		instances: new InstanceStore(store),
+		inbox: new InboxStore(store),
+		outbox: new OutboxStore(store),
+		scheduler: new RocketChatRetryScheduler(a.modify),
+		http: new HttpAdapter(a.http),
+		providers,
+		log,
+	};
+}

@@ -1,0 +1,30 @@
+import { t } from '../i18n/translate';
+import { withChatLock } from './ChatLock';
+import { chatKeyOf, findLink } from './contacts';
+import { CoreDeps } from './Core';
+import { BusinessMessageEvent } from './events';
+import { InboundOutcome } from './InboundService';
+import { InstanceRecord } from './ports/records';
+import { renderContent } from './render';
+
+/**
+ * A message the business typed on its phone: a note in the customer's open room, so agents see the
+ * whole conversation (mapped like an agent message, for quotes and statuses). Without an open room
+ * there is nobody to show it to.
+ */
+export class BusinessPhoneNotes {
+	constructor(private readonly deps: CoreDeps) {}
+
+	public post(instance: InstanceRecord, e: BusinessMessageEvent): Promise<InboundOutcome> {
+		return withChatLock(chatKeyOf(instance.id, e.chatId), async () => {
+			const contact = await this.deps.contacts.get(instance.id, e.chatId);
+			if (!contact?.roomId) return 'ignored';
+			if (contact.seen.includes(e.messageId) || findLink(contact, { wa: e.messageId })) return 'duplicate';
+			const rc = await this.deps.rc.postNotice(contact.roomId, `📱 ${t('business_phone_message')}: ${renderContent(e.content)}`);
+			contact.seen.push(e.messageId);
+			contact.links.push({ wa: e.messageId, rc, dir: 'out', state: 'sent' });
+			await this.deps.contacts.save(contact);
+			return 'posted';
+		});
+	}
+}

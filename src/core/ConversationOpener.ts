@@ -1,0 +1,42 @@
+import { CoreDeps, displayNumber } from './Core';
+import { ContactRecord, InstanceRecord } from './ports/records';
+import { NoAgentOnline } from './ports/rocketchat';
+import { RetryLater } from './failures';
+import { visitorToken } from './tokens';
+
+/** One visitor per (instance, chat) and one open room: what a customer's message is posted into. */
+export class ConversationOpener {
+	constructor(private readonly deps: CoreDeps) {}
+
+	/**
+	 * The visitor and an open room for the chat. A room of ours for this chat that is still open is
+	 * reused: after a crash between opening a room and recording it, the redelivered message must not
+	 * open a second one (the visitor token is derived, so the same visitor comes back).
+	 */
+	public async open(instance: InstanceRecord, contact: ContactRecord): Promise<ContactRecord> {
+		const departmentId = instance.departmentId || (await this.defaultDepartment());
+		const token = contact.visitorToken || visitorToken(instance.webhookSecret, instance.id, contact.chatId);
+		const visitor = await this.deps.rc.ensureVisitor({ token, name: contact.name, phone: contact.phone, departmentId });
+		const customFields = { whatsappInstance: instance.id, whatsappChat: contact.chatId };
+		let roomId = await this.deps.rc.findOpenRoom(visitor, customFields);
+		if (!roomId) {
+			try {
+				roomId = await this.deps.rc.openRoom(visitor, {
+					label: 'WhatsApp',
+					destination: instance.number ? displayNumber(instance.number) : undefined,
+					customFields,
+				});
+			} catch (e) {
+				// No agent online and RC refuses to queue: keep the message, retry later, never drop it.
+				if (e instanceof NoAgentOnline) throw new RetryLater('no-agent-online');
+				throw e;
+			}
+		}
+		return { ...contact, visitorId: visitor.id, visitorToken: visitor.token, visitorUsername: visitor.username, roomId, conversationStartedAt: Date.now() };
+	}
+
+	private async defaultDepartment(): Promise<string | undefined> {
+		const value = (await this.deps.rc.settings()).defaultDepartment;
+		return value ? this.deps.rc.findDepartment(value) : undefined;
+	}
+}

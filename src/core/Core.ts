@@ -1,0 +1,33 @@
+// Everything the core's services reach the outside through: ports only (implemented by src/rocketchat,
+// src/store and the providers; assembled in src/compose.ts).
+
+import { Log } from './log';
+import { HttpClient } from './ports/http';
+import { ProviderDirectory, WhatsAppProvider } from './ports/provider';
+import { ContactRepository, InboxItem, InstanceRecord, InstanceRepository, OutboxItem, QueueRepository } from './ports/records';
+import { RocketChatPort } from './ports/rocketchat';
+import { RetryScheduler } from './ports/scheduler';
+
+export interface CoreDeps {
+	rc: RocketChatPort;
+	contacts: ContactRepository;
+	instances: InstanceRepository;
+	inbox: QueueRepository<InboxItem>;
+	outbox: QueueRepository<OutboxItem>;
+	scheduler: RetryScheduler;
+	http: HttpClient;
+	providers: ProviderDirectory;
+	log?: Log;
+}
+
+/** The adapter an instance was added with. */
+export function providerOf(deps: Pick<CoreDeps, 'providers'>, instance: Pick<InstanceRecord, 'provider' | 'id'>): WhatsAppProvider {
+	const provider = deps.providers.get(instance.provider);
+	if (!provider) throw new Error(`instance ${instance.id}: provider ${instance.provider} is not available`);
+	return provider;
+}
+
+/** Business number for display: `+digits`, or '?' when not learnt yet. */
+export function displayNumber(number: string | undefined): string {
+	return number ? `+${number}` : '?';
+}

@@ -1,0 +1,67 @@
+import { t } from '../i18n/translate';
+import { findLink } from './contacts';
+import { CoreDeps, providerOf } from './Core';
+import { InboundContent, InboundMessage } from './events';
+import { errorText, RetryLater } from './failures';
+import { ContactRecord, InstanceRecord } from './ports/records';
+import { VisitorRef } from './ports/rocketchat';
+import { describeFailure } from './reasons';
+import { quoteLink, renderContent, renderQuote, senderPrefix } from './render';
+
+/** Largest file fetched when Rocket.Chat sets no upload limit of its own. */
+export const DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024;
+
+type MediaContent = Extract<InboundContent, { kind: 'media' }>;
+
+/** Puts one customer message into the room as Rocket.Chat shows it: text, file, quote, edit, reaction. */
+export class RoomPoster {
+	constructor(private readonly deps: CoreDeps) {}
+
+	/** Returns the RC message id that stands for the WhatsApp message (for quotes, edits, reactions). */
+	public async post(instance: InstanceRecord, msg: InboundMessage, contact: ContactRecord, visitor: VisitorRef): Promise<string | undefined> {
+		const rc = this.deps.rc;
+		const roomId = contact.roomId!;
+		const c = msg.content;
+		const prefix = senderPrefix(msg);
+		if (c.kind === 'edit' || c.kind === 'delete') {
+			const target = findLink(contact, { wa: c.targetMessageId });
+			const text = c.kind === 'edit' ? c.text : `🗑️ ${t('inbound_deleted')}`;
+			if (target && (await rc.updateMessageText(target.rc, prefix + text))) return undefined;
+			return rc.postAsVisitor(roomId, visitor, prefix + renderContent(c));
+		}
+		if (c.kind === 'reaction') {
+			const target = findLink(contact, { wa: c.targetMessageId });
+			const quoted = target ? quoteLink(await rc.siteUrl(), roomId, target.rc) : '';
+			return rc.postAsVisitor(roomId, visitor, quoted + prefix + renderContent(c));
+		}
+		let quote = '';
+		if (msg.quoted) {
+			const target = findLink(contact, { wa: msg.quoted.messageId });
+			quote = target ? quoteLink(await rc.siteUrl(), roomId, target.rc) : renderQuote(msg.quoted.text);
+		}
+		if (c.kind === 'media') return this.postMedia(instance, roomId, visitor, c, quote + prefix);
+		return rc.postAsVisitor(roomId, visitor, quote + prefix + renderContent(c));
+	}
+
+	private async postMedia(instance: InstanceRecord, roomId: string, visitor: VisitorRef, c: MediaContent, prefix: string): Promise<string | undefined> {
+		const rc = this.deps.rc;
+		const limit = await rc.maxUploadBytes();
+		const maxBytes = limit && limit > 0 ? limit : DEFAULT_MAX_FILE_BYTES;
+		// Items parked by 0.1.0 carry the download URL as `url`.
+		const ref = c.ref ?? (c as { url?: string }).url ?? '';
+		const got = await providerOf(this.deps, instance).downloadMedia(this.deps.http, instance, ref, { maxBytes, extraHosts: [] });
+		const label = t('inbound_media', { type: t(`media_${c.media}`), name: c.fileName });
+		if (!got.ok) {
+			if (got.retryable) throw new RetryLater(describeFailure(got));
+			return rc.postAsVisitor(roomId, visitor, `${prefix}⚠️ ${t('inbound_media_unavailable', { what: label, reason: describeFailure(got) })}${c.caption ? `\n${c.caption}` : ''}`);
+		}
+		try {
+			await rc.uploadAsVisitor(roomId, visitor.token, c.fileName || `whatsapp-${c.media}`, got.bytes);
+		} catch (e) {
+			return rc.postAsVisitor(roomId, visitor, `${prefix}⚠️ ${t('inbound_media_rejected', { what: label, reason: errorText(e) })}${c.caption ? `\n${c.caption}` : ''}`);
+		}
+		// Rocket.Chat's upload has no caption field: the caption (and any quote) follows as its own message.
+		const text = `${prefix}${c.caption || ''}`.trim();
+		return text ? rc.postAsVisitor(roomId, visitor, text) : undefined;
+	}
+}

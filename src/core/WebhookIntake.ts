@@ -1,0 +1,44 @@
+import { BusinessPhoneNotes } from './BusinessPhoneNotes';
+import { CoreDeps } from './Core';
+import { DeliveryStatusService } from './DeliveryStatusService';
+import { InboundEvent } from './events';
+import { InboundService } from './InboundService';
+import { InstanceRecord } from './ports/records';
+import { StateService } from './StateService';
+
+export type EventOutcome = 'posted' | 'duplicate' | 'ignored' | 'queued' | 'status' | 'state';
+
+/**
+ * A webhook's events, from any provider, through the same core calls. Resolves once every event was
+ * posted, parked, a duplicate or ignored; rejects when any could not be made durable, so the endpoint
+ * answers 500 and the provider redelivers (dedupe makes the redelivery harmless). Events of one chat
+ * keep their order: each takes the chat's lock in the order of the batch.
+ */
+export class WebhookIntake {
+	constructor(private readonly deps: CoreDeps) {}
+
+	public async handle(instances: InstanceRecord[], events: InboundEvent[]): Promise<EventOutcome[]> {
+		const byId = new Map(instances.map((i) => [i.id, i]));
+		const settled = await Promise.allSettled(events.map((e) => this.one(e.instanceId === undefined ? undefined : byId.get(e.instanceId), e)));
+		const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+		if (failed) throw failed.reason;
+		return settled.map((s) => (s as PromiseFulfilledResult<EventOutcome>).value);
+	}
+
+	private async one(instance: InstanceRecord | undefined, event: InboundEvent): Promise<EventOutcome> {
+		// An event naming an instance the request was not authenticated for is not acted on.
+		if (!instance || event.type === 'ignored') return 'ignored';
+		switch (event.type) {
+			case 'message':
+				return new InboundService(this.deps).receive(instance, event);
+			case 'business-message':
+				return new BusinessPhoneNotes(this.deps).post(instance, event);
+			case 'status':
+				await new DeliveryStatusService(this.deps).apply(instance, event.chatId, [event]);
+				return 'status';
+			case 'state':
+				await new StateService(this.deps).record(instance, event.health, event.detail, event.timestamp);
+				return 'state';
+		}
+	}
+}

@@ -1,0 +1,177 @@
+// The provider port: what the core needs from a WhatsApp provider (GREEN-API, Cloud API, 360dialog…).
+// Owned by the core; adapters under src/providers/<name>/ implement it. The core decides from
+// `capabilities` (data), never from a provider's name.
+
+import { DeliveryStatusEvent, InboundEvent, InboundMessage, MediaKind } from '../events';
+import { Failure } from '../failures';
+import { HttpClient } from './http';
+import { InstanceRecord } from './records';
+
+export interface MediaLimit {
+	maxBytes: number;
+	/** Accepted MIME types (bare, lower case); absent = any. */
+	mimeTypes?: ReadonlyArray<string>;
+}
+
+/** What a provider can do, as data. */
+export interface ProviderCapabilities {
+	/** Free-form messages are allowed this long after the customer's last message; absent = always. */
+	serviceWindowMs?: number;
+	/** Pre-approved message templates can be sent (outside the window, or to start a conversation). */
+	templates: boolean;
+	/** Missed inbound messages and delivery states can be read back (`recovery`). */
+	journal: boolean;
+	/** Sends per second per number the app keeps under. */
+	sendsPerSecond: number;
+	/** How long the provider redelivers an unanswered webhook: the dedupe horizon. */
+	redeliveryMs: number;
+	/** Longest text one send carries (the adapter splits longer ones where the provider allows). */
+	maxTextLength: number;
+	/** Agent actions that can reach WhatsApp. */
+	edit: boolean;
+	delete: boolean;
+	react: boolean;
+	readReceipts: boolean;
+	typing: boolean;
+	/** The phone is linked by scanning a QR code (`admin.qr`). */
+	qrLinking: boolean;
+	/** Outbound file limits per kind; a kind absent here cannot be sent as that kind. */
+	media: Partial<Record<MediaKind, MediaLimit>>;
+}
+
+export interface OutboundText {
+	chatId: string;
+	text: string;
+	quotedMessageId?: string;
+}
+
+export interface OutboundFile {
+	chatId: string;
+	fileName: string;
+	mimeType: string;
+	bytes: Buffer;
+	caption?: string;
+	quotedMessageId?: string;
+}
+
+export type SendResult =
+	| { ok: true; messageId: string }
+	| ({
+			ok: false;
+			/** Retry later (429, 5xx, timeouts, instance starting, network); false = permanent. */
+			retryable: boolean;
+			/** Provider-announced wait (429 Retry-After), ms. */
+			retryAfterMs?: number;
+			status?: number;
+	  } & Failure);
+
+export type DownloadResult = { ok: true; bytes: Buffer; mimeType?: string } | ({ ok: false; retryable: boolean } & Failure);
+
+/** What the app may fetch media from, besides the provider's own media hosts. */
+export interface MediaFetchPolicy {
+	maxBytes: number;
+	/** Hosts an admin allowed in the settings (`host` or `host:port`). */
+	extraHosts: ReadonlyArray<string>;
+}
+
+/** The HTTP request a webhook endpoint received, as the provider needs it. */
+export interface WebhookRequest {
+	method: string;
+	headers: Record<string, string>;
+	query: Record<string, string>;
+	content: unknown;
+}
+
+/** An answer the provider wants sent as is (the GET verification handshake). */
+export interface WebhookReply {
+	status: number;
+	/** Sent as text/plain. */
+	text?: string;
+}
+
+/** Instances as the webhook side may look them up. */
+export interface InstanceLookup {
+	get(id: string): Promise<InstanceRecord | undefined>;
+	list(): Promise<InstanceRecord[]>;
+}
+
+export type WebhookAuth = { ok: true; instances: InstanceRecord[] } | { ok: false; reason: string };
+
+export interface ProviderWebhook {
+	/** Endpoint path under the app's public API (one per provider). */
+	readonly path: string;
+	/** GET verification (Cloud API `hub.challenge`); absent when the provider has none. */
+	handshake?(req: WebhookRequest, instances: InstanceLookup): Promise<WebhookReply>;
+	/**
+	 * Which instance(s) the request speaks for, and whether it is genuine (query secret, bearer,
+	 * header secret, signature — the provider's business). Constant-time secret checks.
+	 */
+	authenticate(req: WebhookRequest, instances: InstanceLookup): Promise<WebhookAuth>;
+	/** The body → neutral events, each naming one of `instances`. Never throws on odd input. */
+	parse(req: WebhookRequest, instances: InstanceRecord[]): InboundEvent[];
+}
+
+export type HealthReading = { ok: true; health: InstanceHealth; detail: string } | ({ ok: false } & Failure);
+
+/** Neutral instance health; `detail` keeps the provider's own name for admins. */
+export type InstanceHealth = 'connected' | 'unlinked' | 'blocked' | 'restricted' | 'starting' | 'offline' | 'unknown';
+
+export interface ProviderRecovery {
+	/** Inbound messages of the last `minutes`. Rejects when the journal cannot be read: an empty list
+	 * would wrongly mean "nothing was missed". */
+	fetchMissed(http: HttpClient, instance: InstanceRecord, minutes: number): Promise<InboundMessage[]>;
+	/** Delivery states of messages sent in the last `minutes` (reconciles missed status webhooks). */
+	fetchStatuses(http: HttpClient, instance: InstanceRecord, minutes: number): Promise<DeliveryStatusEvent[]>;
+}
+
+/** `/whatsapp instance add <provider> …`: the provider's own arguments, parsed. */
+export type AddArguments =
+	| { ok: true; id: string; credentials: Record<string, string>; department?: string }
+	/** The provider's usage text is `instance_add_usage_<provider name>`. */
+	| { ok: false };
+
+export type ConnectResult =
+	| { ok: true; displayNumber?: string; health?: InstanceHealth; detail?: string }
+	| { ok: false; badCredentials: boolean; failure: Failure };
+
+export type QrResult = { ok: true; kind: 'qr'; pngBase64: string } | { ok: true; kind: 'linked' } | ({ ok: false } & Failure);
+
+export interface ProviderAdmin {
+	/** Arguments after `instance add [<provider>]`. */
+	parseAdd(args: string[]): AddArguments;
+	/** Checks the credentials and learns the business number. */
+	connect(http: HttpClient, instance: InstanceRecord): Promise<ConnectResult>;
+	/** Query parameters the webhook URL of `instance` carries. */
+	webhookQuery(instance: InstanceRecord): Record<string, string>;
+	/** Points the provider's webhook at `url`; `manual`: the admin must paste it into the provider's console. */
+	configureWebhook(http: HttpClient, instance: InstanceRecord, url: string): Promise<{ ok: true; manual?: boolean } | ({ ok: false; badCredentials?: boolean } & Failure)>;
+	/** The QR code that links the phone, where the provider links phones that way. */
+	qr?(http: HttpClient, instance: InstanceRecord): Promise<QrResult>;
+	/** The credential shown (masked) in `instance list`. */
+	primarySecret(instance: InstanceRecord): string;
+	/** Every secret of the instance, for scrubbing text. */
+	secrets(instance: InstanceRecord): string[];
+}
+
+export interface WhatsAppProvider {
+	/** Stored on InstanceRecord.provider; also the `instance add` keyword. */
+	readonly name: string;
+	/** Shown to people ("GREEN-API", "WhatsApp Cloud API"). */
+	readonly label: string;
+	readonly capabilities: ProviderCapabilities;
+	readonly webhook: ProviderWebhook;
+	readonly admin: ProviderAdmin;
+	readonly recovery?: ProviderRecovery;
+	/** The number's current health (polled by recovery; webhooks may skip a change). */
+	getHealth?(http: HttpClient, instance: InstanceRecord): Promise<HealthReading>;
+	sendText(http: HttpClient, instance: InstanceRecord, msg: OutboundText): Promise<SendResult>;
+	sendFile(http: HttpClient, instance: InstanceRecord, msg: OutboundFile): Promise<SendResult>;
+	/** Media by the opaque reference the provider put in the event, with the instance's credentials. */
+	downloadMedia(http: HttpClient, instance: InstanceRecord, ref: string, policy: MediaFetchPolicy): Promise<DownloadResult>;
+}
+
+/** The providers the app was built with (the composition root's registry). */
+export interface ProviderDirectory {
+	get(name: string): WhatsAppProvider | undefined;
+	all(): WhatsAppProvider[];
+}

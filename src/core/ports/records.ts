@@ -1,0 +1,129 @@
+// What the core persists, and the small repositories it reaches persistence through (implemented in
+// src/store). The shapes are the core's; the store only keeps them.
+
+import { DeliveryState, InboundMessage } from '../events';
+import { InstanceHealth } from './provider';
+
+/** A WhatsApp number connected to Rocket.Chat, on one provider. */
+export interface InstanceRecord {
+	/** Unique across providers (GREEN-API idInstance; Cloud API phone_number_id). */
+	id: string;
+	/** WhatsAppProvider.name. */
+	provider: string;
+	/** Business number, digits only (E.164 without '+'), learnt from the provider. */
+	number?: string;
+	/** Secret the webhook presents (query, header or bearer: the provider's business); also keys visitor tokens. */
+	webhookSecret: string;
+	/** Provider-owned credentials and options (tokens, hosts, account ids). Never logged. */
+	credentials: Record<string, string>;
+	/** Omnichannel department id new conversations go to (else the default setting / RC routing). */
+	departmentId?: string;
+	/** The provider's own state name (shown to admins), and its neutral health. */
+	state?: string;
+	health?: InstanceHealth;
+	stateChangedAt?: number;
+	/** Last message carried (in or out), as of the last recovery run; see core/activity.ts. */
+	lastHeardAt?: number;
+	lastError?: string;
+	/** The trouble state admins were last told about (cleared, with a recovery note, when connected). */
+	alertedState?: string;
+	/** Up to when the provider's journal was checked for missed messages, ms. */
+	recoveredUntil?: number;
+	/** Per-number send rate override (e.g. an upgraded Cloud API number). */
+	sendsPerSecond?: number;
+	createdAt: number;
+}
+
+/** One WA message id ↔ RC message id pair, newest last. */
+export interface MessageLink {
+	wa: string;
+	rc: string;
+	/** 'in' from the customer, 'out' from an agent. */
+	dir: 'in' | 'out';
+	state?: DeliveryState;
+}
+
+/**
+ * Conversation state of one customer chat on one instance: the visitor, the open room, and a bounded
+ * window of recent message ids (dedupe + id map), so an inbound text costs one read and one write.
+ */
+export interface ContactRecord {
+	instanceId: string;
+	chatId: string;
+	name: string;
+	phone?: string;
+	visitorId?: string;
+	visitorToken?: string;
+	/** Rocket.Chat fills message authors from these (guest-N style username). */
+	visitorUsername?: string;
+	/** The open room, unset once it was closed. */
+	roomId?: string;
+	conversationStartedAt?: number;
+	lastInboundAt?: number;
+	lastOutboundAt?: number;
+	/** Recently processed inbound message ids (dedupe), newest last. */
+	seen: string[];
+	/** Ids parked in the inbox (RetryLater), in arrival order: later messages queue behind them. */
+	pending?: string[];
+	/** Outbox keys (RC message ids) waiting to be sent, in order. */
+	outPending?: string[];
+	links: MessageLink[];
+}
+
+// The contact record travels in full on every read and write (msgpack over the app's stdio, a Mongo
+// document in production): keep the windows small. 200 ids cover far more than the journal overlap.
+export const SEEN_WINDOW = 200;
+export const LINK_WINDOW = 100;
+
+/** What every queued item carries: who it is for, and its retry schedule. */
+export interface QueueItem {
+	/** Unique within the queue (inbound: instance:chat:message id; outbound: the RC message id). */
+	key: string;
+	/** `instanceId:chatId`: items of one chat are handled in order. */
+	chatKey: string;
+	attempts: number;
+	firstAt: number;
+	nextAt: number;
+	lastError?: string;
+}
+
+/** An inbound message acknowledged to the provider but not yet in Rocket.Chat (no agent online, media…). */
+export interface InboxItem extends QueueItem {
+	event: InboundMessage;
+}
+
+/** An agent message recorded before it is sent, kept until WhatsApp accepted it or it was given up. */
+export interface OutboxItem extends QueueItem {
+	instanceId: string;
+	chatId: string;
+	roomId: string;
+	text: string;
+	file?: { id: string; name: string; type: string };
+	quotedMessageId?: string;
+}
+
+export interface ContactRepository {
+	get(instanceId: string, chatId: string): Promise<ContactRecord | undefined>;
+	byRoom(roomId: string): Promise<ContactRecord | undefined>;
+	/**
+	 * Writes the record. `stored` says under which room it is stored now (`{ roomId: undefined }` when
+	 * without room), or `undefined` when it was never stored.
+	 */
+	save(contact: ContactRecord, stored?: { roomId?: string }): Promise<void>;
+}
+
+export interface InstanceRepository {
+	/** `fresh` skips any cache (before a read-modify-write). */
+	get(id: string, fresh?: boolean): Promise<InstanceRecord | undefined>;
+	list(): Promise<InstanceRecord[]>;
+	save(record: InstanceRecord): Promise<void>;
+}
+
+/** A durable per-chat queue, small (items are removed once done). */
+export interface QueueRepository<T extends QueueItem> {
+	all(): Promise<T[]>;
+	forChat(chatKey: string): Promise<T[]>;
+	save(item: T): Promise<void>;
+	remove(item: T): Promise<void>;
+}
+

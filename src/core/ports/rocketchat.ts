@@ -1,0 +1,59 @@
+// What the core needs from Rocket.Chat (implemented in src/rocketchat/RocketChatAdapter.ts): visitors,
+// rooms, messages, uploads, notices, settings. Nothing here knows about WhatsApp providers.
+
+export interface VisitorRef {
+	id?: string;
+	token: string;
+	name: string;
+	username?: string;
+}
+
+export interface RoomMetadata {
+	/** Shown as the conversation's channel, e.g. "WhatsApp". */
+	label: string;
+	/** The business number customers wrote to, shown as destination. */
+	destination?: string;
+	/** Stored on room.customFields (lets the app recognise its rooms). */
+	customFields: Record<string, string>;
+}
+
+/** The app settings the core reads (see src/settings.ts for their definitions). */
+export interface CoreSettings {
+	defaultDepartment: string;
+	groupChats: 'ignore' | 'bridge';
+	deliveryStatus: 'failures' | 'all' | 'none';
+	maxAttempts: number;
+	giveUpAfterMinutes: number;
+	closeMessageEnabled: boolean;
+	closeMessageText: string;
+}
+
+export interface RocketChatPort {
+	settings(): Promise<CoreSettings>;
+	siteUrl(): Promise<string>;
+	/** Upload limit in bytes; <= 0 or absent = no limit of Rocket.Chat's own. */
+	maxUploadBytes(): Promise<number | undefined>;
+	/** A department's id by id or name, when it exists. */
+	findDepartment(idOrName: string): Promise<string | undefined>;
+	/** Rocket.Chat upserts by token, then phone: always keep the visitor (and token) it returns. */
+	ensureVisitor(p: { token: string; name: string; phone?: string; departmentId?: string }): Promise<VisitorRef>;
+	/** An open room of this visitor whose custom fields include `match`. */
+	findOpenRoom(visitor: VisitorRef, match: Record<string, string>): Promise<string | undefined>;
+	/** Opens a livechat room routed by Rocket.Chat; rejects with `NoAgentOnline` when RC refuses to queue. */
+	openRoom(visitor: VisitorRef, meta: RoomMetadata): Promise<string>;
+	postAsVisitor(roomId: string, visitor: VisitorRef, text: string): Promise<string>;
+	uploadAsVisitor(roomId: string, visitorToken: string, fileName: string, bytes: Buffer): Promise<string>;
+	/** A note from the app user in the room (visible to agents; never sent to WhatsApp). */
+	postNotice(roomId: string, text: string): Promise<string>;
+	/** Replaces a message's text; false when Rocket.Chat refused. */
+	updateMessageText(messageId: string, text: string): Promise<boolean>;
+	/** Adds the app user's reaction where the engine offers it; false otherwise. */
+	react(messageId: string, emoji: string): Promise<boolean>;
+	/** A note for admins (the alert room picked in the settings). */
+	alertAdmins(text: string): Promise<void>;
+	/** The bytes of a file an agent attached. */
+	readUpload(fileId: string): Promise<Buffer>;
+}
+
+/** Rocket.Chat refused to open a room because no agent is online (and it does not queue): retry later. */
+export class NoAgentOnline extends Error {}

@@ -1,0 +1,9 @@
+// The retry timer the core uses (Rocket.Chat's scheduler behind it, see src/rocketchat/RetryScheduler.ts).
+
+/** Each direction has its own retry chain: one job spends one attempt of one queue. */
+export type RetryDirection = 'in' | 'out';
+
+export interface RetryScheduler {
+	/** One durable one-off job for `chatKey`'s queue in `direction`, due at `at` (ms since epoch). */
+	scheduleRetry(direction: RetryDirection, chatKey: string, at: number): Promise<void>;
+}

@@ -1,0 +1,38 @@
+// GREEN-API's own names for delivery and instance states → the neutral ones of the core.
+
+import { DeliveryState } from '../../core/events';
+import { Failure } from '../../core/failures';
+import { InstanceHealth } from '../../core/ports/provider';
+
+/** Failure states GREEN-API names itself, with the reason they mean (i18n `reason_<code>`). */
+const FAILURES: Record<string, Failure> = {
+	failed: { reason: 'WhatsApp reported a failure', code: 'delivery_failed' },
+	noAccount: { reason: 'this number has no WhatsApp account', code: 'delivery_no_account' },
+	notInGroup: { reason: 'the business number is not in this group', code: 'delivery_not_in_group' },
+	yellowCard: { reason: 'sending is suspended for this number (spam warning)', code: 'delivery_suspended' },
+};
+const PROGRESS: ReadonlyArray<DeliveryState> = ['pending', 'sent', 'delivered', 'read'];
+
+/** A GREEN-API status (+ its description) → a neutral state; undefined when the name is unknown. */
+export function deliveryStatus(raw: string | undefined, description?: string): { status: DeliveryState; failure?: Failure } | undefined {
+	if (!raw) return undefined;
+	if ((PROGRESS as string[]).includes(raw)) return { status: raw as DeliveryState };
+	const failure = FAILURES[raw];
+	if (!failure) return undefined;
+	// GREEN-API's own description, when it gives one, says more than the state's name.
+	return { status: 'failed', failure: description ? { reason: description } : failure };
+}
+
+const HEALTH: Record<string, InstanceHealth> = {
+	authorized: 'connected',
+	notAuthorized: 'unlinked',
+	blocked: 'blocked',
+	yellowCard: 'restricted',
+	starting: 'starting',
+	sleepMode: 'offline',
+};
+
+/** `stateInstance` → neutral health (an unknown name is `unknown`, never alarming by itself). */
+export function instanceHealth(state: string): InstanceHealth {
+	return HEALTH[state] ?? 'unknown';
+}

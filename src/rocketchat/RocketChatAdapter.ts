@@ -1,0 +1,145 @@
+import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { ILivechatRoom, IVisitor } from '@rocket.chat/apps-engine/definition/livechat';
+import { IRoom, RoomType } from '@rocket.chat/apps-engine/definition/rooms';
+import { IUser } from '@rocket.chat/apps-engine/definition/users';
+import { errorText } from '../core/failures';
+import { CoreSettings, NoAgentOnline, RocketChatPort, RoomMetadata, VisitorRef } from '../core/ports/rocketchat';
+import { readSettings, Setting } from '../settings';
+import { ROOM_ICON } from './roomIcon';
+import { serverSetting } from './serverSettings';
+
+/** The accessors Rocket.Chat hands an endpoint, job, command or event handler. */
+export interface Accessors {
+	read: IRead;
+	modify: IModify;
+	http: IHttp;
+	persis: IPersistence;
+}
+
+/** The Rocket.Chat side of a conversation, for the core: visitors, rooms, messages, uploads, notices. */
+export class RocketChatAdapter implements RocketChatPort {
+	constructor(private readonly read: IRead, private readonly modify: IModify) {}
+
+	public async settings(): Promise<CoreSettings> {
+		return readSettings(this.read);
+	}
+
+	public async siteUrl(): Promise<string> {
+		return String((await serverSetting(this.read, 'Site_Url')) || '');
+	}
+
+	public async maxUploadBytes(): Promise<number | undefined> {
+		const n = Number(await serverSetting(this.read, 'FileUpload_MaxFileSize'));
+		return Number.isFinite(n) && n !== 0 ? n : undefined;
+	}
+
+	public async findDepartment(idOrName: string): Promise<string | undefined> {
+		return (await this.read.getLivechatReader().getLivechatDepartmentByIdOrName(idOrName))?.id;
+	}
+
+	public async ensureVisitor(p: { token: string; name: string; phone?: string; departmentId?: string }): Promise<VisitorRef> {
+		const visitor = {
+			token: p.token,
+			name: p.name,
+			username: `wa-${p.token.slice(-12)}`,
+			department: p.departmentId || undefined,
+			phone: p.phone ? [{ phoneNumber: p.phone }] : undefined,
+		} as IVisitor;
+		const created = await this.modify.getCreator().getLivechatCreator().createAndReturnVisitor(visitor);
+		if (!created || !created.token) throw new Error('Rocket.Chat did not return the visitor');
+		return { id: created.id, token: created.token, name: created.name, username: created.username };
+	}
+
+	public async findOpenRoom(visitor: VisitorRef, match: Record<string, string>): Promise<string | undefined> {
+		const rooms = await this.read.getLivechatReader().getLivechatRooms(visitor as IVisitor);
+		const room = rooms.find((r) => r.isOpen !== false && Object.entries(match).every(([k, v]) => r.customFields?.[k] === v));
+		return room?.id;
+	}
+
+	public async openRoom(visitor: VisitorRef, meta: RoomMetadata): Promise<string> {
+		// The icon is the one the app serves at `get-sidebar-icon`.
+		const source = { type: 'app', label: meta.label, sidebarIcon: ROOM_ICON, defaultIcon: ROOM_ICON, destination: meta.destination };
+		try {
+			// The agent is optional in practice: without one Rocket.Chat routes or queues the chat.
+			const room = await this.modify.getCreator().getLivechatCreator().createRoom(visitor as IVisitor, undefined as unknown as IUser, {
+				source: source as unknown as ILivechatRoom['source'],
+				customFields: meta.customFields,
+			} as never);
+			return room.id;
+		} catch (e) {
+			if (/no-agent-online/.test(errorText(e))) throw new NoAgentOnline('no-agent-online');
+			throw e;
+		}
+	}
+
+	public async postAsVisitor(roomId: string, visitor: VisitorRef, text: string): Promise<string> {
+		const builder = this.modify.getCreator().startLivechatMessage().setRoom(roomRef(roomId)).setVisitor(visitor as IVisitor).setText(text);
+		return this.modify.getCreator().finish(builder);
+	}
+
+	public async uploadAsVisitor(roomId: string, visitorToken: string, fileName: string, bytes: Buffer): Promise<string> {
+		const upload = await this.modify.getCreator().getUploadCreator().uploadBuffer(bytes, { filename: fileName, room: roomRef(roomId), visitorToken });
+		return upload.id;
+	}
+
+	public async postNotice(roomId: string, text: string): Promise<string> {
+		return postNotice(this.read, this.modify, roomId, text);
+	}
+
+	public async updateMessageText(messageId: string, text: string): Promise<boolean> {
+		try {
+			const appUser = await this.read.getUserReader().getAppUser();
+			if (!appUser) return false;
+			const builder = await this.modify.getUpdater().message(messageId, appUser);
+			builder.setEditor(appUser).setText(text);
+			await this.modify.getUpdater().finish(builder);
+			return true;
+		} catch {
+			return false; // RC may refuse edits of visitor messages: the caller posts the change instead
+		}
+	}
+
+	public async react(messageId: string, emoji: string): Promise<boolean> {
+		try {
+			const appUser = await this.read.getUserReader().getAppUser();
+			const updater = (this.modify.getUpdater() as unknown as { getMessageUpdater?: () => { addReaction(id: string, uid: string, r: string): Promise<void> } }).getMessageUpdater;
+			if (!appUser || !updater) return false;
+			await updater.call(this.modify.getUpdater()).addReaction(messageId, appUser.id, emoji);
+			return true;
+		} catch {
+			// Reactions are a courtesy (older servers lack the API); the state is stored either way.
+			return false;
+		}
+	}
+
+	public async alertAdmins(text: string): Promise<void> {
+		const roomId = (await this.read.getEnvironmentReader().getSettings().getById(Setting.AlertRoom))?.value;
+		if (typeof roomId === 'string' && roomId) await postNotice(this.read, this.modify, roomId, text);
+	}
+
+	public async readUpload(fileId: string): Promise<Buffer> {
+		return this.read.getUploadReader().getBufferById(fileId);
+	}
+}
+
+/** Enough of a room for the message builders: RC resolves the room by id on its side. */
+export function roomRef(roomId: string): IRoom {
+	return { id: roomId, type: RoomType.LIVE_CHAT } as IRoom;
+}
+
+/** A note from the app user in the room (visible to agents, kept in history; never sent to WhatsApp). */
+export async function postNotice(read: IRead, modify: IModify, roomId: string, text: string): Promise<string> {
+	const appUser = await read.getUserReader().getAppUser();
+	const builder = modify.getCreator().startMessage().setRoom(roomRef(roomId)).setText(text).setGroupable(false);
+	if (appUser) builder.setSender(appUser);
+	return modify.getCreator().finish(builder);
+}
+
+/** Ephemeral answer only `user` sees (slash commands); never stored. */
+export async function notifyUser(read: IRead, modify: IModify, user: IUser, room: IRoom, text: string, attachment?: object): Promise<void> {
+	const appUser = await read.getUserReader().getAppUser();
+	const builder = modify.getCreator().startMessage().setRoom(room).setText(text).setGroupable(false);
+	if (attachment) builder.addAttachment(attachment as never);
+	if (appUser) builder.setSender(appUser);
+	await modify.getNotifier().notifyUser(user, builder.getMessage());
+}
