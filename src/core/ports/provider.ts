@@ -54,6 +54,53 @@ export interface OutboundFile {
 	quotedMessageId?: string;
 }
 
+/** A pre-approved template (Cloud API / 360dialog), as the picker and `/whatsapp templates` show it. */
+export interface TemplateInfo {
+	name: string;
+	language: string;
+	/** APPROVED templates only are sendable. */
+	status: string;
+	category?: string;
+	/** POSITIONAL ({{1}}…) or NAMED ({{first_name}}) body parameters. */
+	parameterFormat: 'positional' | 'named';
+	/** Body text with its placeholders, for the preview. */
+	body: string;
+	/** Body parameter names (named) or '1', '2'… (positional), in order. */
+	bodyParameters: string[];
+	header?: { format: 'text' | 'image' | 'video' | 'document' | 'location'; text?: string; parameters: string[] };
+	buttons: Array<{ type: string; text: string; /** URL buttons with a {{1}} suffix take one parameter. */ parameters: string[] }>;
+}
+
+/** A template to send, parameters filled by the agent. */
+export interface OutboundTemplate {
+	chatId: string;
+	name: string;
+	language: string;
+	/** Body parameters by name (named) or by position '1', '2'… (positional). */
+	body: Record<string, string>;
+	/** Header parameter: text, or a media link for media headers. */
+	header?: { text?: string; link?: string };
+	/** Button parameters by button index. */
+	buttons?: Record<string, string>;
+}
+
+/** Optional agent actions, called only where the capability says the provider supports them. */
+export interface ProviderActions {
+	/** emoji '' removes the reaction. */
+	react?(http: HttpClient, instance: InstanceRecord, msg: { chatId: string; messageId: string; emoji: string }): Promise<SendResult>;
+	edit?(http: HttpClient, instance: InstanceRecord, msg: { chatId: string; messageId: string; text: string }): Promise<SendResult>;
+	delete?(http: HttpClient, instance: InstanceRecord, msg: { chatId: string; messageId: string }): Promise<SendResult>;
+	/** Marks the customer's messages up to `messageId` read (read receipts). */
+	markRead?(http: HttpClient, instance: InstanceRecord, msg: { chatId: string; messageId: string }): Promise<SendResult>;
+	/** Does `chatId` (from a phone number) have WhatsApp? Undefined: the provider cannot tell. */
+	checkNumber?(http: HttpClient, instance: InstanceRecord, phone: string): Promise<{ ok: true; chatId: string; exists: boolean } | ({ ok: false } & Failure)>;
+}
+
+export interface ProviderTemplates {
+	list(http: HttpClient, instance: InstanceRecord): Promise<{ ok: true; templates: TemplateInfo[] } | ({ ok: false } & Failure)>;
+	send(http: HttpClient, instance: InstanceRecord, msg: OutboundTemplate): Promise<SendResult>;
+}
+
 export type SendResult =
 	| { ok: true; messageId: string }
 	| ({
@@ -162,6 +209,10 @@ export interface WhatsAppProvider {
 	readonly webhook: ProviderWebhook;
 	readonly admin: ProviderAdmin;
 	readonly recovery?: ProviderRecovery;
+	/** Present where `capabilities.templates`. */
+	readonly templates?: ProviderTemplates;
+	/** Agent actions (react, edit, delete, read receipts), each where its capability is true. */
+	readonly actions?: ProviderActions;
 	/** The number's current health (polled by recovery; webhooks may skip a change). */
 	getHealth?(http: HttpClient, instance: InstanceRecord): Promise<HealthReading>;
 	sendText(http: HttpClient, instance: InstanceRecord, msg: OutboundText): Promise<SendResult>;
