@@ -20,7 +20,7 @@ import { processors, TICK_INTERVAL, TICK_JOB } from './src/jobs/processors';
 import { GreenApiProvider } from './src/providers/greenapi/GreenApiProvider';
 import { ProviderRegistry } from './src/providers/registry';
 import { isAgentMessageForUs, toAgentMessage } from './src/rocketchat/agentMessages';
-import { provideSettings, Setting } from './src/settings';
+import { provideSettings, Setting } from './src/rocketchat/settings';
 
 /** Wiring only: settings, endpoints, jobs, the command and event hooks delegate to src/. */
 export class GreenApiBridgeApp extends App implements IPostMessageSent, IPostLivechatRoomClosed {

@@ -2,7 +2,7 @@ import { t } from '../i18n/translate';
 import { withChatLock } from './ChatLock';
 import { chatKeyOf, findLink } from './contacts';
 import { CoreDeps } from './Core';
-import { BusinessMessageEvent } from './events';
+import { BusinessMessageEvent } from './ports/events';
 import { InboundOutcome } from './InboundService';
 import { InstanceRecord } from './ports/records';
 import { renderContent } from './render';

@@ -2,7 +2,7 @@ import { t } from '../i18n/translate';
 import { withChatLock } from './ChatLock';
 import { chatKeyOf, findLink } from './contacts';
 import { CoreDeps } from './Core';
-import { DeliveryState, DeliveryStatusEvent } from './events';
+import { DeliveryState, DeliveryStatusEvent } from './ports/events';
 import { InstanceRecord } from './ports/records';
 import { describeFailure } from './reasons';
 import { quoteLink } from './render';

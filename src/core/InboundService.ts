@@ -6,7 +6,7 @@ import { monotonicNow } from './clock';
 import { chatKeyOf, newContact } from './contacts';
 import { ConversationOpener } from './ConversationOpener';
 import { CoreDeps } from './Core';
-import { inboundKey, InboundMessage } from './events';
+import { inboundKey, InboundMessage } from './ports/events';
 import { errorText } from './failures';
 import { ContactRecord, InboxItem, InstanceRecord } from './ports/records';
 import { VisitorRef } from './ports/rocketchat';

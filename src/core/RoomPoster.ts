@@ -1,7 +1,7 @@
 import { t } from '../i18n/translate';
 import { findLink } from './contacts';
 import { CoreDeps, providerOf } from './Core';
-import { InboundContent, InboundMessage } from './events';
+import { InboundContent, InboundMessage } from './ports/events';
 import { errorText, RetryLater } from './failures';
 import { ContactRecord, InstanceRecord } from './ports/records';
 import { VisitorRef } from './ports/rocketchat';

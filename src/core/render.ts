@@ -1,5 +1,5 @@
 import { t } from '../i18n/translate';
-import { InboundContent, InboundMessage, ProviderMarker } from './events';
+import { InboundContent, InboundMessage, ProviderMarker } from './ports/events';
 
 // How each WhatsApp message type reads in a Rocket.Chat room (as the customer's message).
 

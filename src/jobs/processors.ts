@@ -7,7 +7,7 @@ import { OutboundService } from '../core/OutboundService';
 import { ProviderDirectory } from '../core/ports/provider';
 import { RecoveryService, recoveryDue } from '../core/RecoveryService';
 import { RETRY_JOB } from '../rocketchat/RetryScheduler';
-import { readSettings } from '../settings';
+import { readSettings } from '../rocketchat/settings';
 
 export const TICK_JOB = 'gab-tick';
 export const TICK_INTERVAL = '60 seconds';

@@ -4,7 +4,7 @@ import { IRoom, RoomType } from '@rocket.chat/apps-engine/definition/rooms';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 import { errorText } from '../core/failures';
 import { CoreSettings, NoAgentOnline, RocketChatPort, RoomMetadata, VisitorRef } from '../core/ports/rocketchat';
-import { readSettings, Setting } from '../settings';
+import { readSettings, Setting } from './settings';
 import { ROOM_ICON } from './roomIcon';
 import { serverSetting } from './serverSettings';
 

@@ -1,8 +1,7 @@
 // What the core persists, and the small repositories it reaches persistence through (implemented in
 // src/store). The shapes are the core's; the store only keeps them.
 
-import { DeliveryState, InboundMessage } from '../events';
-import { InstanceHealth } from './provider';
+import { DeliveryState, InboundMessage, InstanceHealth } from './events';
 
 /** A WhatsApp number connected to Rocket.Chat, on one provider. */
 export interface InstanceRecord {

@@ -1,6 +1,6 @@
 // The GREEN-API adapter of the provider port, composed from the webhook, journal, client and setup modules.
 
-import { DeliveryStatusEvent, InboundEvent, InboundMessage } from '../../core/events';
+import { DeliveryStatusEvent, InboundEvent, InboundMessage } from '../../core/ports/events';
 import { HttpClient } from '../../core/ports/http';
 import {
 	AddArguments, ConnectResult, DownloadResult, HealthReading, MediaFetchPolicy, OutboundFile, OutboundText, ProviderAdmin,

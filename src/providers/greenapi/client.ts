@@ -2,7 +2,7 @@
 // Every URL comes from methodUrl(): `{host}/waInstance{id}/{method}/{token}`. The token is in the path,
 // so every error text leaving this module goes through redact().
 
-import { Failure } from '../../core/failures';
+import { Failure } from '../../core/ports/failure';
 import { DownloadResult, OutboundFile, OutboundText, SendResult } from '../../core/ports/provider';
 import { HttpClient, HttpRequest, HttpResponse } from '../../core/ports/http';
 import { classifyHttpFailure, classifySendResponse, classifyTransportError, failure, responseJson, SendFailure } from './errors';

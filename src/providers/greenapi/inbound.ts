@@ -1,6 +1,6 @@
 // Envelope of an inbound message (who, where, when), shared by webhook and journal parsing.
 
-import { InboundMessage } from '../../core/events';
+import { InboundMessage } from '../../core/ports/events';
 import { nonEmpty, toMillis } from './fields';
 import { parseMessageData } from './messages';
 import { isGroupChatId, phoneFromChatId } from './phone';

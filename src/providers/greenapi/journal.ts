@@ -2,7 +2,7 @@
 // The journal is flat ({typeMessage, textMessage, downloadUrl, location, contact, …}) and less documented,
 // so every entry is read defensively and one bad entry never loses the others.
 
-import { DeliveryStatusEvent, InboundMessage } from '../../core/events';
+import { DeliveryStatusEvent, InboundMessage } from '../../core/ports/events';
 import { arr, nonEmpty, obj } from './fields';
 import { buildInboundMessage } from './inbound';
 import { flatToMessageData } from './messages';

@@ -2,7 +2,7 @@
 // Shared by webhooks, journal entries and quoted messages: the journal and `quotedMessage` use a flat
 // shape, which flatToMessageData() lifts into the webhook shape so there is one conversion only.
 
-import { InboundContent, MediaKind, ProviderMarker, QuotedMessage } from '../../core/events';
+import { InboundContent, MediaKind, ProviderMarker, QuotedMessage } from '../../core/ports/events';
 import { arr, Json, nonEmpty, num, obj, str } from './fields';
 import { parseVCard } from './vcard';
 

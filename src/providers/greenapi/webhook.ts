@@ -1,7 +1,7 @@
 // GREEN-API webhooks: which instance a call claims to be, whether it is authentic, and what it says.
 
 import { createHash, timingSafeEqual } from 'crypto';
-import { InboundEvent, IgnoredEvent, InboundMessage } from '../../core/events';
+import { InboundEvent, IgnoredEvent, InboundMessage } from '../../core/ports/events';
 import { WebhookRequest } from '../../core/ports/provider';
 import { InstanceRecord } from '../../core/ports/records';
 import { header, idString, Json, nonEmpty, obj, str, toMillis } from './fields';

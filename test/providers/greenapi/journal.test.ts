@@ -1,4 +1,4 @@
-import { InboundMessage } from '../../../src/core/events';
+import { InboundMessage } from '../../../src/core/ports/events';
 import { parseJournal } from '../../../src/providers/greenapi/journal';
 import { parseWebhook } from '../../../src/providers/greenapi/webhook';
 import * as F from '../../fixtures/greenapi';

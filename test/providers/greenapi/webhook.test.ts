@@ -1,4 +1,4 @@
-import { InboundMessage } from '../../../src/core/events';
+import { InboundMessage } from '../../../src/core/ports/events';
 import { parseWebhook, verifyWebhook, webhookInstanceId } from '../../../src/providers/greenapi/webhook';
 import * as F from '../../fixtures/greenapi';
 import { GA } from '../../fixtures/greenapi';

@@ -1,8 +1,10 @@
 // Provider-neutral inbound events: what a WhatsApp provider's webhook (or journal) says happened,
 // before anything about Rocket.Chat. Providers produce these; the core consumes them.
 
-import { Failure } from './failures';
-import type { InstanceHealth } from './ports/provider';
+import { Failure } from './failure';
+
+/** Neutral instance health; a state event's `detail` keeps the provider's own name for admins. */
+export type InstanceHealth = 'connected' | 'unlinked' | 'blocked' | 'restricted' | 'starting' | 'offline' | 'unknown';
 
 export type MediaKind = 'image' | 'video' | 'audio' | 'voice' | 'document' | 'sticker';
 
