@@ -1,7 +1,7 @@
 // GREEN-API webhooks: which instance a call claims to be, whether it is authentic, and what it says.
 
-import { createHash, timingSafeEqual } from 'crypto';
 import { InboundEvent, IgnoredEvent, InboundMessage } from '../../core/ports/events';
+import { sameSecret } from '../../core/tokens';
 import { WebhookRequest } from '../../core/ports/provider';
 import { InstanceRecord } from '../../core/ports/records';
 import { header, idString, Json, nonEmpty, obj, str, toMillis } from './fields';
@@ -23,18 +23,11 @@ export function verifyWebhook(req: Pick<WebhookRequest, 'headers' | 'query' | 'c
 	// Never accept an unset secret: an empty token would make every caller authentic.
 	if (!expected || presented === undefined) return false;
 	const token = presented.trim().replace(/^Bearer\s+/i, '');
-	const tokenOk = constantTimeEqual(token, expected);
+	const tokenOk = sameSecret(token, expected);
 	const q = queryInstanceId(req.query);
 	const p = payloadInstanceId(req.content);
 	const idOk = (q === undefined || q === instance.id) && (p === undefined || p === instance.id);
 	return tokenOk && idOk;
-}
-
-/** Hashing first makes both sides 32 bytes, so neither the compare nor an early length check leaks the length. */
-export function constantTimeEqual(a: string, b: string): boolean {
-	const ha = createHash('sha256').update(a, 'utf8').digest();
-	const hb = createHash('sha256').update(b, 'utf8').digest();
-	return timingSafeEqual(ha, hb);
 }
 
 function queryInstanceId(query: Record<string, string> | undefined): string | undefined {
