@@ -17,17 +17,14 @@ import { SidebarIconEndpoint } from './src/endpoints/SidebarIconEndpoint';
 import { WebhookEndpoint } from './src/endpoints/WebhookEndpoint';
 import { setLanguage } from './src/i18n/translate';
 import { processors, TICK_INTERVAL, TICK_JOB } from './src/jobs/processors';
-import { GreenApiProvider } from './src/providers/greenapi/GreenApiProvider';
+import { availableProviders } from './src/providers/available';
 import { ProviderRegistry } from './src/providers/registry';
 import { isAgentMessageForUs, toAgentMessage } from './src/rocketchat/agentMessages';
 import { provideSettings, Setting } from './src/rocketchat/settings';
 
 /** Wiring only: settings, endpoints, jobs, the command and event hooks delegate to src/. */
 export class GreenApiBridgeApp extends App implements IPostMessageSent, IPostLivechatRoomClosed {
-	// Every call into the app has 30 s in all (APPS_ENGINE_RUNTIME_TIMEOUT): provider calls must end well before.
-	private readonly providers = new ProviderRegistry([
-		new GreenApiProvider({ timeoutMs: 10_000, uploadTimeoutMs: 25_000, downloadTimeoutMs: 25_000 }),
-	]);
+	private readonly providers = new ProviderRegistry(availableProviders());
 
 	constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
 		super(info, logger, accessors);
