@@ -4,6 +4,7 @@ import { chatKeyOf, findLink } from './contacts';
 import { CoreDeps } from './Core';
 import { BusinessMessageEvent } from './ports/events';
 import { InboundOutcome } from './InboundService';
+import { noticeInRoom } from './notices';
 import { InstanceRecord } from './ports/records';
 import { renderContent } from './render';
 
@@ -20,7 +21,8 @@ export class BusinessPhoneNotes {
 			const contact = await this.deps.contacts.get(instance.id, e.chatId);
 			if (!contact?.roomId) return 'ignored';
 			if (contact.seen.includes(e.messageId) || findLink(contact, { wa: e.messageId })) return 'duplicate';
-			const rc = await this.deps.rc.postNotice(contact.roomId, `📱 ${t('business_phone_message')}: ${renderContent(e.content)}`);
+			const rc = await noticeInRoom(this.deps, contact.roomId, `📱 ${t('business_phone_message')}: ${renderContent(e.content)}`);
+			if (!rc) return 'ignored';
 			contact.seen.push(e.messageId);
 			contact.links.push({ wa: e.messageId, rc, dir: 'out', state: 'sent' });
 			await this.deps.contacts.save(contact);

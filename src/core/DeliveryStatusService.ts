@@ -3,6 +3,7 @@ import { withChatLock } from './ChatLock';
 import { chatKeyOf, findLink } from './contacts';
 import { CoreDeps } from './Core';
 import { DeliveryState, DeliveryStatusEvent } from './ports/events';
+import { noticeInRoom } from './notices';
 import { InstanceRecord } from './ports/records';
 import { describeFailure } from './reasons';
 import { quoteLink } from './render';
@@ -36,7 +37,7 @@ export class DeliveryStatusService {
 				if (e.status === 'failed') {
 					const reason = e.failure ? describeFailure(e.failure) : t('reason_delivery_failed');
 					// The note quotes the agent's message (a link Rocket.Chat renders as a quote).
-					await this.deps.rc.postNotice(contact.roomId, `${quoteLink(await this.deps.rc.siteUrl(), contact.roomId, rc)}⚠️ ${t('notice_delivery_failed', { reason })}`);
+					await noticeInRoom(this.deps, contact.roomId, `${quoteLink(await this.deps.rc.siteUrl(), contact.roomId, rc)}⚠️ ${t('notice_delivery_failed', { reason })}`);
 				} else if (mode === 'all' && (e.status === 'delivered' || e.status === 'read')) {
 					await this.deps.rc.react(rc, e.status === 'read' ? ':eyes:' : ':white_check_mark:');
 				}

@@ -8,8 +8,9 @@ import { ConversationOpener } from './ConversationOpener';
 import { CoreDeps } from './Core';
 import { inboundKey, InboundMessage } from './ports/events';
 import { errorText } from './failures';
+import { alertAdmins, noticeInRoom } from './notices';
 import { ContactRecord, InboxItem, InstanceRecord } from './ports/records';
-import { VisitorRef } from './ports/rocketchat';
+import { RoomGone, VisitorRef } from './ports/rocketchat';
 import { RoomPoster } from './RoomPoster';
 
 export type InboundOutcome = 'posted' | 'duplicate' | 'ignored' | 'queued';
@@ -152,8 +153,17 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		let contact = existing || this.newContactFor(instance, msg);
 		const stored = existing ? { roomId: existing.roomId } : undefined;
 		if (!contact.roomId || !contact.visitorToken) contact = await this.opener.open(instance, contact);
-		const visitor: VisitorRef = { id: contact.visitorId, token: contact.visitorToken!, name: contact.name, username: contact.visitorUsername };
-		const rcId = await this.poster.post(instance, msg, contact, visitor);
+		let rcId: string | undefined;
+		try {
+			rcId = await this.poster.post(instance, msg, contact, visitorOf(contact));
+		} catch (e) {
+			// The room vanished (the visitor's data was removed; Rocket.Chat sends no room-closed event for
+			// that): the customer must not be cut off, so a new room opens for this message.
+			if (!(e instanceof RoomGone)) throw e;
+			this.deps.log?.info(`room ${contact.roomId} of ${msg.chatId} no longer exists: opening a new one`);
+			contact = await this.opener.open(instance, { ...contact, roomId: undefined });
+			rcId = await this.poster.post(instance, msg, contact, visitorOf(contact));
+		}
 		onPosted?.();
 		noteActivity(instance.id);
 		contact.seen.push(msg.messageId);
@@ -172,7 +182,10 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 
 	private async giveUp(instance: InstanceRecord, msg: InboundMessage, reason: string, contact: ContactRecord | undefined): Promise<void> {
 		const text = `⚠️ ${t('notice_inbound_given_up', { name: msg.sender.name, chat: msg.chatId, reason })}`;
-		if (contact?.roomId) await this.deps.rc.postNotice(contact.roomId, text);
-		else await this.deps.rc.alertAdmins(`[${instance.id}] ${text}`);
+		if (!contact?.roomId || !(await noticeInRoom(this.deps, contact.roomId, text))) await alertAdmins(this.deps, instance, `[${instance.id}] ${text}`);
 	}
+}
+
+function visitorOf(contact: ContactRecord): VisitorRef {
+	return { id: contact.visitorId, token: contact.visitorToken!, name: contact.name, username: contact.visitorUsername };
 }

@@ -7,6 +7,7 @@ import { chatKeyOf, findLink } from './contacts';
 import { CoreDeps, providerOf } from './Core';
 import { errorText } from './failures';
 import { OutboundFile, SendResult } from './ports/provider';
+import { noticeInRoom } from './notices';
 import { ContactRecord, OutboxItem } from './ports/records';
 import { sendRate } from './RateLimiter';
 import { describeFailure } from './reasons';
@@ -152,10 +153,7 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 	}
 
 	private async notice(roomId: string, text: string): Promise<void> {
-		try {
-			await this.deps.rc.postNotice(roomId, text);
-		} catch {
-			// The room may be gone; the outcome is still recorded on the contact.
-		}
+		// The room may be gone; the outcome is still recorded on the contact.
+		await noticeInRoom(this.deps, roomId, text);
 	}
 }

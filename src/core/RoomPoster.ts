@@ -4,7 +4,7 @@ import { CoreDeps, providerOf } from './Core';
 import { InboundContent, InboundMessage } from './ports/events';
 import { errorText, RetryLater } from './failures';
 import { ContactRecord, InstanceRecord } from './ports/records';
-import { VisitorRef } from './ports/rocketchat';
+import { RoomGone, VisitorRef } from './ports/rocketchat';
 import { describeFailure } from './reasons';
 import { quoteLink, renderContent, renderQuote, senderPrefix } from './render';
 
@@ -58,6 +58,7 @@ export class RoomPoster {
 		try {
 			await rc.uploadAsVisitor(roomId, visitor.token, c.fileName || `whatsapp-${c.media}`, got.bytes);
 		} catch (e) {
+			if (e instanceof RoomGone) throw e;
 			return rc.postAsVisitor(roomId, visitor, `${prefix}⚠️ ${t('inbound_media_rejected', { what: label, reason: errorText(e) })}${c.caption ? `\n${c.caption}` : ''}`);
 		}
 		// Rocket.Chat's upload has no caption field: the caption (and any quote) follows as its own message.

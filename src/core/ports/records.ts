@@ -28,6 +28,8 @@ export interface InstanceRecord {
 	alertedState?: string;
 	/** Up to when the provider's journal was checked for missed messages, ms. */
 	recoveredUntil?: number;
+	/** The Rocket.Chat user who added the number: told of alerts when no alert room is picked. */
+	addedBy?: string;
 	/** Per-number send rate override (e.g. an upgraded Cloud API number). */
 	sendsPerSecond?: number;
 	createdAt: number;

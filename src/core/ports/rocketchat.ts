@@ -49,11 +49,17 @@ export interface RocketChatPort {
 	updateMessageText(messageId: string, text: string): Promise<boolean>;
 	/** Adds the app user's reaction where the engine offers it; false otherwise. */
 	react(messageId: string, emoji: string): Promise<boolean>;
-	/** A note for admins (the alert room picked in the settings). */
-	alertAdmins(text: string): Promise<void>;
+	/**
+	 * A note for admins: in the alert room picked in the settings, else as a direct message from the app
+	 * user to `fallbackUserIds`. False when it reached nobody.
+	 */
+	alertAdmins(text: string, fallbackUserIds: string[]): Promise<boolean>;
 	/** The bytes of a file an agent attached. */
 	readUpload(fileId: string): Promise<Buffer>;
 }
 
 /** Rocket.Chat refused to open a room because no agent is online (and it does not queue): retry later. */
 export class NoAgentOnline extends Error {}
+
+/** The room no longer exists (a visitor's data was removed): open a new one. */
+export class RoomGone extends Error {}
