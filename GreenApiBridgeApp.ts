@@ -9,6 +9,7 @@ import { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
 import { ISetting } from '@rocket.chat/apps-engine/definition/settings';
 import { WhatsappCommand } from './src/commands/WhatsappCommand';
 import { coreDeps } from './src/compose';
+import { requestCatchUp } from './src/core/CatchUpService';
 import { ConversationService } from './src/core/ConversationService';
 import { Log, setLogLevel } from './src/core/log';
 import { OutboundService } from './src/core/OutboundService';
@@ -48,6 +49,8 @@ export class GreenApiBridgeApp extends App implements IPostMessageSent, IPostLiv
 	public async onEnable(environment: IEnvironmentRead, configurationModify: IConfigurationModify): Promise<boolean> {
 		setLanguage((await environment.getSettings().getById(Setting.NoticeLanguage))?.value);
 		setLogLevel((await environment.getSettings().getById(Setting.LogLevel))?.value);
+		// Agent messages written while the app was not running are sent by the next tick.
+		requestCatchUp();
 		// Re-assert the recurring job (one job for everything; harmless when it exists).
 		await configurationModify.scheduler.scheduleRecurring({ id: TICK_JOB, interval: TICK_INTERVAL, skipImmediate: true });
 		return true;

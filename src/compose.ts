@@ -10,6 +10,7 @@ import { RocketChatRetryScheduler } from './rocketchat/RetryScheduler';
 import { ContactStore } from './store/ContactStore';
 import { InboxStore } from './store/InboxStore';
 import { InstanceStore } from './store/InstanceStore';
+import { OpenRoomStore } from './store/OpenRoomStore';
 import { OutboxStore } from './store/OutboxStore';
 import { Store } from './store/Store';
 
@@ -21,6 +22,7 @@ export function coreDeps(a: Accessors, providers: ProviderDirectory, log?: Log):
 		instances: new InstanceStore(store),
 		inbox: new InboxStore(store),
 		outbox: new OutboxStore(store),
+		openRooms: new OpenRoomStore(store),
 		scheduler: new RocketChatRetryScheduler(a.modify),
 		http: new HttpAdapter(a.http),
 		providers,

@@ -32,7 +32,10 @@ export class ConversationOpener {
 				throw e;
 			}
 		}
-		return { ...contact, visitorId: visitor.id, visitorToken: visitor.token, visitorUsername: visitor.username, roomId, conversationStartedAt: Date.now() };
+		const openedAt = Date.now();
+		// Remembered while open, so agent messages written while the app is down are found after a restart.
+		await this.deps.openRooms.add({ roomId, instanceId: instance.id, chatId: contact.chatId, openedAt });
+		return { ...contact, visitorId: visitor.id, visitorToken: visitor.token, visitorUsername: visitor.username, roomId, conversationStartedAt: openedAt };
 	}
 
 	private async defaultDepartment(): Promise<string | undefined> {

@@ -9,18 +9,10 @@ import { errorText } from './failures';
 import { OutboundFile, SendResult } from './ports/provider';
 import { noticeInRoom } from './notices';
 import { ContactRecord, OutboxItem } from './ports/records';
+import { AgentMessage } from './ports/rocketchat';
 import { sendRate } from './RateLimiter';
 import { describeFailure } from './reasons';
 
-/** What an agent message carries (read off Rocket.Chat's message by src/rocketchat/agentMessages.ts). */
-export interface AgentMessage {
-	id: string;
-	roomId: string;
-	text: string;
-	file?: { id: string; name: string; type: string };
-	/** RC id of the quoted message, from the quote attachment's link. */
-	quotedRcId?: string;
-}
 
 interface SendState {
 	contact?: ContactRecord;
@@ -51,6 +43,8 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 				text: msg.text, file: msg.file, quotedMessageId: quoted, attempts: 0, firstAt: now, nextAt: now,
 			};
 			await this.deps.outbox.save(item);
+			// Catch-up after a restart sends only what was written after this one.
+			if (msg.createdAt && msg.createdAt > (contact.lastAgentAt || 0)) contact.lastAgentAt = msg.createdAt;
 			// An earlier message still waiting goes first: this one waits behind it. (Only keys still in
 			// the outbox count: a crash can leave a stale key behind.)
 			if ((contact.outPending || []).length > 0) {

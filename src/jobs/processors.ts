@@ -2,6 +2,7 @@ import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/de
 import { IJobContext, IProcessor, StartupType } from '@rocket.chat/apps-engine/definition/scheduler';
 import { QR_JOB, QrJobData, refreshQr } from '../commands/QrLink';
 import { coreDeps } from '../compose';
+import { CatchUpService, catchUpDue } from '../core/CatchUpService';
 import { InboundService } from '../core/InboundService';
 import { OutboundService } from '../core/OutboundService';
 import { ProviderDirectory } from '../core/ports/provider';
@@ -30,6 +31,7 @@ export function processors(providers: ProviderDirectory): IProcessor[] {
 			if (ctx.direction !== 'out') await inbound.retryChat(chatKey, now, policy);
 			if (ctx.direction !== 'in') await outbound.retryChat(chatKey, now, policy);
 		} else {
+			if (catchUpDue()) await new CatchUpService(deps).run(now);
 			await inbound.retryDue(now, policy);
 			await outbound.retryDue(now, policy);
 			if (recoveryDue(now)) await new RecoveryService(deps).run(now);

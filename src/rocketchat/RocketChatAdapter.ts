@@ -3,7 +3,8 @@ import { ILivechatRoom, IVisitor } from '@rocket.chat/apps-engine/definition/liv
 import { IRoom, RoomType } from '@rocket.chat/apps-engine/definition/rooms';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 import { errorText } from '../core/failures';
-import { CoreSettings, NoAgentOnline, RocketChatPort, RoomGone, RoomMetadata, VisitorRef } from '../core/ports/rocketchat';
+import { AgentMessage, CoreSettings, NoAgentOnline, RocketChatPort, RoomGone, RoomMessageHead, RoomMetadata, VisitorRef } from '../core/ports/rocketchat';
+import { isAgentMessage, toAgentMessage } from './agentMessages';
 import { readSettings, Setting } from './settings';
 import { ROOM_ICON } from './roomIcon';
 import { serverSetting } from './serverSettings';
@@ -162,6 +163,20 @@ export class RocketChatAdapter implements RocketChatPort {
 
 	public async readUpload(fileId: string): Promise<Buffer> {
 		return this.read.getUploadReader().getBufferById(fileId);
+	}
+
+	public async appUserId(): Promise<string | undefined> {
+		return (await this.read.getUserReader().getAppUser())?.id;
+	}
+
+	public async recentMessages(roomId: string, limit: number): Promise<RoomMessageHead[]> {
+		const raw = await this.read.getRoomReader().getMessages(roomId, { limit, sort: { createdAt: 'desc' } } as never);
+		return (raw || []).map((m) => ({ id: m.id, senderId: String((m.sender as { _id?: string; id?: string })?._id ?? (m.sender as { id?: string })?.id ?? ''), createdAt: new Date(m.createdAt).getTime() }));
+	}
+
+	public async agentMessage(messageId: string): Promise<AgentMessage | undefined> {
+		const message = await this.read.getMessageReader().getById(messageId);
+		return message && isAgentMessage(message) ? toAgentMessage(message) : undefined;
 	}
 }
 

@@ -68,6 +68,8 @@ export interface ContactRecord {
 	pending?: string[];
 	/** Outbox keys (RC message ids) waiting to be sent, in order. */
 	outPending?: string[];
+	/** When the newest agent message the app took for sending was written (catch-up after a restart). */
+	lastAgentAt?: number;
 	links: MessageLink[];
 }
 
@@ -111,6 +113,20 @@ export interface ContactRepository {
 	 * without room), or `undefined` when it was never stored.
 	 */
 	save(contact: ContactRecord, stored?: { roomId?: string }): Promise<void>;
+}
+
+/** A WhatsApp room the app opened and that is not closed yet: where agents may write while the app is down. */
+export interface OpenRoom {
+	roomId: string;
+	instanceId: string;
+	chatId: string;
+	openedAt: number;
+}
+
+export interface OpenRoomRepository {
+	add(room: OpenRoom): Promise<void>;
+	remove(roomId: string): Promise<void>;
+	list(): Promise<OpenRoom[]>;
 }
 
 export interface InstanceRepository {

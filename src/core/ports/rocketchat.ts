@@ -17,6 +17,25 @@ export interface RoomMetadata {
 	customFields: Record<string, string>;
 }
 
+/** Who wrote a room message, and when. */
+export interface RoomMessageHead {
+	id: string;
+	senderId: string;
+	createdAt: number;
+}
+
+/** What an agent message carries (read off Rocket.Chat's message by src/rocketchat/agentMessages.ts). */
+export interface AgentMessage {
+	id: string;
+	roomId: string;
+	text: string;
+	/** When it was written (ms). */
+	createdAt?: number;
+	file?: { id: string; name: string; type: string };
+	/** RC id of the quoted message, from the quote attachment's link. */
+	quotedRcId?: string;
+}
+
 /** The app settings the core reads (see src/settings.ts for their definitions). */
 export interface CoreSettings {
 	defaultDepartment: string;
@@ -56,6 +75,12 @@ export interface RocketChatPort {
 	alertAdmins(text: string, fallbackUserIds: string[]): Promise<boolean>;
 	/** The bytes of a file an agent attached. */
 	readUpload(fileId: string): Promise<Buffer>;
+	/** The app's own user (its notes), when Rocket.Chat has created it. */
+	appUserId(): Promise<string | undefined>;
+	/** The room's newest messages, newest first (cheap: no lookups per message). */
+	recentMessages(roomId: string, limit: number): Promise<RoomMessageHead[]>;
+	/** The message as the outbound path takes it, when it is an agent's message for WhatsApp. */
+	agentMessage(messageId: string): Promise<AgentMessage | undefined>;
 }
 
 /** Rocket.Chat refused to open a room because no agent is online (and it does not queue): retry later. */
