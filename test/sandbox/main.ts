@@ -1,0 +1,99 @@
+// `npm start`: the sandbox on http://127.0.0.1:<port> (--port N or PORT, default a free port). Prints one line,
+// `Sandbox: <url>`, once everything is up; SIGINT / SIGTERM stop it all, the app's Deno process included.
+import * as fs from 'fs';
+import { GreenApiPhone } from './providers/GreenApiPhone';
+import { Sandbox } from './Sandbox';
+import { SandboxServer } from './server';
+
+const STOP_TIMEOUT_MS = 8000;
+
+export function portFrom(argv: string[], env: NodeJS.ProcessEnv): number {
+	const i = argv.indexOf('--port');
+	const eq = argv.find((a) => a.startsWith('--port='));
+	const raw = eq ? eq.slice('--port='.length) : i >= 0 ? argv[i + 1] : env.PORT;
+	if (raw === undefined || raw === '') return 0;
+	const port = Number(raw);
+	if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port "${raw}" (use --port <0-65535> or PORT)`);
+	return port;
+}
+
+/** Child processes of this process and theirs (Linux /proc): the app's Deno subprocess(es). */
+export function descendants(root = process.pid): number[] {
+	let stats: Array<{ pid: number; ppid: number }>;
+	try {
+		stats = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
+			try {
+				// /proc/<pid>/stat: "pid (comm) state ppid …"; comm may contain spaces and parentheses.
+				const s = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+				return [{ pid: Number(d), ppid: Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]) }];
+			} catch {
+				return [];
+			}
+		});
+	} catch {
+		return [];
+	}
+	const out: number[] = [];
+	const walk = (p: number) => {
+		for (const c of stats.filter((x) => x.ppid === p)) {
+			out.push(c.pid);
+			walk(c.pid);
+		}
+	};
+	walk(root);
+	return out;
+}
+
+async function main(): Promise<void> {
+	const port = portFrom(process.argv.slice(2), process.env);
+	const server = new SandboxServer();
+	const url = await server.listen(port);
+	let sandbox: Sandbox | undefined;
+	const provider = new GreenApiPhone((label, attempt) => sandbox!.deliver(label, attempt));
+	sandbox = new Sandbox(provider, url);
+
+	let stopping: Promise<void> | undefined;
+	const stop = (why: string): Promise<void> =>
+		(stopping ??= (async () => {
+			process.stderr.write(`[sandbox] ${why}: stopping\n`);
+			const force = setTimeout(() => process.stderr.write('[sandbox] stop is taking long: killing the app process\n'), STOP_TIMEOUT_MS);
+			await Promise.race([Promise.all([server.close(), sandbox!.stop()]), new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS))]);
+			clearTimeout(force);
+			// A Ctrl-C in a terminal also reaches the Deno child (same process group); the engine may have respawned it
+			// while we were stopping. Nothing of ours may outlive us.
+			for (let round = 0; round < 20; round++) {
+				const left = descendants();
+				if (!left.length) break;
+				for (const pid of left) {
+					try {
+						process.kill(pid, 'SIGKILL');
+					} catch {
+						// already gone
+					}
+				}
+				await new Promise((r) => setTimeout(r, 100));
+			}
+		})());
+	for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+		process.on(sig, () => {
+			void stop(sig).then(() => process.exit(0));
+		});
+	}
+
+	try {
+		await sandbox.start();
+	} catch (e) {
+		process.stderr.write(`[sandbox] could not start: ${(e as Error).stack ?? e}\n`);
+		await stop('start failed');
+		process.exit(1);
+	}
+	server.serve(sandbox);
+	process.stdout.write(`Sandbox: ${url}\n`);
+}
+
+if (require.main === module) {
+	main().catch((e) => {
+		process.stderr.write(`[sandbox] ${(e as Error).stack ?? e}\n`);
+		process.exit(1);
+	});
+}
