@@ -31,6 +31,7 @@ export interface ActionRecord {
 	seq: number;
 	label: string;
 	at: number;
+	/** until the action's call returned (calls are counted until the app went quiet after it) */
 	ms: number;
 	calls: number;
 	byMethod: Record<string, number>;
@@ -134,9 +135,11 @@ export class Sandbox {
 		const run = async (): Promise<T> => {
 			const started = Date.now();
 			const rec: ActionRecord = { seq: ++this.actionSeq, label, at: started, ms: 0, calls: 0, byMethod: {} };
+			let answered = 0;
 			try {
 				const m = await this.t.measureCalls(async () => {
 					const r = await fn();
+					answered = Date.now();
 					await this.settle();
 					return r;
 				});
@@ -146,7 +149,8 @@ export class Sandbox {
 				rec.error = (e as Error).message;
 				throw e;
 			} finally {
-				rec.ms = Date.now() - started;
+				// Time until the call answered (a webhook's answer to the provider), not the quiet period after it.
+				rec.ms = (answered || Date.now()) - started;
 				if (rec.calls || rec.error || !label.startsWith('scheduler')) this.record(rec);
 			}
 		};

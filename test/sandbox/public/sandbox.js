@@ -373,12 +373,12 @@ $('#phone-form').addEventListener('submit', async (e) => {
 	const input = $('#phone-text');
 	const text = input.value;
 	if (!text.trim()) return;
+	input.value = ''; // at once, as a chat app does; put back if the send is refused
 	const out = ui.phoneEdit ? await act('phone', { customerId: ui.customerId, kind: 'edit', targetId: ui.phoneEdit.id, text }) : await phoneSend({ kind: 'text', text });
 	if (out) {
-		input.value = '';
 		ui.phoneEdit = null;
 		renderPhoneBars();
-	}
+	} else if (!input.value) input.value = text;
 });
 $('#phone-attach-toggle').addEventListener('click', () => $('#phone-attach').classList.toggle('hidden'));
 for (const b of document.querySelectorAll('[data-phone-sample]')) {
@@ -489,11 +489,18 @@ $('#agent-form').addEventListener('submit', async (e) => {
 	}
 	const sample = $('#agent-sample').value;
 	if (!text && !sample && !ui.agentFile) return;
-	const out = await act('agent-send', { roomId: ui.roomId, text, quoteOf: ui.agentQuote?.id, ...(ui.agentFile ? { file: ui.agentFile } : sample ? { sample } : {}) });
-	if (out) {
-		input.value = '';
-		ui.agentQuote = ui.agentFile = null;
-		$('#agent-sample').value = '';
+	const body = { roomId: ui.roomId, text, quoteOf: ui.agentQuote?.id, ...(ui.agentFile ? { file: ui.agentFile } : sample ? { sample } : {}) };
+	// Cleared at once, as Rocket.Chat's composer does; put back if the send is refused.
+	const kept = { quote: ui.agentQuote, file: ui.agentFile };
+	input.value = '';
+	ui.agentQuote = ui.agentFile = null;
+	$('#agent-sample').value = '';
+	renderAgentBars();
+	if (!(await act('agent-send', body)) && !input.value) {
+		input.value = text;
+		ui.agentQuote = kept.quote;
+		ui.agentFile = kept.file;
+		$('#agent-sample').value = sample;
 		renderAgentBars();
 	}
 });
