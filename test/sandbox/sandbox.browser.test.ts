@@ -136,6 +136,8 @@ describe('the sandbox page (npm start) in headless Chromium', () => {
 		await page.getByTestId('agent-send').click();
 		await roomMessages.locator('[data-kind="mine"]', { hasText: 'AX 4471' }).waitFor();
 		await waitForState((s) => s.providerRequests.some((r: any) => r.method === 'sendMessage' && r.status === 502), 'the app trying GREEN-API while it is down');
+		// The app has scheduled its retry (before the clock moves, so the backoff counts from now).
+		await waitForState((s) => s.clock.jobs.some((j: any) => j.name === 'gab-retry'), 'the retry job');
 		await expectText(page.getByTestId('ledger-written'), '3');
 		await expectText(page.getByTestId('ledger-received'), '2');
 		expect(await phone.getByText('AX 4471').count()).toBe(0);

@@ -1,9 +1,8 @@
 // The sandbox's provider webhook queue against a local HTTP server: kept until 2xx, head-of-line
-// redelivery in order, a 4xx drops the notification. And the port `npm start` listens on.
+// redelivery in order, a 4xx drops the notification.
 import * as http from 'http';
 import type { AddressInfo } from 'net';
-import { portFrom } from './main';
-import { WebhookQueue } from './providers/WebhookQueue';
+import { WebhookQueue } from './WebhookQueue';
 
 describe('WebhookQueue', () => {
 	let server: http.Server;
@@ -76,18 +75,5 @@ describe('WebhookQueue', () => {
 		q.stop();
 		expect(q.list()[0]).toMatchObject({ state: 'retrying', lastStatus: 0 });
 		expect(q.pending()).toBe(1);
-	});
-});
-
-describe('npm start port', () => {
-	it('takes --port, --port=, then PORT, else 0 (a free port)', () => {
-		expect(portFrom(['--port', '3000'], { PORT: '4000' })).toBe(3000);
-		expect(portFrom(['--port=3001'], {})).toBe(3001);
-		expect(portFrom([], { PORT: '4000' })).toBe(4000);
-		expect(portFrom([], {})).toBe(0);
-	});
-	it('refuses anything that is not a port', () => {
-		expect(() => portFrom(['--port', 'abc'], {})).toThrow(/invalid port "abc"/);
-		expect(() => portFrom([], { PORT: '70000' })).toThrow(/invalid port/);
 	});
 });
