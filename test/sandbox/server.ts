@@ -84,6 +84,7 @@ export class SandboxServer {
 			res.end(fs.readFileSync(file));
 			return;
 		}
+		if (p === '/favicon.ico') return void res.writeHead(204).end();
 		const sb = this.sandbox;
 		if (!sb) return this.json(res, 503, { error: 'the sandbox is starting' });
 		if (p.startsWith('/api/apps/public/')) return this.appEndpoint(sb, req, res, url);
