@@ -12,6 +12,9 @@ export interface WebhookTarget {
 /** Runs one delivery attempt; the sandbox passes one that serializes and measures it. */
 export type DeliveryRunner = (label: string, attempt: () => Promise<number>) => Promise<number>;
 
+/** Anything but a 2xx or a refusal (4xx other than 429) is kept and delivered again. */
+const redeliver = (status: number): boolean => !(status >= 200 && status < 300) && !(status >= 400 && status < 500 && status !== 429);
+
 interface Item extends Notification {
 	body: unknown;
 }
@@ -64,14 +67,16 @@ export class WebhookQueue {
 				next.state = 'delivering';
 				next.attempts++;
 				this.changes++;
-				const status = await this.run(next.label, () => this.post(next.body)).catch(() => 0);
-				next.lastStatus = status;
-				this.changes++;
-				if (status >= 200 && status < 300) next.state = 'acknowledged';
-				else if (status >= 400 && status < 500 && status !== 429) next.state = 'rejected';
-				else {
+				// The answer counts the moment it arrives (the runner may go on observing the app for a while).
+				let answer: number | undefined;
+				await this.run(next.label, async () => {
+					answer = await this.post(next.body);
+					this.answered(next, answer);
+					return answer;
+				}).catch(() => undefined);
+				if (answer === undefined) this.answered(next, 0);
+				if (next.lastStatus !== undefined && redeliver(next.lastStatus)) {
 					// Head-of-line: the provider retries this one before anything after it.
-					next.state = 'retrying';
 					this.timer = setTimeout(() => {
 						this.timer = undefined;
 						void this.pump();
@@ -82,6 +87,12 @@ export class WebhookQueue {
 		} finally {
 			this.running = false;
 		}
+	}
+
+	private answered(item: Item, status: number): void {
+		item.lastStatus = status;
+		item.state = redeliver(status) ? 'retrying' : status < 300 ? 'acknowledged' : 'rejected';
+		this.changes++;
 	}
 
 	private post(body: unknown): Promise<number> {
