@@ -1,6 +1,6 @@
 // The sandbox as a person uses it: `test/sandbox/main.ts` (what `npm start` runs) in its own process group,
 // the page in headless Chromium (Debian's package, driven by playwright-core), a whole conversation played
-// through the page, then Ctrl-C. Screenshots go to test/sandbox/screenshots/ (git-ignored); with
+// through the page, then Ctrl-C (and SIGTERM to a second one). Screenshots go to test/sandbox/screenshots/ (git-ignored); with
 // UPDATE_SANDBOX_SCREENSHOT=1 the last one also replaces test/sandbox/screenshot.png (the README's).
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
@@ -15,9 +15,14 @@ const SHOTS = path.join(__dirname, 'screenshots');
 const SAMPLES = path.join(__dirname, 'samples');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-let sandbox: ChildProcess;
+interface RunningSandbox {
+	child: ChildProcess;
+	url: string;
+	stderr: () => string;
+}
+const started: RunningSandbox[] = [];
+let sandbox: RunningSandbox;
 let url = '';
-let stderr = '';
 let profileDir = '';
 let context: BrowserContext;
 let page: Page;
@@ -30,34 +35,38 @@ const alive = (pid: number): boolean => {
 		return false;
 	}
 };
-function get(p: string): Promise<{ status: number; body: Buffer }> {
+function get(p: string, base = url): Promise<{ status: number; body: Buffer }> {
 	return new Promise((resolve, reject) => {
-		http.get(`${url}${p}`, (res) => {
+		http.get(`${base}${p}`, (res) => {
 			const chunks: Buffer[] = [];
 			res.on('data', (c: Buffer) => chunks.push(c));
 			res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
 		}).on('error', reject);
 	});
 }
-const state = async (): Promise<any> => JSON.parse((await get('/sandbox/state')).body.toString('utf8'));
+const state = async (base = url): Promise<any> => JSON.parse((await get('/sandbox/state', base)).body.toString('utf8'));
 const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+const exitOf = (child: ChildProcess) => new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 
-function startSandbox(): Promise<string> {
+function startSandbox(): Promise<RunningSandbox> {
 	// Its own process group, like a terminal's foreground job: Ctrl-C reaches the node process and the Deno child.
-	sandbox = spawn(process.execPath, ['-r', './test/runtime/register-ts.js', 'test/sandbox/main.ts', '--port', '0'], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-	sandbox.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+	const child = spawn(process.execPath, ['-r', './test/runtime/register-ts.js', 'test/sandbox/main.ts', '--port', '0'], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+	let stderr = '';
+	child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+	const running = { child, url: '', stderr: () => stderr };
+	started.push(running);
 	return new Promise((resolve, reject) => {
 		let out = '';
 		const timer = setTimeout(() => reject(new Error(`the sandbox printed no URL within 40 s. stderr:\n${stderr}`)), 40_000);
-		sandbox.stdout!.on('data', (d: Buffer) => {
+		child.stdout!.on('data', (d: Buffer) => {
 			out += d.toString();
 			const m = /^Sandbox: (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
 			if (m) {
 				clearTimeout(timer);
-				resolve(m[1]);
+				resolve(Object.assign(running, { url: m[1] }));
 			}
 		});
-		sandbox.once('exit', (code) => reject(new Error(`the sandbox exited (${code}) before printing its URL. stderr:\n${stderr}`)));
+		child.once('exit', (code) => reject(new Error(`the sandbox exited (${code}) before printing its URL. stderr:\n${stderr}`)));
 	});
 }
 
@@ -66,7 +75,8 @@ beforeAll(async () => {
 		throw new Error(`Chromium is not installed (${CHROMIUM}). The sandbox's browser test drives Debian's Chromium with playwright-core: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH), then run npm test again.`);
 	}
 	fs.mkdirSync(SHOTS, { recursive: true });
-	url = await startSandbox();
+	sandbox = await startSandbox();
+	url = sandbox.url;
 	profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gab-chromium-'));
 	context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1600, height: 900 } });
 	page = context.pages()[0] ?? (await context.newPage());
@@ -75,11 +85,13 @@ beforeAll(async () => {
 afterAll(async () => {
 	await context?.close().catch(() => undefined);
 	if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
-	if (sandbox?.pid && sandbox.exitCode === null && sandbox.signalCode === null) {
-		try {
-			process.kill(-sandbox.pid, 'SIGKILL');
-		} catch {
-			// gone
+	for (const { child } of started) {
+		if (child.pid && child.exitCode === null && child.signalCode === null) {
+			try {
+				process.kill(-child.pid, 'SIGKILL');
+			} catch {
+				// gone
+			}
 		}
 	}
 });
@@ -173,17 +185,29 @@ describe('the sandbox page (npm start) in headless Chromium', () => {
 	}, 60_000);
 
 	it('stops everything on Ctrl-C, the app’s Deno process included', async () => {
+		const { child } = sandbox;
 		const denoPid: number = (await state()).app.pid;
 		expect(alive(denoPid)).toBe(true);
-		const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => sandbox.once('exit', (code, signal) => resolve({ code, signal })));
-		process.kill(-sandbox.pid!, 'SIGINT'); // a terminal's Ctrl-C: the whole foreground process group
-		const { code } = await exited;
-		expect(code).toBe(0);
+		const exited = exitOf(child);
+		process.kill(-child.pid!, 'SIGINT'); // a terminal's Ctrl-C: the whole foreground process group
+		expect(await exited).toEqual({ code: 0, signal: null });
 		expect(alive(denoPid)).toBe(false);
 		// Nothing of the group is left (Deno, esbuild, anything the engine spawned).
-		expect(() => process.kill(-sandbox.pid!, 0)).toThrow();
-		expect(stderr).toContain('SIGINT: stopping');
+		expect(() => process.kill(-child.pid!, 0)).toThrow();
+		expect(sandbox.stderr()).toContain('SIGINT: stopping');
 	}, 20_000);
+
+	it('stops everything on SIGTERM to its own process only (kill, a service manager)', async () => {
+		const second = await startSandbox();
+		const denoPid: number = (await state(second.url)).app.pid;
+		expect(alive(denoPid)).toBe(true);
+		const exited = exitOf(second.child);
+		process.kill(second.child.pid!, 'SIGTERM');
+		expect(await exited).toEqual({ code: 0, signal: null });
+		expect(alive(denoPid)).toBe(false);
+		expect(() => process.kill(-second.child.pid!, 0)).toThrow();
+		expect(second.stderr()).toContain('SIGTERM: stopping');
+	}, 45_000);
 });
 
 async function expectText(locator: Locator, text: string): Promise<void> {
