@@ -120,13 +120,19 @@ describe('the sandbox page (npm start) in headless Chromium', () => {
 		await page.getByTestId('agent-send').click();
 		const answer = phone.getByTestId('phone-business-message').filter({ hasText: 'Could you send a photo' });
 		await answer.locator('[data-testid="tick"][data-state="read"]').waitFor();
+		// The ticks were status webhooks the app took in: its /whatsapp info (a private answer) says so.
+		await page.getByTestId('agent-input').fill('/whatsapp info');
+		await page.getByTestId('agent-send').click();
+		await roomMessages.getByTestId('notice').filter({ hasText: 'Delivery of the last message: read' }).waitFor();
 		await shot('01-first-answer');
 
 		// A photo from the phone (with a caption): the app fetches it in a job and posts a real file.
 		await page.getByTestId('phone-input').fill('Here it is');
 		await page.getByTestId('phone-attach').click();
 		await page.getByTestId('phone-send-photo').click();
-		await roomMessages.locator('[data-kind="visitor"] img[src*="parcel.jpg"]').waitFor();
+		const customerPhoto = roomMessages.locator('[data-kind="visitor"] img[src*="parcel.jpg"]');
+		await customerPhoto.waitFor();
+		expect((await get((await customerPhoto.getAttribute('src'))!)).body.equals(fs.readFileSync(path.join(SAMPLES, 'parcel.jpg')))).toBe(true);
 		await roomMessages.locator('[data-kind="visitor"]', { hasText: 'Here it is' }).waitFor();
 
 		// A photo from the agent, with its caption: on the phone as an image.
