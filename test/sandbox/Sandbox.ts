@@ -21,10 +21,9 @@ export interface PhoneMessageRecord {
 	customerId: string;
 	action: PhoneAction;
 	at: number;
-	/** local effects on the phone: the customer's own edits, deletions and reactions */
+	/** local effects on the phone: the customer's own edits and deletions */
 	editedText?: string;
 	deleted?: boolean;
-	reactions: Record<string, string>;
 }
 
 export interface ActionRecord {
@@ -225,10 +224,9 @@ export class Sandbox {
 			if (action.kind !== 'reaction' && (!target || target.customerId !== c.id)) throw new SandboxError('only the customer’s own messages can be edited or deleted');
 			if (target && action.kind === 'edit') target.editedText = action.text;
 			if (target && action.kind === 'delete') target.deleted = true;
-			if (target && action.kind === 'reaction') target.reactions[c.id] = action.emoji;
 		}
 		const id = this.provider.customerActs(c, action);
-		this.phoneMessages.push({ id, customerId: c.id, action, at: Date.now(), reactions: {} });
+		this.phoneMessages.push({ id, customerId: c.id, action, at: Date.now() });
 		this.touch();
 		return id;
 	}
@@ -269,7 +267,6 @@ export class Sandbox {
 		const rank = { sent: 1, delivered: 2, read: 3 };
 		const cur = this.delivery.get(id);
 		if (cur && rank[cur] >= rank[state]) return;
-		// A phone that is not on WhatsApp's network reports nothing; with the provider down nothing reached it anyway.
 		this.delivery.set(id, state);
 		this.provider.reportDelivery(phone, id, state);
 		this.touch();
