@@ -13,7 +13,7 @@ describe('admin alerts with no alert room picked (the default)', () => {
 	});
 
 	it('the setup answer says where alerts go until an alert room is picked', () => {
-		const answer = w.rc.rc.notices.find((n) => n.userId === w.admin.id && /connected|added/i.test(n.text))!;
+		const answer = w.rc.rc.notices.find((n) => n.userId === w.admin.id && /connected|added/i.test(n.text || ''))!;
 		expect(answer.text).toContain('direct messages until a room for admin alerts is picked');
 	});
 
