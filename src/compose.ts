@@ -12,6 +12,7 @@ import { InboxStore } from './store/InboxStore';
 import { InstanceStore } from './store/InstanceStore';
 import { OpenRoomStore } from './store/OpenRoomStore';
 import { OutboxStore } from './store/OutboxStore';
+import { SeenArchiveStore } from './store/SeenArchiveStore';
 import { Store } from './store/Store';
 
 export function coreDeps(a: Accessors, providers: ProviderDirectory, log?: Log): CoreDeps {
@@ -23,6 +24,7 @@ export function coreDeps(a: Accessors, providers: ProviderDirectory, log?: Log):
 		inbox: new InboxStore(store),
 		outbox: new OutboxStore(store),
 		openRooms: new OpenRoomStore(store),
+		seenArchive: new SeenArchiveStore(store),
 		scheduler: new RocketChatRetryScheduler(a.modify),
 		http: new HttpAdapter(a.http),
 		providers,

@@ -4,7 +4,7 @@
 import { Log } from './log';
 import { HttpClient } from './ports/http';
 import { ProviderDirectory, WhatsAppProvider } from './ports/provider';
-import { ContactRepository, InboxItem, InstanceRecord, InstanceRepository, OpenRoomRepository, OutboxItem, QueueRepository } from './ports/records';
+import { ContactRepository, InboxItem, InstanceRecord, InstanceRepository, OpenRoomRepository, OutboxItem, QueueRepository, SeenArchive } from './ports/records';
 import { RocketChatPort } from './ports/rocketchat';
 import { RetryScheduler } from './ports/scheduler';
 
@@ -15,6 +15,7 @@ export interface CoreDeps {
 	inbox: QueueRepository<InboxItem>;
 	outbox: QueueRepository<OutboxItem>;
 	openRooms: OpenRoomRepository;
+	seenArchive: SeenArchive;
 	scheduler: RetryScheduler;
 	http: HttpClient;
 	providers: ProviderDirectory;

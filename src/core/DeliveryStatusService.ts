@@ -25,7 +25,9 @@ export class DeliveryStatusService {
 			const changed: Array<{ e: DeliveryStatusEvent; rc: string }> = [];
 			for (const e of events) {
 				const link = findLink(contact, { wa: e.messageId });
-				if (!link || link.state === e.status || rank(e.status) < rank(link.state)) continue;
+				// Only messages the business sent have a delivery state (a status naming a customer's
+				// message is not ours to show).
+				if (!link || link.dir !== 'out' || link.state === e.status || rank(e.status) < rank(link.state)) continue;
 				link.state = e.status;
 				changed.push({ e, rc: link.rc });
 			}

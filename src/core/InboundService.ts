@@ -3,9 +3,10 @@ import { noteActivity } from './activity';
 import { withChatLock } from './ChatLock';
 import { AttemptResult, backoffMs, ChatQueue, GiveUp, QueueHandler } from './ChatQueue';
 import { monotonicNow } from './clock';
-import { chatKeyOf, newContact } from './contacts';
+import { chatKeyOf, findLink, newContact } from './contacts';
 import { ConversationOpener } from './ConversationOpener';
 import { CoreDeps } from './Core';
+import { Dedupe } from './Dedupe';
 import { inboundKey, InboundMessage } from './ports/events';
 import { errorText } from './failures';
 import { alertAdmins, noticeInRoom } from './notices';
@@ -25,11 +26,13 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 	private readonly queue: ChatQueue<InboxItem, DrainState>;
 	private readonly opener: ConversationOpener;
 	private readonly poster: RoomPoster;
+	private readonly dedupe: Dedupe;
 
 	constructor(private readonly deps: CoreDeps) {
 		this.queue = new ChatQueue('in', deps.inbox, deps.scheduler, this);
 		this.opener = new ConversationOpener(deps);
 		this.poster = new RoomPoster(deps);
+		this.dedupe = new Dedupe(deps);
 	}
 
 	/**
@@ -60,7 +63,7 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 	private async receiveLocked(instance: InstanceRecord, msg: InboundMessage, onPosted: () => void): Promise<InboundOutcome> {
 		if (msg.isGroup && (await this.deps.rc.settings()).groupChats !== 'bridge') return 'ignored';
 		const contact = await this.deps.contacts.get(instance.id, msg.chatId);
-		if (contact?.seen.includes(msg.messageId)) return 'duplicate';
+		if (await this.dedupe.seen(instance, contact, msg.messageId, msg.timestamp)) return 'duplicate';
 		// A customer with parked messages waits behind them, so order is kept. (Only ids still in the
 		// inbox count: a crash can leave a stale one behind.)
 		if (contact?.pending && contact.pending.length > 0) {
@@ -71,6 +74,11 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 				await this.park(instance, msg, contact, 'waiting for earlier messages');
 				return 'queued';
 			}
+		}
+		// An edit or deletion of a message the app never had: nothing to change, nothing to show.
+		if (targetsUnknownMessage(msg, contact)) {
+			this.deps.log?.info(`inbound ${instance.id}:${msg.messageId}: ${msg.content.kind} of an unknown message ignored`);
+			return 'ignored';
 		}
 		// Files can be large and slow to fetch: answer the webhook now, download in a job.
 		if (msg.content.kind === 'media') {
@@ -126,7 +134,7 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 
 	public async attempt(item: InboxItem, state: DrainState): Promise<AttemptResult> {
 		if (!state.instance) return { ok: false, retryable: false, reason: 'instance removed' };
-		if (state.contact?.seen.includes(item.event.messageId)) return { ok: true };
+		if (await this.dedupe.seen(state.instance, state.contact, item.event.messageId, item.event.timestamp)) return { ok: true };
 		try {
 			state.contact = await this.deliver(state.instance, item.event, state.contact);
 			return { ok: true };
@@ -166,7 +174,7 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		}
 		onPosted?.();
 		noteActivity(instance.id);
-		contact.seen.push(msg.messageId);
+		await this.dedupe.mark(instance, contact, msg.messageId, msg.timestamp || Date.now());
 		if (rcId) contact.links.push({ wa: msg.messageId, rc: rcId, dir: 'in' });
 		contact.lastInboundAt = msg.timestamp || Date.now();
 		await this.deps.contacts.save(contact, stored);
@@ -188,4 +196,9 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 
 function visitorOf(contact: ContactRecord): VisitorRef {
 	return { id: contact.visitorId, token: contact.visitorToken!, name: contact.name, username: contact.visitorUsername };
+}
+
+function targetsUnknownMessage(msg: InboundMessage, contact: ContactRecord | undefined): boolean {
+	const c = msg.content;
+	return (c.kind === 'edit' || c.kind === 'delete') && !findLink(contact, { wa: c.targetMessageId });
 }

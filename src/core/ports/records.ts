@@ -62,8 +62,12 @@ export interface ContactRecord {
 	conversationStartedAt?: number;
 	lastInboundAt?: number;
 	lastOutboundAt?: number;
-	/** Recently processed inbound message ids (dedupe), newest last. */
+	/** Recently processed inbound message ids (dedupe), newest last; older ones are archived (Dedupe.ts). */
 	seen: string[];
+	/** The messages' timestamps, parallel to `seen` (absent in records of 0.1.0). */
+	seenTimes?: number[];
+	/** Newest timestamp among the archived ids: only an older message can be in the archive. */
+	archivedUntil?: number;
 	/** Ids parked in the inbox (RetryLater), in arrival order: later messages queue behind them. */
 	pending?: string[];
 	/** Outbox keys (RC message ids) waiting to be sent, in order. */
@@ -74,7 +78,8 @@ export interface ContactRecord {
 }
 
 // The contact record travels in full on every read and write (msgpack over the app's stdio, a Mongo
-// document in production): keep the windows small. 200 ids cover far more than the journal overlap.
+// document in production): keep the windows small. 200 ids cover far more than the journal overlap;
+// older ids are archived for the provider's redelivery time (core/Dedupe.ts).
 export const SEEN_WINDOW = 200;
 export const LINK_WINDOW = 100;
 
@@ -127,6 +132,13 @@ export interface OpenRoomRepository {
 	add(room: OpenRoom): Promise<void>;
 	remove(roomId: string): Promise<void>;
 	list(): Promise<OpenRoom[]>;
+}
+
+/** Inbound ids older than a contact's window, kept for the provider's redelivery time. */
+export interface SeenArchive {
+	has(instanceId: string, chatId: string, messageId: string): Promise<boolean>;
+	/** Adds `entries` (id + message time) and drops what is older than `horizonMs`. */
+	add(instanceId: string, chatId: string, entries: Array<{ id: string; at: number }>, horizonMs: number): Promise<void>;
 }
 
 export interface InstanceRepository {
