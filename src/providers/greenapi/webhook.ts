@@ -58,8 +58,8 @@ function asPayload(content: unknown): Json | undefined {
 	return obj(content);
 }
 
-/** The message of an incoming/outgoing message notification (same envelope), or undefined when incomplete. */
-function envelopeMessage(p: Record<string, unknown>, instanceId: string | undefined, instanceData: Record<string, unknown> | undefined): InboundMessage | undefined {
+/** The message of an incoming/outgoing message notification (same envelope), `ignored` when its chat is not a customer's, or undefined when incomplete. */
+function envelopeMessage(p: Record<string, unknown>, instanceId: string | undefined, instanceData: Record<string, unknown> | undefined): InboundMessage | IgnoredEvent | undefined {
 	const senderData = obj(p.senderData);
 	const chatId = nonEmpty(senderData?.chatId);
 	const messageId = nonEmpty(p.idMessage);
@@ -104,6 +104,7 @@ function parse(content: unknown): InboundEvent {
 			// Typed on the business phone: the envelope of an incoming message, senderData describes the chat.
 			const msg = envelopeMessage(p, instanceId, instanceData);
 			if (!msg) return ignored('outgoingMessageReceived without instance, senderData.chatId or idMessage');
+			if (msg.type === 'ignored') return msg;
 			return { type: 'business-message', instanceId: msg.instanceId, chatId: msg.chatId, messageId: msg.messageId, timestamp: msg.timestamp, content: msg.content };
 		}
 		case 'incomingMessageReceived':

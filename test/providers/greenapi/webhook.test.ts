@@ -288,8 +288,15 @@ describe('parseWebhook: every typeMessage', () => {
 		for (const t of ['interactiveButtons', 'groupInviteMessage', 'buttonsMessage', 'listMessage', 'templateMessage', 'brandNewMessage']) {
 			expect(content(F.otherMessage(t))).toEqual({ kind: 'unsupported', type: t });
 		}
-		expect(msg({ ...F.incoming(F.textMessage('x')), messageData: undefined }).content).toEqual({ kind: 'unsupported', type: 'missing messageData' });
-		expect(content({ typeMessage: 42 } as unknown as F.MessageData)).toEqual({ kind: 'unsupported', type: 'unknown' });
+	});
+
+	it('a missing messageData or typeMessage, or a type that is no identifier, → unreadable (never shown as a type)', () => {
+		const unreadable = (type: string) => ({ kind: 'unsupported', type, reason: 'unreadable' });
+		expect(msg({ ...F.incoming(F.textMessage('x')), messageData: undefined }).content).toEqual(unreadable('messageData'));
+		expect(content({ typeMessage: 42 } as unknown as F.MessageData)).toEqual(unreadable('typeMessage'));
+		for (const t of ['', ' textMessage', '<b>x</b>', '[x](http://evil)', 'a'.repeat(65), 'text\u0000Message']) {
+			expect(content(F.otherMessage(t))).toEqual(unreadable('typeMessage'));
+		}
 	});
 });
 
