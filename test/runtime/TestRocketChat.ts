@@ -436,8 +436,8 @@ export class TestRocketChat {
 			fs.rmSync(this.tempDir, { recursive: true, force: true });
 		}
 	}
-	/** No pending request between engine and app for two consecutive polls. */
-	private async drain(timeoutMs: number): Promise<void> {
+	/** Waits until no request between engine and app is pending for two consecutive polls (or timeoutMs passed). */
+	async drain(timeoutMs: number): Promise<void> {
 		const ctl = this.app()?.getRuntimeController() as any;
 		if (!ctl?.eventNames) return;
 		const pending = () => ctl.eventNames().filter((n: unknown) => String(n).startsWith('result:')).length;

@@ -196,7 +196,7 @@ function choice(md: Json, type: string, data: Json | undefined, text: string | u
 function mediaContent(md: Json, type: string, kind: MediaKind): InboundContent {
 	const f = obj(md.fileMessageData);
 	const url = nonEmpty(f?.downloadUrl);
-	if (!f || !url) return unsupported(type);
+	if (!f || !url) return unreadable(type);
 	const mimeType = nonEmpty(f.mimeType);
 	let media = kind;
 	// Voice notes are opus-in-ogg push-to-talk; the webhook has no explicit flag, so infer it.

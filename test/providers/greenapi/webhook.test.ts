@@ -193,12 +193,12 @@ describe('parseWebhook: every typeMessage', () => {
 		expect(content(F.audioMessage(undefined, 'audio/ogg'))).toMatchObject({ media: 'audio' });
 	});
 
-	it('media without fileName takes it from the URL; without URL is unsupported', () => {
+	it('media without fileName takes it from the URL; without URL is unreadable', () => {
 		const md = F.imageMessage('https://cdn.example/x/photo%201.jpg?sig=abc');
 		delete (md.fileMessageData as F.Json).fileName;
 		expect(content(md)).toMatchObject({ fileName: 'photo 1.jpg' });
 		const noUrl = F.imageMessage('');
-		expect(content(noUrl)).toEqual({ kind: 'unsupported', type: 'imageMessage' });
+		expect(content(noUrl)).toEqual({ kind: 'unsupported', type: 'imageMessage', reason: 'unreadable' });
 	});
 
 	it('locationMessage', () => {
