@@ -3,10 +3,12 @@
 import { createHash, timingSafeEqual } from 'crypto';
 import { DeliveryState, InboundEvent, IgnoredEvent, InboundMessage } from '../../core/events';
 import { ProviderInstance, WebhookRequest } from '../Provider';
-import { header, idString, Json, nonEmpty, obj, str, toMillis } from './fields';
+import { header, idString, Json, nonEmpty, obj, printable, str, toMillis } from './fields';
 import { buildInboundMessage } from './inbound';
 
 const DELIVERY_STATES: ReadonlyArray<DeliveryState> = ['pending', 'sent', 'delivered', 'read', 'failed', 'noAccount', 'notInGroup', 'yellowCard'];
+/** The instance states GREEN-API documents; anything else is not recorded (it would be stored and shown to admins). */
+const INSTANCE_STATES: ReadonlyArray<string> = ['authorized', 'notAuthorized', 'blocked', 'starting', 'sleepMode', 'yellowCard'];
 
 /** Query `instance` / `idInstance` (set by us in webhookUrl), else the payload's `instanceData.idInstance`. */
 export function webhookInstanceId(req: WebhookRequest): string | undefined {
@@ -123,6 +125,7 @@ function parse(content: unknown): InboundEvent {
 		case 'stateInstanceChanged': {
 			const state = nonEmpty(p.stateInstance);
 			if (!state) return ignored('stateInstanceChanged without stateInstance');
+			if (!INSTANCE_STATES.includes(state)) return ignored(`stateInstanceChanged: unknown state ${printable(state)}`);
 			return { type: 'state', instanceId: instanceId as string, state, timestamp: toMillis(p.timestamp) };
 		}
 		default:

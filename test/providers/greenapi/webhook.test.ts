@@ -360,6 +360,15 @@ describe('parseWebhook: statuses and state', () => {
 		});
 		expect(parseWebhook({ ...F.stateChanged('x'), stateInstance: '' })).toMatchObject({ type: 'ignored' });
 	});
+
+	it('stateInstanceChanged: only the documented states are recorded', () => {
+		for (const state of ['authorized', 'notAuthorized', 'blocked', 'starting', 'sleepMode', 'yellowCard']) expect(parseWebhook(F.stateChanged(state))).toMatchObject({ type: 'state', state });
+		for (const state of ['constructor', 'exploded', '<b>authorized</b>', 'authorized\u0000', 'x'.repeat(50_000)]) {
+			const e = parseWebhook(F.stateChanged(state));
+			expect(e).toMatchObject({ type: 'ignored', instanceId: GA.idInstance });
+			expect(e.type === 'ignored' && e.reason.length).toBeLessThan(100);
+		}
+	});
 });
 
 describe('parseWebhook: ignored notifications and odd input', () => {
