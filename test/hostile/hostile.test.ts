@@ -153,12 +153,18 @@ describe('hostile input (seeded, generated)', () => {
 		}
 		probes += 1;
 		const text = `probe ${probes}`;
-		const res = await within(w.webhook(fx.incoming(fx.textMessage(text), { chatId: PROBE_CHAT, idMessage: `PROBE${String(probes).padStart(8, '0')}`, senderName: 'Probe' })), REQUEST_TIMEOUT_MS);
+		const idMessage = `PROBE${String(probes).padStart(8, '0')}`;
+		const res = await within(w.webhook(fx.incoming(fx.textMessage(text), { chatId: PROBE_CHAT, idMessage, senderName: 'Probe' })), REQUEST_TIMEOUT_MS);
 		if (res === 'timeout') return `after ${after}: the probe message timed out`;
 		if (res.status !== 200 || res.content?.outcome !== 'posted') return `after ${after}: the probe message answered ${res.status} ${JSON.stringify(res.content)}`;
 		const posted = w.rc.rc.messages.find((m) => m.text === text);
 		if (!posted) return `after ${after}: the probe message is not in the room`;
 		probeRoomId = posted.rid;
+		// The contact record is written right after the answer: the probe is done when it lists the message.
+		const recorded = await w.rc
+			.waitFor(() => w.rc.rc.persistence.some((p) => p.data?.chatId === PROBE_CHAT && (p.data?.seen ?? []).includes(idMessage)), 5000)
+			.catch(() => false);
+		if (!recorded) return `after ${after}: the probe message was posted but never recorded`;
 		await obs.settle();
 		return undefined;
 	}
@@ -217,7 +223,8 @@ describe('hostile input (seeded, generated)', () => {
 							}
 						}
 					}
-					if (batch.some((c) => c.fetches)) await w.rc.runDueJobs();
+					// Files are fetched by jobs: run them (only where state may change: the recurring tick could be due too).
+					if (!unchanged && batch.some((c) => c.fetches)) await w.rc.runDueJobs();
 					await obs.settle();
 					if (unchanged && attributed === 0 && obs.snapshot(true) !== before) tally.count(cls, 'stateChanges', `${label}: state differs after the batch`);
 					for (const g of obs.garbageSince(from)) tally.count(cls, 'stateChanges', `${label}: ${g}`);

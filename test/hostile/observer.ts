@@ -36,13 +36,17 @@ export class Observer {
 		return (this.t.rc.effects.slice(from) as Effect[]).filter((e) => MUTATING.test(e.kind) && !except.test(e.kind)).map((e) => e.kind);
 	}
 
-	/** Waits until no engine request is pending and no effect was recorded for three polls in a row. */
+	/**
+	 * Waits until no engine request is pending and nothing was recorded for 100 ms. (The app answers a webhook as
+	 * soon as the message is posted and writes the contact record right after, so a batch's last writes can follow
+	 * its last answer.)
+	 */
 	async settle(): Promise<void> {
 		await this.t.drain(2000);
-		const end = Date.now() + 3000;
+		const end = Date.now() + 5000;
 		let last = -1;
 		let quiet = 0;
-		while (quiet < 3 && Date.now() < end) {
+		while (quiet < 10 && Date.now() < end) {
 			await sleep(10);
 			const n = this.t.rc.effects.length;
 			quiet = n === last ? quiet + 1 : 0;
