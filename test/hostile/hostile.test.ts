@@ -5,8 +5,9 @@
 //   crashes         the app process is the same and alive, and a valid message from a probe chat still posts
 //                   (a request that hangs past REQUEST_TIMEOUT_MS counts too);
 //   stateChanges    a request that must change nothing (no credentials, malformed envelope, a chat that is not a
-//                   customer's, a wrong method, a command) changed state, or a request posted garbage (an empty
-//                   message, a JavaScript value shown as text, a visitor without a name);
+//                   customer's, a wrong method, a command) changed state or sent something to WhatsApp, or a
+//                   request posted garbage (an empty message, a JavaScript value shown as text, a visitor without
+//                   a name);
 //   foreignFetches  a request the app made to anything but the fake GREEN-API's hosts (all on 127.0.0.1; the test
 //                   runtime's HTTP bridge records refused non-loopback attempts as well);
 //   secretLeaks     the API token or the webhook token (or 24+ characters of one) in a message, notice, visitor,
@@ -207,6 +208,7 @@ describe('hostile input (seeded, generated)', () => {
 					let attributed = 0;
 					for (const c of batch) {
 						const start = obs.effectCount;
+						const sendsBefore = w.green.allSent().length;
 						tally.sent(cls);
 						const res = await send(c);
 						if (res === 'timeout') {
@@ -216,7 +218,8 @@ describe('hostile input (seeded, generated)', () => {
 						tally.answered(cls, `${res.status} ${res.content?.outcome ?? ''}`.trim());
 						if (res.status >= 500) tally.count(cls, 'serverErrors', `${res.status} for ${describeCase(c)}`);
 						if (unchanged) {
-							const changes = obs.changesSince(start);
+							// A message sent to WhatsApp is a change too (recorded by the fake GREEN-API).
+							const changes = [...obs.changesSince(start), ...(w.green.allSent().length > sendsBefore ? ['sent to WhatsApp'] : [])];
 							if (changes.length) {
 								attributed += 1;
 								tally.count(cls, 'stateChanges', `${describeCase(c)} → ${res.status} ${JSON.stringify(res.content).slice(0, 60)}; ${[...new Set(changes)].join(', ')}`);
@@ -262,6 +265,7 @@ describe('hostile input (seeded, generated)', () => {
 				let attributed = 0;
 				for (const c of list.slice(i, i + BATCH_SIZE)) {
 					const start = obs.effectCount;
+					const sendsBefore = w.green.allSent().length;
 					const answersFrom = w.rc.rc.notices.length;
 					const what = `/whatsapp ${JSON.stringify(c.args).slice(0, 120)}`;
 					tally.sent(cls);
@@ -273,7 +277,7 @@ describe('hostile input (seeded, generated)', () => {
 					}
 					if (run instanceof Error) tally.count(cls, 'serverErrors', `${what}: the engine threw ${run.message.slice(0, 120)}`);
 					// Replies are notices; the command's own work is done when runCommand returns.
-					const changes = obs.changesSince(start, /^notice$/);
+					const changes = [...obs.changesSince(start, /^notice$/), ...(w.green.allSent().length > sendsBefore ? ['sent to WhatsApp'] : [])];
 					if (changes.length) {
 						attributed += 1;
 						tally.count(cls, 'stateChanges', `${what}: ${[...new Set(changes)].join(', ')}`);
