@@ -29,14 +29,15 @@ export class WhatsappCommand implements ISlashCommand {
 		const name = (first || 'help').toLowerCase();
 		const admin = new AdminCommands(this.app, this.providers);
 		const agent = new AgentCommands(this.app.getID());
-		const subcommands: Record<string, Subcommand> = {
-			help: { role: 'agent', run: (c) => c.reply(helpText(ctx.getSender().roles)) },
-			info: { role: 'agent', run: (c) => agent.info(c) },
-			status: { role: 'manager', run: (c) => admin.status(c) },
-			instance: { role: 'admin', run: (c) => admin.instance(c) },
-		};
-		const sub = subcommands[name];
-		if (!sub) return reply(t('command_unknown', { name }) + '\n' + helpText(ctx.getSender().roles));
+		// A Map, not an object literal: `/whatsapp constructor` must not find Object.prototype's members.
+		const subcommands = new Map<string, Subcommand>([
+			['help', { role: 'agent', run: (c) => c.reply(helpText(ctx.getSender().roles)) }],
+			['info', { role: 'agent', run: (c) => agent.info(c) }],
+			['status', { role: 'manager', run: (c) => admin.status(c) }],
+			['instance', { role: 'admin', run: (c) => admin.instance(c) }],
+		]);
+		const sub = subcommands.get(name);
+		if (!sub) return reply(t('command_unknown', { name: shownName(name) }) + '\n' + helpText(ctx.getSender().roles));
 		if (!hasRole(ctx.getSender().roles, sub.role)) return reply(t('command_not_allowed', { name, role: t(`role_${sub.role}`) }));
 		try {
 			await sub.run({ args: rest, ctx, read, modify, http, persis, reply });
@@ -45,6 +46,13 @@ export class WhatsappCommand implements ISlashCommand {
 			await reply(t('command_failed', { reason: errorText(e) }));
 		}
 	}
+}
+
+/** An unknown subcommand as echoed back: what the user typed, bounded, without controls or markup characters. */
+function shownName(name: string): string {
+	const cleaned = name.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff`*_~<>[\]()|\\]/g, '');
+	const chars = Array.from(cleaned);
+	return chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : cleaned;
 }
 
 function helpText(roles: string[] | undefined): string {

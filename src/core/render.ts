@@ -53,7 +53,7 @@ export function renderContent(content: InboundContent): string {
 		case 'marker':
 			return `⚠️ ${t(markerKeys[content.marker])}`;
 		case 'unsupported':
-			return `⚠️ ${t('inbound_unsupported', { type: content.type })}`;
+			return `⚠️ ${content.reason === 'unreadable' ? t('inbound_unreadable') : t('inbound_unsupported', { type: content.type })}`;
 	}
 }
 

@@ -387,6 +387,25 @@ export class TestRocketChat {
 			.flatMap((e) => (e.entries ?? []).map((x: any) => `${x.severity} ${e.method}: ${(x.args ?? []).map((a: unknown) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`))
 			.join('\n');
 	}
+	/**
+	 * appLogText() without the lines the engine's Deno runtime writes on the app's logger around every call: its
+	 * handlers log "<path>'s <call> is being executed..." with the whole request (headers included), "Command is being
+	 * executed..." with the arguments, "Job processor ..." (deno-runtime/handlers/{api,slashcommand,scheduler}-handler.ts).
+	 * What remains is what the app itself wrote.
+	 */
+	appWrittenLogText(): string {
+		const engineLine = (first: unknown) => {
+			const msg = typeof first === 'string' ? first : (first as { msg?: unknown } | null)?.msg;
+			return typeof msg === 'string' && /(is being executed\.\.\.|was successfully executed|was unsuccessful|^A method is being called)/.test(msg);
+		};
+		return this.appLogs()
+			.flatMap((e) =>
+				(e.entries ?? [])
+					.filter((x: any) => !engineLine((x.args ?? [])[0]))
+					.map((x: any) => `${x.severity} ${e.method}: ${(x.args ?? []).map((a: unknown) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`),
+			)
+			.join('\n');
+	}
 
 	/** Waits for in-flight engine <-> app requests, unloads the app, waits for the Deno process to exit, removes the temp dir. */
 	async stop(): Promise<void> {
@@ -417,8 +436,8 @@ export class TestRocketChat {
 			fs.rmSync(this.tempDir, { recursive: true, force: true });
 		}
 	}
-	/** No pending request between engine and app for two consecutive polls. */
-	private async drain(timeoutMs: number): Promise<void> {
+	/** Waits until no request between engine and app is pending for two consecutive polls (or timeoutMs passed). */
+	async drain(timeoutMs: number): Promise<void> {
 		const ctl = this.app()?.getRuntimeController() as any;
 		if (!ctl?.eventNames) return;
 		const pending = () => ctl.eventNames().filter((n: unknown) => String(n).startsWith('result:')).length;

@@ -30,7 +30,8 @@ export type InboundContent =
 	| { kind: 'edit'; targetMessageId: string; text: string }
 	| { kind: 'delete'; targetMessageId: string }
 	| { kind: 'marker'; marker: ProviderMarker; originalType: string }
-	| { kind: 'unsupported'; type: string };
+	/** reason 'unreadable': a known type whose fields are missing or of the wrong type. */
+	| { kind: 'unsupported'; type: string; reason?: 'unreadable' };
 
 export interface QuotedMessage {
 	messageId: string;

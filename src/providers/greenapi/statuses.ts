@@ -32,6 +32,11 @@ const HEALTH: Record<string, InstanceHealth> = {
 	sleepMode: 'offline',
 };
 
+/** The instance states GREEN-API documents. */
+export function isDocumentedState(state: string): boolean {
+	return Object.prototype.hasOwnProperty.call(HEALTH, state);
+}
+
 /** `stateInstance` → neutral health (an unknown name is `unknown`, never alarming by itself). */
 export function instanceHealth(state: string): InstanceHealth {
 	return HEALTH[state] ?? 'unknown';

@@ -4,9 +4,9 @@ import { InboundEvent, IgnoredEvent, InboundMessage } from '../../core/ports/eve
 import { sameSecret } from '../../core/tokens';
 import { WebhookRequest } from '../../core/ports/provider';
 import { InstanceRecord } from '../../core/ports/records';
-import { header, idString, Json, nonEmpty, obj, str, toMillis } from './fields';
+import { header, idString, Json, nonEmpty, obj, printable, str, toMillis } from './fields';
 import { buildInboundMessage } from './inbound';
-import { deliveryStatus, instanceHealth } from './statuses';
+import { deliveryStatus, instanceHealth, isDocumentedState } from './statuses';
 
 /** Query `instance` / `idInstance` (set by us in webhookUrl), else the payload's `instanceData.idInstance`. */
 export function webhookInstanceId(req: Pick<WebhookRequest, 'query' | 'content'> & Partial<WebhookRequest>): string | undefined {
@@ -51,8 +51,8 @@ function asPayload(content: unknown): Json | undefined {
 	return obj(content);
 }
 
-/** The message of an incoming/outgoing message notification (same envelope), or undefined when incomplete. */
-function envelopeMessage(p: Record<string, unknown>, instanceId: string | undefined, instanceData: Record<string, unknown> | undefined): InboundMessage | undefined {
+/** The message of an incoming/outgoing message notification (same envelope), `ignored` when its chat is not a customer's, or undefined when incomplete. */
+function envelopeMessage(p: Record<string, unknown>, instanceId: string | undefined, instanceData: Record<string, unknown> | undefined): InboundMessage | IgnoredEvent | undefined {
 	const senderData = obj(p.senderData);
 	const chatId = nonEmpty(senderData?.chatId);
 	const messageId = nonEmpty(p.idMessage);
@@ -97,6 +97,7 @@ function parse(content: unknown): InboundEvent {
 			// Typed on the business phone: the envelope of an incoming message, senderData describes the chat.
 			const msg = envelopeMessage(p, instanceId, instanceData);
 			if (!msg) return ignored('outgoingMessageReceived without instance, senderData.chatId or idMessage');
+			if (msg.type === 'ignored') return msg;
 			return { type: 'business-message', instanceId: msg.instanceId, chatId: msg.chatId, messageId: msg.messageId, timestamp: msg.timestamp, content: msg.content };
 		}
 		case 'incomingMessageReceived':
@@ -114,6 +115,8 @@ function parse(content: unknown): InboundEvent {
 		case 'stateInstanceChanged': {
 			const state = nonEmpty(p.stateInstance);
 			if (!state) return ignored('stateInstanceChanged without stateInstance');
+			// Only the documented states are recorded (anything else would be stored and shown to admins).
+			if (!isDocumentedState(state)) return ignored(`stateInstanceChanged: unknown state ${printable(state)}`);
 			return { type: 'state', instanceId: instanceId as string, health: instanceHealth(state), detail: state, timestamp: toMillis(p.timestamp) };
 		}
 		default:
