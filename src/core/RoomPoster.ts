@@ -45,11 +45,11 @@ export class RoomPoster {
 
 	private async postMedia(instance: InstanceRecord, roomId: string, visitor: VisitorRef, c: MediaContent, prefix: string): Promise<string | undefined> {
 		const rc = this.deps.rc;
-		const limit = await rc.maxUploadBytes();
+		const [limit, settings] = await Promise.all([rc.maxUploadBytes(), rc.settings()]);
 		const maxBytes = limit && limit > 0 ? limit : DEFAULT_MAX_FILE_BYTES;
 		// Items parked by 0.1.0 carry the download URL as `url`.
 		const ref = c.ref ?? (c as { url?: string }).url ?? '';
-		const got = await providerOf(this.deps, instance).downloadMedia(this.deps.http, instance, ref, { maxBytes, extraHosts: [] });
+		const got = await providerOf(this.deps, instance).downloadMedia(this.deps.http, instance, ref, { maxBytes, extraHosts: settings.mediaExtraHosts });
 		const label = t('inbound_media', { type: t(`media_${c.media}`), name: c.fileName });
 		if (!got.ok) {
 			if (got.retryable) throw new RetryLater(describeFailure(got));

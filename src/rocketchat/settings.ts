@@ -1,5 +1,6 @@
 import { IConfigurationExtend, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { ISetting, SettingType } from '@rocket.chat/apps-engine/definition/settings';
+import { parseHostPatterns } from '../core/mediaPolicy';
 
 // Global app settings (admin panel). Per-number data (instances) lives in persistence, not here.
 
@@ -14,6 +15,7 @@ export enum Setting {
 	CloseMessageText = 'close_message_text',
 	NoticeLanguage = 'notice_language',
 	LogLevel = 'log_level',
+	MediaExtraHosts = 'media_extra_hosts',
 }
 
 export type GroupChatMode = 'ignore' | 'bridge';
@@ -30,6 +32,8 @@ export interface AppSettings {
 	closeMessageText: string;
 	noticeLanguage: string;
 	logLevel: 'error' | 'info' | 'debug';
+	/** Hosts media may also come from (besides the provider's own), as valid host patterns. */
+	mediaExtraHosts: string[];
 }
 
 const definitions: ISetting[] = [
@@ -61,6 +65,7 @@ const definitions: ISetting[] = [
 		],
 		i18nLabel: 'setting_notice_language', i18nDescription: 'setting_notice_language_description',
 	},
+	{ id: Setting.MediaExtraHosts, type: SettingType.STRING, packageValue: '', required: false, public: false, i18nLabel: 'setting_media_extra_hosts', i18nDescription: 'setting_media_extra_hosts_description' },
 	{
 		id: Setting.LogLevel, type: SettingType.SELECT, packageValue: 'info', required: false, public: false,
 		values: [{ key: 'error', i18nLabel: 'setting_log_level_error' }, { key: 'info', i18nLabel: 'setting_log_level_info' }, { key: 'debug', i18nLabel: 'setting_log_level_debug' }],
@@ -87,10 +92,10 @@ export async function readSettings(read: IRead): Promise<AppSettings> {
 		const setting = await reader.getById(id);
 		return setting?.value ?? setting?.packageValue;
 	};
-	const [dept, groups, status, alertRoom, attempts, giveUp, closeOn, closeText, lang, level] = await Promise.all([
+	const [dept, groups, status, alertRoom, attempts, giveUp, closeOn, closeText, lang, level, mediaHosts] = await Promise.all([
 		value(Setting.DefaultDepartment), value(Setting.GroupChats), value(Setting.DeliveryStatus), value(Setting.AlertRoom),
 		value(Setting.MaxAttempts), value(Setting.GiveUpAfterMinutes), value(Setting.CloseMessageEnabled), value(Setting.CloseMessageText),
-		value(Setting.NoticeLanguage), value(Setting.LogLevel),
+		value(Setting.NoticeLanguage), value(Setting.LogLevel), value(Setting.MediaExtraHosts),
 	]);
 	return {
 		defaultDepartment: typeof dept === 'string' ? dept.trim() : '',
@@ -103,5 +108,6 @@ export async function readSettings(read: IRead): Promise<AppSettings> {
 		closeMessageText: typeof closeText === 'string' ? closeText : '',
 		noticeLanguage: typeof lang === 'string' ? lang : 'en',
 		logLevel: level === 'error' || level === 'debug' ? level : 'info',
+		mediaExtraHosts: parseHostPatterns(mediaHosts).patterns,
 	};
 }

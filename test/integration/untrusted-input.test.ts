@@ -34,7 +34,7 @@ describe('untrusted webhook fields and command names', () => {
 		const before = counts();
 		const res = await w.customerSends(fx.textMessage('hello'), { chatId });
 		expect(res.status).toBe(200);
-		expect(res.content).toEqual({ ok: true, outcome: 'ignored' });
+		expect(res.content).toMatchObject({ ok: true, outcome: 'ignored' });
 		// A file from such a chat is not fetched either (no job is scheduled).
 		expect((await w.customerSends(fx.imageMessage(`${w.green.filesUrl}/files/a.jpg`), { chatId })).content.outcome).toBe('ignored');
 		expect(counts()).toEqual(before);

@@ -102,6 +102,7 @@ export class Sandbox {
 		this.agent = t.addUser({ username: 'agent', name: 'Sam Agent', roles: ['livechat-agent', 'user'], status: 'online', departmentIds: [this.department.id] });
 		this.alertRoom = t.addRoom({ name: 'whatsapp-alerts', type: 'p', memberIds: [this.admin.id] });
 		await t.setAppSetting(Setting.AlertRoom, this.alertRoom.id);
+		await t.setAppSetting(Setting.MediaExtraHosts, this.provider.mediaHosts().join(','));
 		await this.command(this.admin.id, this.provider.connectCommand(this.department.name), undefined, 'connect the number');
 		this.provider.afterConnect();
 		this.timers.push(setInterval(() => void this.schedulerTick(), SCHEDULER_EVERY_MS));

@@ -45,6 +45,8 @@ export interface CoreSettings {
 	giveUpAfterMinutes: number;
 	closeMessageEnabled: boolean;
 	closeMessageText: string;
+	/** Hosts an admin allowed media from, besides the provider's own (host patterns, see core/mediaPolicy.ts). */
+	mediaExtraHosts: string[];
 }
 
 export interface RocketChatPort {

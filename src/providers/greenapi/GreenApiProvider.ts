@@ -6,9 +6,11 @@ import {
 	AddArguments, ConnectResult, DownloadResult, HealthReading, MediaFetchPolicy, OutboundFile, OutboundText, ProviderAdmin,
 	ProviderCapabilities, ProviderRecovery, ProviderWebhook, QrResult, SendResult, WebhookAuth, WebhookRequest, WhatsAppProvider,
 } from '../../core/ports/provider';
+import { checkMediaUrl, hostsOfUrls } from '../../core/mediaPolicy';
 import { InstanceRecord } from '../../core/ports/records';
 import { DEFAULT_API_URL, DEFAULT_MEDIA_URL, downloadMedia, GreenApiClient, GreenApiClientOptions, GreenApiCredentials, MAX_UPLOAD_BYTES } from './client';
 import { parseJournal, parseOutgoingJournal } from './journal';
+import { GREEN_API_MEDIA_HOSTS } from './mediaHosts';
 import { MAX_TEXT_LENGTH } from './textSplit';
 import { applyWebhook, checkCredentials } from './setup';
 import { instanceHealth } from './statuses';
@@ -127,8 +129,14 @@ export class GreenApiProvider implements WhatsAppProvider {
 		return this.client(http, instance).sendFileByUpload(msg);
 	}
 
-	/** `ref` is the notification's downloadUrl. */
-	downloadMedia(http: HttpClient, _instance: InstanceRecord, ref: string, policy: MediaFetchPolicy): Promise<DownloadResult> {
+	/**
+	 * `ref` is the notification's downloadUrl, fetched only from GREEN-API's storage and API hosts, the
+	 * instance's own hosts, or hosts an admin allowed — never wherever a payload points.
+	 */
+	async downloadMedia(http: HttpClient, instance: InstanceRecord, ref: string, policy: MediaFetchPolicy): Promise<DownloadResult> {
+		const c = credentialsOf(instance);
+		const verdict = checkMediaUrl(ref, { providerHosts: [...GREEN_API_MEDIA_HOSTS, ...hostsOfUrls([c.apiUrl, c.mediaUrl])], extraHosts: policy.extraHosts });
+		if (!verdict.ok) return { ok: false, retryable: false, reason: `media host ${verdict.host || '?'} is not allowed (${verdict.reason})`, code: 'media_host_refused', params: { host: verdict.host || '?' } };
 		return downloadMedia(http, ref, policy.maxBytes, this.options.downloadTimeoutMs);
 	}
 }

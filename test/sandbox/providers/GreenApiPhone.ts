@@ -56,6 +56,10 @@ export class GreenApiPhone implements PhoneProvider {
 	connectCommand(department: string): string[] {
 		return ['instance', 'add', this.idInstance, this.apiToken, department, this.fake.apiUrl, this.fake.mediaUrl];
 	}
+	mediaHosts(): string[] {
+		return [new URL(this.fake.filesUrl).host];
+	}
+
 	afterConnect(): void {
 		const s = this.fake.webhookSettings(this.idInstance);
 		const url = String(s.webhookUrl || '');

@@ -89,6 +89,8 @@ export interface PhoneProvider {
 	stop(): Promise<void>;
 	/** `/whatsapp …` arguments an admin types to connect this provider's number to `department`. */
 	connectCommand(department: string): string[];
+	/** Hosts the customer's files are served from, which an admin allows in "Extra media hosts" (the fake is not on the provider's real hosts). */
+	mediaHosts(): string[];
 	/** Reads what the app configured at the provider (webhook address and secret); throws if it did not. */
 	afterConnect(): void;
 	instance(): ProviderInstanceView;

@@ -1,4 +1,4 @@
-// Which media URLs the app may fetch (issue 11 item 5). A webhook's `downloadUrl` is input from whoever holds
+// Which media URLs the app may fetch. Each provider adapter applies it with its own media hosts. A webhook's `downloadUrl` is input from whoever holds
 // the webhook token; fetching it blindly lets that caller make Rocket.Chat request any address it can reach
 // (loopback, the private network, cloud metadata) and store the answer as an upload. So a URL is fetched only
 // over HTTPS from the provider's own media hosts or from hosts an admin listed, and never from a literal
@@ -30,22 +30,6 @@ export type MediaUrlVerdict = { ok: true } | { ok: false; host: string; reason: 
 
 /** Presigned storage URLs run to about 1–2 kB; anything near the 100 kB body limit is not a download link. */
 export const MAX_MEDIA_URL_LENGTH = 4096;
-
-/**
- * GREEN-API: files are served from Yandex Object Storage buckets (`sw-media.storage.yandexcloud.net`,
- * `sw-media-<n>.storage.yandexcloud.net` in the webhook examples of its docs), and API hosts appear in its examples
- * (`api.green-api.com`) and as universal fallbacks (`api.greenapi.com`, `media.greenapi.com`). The instance's own
- * apiUrl/mediaUrl hosts come on top (hostsOfUrls).
- */
-export const GREEN_API_MEDIA_HOSTS: ReadonlyArray<HostRule> = [
-	/^sw-media(?:-\d{1,10})?\.storage\.yandexcloud\.net$/,
-	'api.green-api.com',
-	'api.greenapi.com',
-	'media.greenapi.com',
-];
-
-/** WhatsApp Cloud API: a media id resolves to a short-lived `https://lookaside.fbsbx.com/whatsapp_business/attachments/…` URL. */
-export const CLOUD_API_MEDIA_HOSTS: ReadonlyArray<HostRule> = ['lookaside.fbsbx.com'];
 
 /** Names that only ever mean something inside a network (or this machine). */
 const LOCAL_NAMES = ['localhost', 'local', 'localdomain', 'internal', 'intranet', 'lan', 'home.arpa', 'arpa', 'corp'];

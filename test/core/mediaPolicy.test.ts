@@ -1,8 +1,13 @@
 // The media host policy (issue 11 item 5): HTTPS from the provider's hosts or admin-listed ones, never a
 // literal address that is not public, never userinfo, controls or an oversized URL.
 import {
-	checkMediaUrl, CLOUD_API_MEDIA_HOSTS, GREEN_API_MEDIA_HOSTS, hostsOfUrls, isBlockedAddress, MAX_MEDIA_URL_LENGTH, MediaHostPolicy, parseHostPatterns,
-} from '../../src/providers/mediaHosts';
+	checkMediaUrl, HostRule, hostsOfUrls, isBlockedAddress, MAX_MEDIA_URL_LENGTH, MediaHostPolicy, parseHostPatterns,
+} from '../../src/core/mediaPolicy';
+import { GREEN_API_MEDIA_HOSTS } from '../../src/providers/greenapi/mediaHosts';
+
+/** WhatsApp Cloud API: a media id resolves to a short-lived `https://lookaside.fbsbx.com/whatsapp_business/attachments/…` URL. */
+const CLOUD_API_MEDIA_HOSTS: ReadonlyArray<HostRule> = ['lookaside.fbsbx.com'];
+
 
 const greenApi: MediaHostPolicy = { providerHosts: [...GREEN_API_MEDIA_HOSTS, ...hostsOfUrls(['https://1101.api.greenapi.com', 'https://1101.media.greenapi.com'])] };
 const withExtras = (...extraHosts: string[]): MediaHostPolicy => ({ ...greenApi, extraHosts });
