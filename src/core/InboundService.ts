@@ -8,7 +8,7 @@ import { ConversationOpener } from './ConversationOpener';
 import { CoreDeps } from './Core';
 import { Dedupe } from './Dedupe';
 import { inboundKey, InboundMessage } from './ports/events';
-import { errorText } from './failures';
+import { errorText, MediaNotYet } from './failures';
 import { alertAdmins, noticeInRoom } from './notices';
 import { ContactRecord, InboxItem, InstanceRecord } from './ports/records';
 import { RoomGone, VisitorRef } from './ports/rocketchat';
@@ -136,24 +136,43 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		if (!state.instance) return { ok: false, retryable: false, reason: 'instance removed' };
 		if (await this.dedupe.seen(state.instance, state.contact, item.event.messageId, item.event.timestamp)) return { ok: true };
 		try {
+			// A file's conversation is opened (and recorded) first, so a placeholder has a room to stand in.
+			if (item.event.content.kind === 'media' && state.contact && (!state.contact.roomId || !state.contact.visitorToken)) {
+				const opened = await this.opener.open(state.instance, state.contact);
+				await this.deps.contacts.save(opened, { roomId: state.contact.roomId });
+				state.contact = opened;
+			}
 			state.contact = await this.deliver(state.instance, item.event, state.contact);
+			if (item.placeholderId) await this.deps.rc.updateMessageText(item.placeholderId, `📎 ${t('inbound_media_arrived', { what: mediaLabel(item.event) })}`);
 			return { ok: true };
 		} catch (e) {
+			// A file that cannot be fetched yet must not hold the conversation back: a note stands at its
+			// place, later messages flow, the file follows when it arrives (or the note says it never did).
+			if (e instanceof MediaNotYet && state.contact?.roomId) {
+				item.placeholderId ||= await noticeInRoom(this.deps, state.contact.roomId, `⏳ ${t('inbound_media_pending', { what: mediaLabel(item.event), name: item.event.sender.name })}`);
+				if (item.placeholderId) return { ok: false, retryable: true, reason: errorText(e), detached: true };
+			}
 			return { ok: false, retryable: true, reason: errorText(e) };
 		}
 	}
 
 	public async settled(item: InboxItem, result: AttemptResult, gaveUp: boolean, state: DrainState): Promise<void> {
 		if (!state.instance) return; // the number was removed: its messages have nowhere to go
-		if (gaveUp && !result.ok) await this.giveUp(state.instance, item.event, result.reason, state.contact);
+		if (gaveUp && !result.ok) {
+			const text = `⚠️ ${t('inbound_media_unavailable', { what: mediaLabel(item.event), reason: result.reason })}`;
+			if (!item.placeholderId || !(await this.deps.rc.updateMessageText(item.placeholderId, text))) await this.giveUp(state.instance, item.event, result.reason, state.contact);
+		}
 		if (state.contact) {
 			state.contact.pending = (state.contact.pending || []).filter((id) => id !== item.event.messageId);
 			await this.deps.contacts.save(state.contact);
 		}
 	}
 
-	public async waiting(): Promise<void> {
-		// The chat's later messages already wait behind this one (contact.pending).
+	public async waiting(item: InboxItem, result: { detached?: boolean }, _first: boolean, state: DrainState): Promise<void> {
+		// Otherwise the chat's later messages keep waiting behind this one (contact.pending).
+		if (!result.detached || !state.contact?.pending?.includes(item.event.messageId)) return;
+		state.contact.pending = state.contact.pending.filter((id) => id !== item.event.messageId);
+		await this.deps.contacts.save(state.contact);
 	}
 
 	/** Posts one message into the contact's room (opening one if needed); returns the updated contact. */
@@ -201,4 +220,10 @@ function visitorOf(contact: ContactRecord): VisitorRef {
 function targetsUnknownMessage(msg: InboundMessage, contact: ContactRecord | undefined): boolean {
 	const c = msg.content;
 	return (c.kind === 'edit' || c.kind === 'delete') && !findLink(contact, { wa: c.targetMessageId });
+}
+
+/** "Image (photo.jpg)" for a file message, for notes about it. */
+function mediaLabel(msg: InboundMessage): string {
+	const c = msg.content;
+	return c.kind === 'media' ? t('inbound_media', { type: t(`media_${c.media}`), name: c.fileName }) : c.kind;
 }

@@ -94,7 +94,7 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 		return result.ok ? { ok: true } : { ok: false, retryable: result.retryable, reason: describeFailure(result), retryAfterMs: result.retryAfterMs };
 	}
 
-	public async waiting(item: OutboxItem, reason: string, first: boolean, state: SendState): Promise<void> {
+	public async waiting(item: OutboxItem, { reason }: { reason: string }, first: boolean, state: SendState): Promise<void> {
 		const contact = state.contact;
 		if (contact && !(contact.outPending || []).includes(item.key)) {
 			contact.outPending = [...(contact.outPending || []), item.key];

@@ -2,7 +2,7 @@ import { t } from '../i18n/translate';
 import { findLink } from './contacts';
 import { CoreDeps, providerOf } from './Core';
 import { InboundContent, InboundMessage } from './ports/events';
-import { errorText, RetryLater } from './failures';
+import { errorText, MediaNotYet } from './failures';
 import { ContactRecord, InstanceRecord } from './ports/records';
 import { RoomGone, VisitorRef } from './ports/rocketchat';
 import { describeFailure } from './reasons';
@@ -52,7 +52,7 @@ export class RoomPoster {
 		const got = await providerOf(this.deps, instance).downloadMedia(this.deps.http, instance, ref, { maxBytes, extraHosts: settings.mediaExtraHosts });
 		const label = t('inbound_media', { type: t(`media_${c.media}`), name: c.fileName });
 		if (!got.ok) {
-			if (got.retryable) throw new RetryLater(describeFailure(got));
+			if (got.retryable) throw new MediaNotYet(describeFailure(got));
 			return rc.postAsVisitor(roomId, visitor, `${prefix}⚠️ ${t('inbound_media_unavailable', { what: label, reason: describeFailure(got) })}${c.caption ? `\n${c.caption}` : ''}`);
 		}
 		try {

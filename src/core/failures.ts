@@ -3,6 +3,9 @@
 /** Processing could not finish now and must be retried (the event stays pending, nothing is lost). */
 export class RetryLater extends Error {}
 
+/** A customer's file could not be fetched yet: the message can stand aside (a placeholder) while it is retried. */
+export class MediaNotYet extends RetryLater {}
+
 /** Text of anything thrown (Rocket.Chat bridges throw Errors, plain objects or strings). */
 export function errorText(e: unknown): string {
 	if (e instanceof Error) return e.message;

@@ -98,6 +98,8 @@ export interface QueueItem {
 /** An inbound message acknowledged to the provider but not yet in Rocket.Chat (no agent online, media…). */
 export interface InboxItem extends QueueItem {
 	event: InboundMessage;
+	/** The note standing at a file's place while it is fetched again (later messages flow meanwhile). */
+	placeholderId?: string;
 }
 
 /** An agent message recorded before it is sent, kept until WhatsApp accepted it or it was given up. */
