@@ -23,7 +23,7 @@ function setup(results: Record<string, AttemptResult[]>) {
 			return results[item.key].shift() ?? { ok: true };
 		},
 		settled: async (item, result, gaveUp) => { log.push(`${result.ok ? 'done' : gaveUp ? 'gave up' : 'failed'} ${item.key}`); },
-		waiting: async (item, reason, first) => { log.push(`wait ${item.key} (${reason})${first ? ' first' : ''}`); },
+		waiting: async (item, result, first) => { log.push(`${result.detached ? 'aside' : 'wait'} ${item.key} (${result.reason})${first ? ' first' : ''}`); },
 	};
 	const queue = new ChatQueue('out', repo, { scheduleRetry: async (direction, chatKey, at) => { jobs.push({ direction, chatKey, at }); } }, handler);
 	const item = (key: string, firstAt: number, chatKey = 'i:c1'): QueueItem => ({ key, chatKey, attempts: 0, firstAt, nextAt: firstAt });
@@ -77,6 +77,16 @@ describe('ChatQueue', () => {
 		expect(await queue.run(b, { opened: 1 }, 10)).toBe('settled');
 		expect(log).toEqual(['try a', 'wait a (503) first', 'try b', 'failed b']);
 		expect([...repo.items.keys()]).toEqual(['a']);
+	});
+
+	it('an item that stands aside (detached) is retried later without holding back the next ones', async () => {
+		const { repo, log, queue, item, jobs } = setup({ a: [{ ...retry(), detached: true }], b: [] });
+		await repo.save(item('a', 1));
+		await repo.save(item('b', 2));
+		expect(await queue.retryChat('i:c1', 10, { maxAttempts: 5, maxAgeMs: 1e9 })).toBe(1);
+		expect(log).toEqual(['try a', 'aside a (503) first', 'try b', 'done b']);
+		expect([...repo.items.keys()]).toEqual(['a']);
+		expect(jobs).toHaveLength(1);
 	});
 
 	it('the safety net only takes over chats whose own retry job is overdue by the grace period', async () => {
