@@ -5,12 +5,14 @@ import { AttemptResult, backoffMs, ChatQueue, GiveUp, QueueHandler } from './Cha
 import { monotonicNow } from './clock';
 import { chatKeyOf, newContact } from './contacts';
 import { ConversationOpener } from './ConversationOpener';
+import { DepartmentMenu } from './DepartmentMenu';
 import { CoreDeps } from './Core';
 import { inboundKey, InboundMessage } from './events';
 import { errorText } from './failures';
 import { ContactRecord, InboxItem, InstanceRecord } from './ports/records';
 import { VisitorRef } from './ports/rocketchat';
 import { RoomPoster } from './RoomPoster';
+import { WindowReminder } from './WindowReminder';
 
 export type InboundOutcome = 'posted' | 'duplicate' | 'ignored' | 'queued';
 
@@ -24,11 +26,15 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 	private readonly queue: ChatQueue<InboxItem, DrainState>;
 	private readonly opener: ConversationOpener;
 	private readonly poster: RoomPoster;
+	private readonly menu: DepartmentMenu;
+	private readonly window: WindowReminder;
 
 	constructor(private readonly deps: CoreDeps) {
 		this.queue = new ChatQueue('in', deps.inbox, deps.scheduler, this);
 		this.opener = new ConversationOpener(deps);
 		this.poster = new RoomPoster(deps);
+		this.menu = new DepartmentMenu(deps);
+		this.window = new WindowReminder(deps);
 	}
 
 	/**
@@ -60,6 +66,9 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		if (msg.isGroup && (await this.deps.rc.settings()).groupChats !== 'bridge') return 'ignored';
 		const contact = await this.deps.contacts.get(instance.id, msg.chatId);
 		if (contact?.seen.includes(msg.messageId)) return 'duplicate';
+		// Department menu (issue 12): a new conversation of a number with a menu first picks its department.
+		const menu = await this.menu.screen(instance, msg, contact, () => this.newContactFor(instance, msg), (c, reason, delayMs) => this.park(instance, msg, c, reason, delayMs));
+		if (menu) return menu;
 		// A customer with parked messages waits behind them, so order is kept. (Only ids still in the
 		// inbox count: a crash can leave a stale one behind.)
 		if (contact?.pending && contact.pending.length > 0) {
@@ -159,6 +168,8 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		contact.seen.push(msg.messageId);
 		if (rcId) contact.links.push({ wa: msg.messageId, rc: rcId, dir: 'in' });
 		contact.lastInboundAt = msg.timestamp || Date.now();
+		// Customer-service window (issue 12): the chat's reminder check, once per window.
+		await this.window.noteInbound(instance, contact);
 		await this.deps.contacts.save(contact, stored);
 		return contact;
 	}
