@@ -8,6 +8,9 @@ import { OutboundService } from './OutboundService';
 import { ContactRecord, DepartmentMenuConfig, InstanceRecord } from './ports/records';
 import { CoreSettings } from './ports/rocketchat';
 
+/** Longer texts are never taken for the keyword. */
+const MAX_KEYWORD_LENGTH = 64;
+
 /** Parks a message in the inbox behind the chat's other parked ones (InboundService's own park). */
 export type ParkMessage = (contact: ContactRecord, reason: string, delayMs: number) => Promise<void>;
 
@@ -42,6 +45,8 @@ export class DepartmentMenu {
 		if (!menu?.departments.length || msg.isGroup) return undefined;
 		// A redelivered held message: the usual dedupe of parked messages answers it.
 		if (stored?.pending?.includes(msg.messageId)) return undefined;
+		// In an open conversation only a short text can be the keyword: the rest goes on without reading settings.
+		if (stored?.roomId && !(msg.content.kind === 'text' && msg.content.text.length <= MAX_KEYWORD_LENGTH)) return undefined;
 		const settings = await this.deps.rc.settings();
 		const keyword = isKeyword(msg, settings.menuExitKeyword);
 		if (stored?.roomId) {
