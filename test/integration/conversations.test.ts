@@ -84,10 +84,14 @@ describe('the department menu', () => {
 		expect(menusTo(c.chatId)).toHaveLength(3);
 	});
 
-	it('takes the department by name, whatever the case', async () => {
+	it('takes the department by name, whatever the case; the keyword during the menu asks again', async () => {
 		const c = customer('Dora');
 		await w.webhook(c.says(fx.textMessage('hello')));
 		await menuShown(c.chatId);
+		// the keyword during the menu shows it again (and is not kept as a message)
+		expect((await w.webhook(c.says(fx.textMessage('#exit')))).content.outcome).toBe('ignored');
+		await menuShown(c.chatId, 2);
+		expect(menusTo(c.chatId)[1].text).toMatch(/^Hello!/);
 		await w.webhook(c.says(fx.textMessage('  SUPPORT ')));
 		await w.rc.runDueJobs();
 		const room = await w.rc.waitFor(() => roomOf(c.chatId));
