@@ -61,6 +61,8 @@ export class ConversationStarter {
 				return { ok: false, why: 'failed', detail: errorText(e), chatId };
 			}
 			await this.deps.contacts.save(opened, stored ? { roomId: stored.roomId } : undefined);
+			// Messages the customer wrote meanwhile (held by the menu, parked) go into this room now.
+			if ((opened.pending || []).length) await this.deps.scheduler.scheduleRetry('in', chatKeyOf(instance.id, chatId), Date.now());
 			return { ok: true, roomId: opened.roomId!, chatId, reused: false };
 		});
 	}
