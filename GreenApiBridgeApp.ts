@@ -4,7 +4,9 @@ import {
 import { ApiSecurity, ApiVisibility } from '@rocket.chat/apps-engine/definition/api';
 import { App } from '@rocket.chat/apps-engine/definition/App';
 import { ILivechatRoom, IPostLivechatRoomClosed } from '@rocket.chat/apps-engine/definition/livechat';
-import { IMessage, IPostMessageSent } from '@rocket.chat/apps-engine/definition/messages';
+import {
+	IMessage, IMessageDeleteContext, IMessageReactionContext, IPostMessageDeleted, IPostMessageReacted, IPostMessageSent, IPostMessageUpdated,
+} from '@rocket.chat/apps-engine/definition/messages';
 import { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
 import { ISetting } from '@rocket.chat/apps-engine/definition/settings';
 import { WhatsappCommand } from './src/commands/WhatsappCommand';
@@ -20,11 +22,13 @@ import { setLanguage } from './src/i18n/translate';
 import { processors, TICK_INTERVAL, TICK_JOB } from './src/jobs/processors';
 import { availableProviders } from './src/providers/available';
 import { ProviderRegistry } from './src/providers/registry';
-import { isAgentMessageForUs, toAgentMessage } from './src/rocketchat/agentMessages';
+import { AgentActions } from './src/core/AgentActions';
+import { isAgentMessageForUs, isNewAgentMessageForUs, isOurRoom, isPerson, toAgentMessage } from './src/rocketchat/agentMessages';
+import { registerOutboundProvider } from './src/endpoints/OutboundPhoneProvider';
 import { provideSettings, Setting } from './src/rocketchat/settings';
 
 /** Wiring only: settings, endpoints, jobs, the command and event hooks delegate to src/. */
-export class GreenApiBridgeApp extends App implements IPostMessageSent, IPostLivechatRoomClosed {
+export class GreenApiBridgeApp extends App implements IPostMessageSent, IPostMessageUpdated, IPostMessageDeleted, IPostMessageReacted, IPostLivechatRoomClosed {
 	private readonly providers = new ProviderRegistry(availableProviders());
 
 	constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
@@ -44,6 +48,9 @@ export class GreenApiBridgeApp extends App implements IPostMessageSent, IPostLiv
 		});
 		await configuration.scheduler.registerProcessors(processors(this.providers));
 		await configuration.slashCommands.provideSlashCommand(new WhatsappCommand(this, this.providers));
+		// Rocket.Chat's "Outbound message" wizard, on engines that offer the provider interface (1.54+).
+		const outbound = await registerOutboundProvider(configuration, this, this.providers);
+		this.getLogger().debug(`outbound-message provider: ${outbound}`);
 	}
 
 	public async onEnable(environment: IEnvironmentRead, configurationModify: IConfigurationModify): Promise<boolean> {
@@ -62,17 +69,62 @@ export class GreenApiBridgeApp extends App implements IPostMessageSent, IPostLiv
 	}
 
 	public async checkPostMessageSent(message: IMessage): Promise<boolean> {
-		return isAgentMessageForUs(message, this.getID());
+		return isNewAgentMessageForUs(message, this.getID());
 	}
 
 	public async executePostMessageSent(message: IMessage, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<void> {
-		if (!isAgentMessageForUs(message, this.getID())) return;
+		if (!isNewAgentMessageForUs(message, this.getID())) return;
 		const deps = coreDeps({ read, modify, http, persis }, this.providers, new Log(this.getLogger()));
 		await new OutboundService(deps).send(toAgentMessage(message));
+	}
+
+	// Agent actions on WhatsApp messages (issue 12). Every engine the app supports (1.46+) dispatches these
+	// three events; an engine without one would simply never call it.
+
+	public async checkPostMessageUpdated(message: IMessage): Promise<boolean> {
+		return isAgentMessageForUs(message, this.getID()) && !!message.editedAt;
+	}
+
+	public async executePostMessageUpdated(message: IMessage, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<void> {
+		if (!isAgentMessageForUs(message, this.getID()) || !message.editedAt) return;
+		const m = toAgentMessage(message);
+		await this.agentActions(read, modify, http, persis).edit({
+			roomId: m.roomId, messageId: m.id, text: m.text, hasFile: !!m.file, createdAt: millis(message.createdAt), editedAt: millis(message.editedAt),
+		});
+	}
+
+	public async checkPostMessageDeleted(message: IMessage, _read: IRead, _http: IHttp, context: IMessageDeleteContext): Promise<boolean> {
+		return isDeletedByAgent(message, context, this.getID());
+	}
+
+	public async executePostMessageDeleted(message: IMessage, read: IRead, http: IHttp, persis: IPersistence, modify: IModify, context: IMessageDeleteContext): Promise<void> {
+		if (!isDeletedByAgent(message, context, this.getID())) return;
+		await this.agentActions(read, modify, http, persis).delete({ roomId: message.room.id, messageId: message.id! });
+	}
+
+	public async executePostMessageReacted(context: IMessageReactionContext, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<void> {
+		// The app's own reactions (delivery states) and visitors never go to WhatsApp.
+		if (!isPerson(context.user) || !context.message?.id || !isOurRoom(context.message.room, this.getID())) return;
+		await this.agentActions(read, modify, http, persis).react({ roomId: context.message.room.id, messageId: context.message.id, reaction: context.reaction, added: context.isReacted });
+	}
+
+	private agentActions(read: IRead, modify: IModify, http: IHttp, persis: IPersistence): AgentActions {
+		return new AgentActions(coreDeps({ read, modify, http, persis }, this.providers, new Log(this.getLogger())));
 	}
 
 	public async executePostLivechatRoomClosed(room: ILivechatRoom, read: IRead, http: IHttp, persis: IPersistence, modify?: IModify): Promise<void> {
 		if (!modify) return;
 		await new ConversationService(coreDeps({ read, modify, http, persis }, this.providers)).roomClosed(room.id);
 	}
+}
+
+/** A person deleted a customer's or an agent's message (not one of the app's notes) in one of our rooms. */
+function isDeletedByAgent(message: IMessage, context: IMessageDeleteContext | undefined, appId: string): boolean {
+	if (!message?.id || !isOurRoom(message.room, appId) || !isPerson(context?.user)) return false;
+	return !!(message as { token?: string }).token || isPerson(message.sender);
+}
+
+function millis(d: Date | string | undefined): number | undefined {
+	const n = d ? new Date(d).getTime() : NaN;
+	return Number.isFinite(n) ? n : undefined;
 }

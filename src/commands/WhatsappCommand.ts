@@ -2,12 +2,15 @@ import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/de
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
 import { errorText } from '../core/failures';
+import { Log } from '../core/log';
 import { ProviderDirectory } from '../core/ports/provider';
 import { t } from '../i18n/translate';
 import { notifyUser } from '../rocketchat/RocketChatAdapter';
 import { AdminCommands } from './AdminCommands';
 import { AgentCommands } from './AgentCommands';
 import { CommandContext, hasRole, Role } from './context';
+import { menuCommand } from './MenuCommand';
+import { startCommand } from './StartCommand';
 
 interface Subcommand {
 	role: Role;
@@ -35,6 +38,8 @@ export class WhatsappCommand implements ISlashCommand {
 			['info', { role: 'agent', run: (c) => agent.info(c) }],
 			['status', { role: 'manager', run: (c) => admin.status(c) }],
 			['instance', { role: 'admin', run: (c) => admin.instance(c) }],
+			['menu', { role: 'admin', run: (c) => menuCommand(c) }],
+			['start', { role: 'agent', run: (c) => startCommand(c, this.providers, new Log(this.app.getLogger())) }],
 		]);
 		const sub = subcommands.get(name);
 		if (!sub) return reply(t('command_unknown', { name: shownName(name) }) + '\n' + helpText(ctx.getSender().roles));
@@ -56,10 +61,10 @@ function shownName(name: string): string {
 }
 
 function helpText(roles: string[] | undefined): string {
-	const lines = [t('help_title'), t('help_info'), t('help_help')];
+	const lines = [t('help_title'), t('help_info'), t('help_start'), t('help_help')];
 	if (hasRole(roles, 'manager')) lines.push(t('help_status'));
 	if (hasRole(roles, 'admin')) {
-		lines.push(t('help_instance_add'), t('help_instance_list'), t('help_instance_remove'), t('help_instance_department'), t('help_instance_sync_url'), t('help_instance_qr'));
+		lines.push(t('help_instance_add'), t('help_instance_list'), t('help_instance_remove'), t('help_instance_department'), t('help_instance_sync_url'), t('help_instance_qr'), t('help_menu'));
 	}
 	return lines.join('\n');
 }

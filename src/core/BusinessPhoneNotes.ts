@@ -4,7 +4,7 @@ import { chatKeyOf, findLink } from './contacts';
 import { CoreDeps } from './Core';
 import { Dedupe } from './Dedupe';
 import { BusinessMessageEvent } from './ports/events';
-import { InboundOutcome } from './InboundService';
+import { InboundOutcome } from './outcomes';
 import { noticeInRoom } from './notices';
 import { InstanceRecord } from './ports/records';
 import { renderContent } from './render';

@@ -5,7 +5,9 @@ import { AttemptResult, backoffMs, ChatQueue, GiveUp, QueueHandler } from './Cha
 import { monotonicNow } from './clock';
 import { chatKeyOf, findLink, newContact } from './contacts';
 import { ConversationOpener } from './ConversationOpener';
+import { DepartmentMenu } from './DepartmentMenu';
 import { CoreDeps } from './Core';
+import { InboundOutcome } from './outcomes';
 import { Dedupe } from './Dedupe';
 import { inboundKey, InboundMessage } from './ports/events';
 import { errorText, MediaNotYet } from './failures';
@@ -13,8 +15,8 @@ import { alertAdmins, noticeInRoom } from './notices';
 import { ContactRecord, InboxItem, InstanceRecord } from './ports/records';
 import { RoomGone, VisitorRef } from './ports/rocketchat';
 import { RoomPoster } from './RoomPoster';
+import { WindowReminder } from './WindowReminder';
 
-export type InboundOutcome = 'posted' | 'duplicate' | 'ignored' | 'queued';
 
 interface DrainState {
 	instance?: InstanceRecord;
@@ -27,12 +29,16 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 	private readonly opener: ConversationOpener;
 	private readonly poster: RoomPoster;
 	private readonly dedupe: Dedupe;
+	private readonly menu: DepartmentMenu;
+	private readonly window: WindowReminder;
 
 	constructor(private readonly deps: CoreDeps) {
 		this.queue = new ChatQueue('in', deps.inbox, deps.scheduler, this);
 		this.opener = new ConversationOpener(deps);
 		this.poster = new RoomPoster(deps);
 		this.dedupe = new Dedupe(deps);
+		this.menu = new DepartmentMenu(deps);
+		this.window = new WindowReminder(deps);
 	}
 
 	/**
@@ -64,6 +70,9 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		if (msg.isGroup && (await this.deps.rc.settings()).groupChats !== 'bridge') return 'ignored';
 		const contact = await this.deps.contacts.get(instance.id, msg.chatId);
 		if (await this.dedupe.seen(instance, contact, msg.messageId, msg.timestamp)) return 'duplicate';
+		// Department menu (issue 12): a new conversation of a number with a menu first picks its department.
+		const menu = await this.menu.screen(instance, msg, contact, () => this.newContactFor(instance, msg), (c, reason, delayMs) => this.park(instance, msg, c, reason, delayMs));
+		if (menu) return menu;
 		// A customer with parked messages waits behind them, so order is kept. (Only ids still in the
 		// inbox count: a crash can leave a stale one behind.)
 		if (contact?.pending && contact.pending.length > 0) {
@@ -196,6 +205,8 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		await this.dedupe.mark(instance, contact, msg.messageId, msg.timestamp || Date.now());
 		if (rcId) contact.links.push({ wa: msg.messageId, rc: rcId, dir: 'in' });
 		contact.lastInboundAt = msg.timestamp || Date.now();
+		// Customer-service window (issue 12): the chat's reminder check, once per window.
+		await this.window.noteInbound(instance, contact);
 		await this.deps.contacts.save(contact, stored);
 		return contact;
 	}

@@ -11,6 +11,7 @@ import { noticeInRoom } from './notices';
 import { ContactRecord, OutboxItem } from './ports/records';
 import { AgentMessage } from './ports/rocketchat';
 import { sendRate } from './RateLimiter';
+import { ReadReceipts } from './ReadReceipts';
 import { describeFailure } from './reasons';
 
 
@@ -66,10 +67,23 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 		await withChatLock(chatKey, async () => {
 			const now = monotonicNow();
 			const current = (await this.deps.contacts.get(contact.instanceId, contact.chatId)) || contact;
-			const item: OutboxItem = { key, chatKey, instanceId: contact.instanceId, chatId: contact.chatId, roomId, text, attempts: 0, firstAt: now, nextAt: now };
+			const item: OutboxItem = { key, chatKey, instanceId: contact.instanceId, chatId: contact.chatId, roomId, text, origin: 'app', attempts: 0, firstAt: now, nextAt: now };
 			await this.deps.outbox.save(item);
 			await this.queue.run(item, { contact: current }, now);
 		});
+	}
+
+	/**
+	 * A text the app sends while the caller holds this chat's lock (the department menu, from the inbound
+	 * path): recorded with its retry job, then sent as soon as the caller's work on the chat is done.
+	 */
+	public async queueFromApp(contact: ContactRecord, key: string, text: string, policy: GiveUp): Promise<void> {
+		const chatKey = chatKeyOf(contact.instanceId, contact.chatId);
+		const now = monotonicNow();
+		const item: OutboxItem = { key, chatKey, instanceId: contact.instanceId, chatId: contact.chatId, roomId: contact.roomId || '', text, origin: 'app', attempts: 0, firstAt: now, nextAt: now };
+		await this.queue.park(item, true);
+		// Waits behind the caller on the chat's lock; the job is the fallback if this process dies first.
+		void this.retryChat(chatKey, now, policy).catch((e) => this.deps.log?.error(`outbound ${chatKey} ${key}: ${errorText(e)}`));
 	}
 
 	/** Safety net (recurring tick): queued messages whose retry job is overdue, oldest first per customer. */
@@ -113,6 +127,8 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 				contact.links.push({ wa: sent.messageId, rc: item.key, dir: 'out', state: 'pending' });
 				contact.lastOutboundAt = monotonicNow();
 				noteActivity(item.instanceId);
+				// An agent answered: the customer's messages are read (issue 12, behind a setting).
+				if (item.origin !== 'app') await new ReadReceipts(this.deps).agentAnswered(contact);
 			}
 			await this.deps.contacts.save(contact);
 		}

@@ -57,12 +57,13 @@ export class RocketChatAdapter implements RocketChatPort {
 		return room?.id;
 	}
 
-	public async openRoom(visitor: VisitorRef, meta: RoomMetadata): Promise<string> {
+	public async openRoom(visitor: VisitorRef, meta: RoomMetadata, agentId?: string): Promise<string> {
 		// The icon is the one the app serves at `get-sidebar-icon`.
 		const source = { type: 'app', label: meta.label, sidebarIcon: ROOM_ICON, defaultIcon: ROOM_ICON, destination: meta.destination };
+		const agent = agentId ? await this.read.getUserReader().getById(agentId) : undefined;
 		try {
 			// The agent is optional in practice: without one Rocket.Chat routes or queues the chat.
-			const room = await this.modify.getCreator().getLivechatCreator().createRoom(visitor as IVisitor, undefined as unknown as IUser, {
+			const room = await this.modify.getCreator().getLivechatCreator().createRoom(visitor as IVisitor, agent as unknown as IUser, {
 				source: source as unknown as ILivechatRoom['source'],
 				customFields: meta.customFields,
 			} as never);
@@ -78,6 +79,17 @@ export class RocketChatAdapter implements RocketChatPort {
 			const builder = this.modify.getCreator().startLivechatMessage().setRoom(roomRef(roomId)).setVisitor(visitor as IVisitor).setText(text);
 			return this.modify.getCreator().finish(builder);
 		});
+	}
+
+	public async closeRoom(roomId: string, comment: string): Promise<void> {
+		// Without a closer Rocket.Chat records the visitor as the one who closed it.
+		await this.modify.getUpdater().getLivechatUpdater().closeRoom(roomRef(roomId), comment);
+	}
+
+	public async postAsUser(roomId: string, userId: string, text: string): Promise<string> {
+		const user = await this.read.getUserReader().getById(userId);
+		if (!user) throw new Error(`unknown user ${userId}`);
+		return this.modify.getCreator().finish(this.modify.getCreator().startMessage().setRoom(roomRef(roomId)).setSender(user).setText(text));
 	}
 
 	public async uploadAsVisitor(roomId: string, visitorToken: string, fileName: string, bytes: Buffer): Promise<string> {

@@ -16,6 +16,11 @@ export enum Setting {
 	NoticeLanguage = 'notice_language',
 	LogLevel = 'log_level',
 	MediaExtraHosts = 'media_extra_hosts',
+	MenuMaxTries = 'menu_max_tries',
+	MenuTimeoutMinutes = 'menu_timeout_minutes',
+	MenuExitKeyword = 'menu_exit_keyword',
+	MenuText = 'menu_text',
+	ReadReceipts = 'read_receipts',
 }
 
 export type GroupChatMode = 'ignore' | 'bridge';
@@ -34,6 +39,11 @@ export interface AppSettings {
 	logLevel: 'error' | 'info' | 'debug';
 	/** Hosts media may also come from (besides the provider's own), as valid host patterns. */
 	mediaExtraHosts: string[];
+	menuMaxTries: number;
+	menuTimeoutMinutes: number;
+	menuExitKeyword: string;
+	menuText: string;
+	readReceipts: boolean;
 }
 
 const definitions: ISetting[] = [
@@ -71,6 +81,12 @@ const definitions: ISetting[] = [
 		values: [{ key: 'error', i18nLabel: 'setting_log_level_error' }, { key: 'info', i18nLabel: 'setting_log_level_info' }, { key: 'debug', i18nLabel: 'setting_log_level_debug' }],
 		i18nLabel: 'setting_log_level', i18nDescription: 'setting_log_level_description',
 	},
+	// Department menu (per number: `/whatsapp menu`); these apply to every number that has one.
+	{ id: Setting.MenuText, type: SettingType.STRING, packageValue: '', multiline: true, required: false, public: false, i18nLabel: 'setting_menu_text', i18nDescription: 'setting_menu_text_description' },
+	{ id: Setting.MenuMaxTries, type: SettingType.NUMBER, packageValue: 3, required: false, public: false, i18nLabel: 'setting_menu_max_tries', i18nDescription: 'setting_menu_max_tries_description' },
+	{ id: Setting.MenuTimeoutMinutes, type: SettingType.NUMBER, packageValue: 30, required: false, public: false, i18nLabel: 'setting_menu_timeout_minutes', i18nDescription: 'setting_menu_timeout_minutes_description' },
+	{ id: Setting.MenuExitKeyword, type: SettingType.STRING, packageValue: '#exit', required: false, public: false, i18nLabel: 'setting_menu_exit_keyword', i18nDescription: 'setting_menu_exit_keyword_description' },
+	{ id: Setting.ReadReceipts, type: SettingType.BOOLEAN, packageValue: false, required: false, public: false, i18nLabel: 'setting_read_receipts', i18nDescription: 'setting_read_receipts_description' },
 ];
 
 export async function provideSettings(configuration: IConfigurationExtend): Promise<void> {
@@ -92,10 +108,11 @@ export async function readSettings(read: IRead): Promise<AppSettings> {
 		const setting = await reader.getById(id);
 		return setting?.value ?? setting?.packageValue;
 	};
-	const [dept, groups, status, alertRoom, attempts, giveUp, closeOn, closeText, lang, level, mediaHosts] = await Promise.all([
+	const [dept, groups, status, alertRoom, attempts, giveUp, closeOn, closeText, lang, level, mediaHosts, menuTries, menuTimeout, menuExit, menuText, receipts] = await Promise.all([
 		value(Setting.DefaultDepartment), value(Setting.GroupChats), value(Setting.DeliveryStatus), value(Setting.AlertRoom),
 		value(Setting.MaxAttempts), value(Setting.GiveUpAfterMinutes), value(Setting.CloseMessageEnabled), value(Setting.CloseMessageText),
 		value(Setting.NoticeLanguage), value(Setting.LogLevel), value(Setting.MediaExtraHosts),
+		value(Setting.MenuMaxTries), value(Setting.MenuTimeoutMinutes), value(Setting.MenuExitKeyword), value(Setting.MenuText), value(Setting.ReadReceipts),
 	]);
 	return {
 		defaultDepartment: typeof dept === 'string' ? dept.trim() : '',
@@ -109,5 +126,11 @@ export async function readSettings(read: IRead): Promise<AppSettings> {
 		noticeLanguage: typeof lang === 'string' ? lang : 'en',
 		logLevel: level === 'error' || level === 'debug' ? level : 'info',
 		mediaExtraHosts: parseHostPatterns(mediaHosts).patterns,
+		menuMaxTries: clampNumber(menuTries, 3, 1, 20),
+		menuTimeoutMinutes: clampNumber(menuTimeout, 30, 1, 7 * 1440),
+		// An empty keyword switches it off.
+		menuExitKeyword: typeof menuExit === 'string' ? menuExit.trim() : '#exit',
+		menuText: typeof menuText === 'string' ? menuText : '',
+		readReceipts: receipts === true,
 	};
 }

@@ -25,12 +25,12 @@ function setup(results: Record<string, AttemptResult[]>) {
 		settled: async (item, result, gaveUp) => { log.push(`${result.ok ? 'done' : gaveUp ? 'gave up' : 'failed'} ${item.key}`); },
 		waiting: async (item, result, first) => { log.push(`${result.detached ? 'aside' : 'wait'} ${item.key} (${result.reason})${first ? ' first' : ''}`); },
 	};
-	const queue = new ChatQueue('out', repo, { scheduleRetry: async (direction, chatKey, at) => { jobs.push({ direction, chatKey, at }); } }, handler);
+	const queue = new ChatQueue('out', repo, { scheduleRetry: async (direction, chatKey, at) => { jobs.push({ direction, chatKey, at }); }, scheduleWindowCheck: async () => undefined }, handler);
 	const item = (key: string, firstAt: number, chatKey = 'i:c1'): QueueItem => ({ key, chatKey, attempts: 0, firstAt, nextAt: firstAt });
 	return { repo, jobs, log, queue, item };
 }
 
-const retry = (reason = '503', retryAfterMs?: number): AttemptResult => ({ ok: false, retryable: true, reason, retryAfterMs });
+const retry = (reason = '503', retryAfterMs?: number) => ({ ok: false as const, retryable: true, reason, retryAfterMs });
 
 describe('ChatQueue', () => {
 	it('sends a chat in order and stops at the first that must wait, keeping the rest', async () => {

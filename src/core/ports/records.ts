@@ -32,7 +32,14 @@ export interface InstanceRecord {
 	addedBy?: string;
 	/** Per-number send rate override (e.g. an upgraded Cloud API number). */
 	sendsPerSecond?: number;
+	/** Department menu a new conversation answers first (core/DepartmentMenu.ts); absent = off. */
+	menu?: DepartmentMenuConfig;
 	createdAt: number;
+}
+
+/** The departments a customer chooses from, in menu order (names as the admin gave them, to show and match). */
+export interface DepartmentMenuConfig {
+	departments: Array<{ id: string; name: string }>;
 }
 
 /** One WA message id ↔ RC message id pair, newest last. */
@@ -75,6 +82,15 @@ export interface ContactRecord {
 	/** When the newest agent message the app took for sending was written (catch-up after a restart). */
 	lastAgentAt?: number;
 	links: MessageLink[];
+	/** Where the chat's next room opens (the menu's choice, /whatsapp start); used once, when it opens. */
+	next?: { departmentId?: string; agentId?: string };
+	/** The department menu was shown and is not answered yet: when, invalid answers so far, messages it holds. */
+	menu?: { shownAt: number; tries: number; held: string[] };
+	/** Customer-service window reminder: when its check job is due, and the inbound time already reminded about. */
+	windowCheckAt?: number;
+	windowRemindedFor?: number;
+	/** The customer message last marked read on WhatsApp (read receipts). */
+	readUpTo?: string;
 }
 
 // The contact record travels in full on every read and write (msgpack over the app's stdio, a Mongo
@@ -110,6 +126,8 @@ export interface OutboxItem extends QueueItem {
 	text: string;
 	file?: { id: string; name: string; type: string };
 	quotedMessageId?: string;
+	/** 'app': a text the app itself sends (menu, closing message); absent: an agent's message. */
+	origin?: 'app';
 }
 
 export interface ContactRepository {

@@ -47,6 +47,13 @@ export interface CoreSettings {
 	closeMessageText: string;
 	/** Hosts an admin allowed media from, besides the provider's own (host patterns, see core/mediaPolicy.ts). */
 	mediaExtraHosts: string[];
+	/** Department menu: invalid answers before the default applies, minutes until it expires, the keyword that ends a conversation, the admin's own menu text (empty: the translated one). */
+	menuMaxTries: number;
+	menuTimeoutMinutes: number;
+	menuExitKeyword: string;
+	menuText: string;
+	/** Mark the customer's messages read on WhatsApp when an agent answers. */
+	readReceipts: boolean;
 }
 
 export interface RocketChatPort {
@@ -60,9 +67,13 @@ export interface RocketChatPort {
 	ensureVisitor(p: { token: string; name: string; phone?: string; departmentId?: string }): Promise<VisitorRef>;
 	/** An open room of this visitor whose custom fields include `match`. */
 	findOpenRoom(visitor: VisitorRef, match: Record<string, string>): Promise<string | undefined>;
-	/** Opens a livechat room routed by Rocket.Chat; rejects with `NoAgentOnline` when RC refuses to queue. */
-	openRoom(visitor: VisitorRef, meta: RoomMetadata): Promise<string>;
+	/** Opens a livechat room routed by Rocket.Chat (to `agentId` when given); rejects with `NoAgentOnline` when RC refuses to queue. */
+	openRoom(visitor: VisitorRef, meta: RoomMetadata, agentId?: string): Promise<string>;
+	/** Closes a livechat room as its visitor (the customer ended the conversation). */
+	closeRoom(roomId: string, comment: string): Promise<void>;
 	postAsVisitor(roomId: string, visitor: VisitorRef, text: string): Promise<string>;
+	/** A message written by a Rocket.Chat user (an agent starting a conversation); Rocket.Chat checks they may post there. */
+	postAsUser(roomId: string, userId: string, text: string): Promise<string>;
 	uploadAsVisitor(roomId: string, visitorToken: string, fileName: string, bytes: Buffer): Promise<string>;
 	/** A note from the app user in the room (visible to agents; never sent to WhatsApp). */
 	postNotice(roomId: string, text: string): Promise<string>;
