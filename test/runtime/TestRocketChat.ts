@@ -21,10 +21,10 @@ import { addUser } from './bridges/users';
 import { clone, RcOptions, RcState, RoomSource, StoredMessage, StoredRoom, StoredUser, StoredVisitor, randomId } from './state';
 import { MemoryLogStorage, MemoryMetadataStorage, MemorySourceStorage } from './storages';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const { enginePaths } = require('./paths') as { enginePaths(): { engineDir: string; denoBin: string; denoBinDir: string } };
+import { ENGINE, EngineInfo, runtimeControllerOf } from './engine';
 
-export { AppInterface, AppStatusUtils, RcState };
+export { AppInterface, AppStatusUtils, ENGINE, RcState };
+export type { EngineInfo };
 export type { StoredMessage, StoredRoom, StoredUser, StoredVisitor } from './state';
 export const DEFAULT_ZIP = path.resolve(__dirname, '../../dist/green-api-whatsapp-bridge_0.1.0.zip');
 
@@ -43,6 +43,12 @@ const clusters = new WeakMap<RcState, TestRocketChat[]>();
 const actingNode = new AsyncLocalStorage<TestRocketChat>();
 
 const lower = (h: Record<string, string> = {}) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+/** The LivenessManager's restart bookkeeping (getRuntimeData() from 1.53; 1.46.0 only has the fields). */
+const livenessOf = (ctl: any): { restartCount: number; restartLog: Array<{ pid?: number }> } | undefined => {
+	const lm = ctl?.livenessManager;
+	if (!lm) return undefined;
+	return lm.getRuntimeData?.() ?? { restartCount: lm.restartCount, restartLog: lm.restartLog };
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const must = <T>(v: T | undefined, what: string): T => {
 	if (v === undefined) throw new Error(`TestRocketChat: unknown ${what}`);
@@ -163,9 +169,11 @@ export class TestRocketChat {
 	/** Loads the AppManager, installs the zip and enables the app (settings from opts.appSettings are applied, as an
 	 *  admin would, between install and enable). Throws with status and app logs when the app does not end up enabled. */
 	static async start(opts: StartOptions = {}): Promise<TestRocketChat> {
-		const { denoBinDir } = enginePaths();
+		const { denoBinDir, denoDir } = ENGINE;
 		const PATH = process.env.PATH ?? '';
+		// 1.53.1 and later spawn `deno` from PATH with DENO_DIR from the environment (1.46.0: its deno-bin, its own cache)
 		if (PATH.split(path.delimiter)[0] !== denoBinDir) process.env.PATH = `${denoBinDir}${path.delimiter}${PATH}`;
+		process.env.DENO_DIR = denoDir;
 		instrumentRuntime();
 		if ((AppManager as any).Instance) throw new Error('TestRocketChat: an AppManager already exists in this process; stop() the previous runtime first');
 		const t = new TestRocketChat(opts);
@@ -208,9 +216,13 @@ export class TestRocketChat {
 	app(): ProxiedApp {
 		return this.manager.getOneById(this.appId);
 	}
+	/** The engine's controller of the app's Deno subprocess (getRuntimeController from 1.57, getDenoRuntime before). */
+	runtime(): any {
+		return runtimeControllerOf(this.app());
+	}
 	/** pid of the app's Deno subprocess */
 	denoPid(): number | undefined {
-		return (this.app()?.getRuntimeController() as any)?.deno?.pid;
+		return this.runtime()?.deno?.pid;
 	}
 	/**
 	 * After the app's Deno subprocess died (e.g. process.kill(t.denoPid(), 'SIGKILL')): waits until the engine's
@@ -221,17 +233,20 @@ export class TestRocketChat {
 	 */
 	async waitForAppRestart(oldPid: number | undefined, timeoutMs = 30_000): Promise<{ pid: number; restarts: number; ms: number }> {
 		const started = Date.now();
-		const ctl = () => this.app()?.getRuntimeController() as any;
+		const ctl = () => this.runtime();
 		// state is briefly 'ready' in the middle of a restart (after the new process says ready, before app:initialize):
-		// done means the LivenessManager logged a restart of oldPid and counted every restart it started as finished.
+		// done means the LivenessManager logged a restart of oldPid and no restartApp() is still running.
 		await this.waitFor(() => {
 			const c = ctl();
 			const child = c?.deno;
-			const data = c?.livenessManager?.getRuntimeData?.();
-			if (!child || !data || child.pid === oldPid || child.exitCode !== null || c.getProcessState() !== 'ready') return false;
-			return data.restartLog.some((r: { pid?: number }) => r.pid === oldPid) && data.restartCount >= data.restartLog.length;
+			const data = livenessOf(c);
+			if (c?.getProcessState() === 'stopped' && data && data.restartCount >= ENGINE.maxRestarts) {
+				throw new Error(`waitForAppRestart: the engine stopped the app for good after ${data.restartCount} restarts (Apps-Engine ${ENGINE.version} allows ${ENGINE.maxRestarts})`);
+			}
+			if (!child || !data || child.pid === oldPid || child.exitCode !== null || c.getProcessState() !== 'ready' || c.gabRestartsInFlight) return false;
+			return data.restartLog.some((r: { pid?: number }) => r.pid === oldPid);
 		}, timeoutMs);
-		const data = ctl().livenessManager?.getRuntimeData?.() ?? {};
+		const data = livenessOf(ctl()) ?? { restartLog: [] };
 		return { pid: ctl().deno.pid, restarts: (data.restartLog ?? []).length, ms: Date.now() - started };
 	}
 
@@ -391,7 +406,7 @@ export class TestRocketChat {
 	/** Waits for in-flight engine <-> app requests, unloads the app, waits for the Deno process to exit, removes the temp dir. */
 	async stop(): Promise<void> {
 		if (this.stopped) return;
-		const child = this.appId ? (this.app()?.getRuntimeController() as any)?.deno : undefined;
+		const child = this.appId ? this.runtime()?.deno : undefined;
 		if (this.manager && this.appId) await this.drain(3000);
 		this.stopped = true;
 		try {
@@ -419,7 +434,7 @@ export class TestRocketChat {
 	}
 	/** No pending request between engine and app for two consecutive polls. */
 	private async drain(timeoutMs: number): Promise<void> {
-		const ctl = this.app()?.getRuntimeController() as any;
+		const ctl = this.runtime();
 		if (!ctl?.eventNames) return;
 		const pending = () => ctl.eventNames().filter((n: unknown) => String(n).startsWith('result:')).length;
 		const end = Date.now() + timeoutMs;

@@ -33,6 +33,17 @@ export function instrumentRuntime(): void {
 		if (rc) rc.calls.rpc++;
 		return appRequestContext.run({ method, bridges: this.bridges }, () => original.call(this, message));
 	};
+	// A restart is done when restartApp() has returned (1.62.0 also counts finished restarts in getRuntimeData(); 1.46.0
+	// counts them when they start, and is in state 'ready' before it re-initializes the app): count the ones in flight.
+	const restartApp = C.prototype.restartApp;
+	C.prototype.restartApp = async function (this: any, ...args: unknown[]) {
+		this.gabRestartsInFlight = (this.gabRestartsInFlight ?? 0) + 1;
+		try {
+			return await restartApp.apply(this, args);
+		} finally {
+			this.gabRestartsInFlight--;
+		}
+	};
 	// A message written to a subprocess that just died (killed, crashed) fails asynchronously with EPIPE on its stdin,
 	// which has no 'error' listener in the engine: in Rocket.Chat the process-level handler logs it; here it would
 	// surface as an uncaught exception in whatever test runs. Record it as an effect instead.
