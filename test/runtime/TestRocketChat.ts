@@ -12,13 +12,14 @@ import { SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashco
 import { AppManager } from '@rocket.chat/apps-engine/server/AppManager';
 import type { ProxiedApp } from '@rocket.chat/apps-engine/server/ProxiedApp';
 import { appRequestContext, instrumentRuntime, TestBridges } from './bridges';
-import { closeLivechatRoom, createLivechatRoom, registerGuest, sendVisitorMessage } from './bridges/livechat';
-import { assertCanPost, insertMessage, userSender } from './bridges/messages';
+import { closeLivechatRoom, createLivechatRoom, guestOf, registerGuest, removeDepartment, removeGuest, sendVisitorMessage } from './bridges/livechat';
+import { assertCanPost, assertMessageSize, insertMessage, userSender } from './bridges/messages';
 import { addRoom } from './bridges/rooms';
 import { runDueJobs } from './bridges/scheduler';
 import { uploadFile } from './bridges/uploads';
 import { addUser } from './bridges/users';
 import { clone, RcOptions, RcState, RoomSource, StoredMessage, StoredRoom, StoredUser, StoredVisitor, randomId } from './state';
+import { parseRouterBody } from './router';
 import { MemoryLogStorage, MemoryMetadataStorage, MemorySourceStorage } from './storages';
 
 import { ENGINE, EngineInfo, runtimeControllerOf } from './engine';
@@ -94,7 +95,8 @@ export class TestRocketChat {
 			clusters.get(this.rc)!.push(this);
 			return;
 		}
-		this.rc = new RcState(opts);
+		// the Rocket.Chat of the engine in use: what it has differs by version
+		this.rc = new RcState({ ...opts, platform: { contacts: ENGINE.rcHasContacts, roomSourceDestination: ENGINE.roomSourceHasDestination, ...opts.platform } });
 		this.metadataStorage = new MemoryMetadataStorage();
 		this.sourceStorage = new MemorySourceStorage();
 		this.processors = this.rc.processors;
@@ -116,6 +118,12 @@ export class TestRocketChat {
 
 	/** RC fires post-events after the insert, outside the caller's request; the engine does not await the app. */
 	private dispatchEvent(int: string, payload: unknown): void {
+		// A Rocket.Chat of an older engine cannot fire what that engine does not define (1.46.0: no IPostSystemMessageSent,
+		// IPostLivechatDepartment*, IPreLivechatRoomCreatePrevent).
+		if (!(int in AppInterface)) {
+			this.rc.effect('event.not-in-engine', { interface: int, engine: ENGINE.version });
+			return;
+		}
 		setImmediate(() =>
 			appRequestContext.exit(() => {
 				if (this.stopped) return;
@@ -224,6 +232,10 @@ export class TestRocketChat {
 	denoPid(): number | undefined {
 		return this.runtime()?.deno?.pid;
 	}
+	/** pids of every app process this node's engine started (the first one and each restart), oldest first. */
+	appProcessIds(): number[] {
+		return [...(this.runtime()?.gabPids ?? [])];
+	}
 	/**
 	 * After the app's Deno subprocess died (e.g. process.kill(t.denoPid(), 'SIGKILL')): waits until the engine's
 	 * LivenessManager has restarted it (1.62.0: on the child's 'exit' it calls restartApp(): spawn, app:construct,
@@ -251,11 +263,39 @@ export class TestRocketChat {
 	}
 
 	// ---- world building ----
-	addDepartment(p: { name: string; enabled?: boolean }): { id: string; name: string } {
+	addDepartment(p: { name: string; enabled?: boolean; fallbackForwardDepartment?: string; showOnRegistration?: boolean }): { id: string; name: string } {
 		const now = this.rc.now();
-		const d = { id: randomId(), name: p.name, enabled: p.enabled ?? true, createdAt: now, updatedAt: now };
+		const d = { id: randomId(), name: p.name, enabled: p.enabled ?? true, createdAt: now, updatedAt: now, fallbackForwardDepartment: p.fallbackForwardDepartment, showOnRegistration: p.showOnRegistration ?? true };
 		this.rc.departments.push(d);
 		return d;
+	}
+	/** An admin deletes a department (livechat removeDepartment; see bridges/livechat.ts). */
+	removeDepartment(id: string): void {
+		actingNode.run(this, () => removeDepartment(this.rc, id));
+	}
+	/** An admin removes a visitor's data (livechat removeGuest; see bridges/livechat.ts): its rooms vanish without a
+	 *  room-closed event, so a room id the app stored is unknown to Rocket.Chat afterwards. */
+	removeVisitorData(visitorId: string): void {
+		removeGuest(this.rc, visitorId);
+	}
+	/** Administration > Settings, e.g. Livechat_enabled, Message_MaxAllowedSize, FileUpload_* (RcState.setServerSetting). */
+	setServerSetting(id: string, value: unknown): void {
+		this.rc.setServerSetting(id, value);
+	}
+	/** An agent blocks the contact's channel (RC 7+; throws on an engine whose Rocket.Chat has no contacts). */
+	blockContact(visitorId: string, blocked = true): void {
+		if (!this.rc.platform.contacts) throw new Error(`TestRocketChat.blockContact: the Rocket.Chat of Apps-Engine ${ENGINE.version} has no contacts to block`);
+		if (blocked) this.rc.blockedContacts.add(visitorId);
+		else this.rc.blockedContacts.delete(visitorId);
+	}
+	/** RC 7+ Livechat_Require_Contact_Verification with a verification app: new rooms of unverified contacts wait. */
+	setContactVerificationRequired(required: boolean): void {
+		if (!this.rc.platform.contacts) throw new Error(`TestRocketChat.setContactVerificationRequired: the Rocket.Chat of Apps-Engine ${ENGINE.version} has no contact verification`);
+		this.rc.requireContactVerification = required;
+	}
+	/** The workspace's licence is over its monthly-active-contacts cap (contacts not yet counted this month). */
+	setMacLimitReached(reached: boolean): void {
+		this.rc.macLimitReached = reached;
 	}
 	addUser(p: { username: string; name?: string; roles?: string[]; status?: 'online' | 'offline'; departmentIds?: string[]; type?: 'user' | 'bot' }): StoredUser {
 		return addUser(this.rc, { ...p, name: p.name ?? p.username, roles: p.roles ?? ['user'], status: p.status ?? 'online', departmentIds: p.departmentIds ?? [] });
@@ -270,10 +310,15 @@ export class TestRocketChat {
 	/** Opens a livechat room for a visitor the way the widget does (routing applies; throws no-agent-online like RC). */
 	openLivechatRoom(p: { token: string; agentId?: string; departmentId?: string; source?: RoomSource }): StoredRoom {
 		const guest = must(this.rc.visitorByToken(p.token), `visitor token ${p.token}`);
-		return actingNode.run(this, () => createLivechatRoom(this.rc, guest, { agent: this.rc.user(p.agentId), departmentId: p.departmentId, source: p.source ?? { type: 'widget' } }));
+		const asGuest = { ...guestOf(guest), ...(p.departmentId && { department: p.departmentId }) };
+		return actingNode.run(this, () => createLivechatRoom(this.rc, asGuest, { agent: this.rc.user(p.agentId), source: p.source ?? { type: 'widget' } }));
 	}
-	setAgentStatus(userId: string, status: 'online' | 'offline'): void {
+	setAgentStatus(userId: string, status: 'online' | 'offline' | 'away' | 'busy'): void {
 		must(this.rc.user(userId), `user ${userId}`).status = status;
+	}
+	/** The agent's Omnichannel availability toggle (routing only picks 'available' agents). */
+	setAgentLivechatStatus(userId: string, statusLivechat: 'available' | 'not-available'): void {
+		must(this.rc.user(userId), `user ${userId}`).statusLivechat = statusLivechat;
 	}
 	setAcceptChatsWithNoAgents(v: boolean): void {
 		this.rc.acceptChatsWithNoAgents = v;
@@ -285,12 +330,21 @@ export class TestRocketChat {
 	}
 
 	// ---- acting like Rocket.Chat ----
-	/** RC's /api/apps/public/<appId>/<path> route: AppApiManager.executeApi with the request shaped as RC's router does. */
+	/**
+	 * RC's /api/apps/public/<appId>/<path> route: AppApiManager.executeApi with the request shaped as RC's router does.
+	 * `content`: a string is the raw body; anything else is sent as its JSON. The router (app/apps/server/bridges/
+	 * router.ts) parses bodies with express.urlencoded({ extended: false }) and express.json() at their defaults: a JSON
+	 * or form body over 100 kB is answered 413 and malformed or non-object JSON 400 (strict), before the app sees it;
+	 * other bodies are not read (the app gets {}).
+	 */
 	async callEndpoint(p: string, req: EndpointRequest = {}): Promise<EndpointResponse> {
 		const headers = lower({ host: new URL(this.rc.siteUrl).host, ...(req.content !== undefined && { 'content-type': 'application/json' }), ...req.headers });
-		let content: unknown = {}; // body-parser: {} without a body; only JSON (and urlencoded) bodies are parsed
-		if (typeof req.content === 'string') content = /json/.test(headers['content-type'] ?? '') ? JSON.parse(req.content) : {};
-		else if (req.content !== undefined) content = JSON.parse(JSON.stringify(req.content));
+		const parsed = parseRouterBody(headers['content-type'], req.content === undefined || typeof req.content === 'string' ? req.content : JSON.stringify(req.content));
+		if ('status' in parsed) {
+			this.rc.effect('http.rejected', { path: p, status: parsed.status, reason: parsed.content });
+			return parsed;
+		}
+		const content = parsed.body;
 		const request: any = { method: (req.method ?? 'GET').toLowerCase(), headers, query: { ...req.query }, params: {}, content, privateHash: this.app().getStorageItem()._id };
 		// Rocket.Chat only routes what the app registered through the API bridge (which needs the `api` permission).
 		if (!this.rc.apis.some((a) => a.appId === this.appId && a.path === p)) return { status: 404 };
@@ -326,6 +380,7 @@ export class TestRocketChat {
 			attachments = [{ text: q.text, timestampLink: link, author: { name: q.alias || q.sender.username, icon: `/avatar/${q.sender.username}` }, timestamp: q.createdAt, ...(q.attachments && { attachments: q.attachments }) }];
 			text = `[ ](${link}) ${text}`;
 		}
+		assertMessageSize(this.rc, text);
 		assertCanPost(this.rc, user, room);
 		return insertMessage(this.rc, { rid: room.id, text, ...(attachments && { attachments }), sender: userSender(user), origin: 'harness' });
 	}
@@ -337,7 +392,7 @@ export class TestRocketChat {
 	private visitorMessage(p: { token: string; roomId?: string; text?: string; file?: FileInput }): StoredMessage | undefined {
 		const guest = must(this.rc.visitorByToken(p.token), `visitor token ${p.token}`);
 		if (p.file) return uploadFile(this.rc, { name: p.file.name, bytes: p.file.bytes, roomId: p.roomId ?? '', visitorToken: guest.token, origin: 'harness' }).message;
-		return sendVisitorMessage(this.rc, guest, p.roomId, { text: p.text ?? '' }, { source: { type: 'widget' }, origin: 'harness' });
+		return sendVisitorMessage(this.rc, guestOf(guest), p.roomId, { text: p.text ?? '' }, { source: { type: 'widget' }, origin: 'harness' });
 	}
 	/** RC's slash command callback: SlashCommandContext(user, room, args) -> AppSlashCommandManager.executeCommand. */
 	async runCommand(command: string, args: string[], ctx: { userId: string; roomId?: string; threadId?: string; triggerId?: string }): Promise<void> {

@@ -31,6 +31,11 @@ export interface EngineInfo {
 	hasMessageUpdater: boolean;
 	/** IOmnichannelSourceApp has `destination` (not in 1.46.0's definition) */
 	roomSourceHasDestination: boolean;
+	/** the Rocket.Chat this engine ships with has contacts (RC 7+: ContactBridge, blocked channels, verification) */
+	rcHasContacts: boolean;
+	/** the app process runs main.ts from a symlink under AppManager's tempFilePath (1.62); older engines run it from
+	 *  the engine's own deno-runtime folder */
+	runtimeInTempDir: boolean;
 }
 
 const read = (dir: string, rel: string) => {
@@ -57,6 +62,8 @@ export function engineInfo(version = paths.selectedEngine()): EngineInfo {
 		bridgeErrorsAsObjects: !fs.existsSync(path.join(p.engineDir, 'deno-runtime/lib/accessors/formatResponseErrorHandler.ts')),
 		hasMessageUpdater: read(p.engineDir, 'deno-runtime/lib/accessors/modify/ModifyUpdater.ts').includes('getMessageUpdater'),
 		roomSourceHasDestination: read(p.engineDir, 'definition/livechat/ILivechatRoom.d.ts').includes('destination'),
+		runtimeInTempDir: runtimeJs.includes('tempFilePath'),
+		rcHasContacts: fs.existsSync(path.join(p.engineDir, 'server/bridges/ContactBridge.js')),
 	};
 }
 

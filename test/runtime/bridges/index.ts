@@ -53,6 +53,8 @@ export function instrumentRuntime(): void {
 		const rc: RcState | undefined = this.bridges?.rc;
 		const child = this.deno;
 		child?.stdin?.on('error', (e: Error) => rc?.effect('runtime.stdin-error', { error: e.message, pid: child.pid }));
+		// every app process this controller started (first spawn and restarts), for TestRocketChat.appProcessIds()
+		if (child?.pid) (this.gabPids ??= []).push(child.pid);
 		return out;
 	};
 }
