@@ -232,6 +232,34 @@ export class TestRocketChat {
 	denoPid(): number | undefined {
 		return this.runtime()?.deno?.pid;
 	}
+	/**
+	 * Memory of the app's Deno process (Linux /proc/<pid>/status): `peakMb` = VmHWM, the resident high-water mark since
+	 * the process started or since resetDenoPeakRss(); `rssMb` = VmRSS now. undefined when there is no process.
+	 */
+	denoMemory(): { pid: number; rssMb: number; peakMb: number } | undefined {
+		const pid = this.denoPid();
+		if (!pid) return undefined;
+		let status: string;
+		try {
+			status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+		} catch {
+			return undefined;
+		}
+		const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+		return { pid, rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+	}
+	/** Starts a new peak measurement: writing 5 to /proc/<pid>/clear_refs resets VmHWM to the current RSS (Linux 4.0+).
+	 *  false when the kernel refused (then denoMemory().peakMb counts from the process start). */
+	resetDenoPeakRss(): boolean {
+		const pid = this.denoPid();
+		if (!pid) return false;
+		try {
+			fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+			return true;
+		} catch {
+			return false;
+		}
+	}
 	/** pids of every app process this node's engine started (the first one and each restart), oldest first. */
 	appProcessIds(): number[] {
 		return [...(this.runtime()?.gabPids ?? [])];

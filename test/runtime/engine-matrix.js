@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run test:engines`: the integration and durability suites on several Apps-Engine server runtimes, one engine
+// `npm run test:engines`: the integration and durability suites (and the engine-dependent runtime tests) on several Apps-Engine server runtimes, one engine
 // after another (2 cores: never two Deno fleets at once), one JSON line per engine on stdout:
 //   {"engine":"1.46.0","deno":"1.46.3","passed":61,"failed":0}
 // Default: the oldest claimed engine, one in the middle and the newest (1.46.0, 1.55.1, 1.62.0); `--all` runs every
@@ -13,7 +13,8 @@ const { DENO_FOR_ENGINE, ENGINES } = require('./paths');
 const { prepare } = require('./prepare');
 
 const DEFAULT_SET = ['1.46.0', '1.55.1', '1.62.0'];
-const SUITES = ['test/integration', 'test/durability'];
+// the integration and durability suites, plus the engine facts and the __proto__ body (issue 11) on every engine
+const SUITES = ['test/integration', 'test/durability', 'test/runtime/engine.test.ts', 'test/runtime/proto-key.test.ts'];
 const root = path.resolve(__dirname, '../..');
 
 const args = process.argv.slice(2);

@@ -31,6 +31,15 @@ export interface EngineInfo {
 	hasMessageUpdater: boolean;
 	/** IOmnichannelSourceApp has `destination` (not in 1.46.0's definition) */
 	roomSourceHasDestination: boolean;
+	/** after a process restart the engine re-enables the app (app:setStatus + onEnable, 1.53+); 1.46.0 only constructs
+	 *  and initializes it, so whatever onEnable sets up (e.g. re-asserting a recurring job) is not redone */
+	restartRunsOnEnable: boolean;
+	/** the Deno runtime installs unhandled-rejection / uncaught-error handlers (deno-runtime/error-handlers.ts, 1.53+):
+	 *  a failing stdin read loop then ends with a clean exit (code 0) instead of a crash */
+	denoErrorHandlers: boolean;
+	/** the LivenessManager runs a watchdog interval that keeps pinging after the process is gone (1.58+); before,
+	 *  pings stop at the child's exit and a clean exit (code 0) is never restarted */
+	livenessWatchdog: boolean;
 	/** the Rocket.Chat this engine ships with has contacts (RC 7+: ContactBridge, blocked channels, verification) */
 	rcHasContacts: boolean;
 	/** the app process runs main.ts from a symlink under AppManager's tempFilePath (1.62); older engines run it from
@@ -41,6 +50,12 @@ export interface EngineInfo {
 const read = (dir: string, rel: string) => {
 	const f = path.join(dir, rel);
 	return fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '';
+};
+
+/** The compiled source of a class method `name() {...}` (tsc output: methods at 4 spaces, closed by "\n    }"). */
+const methodSource = (js: string, name: string) => {
+	const start = js.indexOf(`\n    ${name}() {`);
+	return start < 0 ? '' : js.slice(start, js.indexOf('\n    }', start) + 6);
 };
 
 /** Facts about engine `version` (default: the selected one), read from its files. */
@@ -63,6 +78,9 @@ export function engineInfo(version = paths.selectedEngine()): EngineInfo {
 		hasMessageUpdater: read(p.engineDir, 'deno-runtime/lib/accessors/modify/ModifyUpdater.ts').includes('getMessageUpdater'),
 		roomSourceHasDestination: read(p.engineDir, 'definition/livechat/ILivechatRoom.d.ts').includes('destination'),
 		runtimeInTempDir: runtimeJs.includes('tempFilePath'),
+		restartRunsOnEnable: methodSource(runtimeJs, 'restartApp').includes("'app:onEnable'"),
+		denoErrorHandlers: fs.existsSync(path.join(p.engineDir, 'deno-runtime/error-handlers.ts')),
+		livenessWatchdog: livenessJs.includes('watchdogTimeout'),
 		rcHasContacts: fs.existsSync(path.join(p.engineDir, 'server/bridges/ContactBridge.js')),
 	};
 }
