@@ -12,6 +12,7 @@ import { InboxStore } from './store/InboxStore';
 import { InstanceStore } from './store/InstanceStore';
 import { OutboxStore } from './store/OutboxStore';
 import { Store } from './store/Store';
+import { TemplateStore } from './store/TemplateStore';
 
 export function coreDeps(a: Accessors, providers: ProviderDirectory, log?: Log): CoreDeps {
 	const store = new Store(a.read.getPersistenceReader(), a.persis);
@@ -21,6 +22,7 @@ export function coreDeps(a: Accessors, providers: ProviderDirectory, log?: Log):
 		instances: new InstanceStore(store),
 		inbox: new InboxStore(store),
 		outbox: new OutboxStore(store),
+		templates: new TemplateStore(store),
 		scheduler: new RocketChatRetryScheduler(a.modify),
 		http: new HttpAdapter(a.http),
 		providers,

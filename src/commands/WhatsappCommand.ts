@@ -2,11 +2,13 @@ import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/de
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
 import { errorText } from '../core/failures';
+import { Log } from '../core/log';
 import { ProviderDirectory } from '../core/ports/provider';
 import { t } from '../i18n/translate';
 import { notifyUser } from '../rocketchat/RocketChatAdapter';
 import { AdminCommands } from './AdminCommands';
 import { AgentCommands } from './AgentCommands';
+import { TemplateCommands } from './TemplateCommands';
 import { CommandContext, hasRole, Role } from './context';
 
 interface Subcommand {
@@ -28,10 +30,13 @@ export class WhatsappCommand implements ISlashCommand {
 		const [first, ...rest] = ctx.getArguments().map((a) => a.trim()).filter(Boolean);
 		const name = (first || 'help').toLowerCase();
 		const admin = new AdminCommands(this.app, this.providers);
-		const agent = new AgentCommands(this.app.getID());
+		const agent = new AgentCommands(this.app.getID(), this.providers);
+		const templates = new TemplateCommands(this.app.getID(), this.providers, new Log(this.app.getLogger()));
 		const subcommands: Record<string, Subcommand> = {
 			help: { role: 'agent', run: (c) => c.reply(helpText(ctx.getSender().roles)) },
 			info: { role: 'agent', run: (c) => agent.info(c) },
+			templates: { role: 'agent', run: (c) => templates.list(c) },
+			template: { role: 'agent', run: (c) => templates.send(c) },
 			status: { role: 'manager', run: (c) => admin.status(c) },
 			instance: { role: 'admin', run: (c) => admin.instance(c) },
 		};
@@ -48,7 +53,7 @@ export class WhatsappCommand implements ISlashCommand {
 }
 
 function helpText(roles: string[] | undefined): string {
-	const lines = [t('help_title'), t('help_info'), t('help_help')];
+	const lines = [t('help_title'), t('help_info'), t('help_templates'), t('help_template'), t('help_help')];
 	if (hasRole(roles, 'manager')) lines.push(t('help_status'));
 	if (hasRole(roles, 'admin')) {
 		lines.push(t('help_instance_add'), t('help_instance_list'), t('help_instance_remove'), t('help_instance_department'), t('help_instance_sync_url'), t('help_instance_qr'));

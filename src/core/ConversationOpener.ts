@@ -4,6 +4,12 @@ import { NoAgentOnline } from './ports/rocketchat';
 import { RetryLater } from './failures';
 import { visitorToken } from './tokens';
 
+/** Where a room the business opens goes (a template sent through the API), instead of the number's department. */
+export interface RoomRouting {
+	departmentId?: string;
+	agentId?: string;
+}
+
 /** One visitor per (instance, chat) and one open room: what a customer's message is posted into. */
 export class ConversationOpener {
 	constructor(private readonly deps: CoreDeps) {}
@@ -13,8 +19,8 @@ export class ConversationOpener {
 	 * reused: after a crash between opening a room and recording it, the redelivered message must not
 	 * open a second one (the visitor token is derived, so the same visitor comes back).
 	 */
-	public async open(instance: InstanceRecord, contact: ContactRecord): Promise<ContactRecord> {
-		const departmentId = instance.departmentId || (await this.defaultDepartment());
+	public async open(instance: InstanceRecord, contact: ContactRecord, routing: RoomRouting = {}): Promise<ContactRecord> {
+		const departmentId = routing.departmentId || instance.departmentId || (await this.defaultDepartment());
 		const token = contact.visitorToken || visitorToken(instance.webhookSecret, instance.id, contact.chatId);
 		const visitor = await this.deps.rc.ensureVisitor({ token, name: contact.name, phone: contact.phone, departmentId });
 		const customFields = { whatsappInstance: instance.id, whatsappChat: contact.chatId };
@@ -25,7 +31,7 @@ export class ConversationOpener {
 					label: 'WhatsApp',
 					destination: instance.number ? displayNumber(instance.number) : undefined,
 					customFields,
-				});
+				}, routing.agentId);
 			} catch (e) {
 				// No agent online and RC refuses to queue: keep the message, retry later, never drop it.
 				if (e instanceof NoAgentOnline) throw new RetryLater('no-agent-online');

@@ -7,6 +7,7 @@ import { ProviderDirectory, WhatsAppProvider } from './ports/provider';
 import { ContactRepository, InboxItem, InstanceRecord, InstanceRepository, OutboxItem, QueueRepository } from './ports/records';
 import { RocketChatPort } from './ports/rocketchat';
 import { RetryScheduler } from './ports/scheduler';
+import { TemplateRepository } from './ports/templates';
 
 export interface CoreDeps {
 	rc: RocketChatPort;
@@ -14,6 +15,7 @@ export interface CoreDeps {
 	instances: InstanceRepository;
 	inbox: QueueRepository<InboxItem>;
 	outbox: QueueRepository<OutboxItem>;
+	templates: TemplateRepository;
 	scheduler: RetryScheduler;
 	http: HttpClient;
 	providers: ProviderDirectory;

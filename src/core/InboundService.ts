@@ -168,7 +168,8 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		noteActivity(instance.id);
 		contact.seen.push(msg.messageId);
 		if (rcId) contact.links.push({ wa: msg.messageId, rc: rcId, dir: 'in' });
-		contact.lastInboundAt = msg.timestamp || Date.now();
+		// The newest message decides the customer-service window (a journal may replay older ones later).
+		contact.lastInboundAt = Math.max(contact.lastInboundAt || 0, msg.timestamp || Date.now());
 		await this.deps.contacts.save(contact, stored);
 		return contact;
 	}

@@ -1,5 +1,6 @@
 import { IMessage } from '@rocket.chat/apps-engine/definition/messages';
 import { AgentMessage } from '../core/OutboundService';
+import { SENT_TEMPLATE_BLOCK } from './uikitIds';
 
 /** Cheap, no bridge calls: is this an agent's message in a livechat room this app opened? */
 export function isAgentMessageForUs(message: IMessage, appId: string): boolean {
@@ -8,6 +9,7 @@ export function isAgentMessageForUs(message: IMessage, appId: string): boolean {
 	if ((message as { token?: string }).token) return false; // visitor messages (including ours)
 	if ((message as { type?: string }).type) return false; // system messages
 	if (message.editedAt) return false;
+	if (isSentTemplate(message, appId)) return false; // the app posted it and queued it itself
 	const senderType = String(message.sender?.type || '');
 	if (senderType === 'app' || senderType === 'unknown') return false;
 	return !room.source || room.source.type !== 'app' || !room.source.id || room.source.id === appId;
@@ -33,4 +35,10 @@ export function toAgentMessage(message: IMessage): AgentMessage {
 		file: file ? { id: file._id, name: file.name, type: file.type } : undefined,
 		quotedRcId,
 	};
+}
+
+/** A message the app posted to show a template it sends (marked by a block only apps can add). */
+export function isSentTemplate(message: IMessage, appId: string): boolean {
+	const blocks = (message as { blocks?: Array<{ blockId?: string; appId?: string }> }).blocks || [];
+	return blocks.some((b) => b.blockId === SENT_TEMPLATE_BLOCK && (!b.appId || b.appId === appId));
 }

@@ -14,6 +14,7 @@ export enum Setting {
 	CloseMessageText = 'close_message_text',
 	NoticeLanguage = 'notice_language',
 	LogLevel = 'log_level',
+	TemplateApiKey = 'template_api_key',
 }
 
 export type GroupChatMode = 'ignore' | 'bridge';
@@ -61,6 +62,7 @@ const definitions: ISetting[] = [
 		],
 		i18nLabel: 'setting_notice_language', i18nDescription: 'setting_notice_language_description',
 	},
+	{ id: Setting.TemplateApiKey, type: SettingType.PASSWORD, packageValue: '', required: false, public: false, i18nLabel: 'setting_template_api_key', i18nDescription: 'setting_template_api_key_description' },
 	{
 		id: Setting.LogLevel, type: SettingType.SELECT, packageValue: 'info', required: false, public: false,
 		values: [{ key: 'error', i18nLabel: 'setting_log_level_error' }, { key: 'info', i18nLabel: 'setting_log_level_info' }, { key: 'debug', i18nLabel: 'setting_log_level_debug' }],

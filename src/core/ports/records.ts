@@ -2,6 +2,7 @@
 // src/store). The shapes are the core's; the store only keeps them.
 
 import { DeliveryState, InboundMessage, InstanceHealth } from './events';
+import { TemplateMessage } from './templates';
 
 /** A WhatsApp number connected to Rocket.Chat, on one provider. */
 export interface InstanceRecord {
@@ -101,6 +102,8 @@ export interface OutboxItem extends QueueItem {
 	text: string;
 	file?: { id: string; name: string; type: string };
 	quotedMessageId?: string;
+	/** A template instead of free text (`text` is then its rendering, for notes). */
+	template?: TemplateMessage;
 }
 
 export interface ContactRepository {
