@@ -13,7 +13,6 @@ import type { IListenerBridge } from '@rocket.chat/apps-engine/server/bridges/IL
 import { ModerationBridge } from '@rocket.chat/apps-engine/server/bridges/ModerationBridge';
 import { OAuthAppsBridge } from '@rocket.chat/apps-engine/server/bridges/OAuthAppsBridge';
 import { OutboundMessageBridge } from '@rocket.chat/apps-engine/server/bridges/OutboundMessagesBridge';
-import { UiInteractionBridge } from '@rocket.chat/apps-engine/server/bridges/UiInteractionBridge';
 import { VideoConferenceBridge } from '@rocket.chat/apps-engine/server/bridges/VideoConferenceBridge';
 import { notImplemented as ni, RcState } from '../state';
 
@@ -72,7 +71,7 @@ export class TestApiBridge extends ApiBridge {
 		super();
 	}
 	public async registerApi(api: any, appId: string): Promise<void> {
-		this.rc.apis.push({ appId, path: api.endpoint.path, computedPath: api.computedPath, methods: api.endpoint._availableMethods ?? [] });
+		this.rc.apis.push({ appId, path: api.endpoint.path, computedPath: api.computedPath, methods: api.endpoint._availableMethods ?? [], authRequired: !!api.endpoint.authRequired });
 	}
 	public async unregisterApis(appId: string): Promise<void> {
 		this.rc.apis = this.rc.apis.filter((a) => a.appId !== appId);
@@ -124,9 +123,6 @@ export class TestContactBridge extends ContactBridge {
 }
 export class TestEmailBridge extends EmailBridge {
 	protected async sendEmail(): Promise<never> { return ni('EmailBridge', 'sendEmail'); }
-}
-export class TestUiInteractionBridge extends UiInteractionBridge {
-	protected async notifyUser(): Promise<never> { return ni('UiInteractionBridge', 'notifyUser'); }
 }
 export class TestCloudWorkspaceBridge extends CloudWorkspaceBridge {
 	protected async getWorkspaceToken(): Promise<never> { return ni('CloudWorkspaceBridge', 'getWorkspaceToken'); }
