@@ -20,7 +20,7 @@ import { uploadFile } from './bridges/uploads';
 import { addUser } from './bridges/users';
 import { clone, RcOptions, RcState, RoomSource, StoredMessage, StoredRoom, StoredUser, StoredVisitor, randomId } from './state';
 import { MemoryLogStorage, MemoryMetadataStorage, MemorySourceStorage } from './storages';
-import { authenticatedUser, issueLoginToken, UiInteractionBody, uiKitAction } from './uikit';
+import { issueLoginToken, restCaller, UiInteractionBody, uiKitAction } from './uikit';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { enginePaths } = require('./paths') as { enginePaths(): { engineDir: string; denoBin: string; denoBinDir: string } };
@@ -280,10 +280,9 @@ export class TestRocketChat {
 		// Rocket.Chat only routes what the app registered through the API bridge (which needs the `api` permission).
 		const api = this.rc.apis.find((a) => a.appId === this.appId && a.path === p);
 		if (!api) return { status: 404 };
-		// authenticationMiddleware({ rejectUnauthorized: !!endpoint.authRequired }): the user is passed whenever the
-		// headers authenticate one, and only endpoints that require it answer 401 without.
-		const user = authenticatedUser(this.rc, headers);
-		if (api.authRequired && !user) return { status: 401, content: { status: 'error', message: 'You must be logged in to do this.' } };
+		const caller = restCaller(this.rc, api.authRequired, headers);
+		if (!caller.ok) return { status: caller.status, content: caller.content };
+		const user = caller.user;
 		const request: any = {
 			method: (req.method ?? 'GET').toLowerCase(), headers, query: { ...req.query }, params: {}, content, privateHash: this.app().getStorageItem()._id,
 			...(user && { user: this.rc.toAppUser(user) }),

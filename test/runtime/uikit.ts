@@ -51,6 +51,17 @@ export function authenticatedUser(rc: RcState, headers: Record<string, string>):
 	return user && rc.loginTokens.get(token) === user.id && user.active ? user : undefined;
 }
 
+/**
+ * The apps router's middleware (`authenticationMiddleware({ rejectUnauthorized: !!endpoint.authRequired })`):
+ * the user is passed to the endpoint whenever the headers authenticate one; only an endpoint that requires
+ * it answers RC's 401 without one.
+ */
+export function restCaller(rc: RcState, authRequired: boolean | undefined, headers: Record<string, string>): { ok: true; user?: StoredUser } | { ok: false; status: 401; content: object } {
+	const user = authenticatedUser(rc, headers);
+	if (authRequired && !user) return { ok: false, status: 401, content: { status: 'error', message: 'You must be logged in to do this.' } };
+	return { ok: true, user };
+}
+
 /** A login token for `user` (what /api/v1/login hands out). */
 export function issueLoginToken(rc: RcState, user: StoredUser): string {
 	const token = randomBytes(24).toString('base64url');

@@ -97,7 +97,7 @@ export class TestAppActivationBridge extends AppActivationBridge {
 		this.rc.effect('app.status', { status });
 	}
 	protected async actionsChanged(): Promise<void> {
-		/* UI action buttons: none */
+		/* RC tells clients to fetch the buttons again; the harness reads them from the manager (actionButtons()) */
 	}
 }
 
