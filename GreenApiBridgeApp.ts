@@ -4,6 +4,10 @@ import {
 import { ApiSecurity, ApiVisibility } from '@rocket.chat/apps-engine/definition/api';
 import { App } from '@rocket.chat/apps-engine/definition/App';
 import { ILivechatRoom, IPostLivechatRoomClosed } from '@rocket.chat/apps-engine/definition/livechat';
+import { RoomTypeFilter, UIActionButtonContext } from '@rocket.chat/apps-engine/definition/ui';
+import {
+	IUIKitInteractionHandler, IUIKitResponse, UIKitActionButtonInteractionContext, UIKitBlockInteractionContext, UIKitViewSubmitInteractionContext,
+} from '@rocket.chat/apps-engine/definition/uikit';
 import {
 	IMessage, IMessageDeleteContext, IMessageReactionContext, IPostMessageDeleted, IPostMessageReacted, IPostMessageSent, IPostMessageUpdated,
 } from '@rocket.chat/apps-engine/definition/messages';
@@ -17,6 +21,7 @@ import { Log, setLogLevel } from './src/core/log';
 import { OutboundService } from './src/core/OutboundService';
 import { HealthEndpoint } from './src/endpoints/HealthEndpoint';
 import { SidebarIconEndpoint } from './src/endpoints/SidebarIconEndpoint';
+import { TemplateMessageEndpoint } from './src/endpoints/TemplateMessageEndpoint';
 import { WebhookEndpoint } from './src/endpoints/WebhookEndpoint';
 import { setLanguage } from './src/i18n/translate';
 import { processors, TICK_INTERVAL, TICK_JOB } from './src/jobs/processors';
@@ -26,9 +31,12 @@ import { AgentActions } from './src/core/AgentActions';
 import { isAgentMessageForUs, isNewAgentMessageForUs, isOurRoom, isPerson, toAgentMessage } from './src/rocketchat/agentMessages';
 import { registerOutboundProvider } from './src/endpoints/OutboundPhoneProvider';
 import { provideSettings, Setting } from './src/rocketchat/settings';
+import { SEND_TEMPLATE_BUTTON } from './src/rocketchat/uikitIds';
+import { TemplateInteractions } from './src/uikit/TemplateInteractions';
 
 /** Wiring only: settings, endpoints, jobs, the command and event hooks delegate to src/. */
-export class GreenApiBridgeApp extends App implements IPostMessageSent, IPostMessageUpdated, IPostMessageDeleted, IPostMessageReacted, IPostLivechatRoomClosed {
+export class GreenApiBridgeApp extends App
+	implements IPostMessageSent, IPostMessageUpdated, IPostMessageDeleted, IPostMessageReacted, IPostLivechatRoomClosed, IUIKitInteractionHandler {
 	private readonly providers = new ProviderRegistry(availableProviders());
 
 	constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
@@ -44,7 +52,15 @@ export class GreenApiBridgeApp extends App implements IPostMessageSent, IPostMes
 				...this.providers.all().map((p) => new WebhookEndpoint(this, p, this.providers)),
 				new HealthEndpoint(this),
 				new SidebarIconEndpoint(this),
+				new TemplateMessageEndpoint(this, this.providers),
 			],
+		});
+		// "Send template" in livechat rooms' menu (the handler checks the room is a WhatsApp room of ours).
+		await configuration.ui?.registerButton?.({
+			actionId: SEND_TEMPLATE_BUTTON,
+			context: UIActionButtonContext.ROOM_ACTION,
+			labelI18n: 'action_send_template',
+			when: { roomTypes: [RoomTypeFilter.LIVE_CHAT], hasOneRole: ['livechat-agent', 'livechat-manager', 'admin'] },
 		});
 		await configuration.scheduler.registerProcessors(processors(this.providers));
 		await configuration.slashCommands.provideSlashCommand(new WhatsappCommand(this, this.providers));
@@ -110,6 +126,22 @@ export class GreenApiBridgeApp extends App implements IPostMessageSent, IPostMes
 
 	private agentActions(read: IRead, modify: IModify, http: IHttp, persis: IPersistence): AgentActions {
 		return new AgentActions(coreDeps({ read, modify, http, persis }, this.providers, new Log(this.getLogger())));
+	}
+
+	public async executeBlockActionHandler(context: UIKitBlockInteractionContext, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<IUIKitResponse> {
+		return this.templateUi().blockAction(context, { read, http, persis, modify });
+	}
+
+	public async executeActionButtonHandler(context: UIKitActionButtonInteractionContext, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<IUIKitResponse> {
+		return this.templateUi().actionButton(context, { read, http, persis, modify });
+	}
+
+	public async executeViewSubmitHandler(context: UIKitViewSubmitInteractionContext, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<IUIKitResponse> {
+		return this.templateUi().viewSubmit(context, { read, http, persis, modify });
+	}
+
+	private templateUi(): TemplateInteractions {
+		return new TemplateInteractions(this.getID(), this.providers, new Log(this.getLogger()));
 	}
 
 	public async executePostLivechatRoomClosed(room: ILivechatRoom, read: IRead, http: IHttp, persis: IPersistence, modify?: IModify): Promise<void> {

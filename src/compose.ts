@@ -14,6 +14,7 @@ import { OpenRoomStore } from './store/OpenRoomStore';
 import { OutboxStore } from './store/OutboxStore';
 import { SeenArchiveStore } from './store/SeenArchiveStore';
 import { Store } from './store/Store';
+import { TemplateStore } from './store/TemplateStore';
 
 export function coreDeps(a: Accessors, providers: ProviderDirectory, log?: Log): CoreDeps {
 	const store = new Store(a.read.getPersistenceReader(), a.persis);
@@ -25,6 +26,7 @@ export function coreDeps(a: Accessors, providers: ProviderDirectory, log?: Log):
 		outbox: new OutboxStore(store),
 		openRooms: new OpenRoomStore(store),
 		seenArchive: new SeenArchiveStore(store),
+		templates: new TemplateStore(store),
 		scheduler: new RocketChatRetryScheduler(a.modify),
 		http: new HttpAdapter(a.http),
 		providers,

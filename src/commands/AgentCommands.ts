@@ -1,4 +1,6 @@
 import { displayNumber } from '../core/Core';
+import { ProviderDirectory } from '../core/ports/provider';
+import { serviceWindow } from '../core/serviceWindow';
 import { t } from '../i18n/translate';
 import { ContactStore } from '../store/ContactStore';
 import { InstanceStore } from '../store/InstanceStore';
@@ -6,7 +8,7 @@ import { Store } from '../store/Store';
 import { CommandContext, maskPhone, when } from './context';
 
 export class AgentCommands {
-	constructor(private readonly appId: string) {}
+	constructor(private readonly appId: string, private readonly providers: ProviderDirectory) {}
 
 	/** The customer behind the current WhatsApp room. */
 	public async info(c: CommandContext): Promise<void> {
@@ -25,7 +27,17 @@ export class AgentCommands {
 			`${t('info_last_received')}: ${when(contact.lastInboundAt)}`,
 			`${t('info_last_sent')}: ${when(contact.lastOutboundAt)}`,
 			`${t('info_last_delivery')}: ${lastOut ? t(`delivery_state_${lastOut.state || 'pending'}`) : '—'}`,
+			...this.windowLine(instance?.provider, contact.lastInboundAt),
 			...((contact.outPending || []).length ? [`${t('info_waiting')}: ${(contact.outPending || []).length}`] : []),
 		].join('\n'));
+	}
+
+	/** Whether free text can go now (providers with a customer-service window), and until when. */
+	private windowLine(provider: string | undefined, lastInboundAt: number | undefined): string[] {
+		const capabilities = provider ? this.providers.get(provider)?.capabilities : undefined;
+		const window = capabilities ? serviceWindow(capabilities, lastInboundAt, Date.now()) : { applies: false as const };
+		if (!window.applies) return [];
+		const state = window.open ? t('window_open_until', { until: when(window.until) }) : window.until ? t('window_closed_since', { since: when(window.until) }) : t('window_closed_never');
+		return [`${t('info_window')}: ${state}`];
 	}
 }

@@ -30,6 +30,4 @@ export function maskPhone(phone: string | undefined): string {
 	return phone.length <= 6 ? '***' : `${phone.slice(0, 4)}***${phone.slice(-3)}`;
 }
 
-export function when(ms: number | undefined): string {
-	return ms ? new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : '—';
-}
+export { formatUtc as when } from '../core/clock';

@@ -4,6 +4,12 @@ import { NoAgentOnline } from './ports/rocketchat';
 import { RetryLater } from './failures';
 import { visitorToken } from './tokens';
 
+/** Where a room the business opens goes (a template sent through the API), instead of the number's department. */
+export interface RoomRouting {
+	departmentId?: string;
+	agentId?: string;
+}
+
 /** One visitor per (instance, chat) and one open room: what a customer's message is posted into. */
 export class ConversationOpener {
 	constructor(private readonly deps: CoreDeps) {}
@@ -13,9 +19,10 @@ export class ConversationOpener {
 	 * reused: after a crash between opening a room and recording it, the redelivered message must not
 	 * open a second one (the visitor token is derived, so the same visitor comes back).
 	 */
-	public async open(instance: InstanceRecord, contact: ContactRecord): Promise<ContactRecord> {
-		// `next`: where this chat's next room was asked to open (department menu, /whatsapp start).
-		const next = contact.next || {};
+	public async open(instance: InstanceRecord, contact: ContactRecord, routing: RoomRouting = {}): Promise<ContactRecord> {
+		// Where this chat's next room was asked to open: the caller's routing, else the chat's own `next`
+		// (department menu, /whatsapp start).
+		const next = { ...(contact.next || {}), ...routing };
 		const departmentId = next.departmentId || instance.departmentId || (await this.defaultDepartment());
 		const token = contact.visitorToken || visitorToken(instance.webhookSecret, instance.id, contact.chatId);
 		const visitor = await this.deps.rc.ensureVisitor({ token, name: contact.name, phone: contact.phone, departmentId });

@@ -6,6 +6,8 @@ import { errorText, RetryLater } from './failures';
 import { OutboundTemplate } from './ports/provider';
 import { InstanceRecord } from './ports/records';
 import { describeFailure } from './reasons';
+import { TemplateService } from './TemplateService';
+import { t } from '../i18n/translate';
 
 export interface StartRequest {
 	instance: InstanceRecord;
@@ -71,7 +73,7 @@ export class ConversationStarter {
 	 * Starts a conversation with an approved template (providers with `templates`; Rocket.Chat's
 	 * outbound-message wizard, the template picker): the customer's answer opens the room with `route`.
 	 */
-	public async startWithTemplate(instance: InstanceRecord, phone: string, template: Omit<OutboundTemplate, 'chatId'>, route: { departmentId?: string; agentId?: string }): Promise<TemplateStartResult> {
+	public async startWithTemplate(instance: InstanceRecord, phone: string, template: Omit<OutboundTemplate, 'chatId' | 'info'>, route: { departmentId?: string; agentId?: string }): Promise<TemplateStartResult> {
 		const provider = providerOf(this.deps, instance);
 		if (!provider.capabilities.templates || !provider.templates) return { ok: false, why: 'no-templates' };
 		const check = provider.actions?.checkNumber;
@@ -80,7 +82,11 @@ export class ConversationStarter {
 		if (!checked.ok) return { ok: false, why: 'failed', detail: describeFailure(checked) };
 		if (!checked.exists) return { ok: false, why: 'no-whatsapp' };
 		const { chatId } = checked;
-		const sent = await provider.templates.send(this.deps.http, instance, { ...template, chatId });
+		// The template as the provider lists it (parameter format, header, buttons) shapes what is sent.
+		const listed = await new TemplateService(this.deps).list(instance);
+		const info = listed.ok ? listed.templates.find((x) => x.name === template.name && x.language === template.language) : undefined;
+		if (!info) return { ok: false, why: 'failed', detail: listed.ok ? t('template_unknown', { name: template.name, names: listed.templates.map((x) => x.name).join(', ') || '—' }) : listed.reason };
+		const sent = await provider.templates.send(this.deps.http, instance, { ...template, info, chatId });
 		if (!sent.ok) return { ok: false, why: 'failed', detail: describeFailure(sent) };
 		const digits = phone.replace(/\D/g, '').replace(/^0+/, '');
 		await withChatLock(chatKeyOf(instance.id, chatId), async () => {

@@ -7,6 +7,7 @@ import { ProviderDirectory, WhatsAppProvider } from './ports/provider';
 import { ContactRepository, InboxItem, InstanceRecord, InstanceRepository, OpenRoomRepository, OutboxItem, QueueRepository, SeenArchive } from './ports/records';
 import { RocketChatPort } from './ports/rocketchat';
 import { RetryScheduler } from './ports/scheduler';
+import { TemplateRepository } from './ports/templates';
 
 export interface CoreDeps {
 	rc: RocketChatPort;
@@ -16,6 +17,7 @@ export interface CoreDeps {
 	outbox: QueueRepository<OutboxItem>;
 	openRooms: OpenRoomRepository;
 	seenArchive: SeenArchive;
+	templates: TemplateRepository;
 	scheduler: RetryScheduler;
 	http: HttpClient;
 	providers: ProviderDirectory;

@@ -1,12 +1,13 @@
 import { t } from '../i18n/translate';
 import { withChatLock } from './ChatLock';
 import { chatKeyOf, findLink } from './contacts';
-import { CoreDeps } from './Core';
+import { CoreDeps, providerOf } from './Core';
 import { DeliveryState, DeliveryStatusEvent } from './ports/events';
-import { noticeInRoom } from './notices';
+import { noticeInRoom, windowClosedNotice } from './notices';
 import { InstanceRecord } from './ports/records';
 import { describeFailure } from './reasons';
 import { quoteLink } from './render';
+import { isWindowClosedFailure, windowHours } from './serviceWindow';
 
 // Statuses arrive out of order: a state only ever moves forward. A failure is final. States stored by
 // 0.1.0 (GREEN-API names such as `noAccount`) rank as failures.
@@ -34,9 +35,13 @@ export class DeliveryStatusService {
 			if (changed.length === 0) return;
 			await this.deps.contacts.save(contact);
 			const mode = contact.roomId ? (await this.deps.rc.settings()).deliveryStatus : 'none';
+			const caps = providerOf(this.deps, instance).capabilities;
 			for (const { e, rc } of changed) {
 				if (!contact.roomId || mode === 'none') break;
-				if (e.status === 'failed') {
+				if (e.status === 'failed' && isWindowClosedFailure(caps, e.failure)) {
+					// Accepted, then refused for the window (Cloud API reports 131047 this way): offer a template.
+					await windowClosedNotice(this.deps, contact.roomId, { messageId: rc, lastInboundAt: contact.lastInboundAt, hours: windowHours(caps), templates: caps.templates });
+				} else if (e.status === 'failed') {
 					const reason = e.failure ? describeFailure(e.failure) : t('reason_delivery_failed');
 					// The note quotes the agent's message (a link Rocket.Chat renders as a quote).
 					await noticeInRoom(this.deps, contact.roomId, `${quoteLink(await this.deps.rc.siteUrl(), contact.roomId, rc)}⚠️ ${t('notice_delivery_failed', { reason })}`);

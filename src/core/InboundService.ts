@@ -204,7 +204,8 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		noteActivity(instance.id);
 		await this.dedupe.mark(instance, contact, msg.messageId, msg.timestamp || Date.now());
 		if (rcId) contact.links.push({ wa: msg.messageId, rc: rcId, dir: 'in' });
-		contact.lastInboundAt = msg.timestamp || Date.now();
+		// The newest message decides the customer-service window (a journal may replay older ones later).
+		contact.lastInboundAt = Math.max(contact.lastInboundAt || 0, msg.timestamp || Date.now());
 		// Customer-service window (issue 12): the chat's reminder check, once per window.
 		await this.window.noteInbound(instance, contact);
 		await this.deps.contacts.save(contact, stored);

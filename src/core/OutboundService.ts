@@ -6,10 +6,13 @@ import { monotonicNow } from './clock';
 import { chatKeyOf, findLink } from './contacts';
 import { CoreDeps, providerOf } from './Core';
 import { errorText } from './failures';
-import { OutboundFile, SendResult } from './ports/provider';
-import { noticeInRoom } from './notices';
-import { ContactRecord, OutboxItem } from './ports/records';
+import { OutboundFile, SendResult, WhatsAppProvider } from './ports/provider';
+import { noticeInRoom, windowClosedNotice } from './notices';
+import { ContactRecord, InstanceRecord, OutboxItem } from './ports/records';
 import { AgentMessage } from './ports/rocketchat';
+import { TemplateMessage } from './ports/templates';
+import { isWindowClosedFailure, serviceWindow, windowHours } from './serviceWindow';
+import { renderTemplate } from './templates';
 import { sendRate } from './RateLimiter';
 import { ReadReceipts } from './ReadReceipts';
 import { describeFailure } from './reasons';
@@ -19,7 +22,18 @@ interface SendState {
 	contact?: ContactRecord;
 	/** What the last attempt got back (the id map needs the WhatsApp message id). */
 	sent?: SendResult;
+	/** The last attempt was refused because the customer-service window is closed (ours or the provider's). */
+	windowClosed?: { templates: boolean; hours: number };
 }
+
+/** What became of a template the app queued (the REST endpoint and the picker report it). */
+export type QueuedOutcome =
+	| { status: 'sent'; messageId: string }
+	| { status: 'queued'; reason: string }
+	| { status: 'failed'; reason: string };
+
+/** The core's own failure code: free text outside the customer-service window. */
+const WINDOW_CLOSED = 'window_closed';
 
 /** agent → customer: recorded first, sent in order per customer, retried, failures told in the room. */
 export class OutboundService implements QueueHandler<OutboxItem, SendState> {
@@ -39,25 +53,32 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 			const contact = waited ? (await this.deps.contacts.byRoom(msg.roomId)) || found : found;
 			const now = monotonicNow();
 			const quoted = msg.quotedRcId ? findLink(contact, { rc: msg.quotedRcId })?.wa : undefined;
-			const item: OutboxItem = {
-				key: msg.id, chatKey, instanceId: contact.instanceId, chatId: contact.chatId, roomId: msg.roomId,
-				text: msg.text, file: msg.file, quotedMessageId: quoted, attempts: 0, firstAt: now, nextAt: now,
-			};
-			await this.deps.outbox.save(item);
 			// Catch-up after a restart sends only what was written after this one.
 			if (msg.createdAt && msg.createdAt > (contact.lastAgentAt || 0)) contact.lastAgentAt = msg.createdAt;
-			// An earlier message still waiting goes first: this one waits behind it. (Only keys still in
-			// the outbox count: a crash can leave a stale key behind.)
-			if ((contact.outPending || []).length > 0) {
-				const queued = new Set((await this.queue.forChat(chatKey)).map((i) => i.key));
-				contact.outPending = (contact.outPending || []).filter((k) => queued.has(k) && k !== item.key);
-				if (contact.outPending.length > 0) {
-					contact.outPending.push(item.key);
-					await this.deps.contacts.save(contact);
-					return;
-				}
-			}
-			await this.queue.run(item, { contact }, now);
+			await this.enqueue(contact, {
+				key: msg.id, chatKey, instanceId: contact.instanceId, chatId: contact.chatId, roomId: msg.roomId,
+				text: msg.text, file: msg.file, quotedMessageId: quoted, attempts: 0, firstAt: now, nextAt: now,
+			}, now);
+		});
+	}
+
+	/**
+	 * A template, already shown in the room as message `key` (so statuses and quotes map to it), queued
+	 * like an agent's message: same order, retries and give-up. Says what its first try did.
+	 */
+	public async sendTemplate(contact: ContactRecord, key: string, roomId: string, template: TemplateMessage): Promise<QueuedOutcome> {
+		const chatKey = chatKeyOf(contact.instanceId, contact.chatId);
+		return withChatLock(chatKey, async () => {
+			const now = monotonicNow();
+			const current = (await this.deps.contacts.get(contact.instanceId, contact.chatId)) || contact;
+			const item: OutboxItem = {
+				key, chatKey, instanceId: contact.instanceId, chatId: contact.chatId, roomId, text: renderTemplate(template), template, attempts: 0, firstAt: now, nextAt: now,
+			};
+			const state: SendState = { contact: current };
+			const ran = await this.enqueue(current, item, now, state);
+			if (ran === 'behind') return { status: 'queued', reason: t('reason_waiting_for_earlier') };
+			if (ran === 'waiting') return { status: 'queued', reason: item.lastError || '' };
+			return state.sent?.ok ? { status: 'sent', messageId: state.sent.messageId } : { status: 'failed', reason: state.sent ? describeFailure(state.sent) : '' };
 		});
 	}
 
@@ -86,6 +107,25 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 		void this.retryChat(chatKey, now, policy).catch((e) => this.deps.log?.error(`outbound ${chatKey} ${key}: ${errorText(e)}`));
 	}
 
+	/**
+	 * Records `item`, then tries it now, unless an earlier message of the chat still waits: then it
+	 * queues behind it. (Only keys still in the outbox count: a crash can leave a stale key behind.)
+	 * The caller holds the chat lock.
+	 */
+	private async enqueue(contact: ContactRecord, item: OutboxItem, now: number, state: SendState = { contact }): Promise<'settled' | 'waiting' | 'detached' | 'behind'> {
+		await this.deps.outbox.save(item);
+		if ((contact.outPending || []).length > 0) {
+			const queued = new Set((await this.queue.forChat(item.chatKey)).map((i) => i.key));
+			contact.outPending = (contact.outPending || []).filter((k) => queued.has(k) && k !== item.key);
+			if (contact.outPending.length > 0) {
+				contact.outPending.push(item.key);
+				await this.deps.contacts.save(contact);
+				return 'behind';
+			}
+		}
+		return this.queue.run(item, state, now);
+	}
+
 	/** Safety net (recurring tick): queued messages whose retry job is overdue, oldest first per customer. */
 	public retryDue(now: number, policy: GiveUp): Promise<number> {
 		return this.queue.retryDue(now, policy);
@@ -103,9 +143,13 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 	}
 
 	public async attempt(item: OutboxItem, state: SendState): Promise<AttemptResult> {
-		const result = await this.deliver(item);
+		state.windowClosed = undefined;
+		const result = await this.deliver(item, state);
 		state.sent = result;
-		return result.ok ? { ok: true } : { ok: false, retryable: result.retryable, reason: describeFailure(result), retryAfterMs: result.retryAfterMs };
+		if (result.ok) return { ok: true };
+		// Only a template can go now: retrying the same message would be refused again.
+		if (state.windowClosed) return { ok: false, retryable: false, reason: describeFailure(result) };
+		return { ok: false, retryable: result.retryable, reason: describeFailure(result), retryAfterMs: result.retryAfterMs };
 	}
 
 	public async waiting(item: OutboxItem, { reason }: { reason: string }, first: boolean, state: SendState): Promise<void> {
@@ -134,17 +178,39 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 		}
 		if (!result.ok) {
 			this.deps.log?.info(`outbound ${item.chatKey} ${item.key}: not sent (${result.reason})`);
+			const text = item.text.slice(0, 100) || item.file?.name || '';
+			if (state.windowClosed) return windowClosedNotice(this.deps, item.roomId, { messageId: item.key, lastInboundAt: contact?.lastInboundAt, ...state.windowClosed });
 			const key = gaveUp || result.retryable ? 'notice_outbound_given_up' : 'notice_outbound_failed';
-			await this.notice(item.roomId, `⚠️ ${t(key, { reason: result.reason, text: item.text.slice(0, 100) || item.file?.name || '' })}`);
+			await this.notice(item.roomId, `⚠️ ${t(key, { reason: result.reason, text })}`);
 		}
 	}
 
-	private async deliver(item: OutboxItem): Promise<SendResult> {
+	private async deliver(item: OutboxItem, state: SendState): Promise<SendResult> {
 		const instance = await this.deps.instances.get(item.instanceId);
 		if (!instance) return { ok: false, retryable: false, reason: t('reason_instance_removed') };
 		const provider = providerOf(this.deps, instance);
-		await sendRate.take(instance.id, instance.sendsPerSecond || provider.capabilities.sendsPerSecond);
+		const caps = provider.capabilities;
+		const closed = { templates: caps.templates, hours: windowHours(caps) };
+		// Free text and files only go inside the customer-service window; templates always may.
+		if (!item.template) {
+			const window = serviceWindow(caps, state.contact?.lastInboundAt, Date.now());
+			if (window.applies && !window.open) {
+				state.windowClosed = closed;
+				return { ok: false, retryable: false, reason: t('reason_window_closed'), code: WINDOW_CLOSED };
+			}
+		}
+		await sendRate.take(instance.id, instance.sendsPerSecond || caps.sendsPerSecond);
+		const result = await this.sendVia(provider, instance, item);
+		if (!result.ok && isWindowClosedFailure(caps, result)) state.windowClosed = closed;
+		return result;
+	}
+
+	private async sendVia(provider: WhatsAppProvider, instance: InstanceRecord, item: OutboxItem): Promise<SendResult> {
 		try {
+			if (item.template) {
+				if (!provider.templates) return { ok: false, retryable: false, reason: t('reason_no_templates', { provider: provider.label }) };
+				return await provider.templates.send(this.deps.http, instance, { ...item.template, chatId: item.chatId });
+			}
 			if (!item.file) return await provider.sendText(this.deps.http, instance, { chatId: item.chatId, text: item.text, quotedMessageId: item.quotedMessageId });
 			let bytes: Buffer;
 			try {

@@ -5,8 +5,9 @@ import { InboundEvent } from './ports/events';
 import { InboundService } from './InboundService';
 import { InstanceRecord } from './ports/records';
 import { StateService } from './StateService';
+import { TemplateService } from './TemplateService';
 
-export type EventOutcome = 'posted' | 'duplicate' | 'ignored' | 'queued' | 'status' | 'state';
+export type EventOutcome = 'posted' | 'duplicate' | 'ignored' | 'queued' | 'status' | 'state' | 'template';
 
 /**
  * A webhook's events, from any provider, through the same core calls. Resolves once every event was
@@ -39,6 +40,9 @@ export class WebhookIntake {
 			case 'state':
 				await new StateService(this.deps).record(instance, event.health, event.detail, event.timestamp);
 				return 'state';
+			case 'template-status':
+				await new TemplateService(this.deps).statusChanged(instance, event);
+				return 'template';
 		}
 	}
 }

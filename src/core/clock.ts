@@ -7,3 +7,8 @@ export function monotonicNow(): number {
 	last = now > last ? now : last + 0.001;
 	return last;
 }
+
+/** A moment for people: `YYYY-MM-DD HH:MM UTC`, or '—' when unknown. */
+export function formatUtc(ms: number | undefined): string {
+	return ms ? new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : '—';
+}

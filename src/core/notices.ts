@@ -1,14 +1,18 @@
+import { t } from '../i18n/translate';
+import { formatUtc } from './clock';
 import { CoreDeps } from './Core';
 import { errorText } from './failures';
 import { InstanceRecord } from './ports/records';
+import { NoticeAction } from './ports/rocketchat';
+import { quoteLink } from './render';
 
 // Notes for agents and alerts for admins are courtesy output: one that fails (room gone, a Rocket.Chat
 // limit) is logged and never blocks a queue nor fails a webhook, which would only repeat it forever.
 
 /** A note from the app user in the room; the note's id, or undefined when it could not be posted. */
-export async function noticeInRoom(deps: CoreDeps, roomId: string, text: string): Promise<string | undefined> {
+export async function noticeInRoom(deps: CoreDeps, roomId: string, text: string, action?: NoticeAction): Promise<string | undefined> {
 	try {
-		return await deps.rc.postNotice(roomId, text);
+		return await deps.rc.postNotice(roomId, text, action);
 	} catch (e) {
 		deps.log?.error(`note in room ${roomId} not posted: ${errorText(e)}`);
 		return undefined;
@@ -23,4 +27,19 @@ export async function alertAdmins(deps: CoreDeps, instance: Pick<InstanceRecord,
 	} catch (e) {
 		deps.log?.error(`admin alert not delivered: ${errorText(e)}: ${text}`);
 	}
+}
+
+/**
+ * An agent's message (`messageId`, quoted) did not go because WhatsApp's customer-service window is
+ * closed: say why, and (where the provider has templates) offer the template picker as a button.
+ */
+export async function windowClosedNotice(
+	deps: CoreDeps,
+	roomId: string,
+	p: { messageId: string; lastInboundAt?: number; hours: number; templates: boolean },
+): Promise<void> {
+	const why = p.lastInboundAt ? t('notice_window_closed', { hours: p.hours, last: formatUtc(p.lastInboundAt) }) : t('notice_window_closed_never');
+	const how = p.templates ? `\n${t('notice_window_closed_templates')}` : '';
+	const quote = quoteLink(await deps.rc.siteUrl(), roomId, p.messageId);
+	await noticeInRoom(deps, roomId, `${quote}🕐 ${why}${how}`, p.templates ? { kind: 'open-template-picker', label: t('action_send_template') } : undefined);
 }

@@ -91,7 +91,7 @@ export function outboundPhoneProvider(app: IApp, providers: ProviderDirectory): 
 }
 
 /** The wizard's template, as our port takes it: body and header parameters in order, button parameters by index. */
-export function templateParameters(tpl: OutboundMessageRequest['template']): Omit<OutboundTemplate, 'chatId'> {
+export function templateParameters(tpl: OutboundMessageRequest['template']): Omit<OutboundTemplate, 'chatId' | 'info'> {
 	const body: Record<string, string> = {};
 	const buttons: Record<string, string> = {};
 	let header: OutboundTemplate['header'];

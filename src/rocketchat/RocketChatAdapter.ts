@@ -3,11 +3,12 @@ import { ILivechatRoom, IVisitor } from '@rocket.chat/apps-engine/definition/liv
 import { IRoom, RoomType } from '@rocket.chat/apps-engine/definition/rooms';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 import { errorText } from '../core/failures';
-import { AgentMessage, CoreSettings, NoAgentOnline, RocketChatPort, RoomGone, RoomMessageHead, RoomMetadata, VisitorRef } from '../core/ports/rocketchat';
+import { AgentMessage, CoreSettings, NoAgentOnline, NoticeAction, RocketChatPort, RoomGone, RoomMessageHead, RoomMetadata, VisitorRef } from '../core/ports/rocketchat';
 import { isAgentMessage, toAgentMessage } from './agentMessages';
 import { readSettings, Setting } from './settings';
 import { ROOM_ICON } from './roomIcon';
 import { serverSetting } from './serverSettings';
+import { buttonElement, contextBlock, OPEN_TEMPLATE_PICKER, sectionBlock, SENT_TEMPLATE_BLOCK } from './uikitIds';
 
 /** The accessors Rocket.Chat hands an endpoint, job, command or event handler. */
 export interface Accessors {
@@ -60,10 +61,11 @@ export class RocketChatAdapter implements RocketChatPort {
 	public async openRoom(visitor: VisitorRef, meta: RoomMetadata, agentId?: string): Promise<string> {
 		// The icon is the one the app serves at `get-sidebar-icon`.
 		const source = { type: 'app', label: meta.label, sidebarIcon: ROOM_ICON, defaultIcon: ROOM_ICON, destination: meta.destination };
+		// Rocket.Chat's bridge takes the agent's id and username.
 		const agent = agentId ? await this.read.getUserReader().getById(agentId) : undefined;
 		try {
 			// The agent is optional in practice: without one Rocket.Chat routes or queues the chat.
-			const room = await this.modify.getCreator().getLivechatCreator().createRoom(visitor as IVisitor, agent as unknown as IUser, {
+			const room = await this.modify.getCreator().getLivechatCreator().createRoom(visitor as IVisitor, agent as IUser, {
 				source: source as unknown as ILivechatRoom['source'],
 				customFields: meta.customFields,
 			} as never);
@@ -96,8 +98,26 @@ export class RocketChatAdapter implements RocketChatPort {
 		return this.inRoom(roomId, async () => (await this.modify.getCreator().getUploadCreator().uploadBuffer(bytes, { filename: fileName, room: roomRef(roomId), visitorToken })).id);
 	}
 
-	public async postNotice(roomId: string, text: string): Promise<string> {
-		return postNotice(this.read, this.modify, roomId, await this.fitted(text));
+	public async findAgent(username: string): Promise<string | undefined> {
+		const user = await this.read.getUserReader().getByUsername(username);
+		return user && (user.roles || []).includes('livechat-agent') ? user.id : undefined;
+	}
+
+	public async postNotice(roomId: string, text: string, action?: NoticeAction): Promise<string> {
+		const fitted = await this.fitted(text);
+		if (!action) return postNotice(this.read, this.modify, roomId, fitted);
+		// With blocks, clients show the blocks instead of the text: the note's text goes into a section.
+		const blocks = [sectionBlock(withoutQuoteMarkup(fitted)), { type: 'actions', elements: [buttonElement(actionIdOf(action), action.label, roomId)] }];
+		return postNotice(this.read, this.modify, roomId, fitted, blocks);
+	}
+
+	public async postSentTemplate(roomId: string, text: string, p: { senderId?: string; label: string }): Promise<string> {
+		const sender = p.senderId ? await this.read.getUserReader().getById(p.senderId) : await this.read.getUserReader().getAppUser();
+		if (!sender) throw new Error(`user ${p.senderId || 'of the app'} not found`);
+		const fitted = await this.fitted(text);
+		const blocks = [sectionBlock(fitted), contextBlock(p.label, SENT_TEMPLATE_BLOCK)];
+		const builder = this.modify.getCreator().startMessage().setRoom(roomRef(roomId)).setSender(sender).setText(fitted).setGroupable(false).setBlocks(blocks as never);
+		return this.inRoom(roomId, () => this.modify.getCreator().finish(builder));
 	}
 
 	/**
@@ -192,6 +212,12 @@ export class RocketChatAdapter implements RocketChatPort {
 	}
 }
 
+const ACTION_IDS: Record<NoticeAction['kind'], string> = { 'open-template-picker': OPEN_TEMPLATE_PICKER };
+const actionIdOf = (action: NoticeAction) => ACTION_IDS[action.kind];
+
+/** `[ ](permalink) ` quote prefixes: Rocket.Chat turns them into a quote of the text; in a block they are noise. */
+const withoutQuoteMarkup = (text: string) => text.replace(/^(\[ \]\([^)]*\)\s*)+/, '');
+
 /** Rocket.Chat's default for Message_MaxAllowedSize. */
 const DEFAULT_MAX_MESSAGE_SIZE = 5000;
 
@@ -201,9 +227,10 @@ export function roomRef(roomId: string): IRoom {
 }
 
 /** A note from the app user in the room (visible to agents, kept in history; never sent to WhatsApp). */
-export async function postNotice(read: IRead, modify: IModify, roomId: string, text: string): Promise<string> {
+export async function postNotice(read: IRead, modify: IModify, roomId: string, text: string, blocks?: object[]): Promise<string> {
 	const appUser = await read.getUserReader().getAppUser();
 	const builder = modify.getCreator().startMessage().setRoom(roomRef(roomId)).setText(text).setGroupable(false);
+	if (blocks) builder.setBlocks(blocks as never);
 	if (appUser) builder.setSender(appUser);
 	return modify.getCreator().finish(builder);
 }

@@ -1,12 +1,14 @@
 import { IMessage } from '@rocket.chat/apps-engine/definition/messages';
 import { AgentMessage } from '../core/ports/rocketchat';
+import { SENT_TEMPLATE_BLOCK } from './uikitIds';
 
 /**
  * Cheap, no bridge calls: is this an agent's message in a livechat room this app opened? (Edited ones
  * too: edits arrive through IPostMessageUpdated, which sends them as edits.)
  */
 export function isAgentMessageForUs(message: IMessage, appId: string): boolean {
-	return isAgentMessage(message) && isOurRoom(message.room, appId);
+	// A sent template: the app posted it and queued it itself.
+	return isAgentMessage(message) && !isSentTemplate(message, appId) && isOurRoom(message.room, appId);
 }
 
 /** A person's own message in a livechat room: not the visitor's, not a system message, not an app's note. */
@@ -57,4 +59,10 @@ export function toAgentMessage(message: IMessage): AgentMessage {
 		file: file ? { id: file._id, name: file.name, type: file.type } : undefined,
 		quotedRcId,
 	};
+}
+
+/** A message the app posted to show a template it sends (marked by a block only apps can add). */
+export function isSentTemplate(message: IMessage, appId: string): boolean {
+	const blocks = (message as { blocks?: Array<{ blockId?: string; appId?: string }> }).blocks || [];
+	return blocks.some((b) => b.blockId === SENT_TEMPLATE_BLOCK && (!b.appId || b.appId === appId));
 }

@@ -21,6 +21,7 @@ export enum Setting {
 	MenuExitKeyword = 'menu_exit_keyword',
 	MenuText = 'menu_text',
 	ReadReceipts = 'read_receipts',
+	TemplateApiKey = 'template_api_key',
 }
 
 export type GroupChatMode = 'ignore' | 'bridge';
@@ -76,6 +77,7 @@ const definitions: ISetting[] = [
 		i18nLabel: 'setting_notice_language', i18nDescription: 'setting_notice_language_description',
 	},
 	{ id: Setting.MediaExtraHosts, type: SettingType.STRING, packageValue: '', required: false, public: false, i18nLabel: 'setting_media_extra_hosts', i18nDescription: 'setting_media_extra_hosts_description' },
+	{ id: Setting.TemplateApiKey, type: SettingType.PASSWORD, packageValue: '', required: false, public: false, i18nLabel: 'setting_template_api_key', i18nDescription: 'setting_template_api_key_description' },
 	{
 		id: Setting.LogLevel, type: SettingType.SELECT, packageValue: 'info', required: false, public: false,
 		values: [{ key: 'error', i18nLabel: 'setting_log_level_error' }, { key: 'info', i18nLabel: 'setting_log_level_info' }, { key: 'debug', i18nLabel: 'setting_log_level_debug' }],

@@ -22,6 +22,7 @@ describe('which messages go to WhatsApp', () => {
 		['the app user', { sender: { id: 'A', type: 'app' } }],
 		['other rooms', { room: { id: 'R', type: 'c' } }],
 		["another app's rooms", { room: { id: 'R', type: 'l', source: { type: 'app', id: 'other' } } }],
+		['a template the app showed as the agent\'s message', { blocks: [{ type: 'section' }, { type: 'context', blockId: 'gab-sent-template', appId: APP }] }],
 	])('skips %s', (_name, over) => {
 		expect(isAgentMessageForUs(agentMessage(over as never), APP)).toBe(false);
 	});
@@ -34,6 +35,10 @@ describe('edited agent messages', () => {
 		expect(isNewAgentMessageForUs(edited, APP)).toBe(false);
 		expect(isNewAgentMessageForUs(agentMessage(), APP)).toBe(true);
 	});
+});
+
+it("another app's block with the same id does not hide an agent message", () => {
+	expect(isAgentMessageForUs(agentMessage({ blocks: [{ type: 'context', blockId: 'gab-sent-template', appId: 'other' }] } as never), APP)).toBe(true);
 });
 
 describe('toAgentMessage', () => {

@@ -14,8 +14,12 @@ describe('a provider unknown to the core (test-only "neutral") carries a convers
 	let rc: TestRocketChat;
 	let api: FakeNeutralApi;
 	let agent: { id: string };
-	const webhook = (events: unknown[], secret = api.webhook!.secret) =>
-		rc.callEndpoint('neutral', { method: 'POST', headers: { 'content-type': 'application/json', 'x-neutral-secret': secret }, query: { number: '555' }, content: { events } });
+	const T0 = Date.now();
+	const webhook = (events: Array<Record<string, unknown>>, secret = api.webhook!.secret) => {
+		// The customers' messages pass through the provider (which opens its 24-hour window for them).
+		for (const e of events) if (e.kind === 'text' || e.kind === 'file') api.customerWrote(String(e.chat));
+		return rc.callEndpoint('neutral', { method: 'POST', headers: { 'content-type': 'application/json', 'x-neutral-secret': secret }, query: { number: '555' }, content: { events } });
+	};
 	const roomOf = (chat: string) => rc.rc.rooms.find((r) => r.customFields?.whatsappChat === chat);
 	const textsIn = (roomId: string) => rc.rc.messages.filter((m) => m.rid === roomId).map((m) => m.text);
 
@@ -41,9 +45,9 @@ describe('a provider unknown to the core (test-only "neutral") carries a convers
 
 	it('takes a batch of events for two customers in one POST, in order per customer', async () => {
 		const res = await webhook([
-			{ kind: 'text', chat: 'c1', name: 'Ann', id: 'm1', text: 'first from Ann', ts: 1 },
-			{ kind: 'text', chat: 'c2', name: 'Bob', id: 'm2', text: 'hello from Bob', ts: 2 },
-			{ kind: 'text', chat: 'c1', name: 'Ann', id: 'm3', text: 'second from Ann', ts: 3 },
+			{ kind: 'text', chat: 'c1', name: 'Ann', id: 'm1', text: 'first from Ann', ts: T0 + 1 },
+			{ kind: 'text', chat: 'c2', name: 'Bob', id: 'm2', text: 'hello from Bob', ts: T0 + 2 },
+			{ kind: 'text', chat: 'c1', name: 'Ann', id: 'm3', text: 'second from Ann', ts: T0 + 3 },
 			{ kind: 'teleport', chat: 'c1', id: 'm4' },
 		]);
 		expect(res.status).toBe(200);
@@ -56,7 +60,7 @@ describe('a provider unknown to the core (test-only "neutral") carries a convers
 	it('refuses a wrong secret with 401 and changes nothing; a redelivered batch is a duplicate', async () => {
 		const before = rc.rc.messages.length;
 		expect((await webhook([{ kind: 'text', chat: 'c1', id: 'm9', text: 'forged' }], 'guessed-secret')).status).toBe(401);
-		const again = await webhook([{ kind: 'text', chat: 'c1', name: 'Ann', id: 'm1', text: 'first from Ann', ts: 1 }]);
+		const again = await webhook([{ kind: 'text', chat: 'c1', name: 'Ann', id: 'm1', text: 'first from Ann', ts: T0 + 1 }]);
 		expect(again.content.outcomes).toEqual(['duplicate']);
 		expect(rc.rc.messages.length).toBe(before);
 	});

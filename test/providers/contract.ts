@@ -56,6 +56,13 @@ export function providerContract(name: string, makeKit: () => ContractKit): void
 			for (const action of ['react', 'edit', 'delete'] as const) expect([action, c[action]]).toEqual([action, typeof provider.actions?.[action] === 'function']);
 			expect(['readReceipts', c.readReceipts]).toEqual(['readReceipts', typeof provider.actions?.markRead === 'function']);
 			for (const limit of Object.values(c.media)) expect(limit!.maxBytes).toBeGreaterThan(0);
+			// "Window closed" failure codes are failure codes like any other: shown with their own text.
+			for (const code of c.windowClosedCodes || []) {
+				expect(code).toMatch(/^[a-z0-9_]+$/);
+				if (kit.shipped !== false) expect([code, hasKey(`reason_${code}`)]).toEqual([code, true]);
+			}
+			// Templates start conversations from a phone number.
+			if (provider.templates) expect(provider.templates.chatIdFor('15550001111')).toMatch(/^\S+$/);
 		});
 
 		it('names itself, its webhook path and its usage text', () => {

@@ -22,6 +22,7 @@ import { addUser } from './bridges/users';
 import { clone, RcOptions, RcState, RoomSource, StoredMessage, StoredRoom, StoredUser, StoredVisitor, randomId } from './state';
 import { parseRouterBody } from './router';
 import { MemoryLogStorage, MemoryMetadataStorage, MemorySourceStorage } from './storages';
+import { issueLoginToken, restCaller, UiInteractionBody, uiKitAction } from './uikit';
 
 import { ENGINE, EngineInfo, runtimeControllerOf } from './engine';
 
@@ -377,15 +378,44 @@ export class TestRocketChat {
 			return parsed;
 		}
 		const content = parsed.body;
-		const request: any = { method: (req.method ?? 'GET').toLowerCase(), headers, query: { ...req.query }, params: {}, content, privateHash: this.app().getStorageItem()._id };
 		// Rocket.Chat only routes what the app registered through the API bridge (which needs the `api` permission).
-		if (!this.rc.apis.some((a) => a.appId === this.appId && a.path === p)) return { status: 404 };
+		const api = this.rc.apis.find((a) => a.appId === this.appId && a.path === p);
+		if (!api) return { status: 404 };
+		const caller = restCaller(this.rc, api.authRequired, headers);
+		if (!caller.ok) return { status: caller.status, content: caller.content };
+		const user = caller.user;
+		const request: any = {
+			method: (req.method ?? 'GET').toLowerCase(), headers, query: { ...req.query }, params: {}, content, privateHash: this.app().getStorageItem()._id,
+			...(user && { user: this.rc.toAppUser(user) }),
+		};
 		try {
 			const res = await this.manager.getApiManager().executeApi(this.appId, p, request);
 			if (!res) return { status: 500 };
 			return { status: res.status, content: res.content, headers: lower(res.headers) };
 		} catch (e) {
 			return { status: 500, content: (e as Error).message };
+		}
+	}
+
+	/** A login token for REST calls as `userId` (headers X-User-Id + X-Auth-Token), as /api/v1/login issues. */
+	loginToken(userId: string): string {
+		return issueLoginToken(this.rc, must(this.rc.user(userId), `user ${userId}`));
+	}
+	/** RC's GET /api/apps/actionButtons: the UI action buttons of enabled apps (the client shows them by `when`). */
+	actionButtons(): Promise<any[]> {
+		return this.manager.getUIActionButtonManager().getAllActionButtons();
+	}
+	/** RC's POST /api/apps/ui.interaction/<appId> by `userId`'s client: the app's answer (modal.open, errors, …). */
+	async uiInteraction(body: UiInteractionBody, ctx: { userId: string; appId?: string }): Promise<{ status: number; content: any }> {
+		const user = must(this.rc.user(ctx.userId), `user ${ctx.userId}`);
+		const built = uiKitAction(this.rc, ctx.appId ?? this.appId, body, user);
+		if (!built.ok) return { status: built.status, content: { error: built.error } };
+		this.rc.effect('ui.interaction.received', { type: body.type, actionId: body.actionId, userId: user.id });
+		try {
+			const result = await actingNode.run(this, () => this.manager.getListenerManager().executeListener('IUIKitInteractionHandler' as any, built.action));
+			return { status: 200, content: result };
+		} catch (e) {
+			return { status: 500, content: { error: (e as Error).message } };
 		}
 	}
 

@@ -155,7 +155,11 @@ export class RcState {
 	notices: Notice[] = [];
 	effects: Effect[] = [];
 	commands = new Map<string, { appId: string; command: any; enabled: boolean }>();
-	apis: Array<{ appId: string; path: string; computedPath: string; methods: string[] }> = [];
+	apis: Array<{ appId: string; path: string; computedPath: string; methods: string[]; authRequired?: boolean }> = [];
+	/** login token -> user id (X-Auth-Token of REST calls; see uikit.ts authenticatedUser) */
+	loginTokens = new Map<string, string>();
+	/** what apps sent to one user's client through the UiInteractionBridge (modals opened, updated, errors) */
+	uiInteractions: Array<{ userId: string; interaction: any; at: Date }> = [];
 	appStatus?: string;
 	/** Omnichannel > Custom Fields definitions (id -> scope); setCustomFields throws for others */
 	livechatCustomFields = new Map<string, 'visitor' | 'room'>();

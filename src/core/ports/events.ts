@@ -93,13 +93,24 @@ export interface BusinessMessageEvent {
 	content: InboundContent;
 }
 
+/** A template's review status changed (Cloud API `message_template_status_update`): the cached list is out of date. */
+export interface TemplateStatusEvent {
+	type: 'template-status';
+	instanceId: string;
+	name: string;
+	language?: string;
+	/** The provider's status name (APPROVED, REJECTED, PAUSED, DISABLED…). */
+	status: string;
+	timestamp: number;
+}
+
 export interface IgnoredEvent {
 	type: 'ignored';
 	instanceId?: string;
 	reason: string;
 }
 
-export type InboundEvent = InboundMessage | BusinessMessageEvent | DeliveryStatusEvent | InstanceStateEvent | IgnoredEvent;
+export type InboundEvent = InboundMessage | BusinessMessageEvent | DeliveryStatusEvent | InstanceStateEvent | TemplateStatusEvent | IgnoredEvent;
 
 /** Instance-wide dedupe key: message ids are unique only within a chat. */
 export function inboundKey(e: { instanceId: string; chatId: string; messageId: string }): string {

@@ -6,6 +6,9 @@ import { DeliveryStatusEvent, InboundEvent, InboundMessage, InstanceHealth, Medi
 import { Failure } from './failure';
 import { HttpClient } from './http';
 import { InstanceRecord } from './records';
+import { TemplateInfo, TemplateMessage } from './templates';
+
+export type { TemplateInfo, TemplateMessage };
 
 export interface MediaLimit {
 	maxBytes: number;
@@ -19,6 +22,11 @@ export interface ProviderCapabilities {
 	serviceWindowMs?: number;
 	/** Pre-approved message templates can be sent (outside the window, or to start a conversation). */
 	templates: boolean;
+	/**
+	 * Failure codes (of a send, or of a failed delivery status) meaning "the customer-service window is
+	 * closed, only a template can go now" (Cloud API 131047): the core handles them like its own check.
+	 */
+	windowClosedCodes?: ReadonlyArray<string>;
 	/** Missed inbound messages and delivery states can be read back (`recovery`). */
 	journal: boolean;
 	/** Sends per second per number the app keeps under. */
@@ -54,34 +62,9 @@ export interface OutboundFile {
 	quotedMessageId?: string;
 }
 
-/** A pre-approved template (Cloud API / 360dialog), as the picker and `/whatsapp templates` show it. */
-export interface TemplateInfo {
-	name: string;
-	language: string;
-	/** APPROVED templates only are sendable. */
-	status: string;
-	category?: string;
-	/** POSITIONAL ({{1}}…) or NAMED ({{first_name}}) body parameters. */
-	parameterFormat: 'positional' | 'named';
-	/** Body text with its placeholders, for the preview. */
-	body: string;
-	/** Body parameter names (named) or '1', '2'… (positional), in order. */
-	bodyParameters: string[];
-	header?: { format: 'text' | 'image' | 'video' | 'document' | 'location'; text?: string; parameters: string[] };
-	buttons: Array<{ type: string; text: string; /** URL buttons with a {{1}} suffix take one parameter. */ parameters: string[] }>;
-}
-
-/** A template to send, parameters filled by the agent. */
-export interface OutboundTemplate {
+/** A template to send, parameters filled by the agent; `info` is the template as the provider listed it. */
+export interface OutboundTemplate extends TemplateMessage {
 	chatId: string;
-	name: string;
-	language: string;
-	/** Body parameters by name (named) or by position '1', '2'… (positional). */
-	body: Record<string, string>;
-	/** Header parameter: text, or a media link for media headers. */
-	header?: { text?: string; link?: string };
-	/** Button parameters by button index. */
-	buttons?: Record<string, string>;
 }
 
 /** Optional agent actions, called only where the capability says the provider supports them. */
@@ -97,8 +80,11 @@ export interface ProviderActions {
 }
 
 export interface ProviderTemplates {
+	/** The instance's templates (every status: the core offers APPROVED ones only). */
 	list(http: HttpClient, instance: InstanceRecord): Promise<{ ok: true; templates: TemplateInfo[] } | ({ ok: false } & Failure)>;
 	send(http: HttpClient, instance: InstanceRecord, msg: OutboundTemplate): Promise<SendResult>;
+	/** The chat id a message to this phone number (digits, E.164 without '+') goes to: templates start conversations. */
+	chatIdFor(phoneDigits: string): string;
 }
 
 export type SendResult =

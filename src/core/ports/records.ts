@@ -2,6 +2,7 @@
 // src/store). The shapes are the core's; the store only keeps them.
 
 import { DeliveryState, InboundMessage, InstanceHealth } from './events';
+import { TemplateMessage } from './templates';
 
 /** A WhatsApp number connected to Rocket.Chat, on one provider. */
 export interface InstanceRecord {
@@ -128,6 +129,8 @@ export interface OutboxItem extends QueueItem {
 	quotedMessageId?: string;
 	/** 'app': a text the app itself sends (menu, closing message); absent: an agent's message. */
 	origin?: 'app';
+	/** A template instead of free text (`text` is then its rendering, for notes). */
+	template?: TemplateMessage;
 }
 
 export interface ContactRepository {

@@ -38,6 +38,12 @@ export interface AgentMessage {
 	quotedRcId?: string;
 }
 
+/** A button under a note, for the room's agents: the app's UI decides what it opens. */
+export interface NoticeAction {
+	kind: 'open-template-picker';
+	label: string;
+}
+
 /** The app settings the core reads (see src/settings.ts for their definitions). */
 export interface CoreSettings {
 	defaultDepartment: string;
@@ -69,16 +75,27 @@ export interface RocketChatPort {
 	ensureVisitor(p: { token: string; name: string; phone?: string; departmentId?: string }): Promise<VisitorRef>;
 	/** An open room of this visitor whose custom fields include `match`. */
 	findOpenRoom(visitor: VisitorRef, match: Record<string, string>): Promise<string | undefined>;
-	/** Opens a livechat room routed by Rocket.Chat (to `agentId` when given); rejects with `NoAgentOnline` when RC refuses to queue. */
+	/**
+	 * Opens a livechat room routed by Rocket.Chat (to `agentId` when given); rejects with `NoAgentOnline`
+	 * when RC refuses to queue.
+	 */
 	openRoom(visitor: VisitorRef, meta: RoomMetadata, agentId?: string): Promise<string>;
+	/** The user id of an Omnichannel agent, by username. */
+	findAgent(username: string): Promise<string | undefined>;
 	/** Closes a livechat room as its visitor (the customer ended the conversation). */
 	closeRoom(roomId: string, comment: string): Promise<void>;
 	postAsVisitor(roomId: string, visitor: VisitorRef, text: string): Promise<string>;
 	/** A message written by a Rocket.Chat user (an agent starting a conversation); Rocket.Chat checks they may post there. */
 	postAsUser(roomId: string, userId: string, text: string): Promise<string>;
 	uploadAsVisitor(roomId: string, visitorToken: string, fileName: string, bytes: Buffer): Promise<string>;
-	/** A note from the app user in the room (visible to agents; never sent to WhatsApp). */
-	postNotice(roomId: string, text: string): Promise<string>;
+	/** A note from the app user in the room (visible to agents; never sent to WhatsApp), with an optional button. */
+	postNotice(roomId: string, text: string, action?: NoticeAction): Promise<string>;
+	/**
+	 * A template the app sends, shown in the room as `senderId`'s message (the app user's without one) and
+	 * marked, so that the app's own agent-message hook never sends it to WhatsApp a second time. Rejects
+	 * when Rocket.Chat does not let `senderId` write in the room.
+	 */
+	postSentTemplate(roomId: string, text: string, p: { senderId?: string; label: string }): Promise<string>;
 	/** Replaces a message's text; false when Rocket.Chat refused. */
 	updateMessageText(messageId: string, text: string): Promise<boolean>;
 	/** Adds the app user's reaction where the engine offers it; false otherwise. */

@@ -52,6 +52,7 @@ export function memoryDeps(provider: WhatsAppProvider, settings: Partial<CoreSet
 		instances: { get: async (id) => (id === instance.id ? instance : undefined), list: async () => [instance], save: async () => undefined },
 		openRooms: { add: async () => undefined, remove: async () => undefined, list: async () => [] },
 		seenArchive: { has: async () => false, add: async () => undefined },
+		templates: { get: async () => undefined, save: async () => undefined },
 		inbox: new MemoryQueue<InboxItem>(),
 		outbox: new MemoryQueue<OutboxItem>(),
 		scheduler: {

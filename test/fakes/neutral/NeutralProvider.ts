@@ -5,28 +5,58 @@
 //   webhook  POST <app>/neutral?number=<id>, header `x-neutral-secret: <webhook secret>`,
 //            body {"events":[{"kind":"text","chat":"c1","name":"Ann","id":"m1","text":"hi","ts":1700000000000},
 //                            {"kind":"file","chat":"c1","id":"m2","ref":"f1","fileName":"a.png","caption":"x"},
-//                            {"kind":"status","chat":"c1","id":"out1","state":"delivered"|"failed","reason":"…"}]}
+//                            {"kind":"status","chat":"c1","id":"out1","state":"delivered"|"failed","reason":"…","code":"window_closed"?},
+//                            {"kind":"template-status","name":"order_update","language":"en","status":"PAUSED"}]}
 //   API      Authorization: Bearer <token>; GET /me → {"number":"…"}; POST /webhook {"url","secret"};
 //            POST /messages {"to","text"} → {"id"}; POST /files {"to","name","type","base64","caption"} → {"id"};
-//            GET /media/<ref> → bytes
+//            GET /media/<ref> → bytes;
+//            GET /templates → {"templates":[{"name","language","status","category","format":"positional"|"named",
+//                              "body":"Hi {{1}}","header":{"format":"text"|"image"|…,"text"},"footer","buttons":[{"type","text","url"}]}]};
+//            POST /templates/send {"to","name","language","body":{…},"header":{"text"|"link"},"buttons":{"0":…}} → {"id"}
+//   errors   400 {"code":"window_closed"|"params"|"unknown_template","error":"…"}: like the Cloud API, a free-form
+//            message to a customer who has not written for 24 hours is refused (window_closed)
 
 import { HttpClient, HttpResponse } from '../../../src/core/ports/http';
 import { InboundEvent } from '../../../src/core/ports/events';
 import {
-	DownloadResult, OutboundFile, OutboundText, ProviderAdmin, ProviderCapabilities, ProviderWebhook, SendResult, WhatsAppProvider,
+	DownloadResult, OutboundFile, OutboundText, ProviderAdmin, ProviderCapabilities, ProviderTemplates, ProviderWebhook, SendResult, TemplateInfo, WhatsAppProvider,
 } from '../../../src/core/ports/provider';
 import { InstanceRecord } from '../../../src/core/ports/records';
+import { templatePlaceholders } from '../../../src/core/templates';
 import { sameSecret } from '../../../src/core/tokens';
 
 const asObject = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
 const asText = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : undefined);
+
+/** The failure code this provider declares in `windowClosedCodes`. */
+const WINDOW_CLOSED = 'neutral_window_closed';
+
+/** One template of GET /templates as the core's TemplateInfo. */
+function templateInfo(t: Record<string, unknown>): TemplateInfo | undefined {
+	const name = asText(t.name);
+	const language = asText(t.language);
+	const body = typeof t.body === 'string' ? t.body : '';
+	if (!name || !language) return undefined;
+	const header = asObject(t.header);
+	const format = header && ['text', 'image', 'video', 'document', 'location'].includes(String(header.format)) ? (header.format as 'text') : undefined;
+	const buttons = Array.isArray(t.buttons) ? t.buttons.map((b) => asObject(b) || {}) : [];
+	return {
+		name, language, status: asText(t.status) || 'UNKNOWN', category: asText(t.category),
+		parameterFormat: t.format === 'named' ? 'named' : 'positional',
+		body, bodyParameters: templatePlaceholders(body),
+		...(format && { header: { format, text: asText(header!.text), parameters: format === 'text' ? templatePlaceholders(asText(header!.text)) : [] } }),
+		footer: asText(t.footer),
+		buttons: buttons.map((b) => ({ type: asText(b.type) || 'QUICK_REPLY', text: asText(b.text) || '', parameters: templatePlaceholders(asText(b.url)) })),
+	};
+}
 
 export class NeutralProvider implements WhatsAppProvider {
 	readonly name = 'neutral';
 	readonly label = 'Neutral test provider';
 	readonly capabilities: ProviderCapabilities = {
 		serviceWindowMs: 24 * 60 * 60_000,
-		templates: false,
+		templates: true,
+		windowClosedCodes: ['neutral_window_closed'],
 		journal: false,
 		sendsPerSecond: 20,
 		redeliveryMs: 60 * 60_000,
@@ -77,6 +107,17 @@ export class NeutralProvider implements WhatsAppProvider {
 		secrets: (instance) => [instance.credentials.token, instance.webhookSecret],
 	};
 
+	readonly templates: ProviderTemplates = {
+		list: async (http, instance) => {
+			const res = await this.call(http, instance, 'GET', '/templates');
+			const list = asObject(res.json)?.templates;
+			if (res.status !== 200 || !Array.isArray(list)) return { ok: false, reason: `HTTP ${res.status}` };
+			return { ok: true, templates: list.map((t) => templateInfo(asObject(t) || {})).filter((t): t is TemplateInfo => !!t) };
+		},
+		send: (http, instance, msg) => this.send(http, instance, '/templates/send', { to: msg.chatId, name: msg.name, language: msg.language, body: msg.body, header: msg.header, buttons: msg.buttons }),
+		chatIdFor: (digits) => digits,
+	};
+
 	sendText(http: HttpClient, instance: InstanceRecord, msg: OutboundText): Promise<SendResult> {
 		return this.send(http, instance, '/messages', { to: msg.chatId, text: msg.text, quote: msg.quotedMessageId });
 	}
@@ -100,6 +141,12 @@ export class NeutralProvider implements WhatsAppProvider {
 	}
 
 	private event(instanceId: string, e: Record<string, unknown> | undefined): InboundEvent {
+		if (e?.kind === 'template-status') {
+			const name = asText(e.name);
+			const status = asText(e.status);
+			if (!name || !status) return { type: 'ignored', instanceId, reason: 'template status without name or status' };
+			return { type: 'template-status', instanceId, name, language: asText(e.language), status, timestamp: Date.now() };
+		}
 		const chat = asText(e?.chat);
 		const id = asText(e?.id);
 		if (!e || !chat || !id) return { type: 'ignored', instanceId, reason: 'event without chat or id' };
@@ -116,7 +163,8 @@ export class NeutralProvider implements WhatsAppProvider {
 			case 'status': {
 				const state = e.state === 'failed' ? 'failed' : e.state === 'delivered' || e.state === 'read' || e.state === 'sent' ? e.state : undefined;
 				if (!state) return { type: 'ignored', instanceId, reason: 'unknown state' };
-				return { type: 'status', instanceId, chatId: chat, messageId: id, status: state, timestamp, ...(state === 'failed' ? { failure: { reason: asText(e.reason) || 'failed' } } : {}) };
+				const failure = { reason: asText(e.reason) || 'failed', ...(e.code === 'window_closed' ? { code: WINDOW_CLOSED } : {}) };
+				return { type: 'status', instanceId, chatId: chat, messageId: id, status: state, timestamp, ...(state === 'failed' ? { failure } : {}) };
 			}
 			default:
 				return { type: 'ignored', instanceId, reason: `unknown kind ${String(e.kind).slice(0, 20)}` };
@@ -137,8 +185,11 @@ export class NeutralProvider implements WhatsAppProvider {
 
 	private async send(http: HttpClient, instance: InstanceRecord, path: string, body: unknown): Promise<SendResult> {
 		const res = await this.call(http, instance, 'POST', path, body);
-		const id = asText(asObject(res.json)?.id);
+		const answer = asObject(res.json);
+		const id = asText(answer?.id);
 		if (res.status === 200 && id) return { ok: true, messageId: id };
-		return { ok: false, retryable: res.status >= 500 || res.status === 429, reason: `HTTP ${res.status}`, status: res.status };
+		const reason = `HTTP ${res.status}${asText(answer?.error) ? `: ${answer!.error}` : ''}`;
+		if (answer?.code === 'window_closed') return { ok: false, retryable: false, reason, code: WINDOW_CLOSED, status: res.status };
+		return { ok: false, retryable: res.status >= 500 || res.status === 429, reason, status: res.status };
 	}
 }

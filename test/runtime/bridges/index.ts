@@ -14,6 +14,7 @@ import { TestSchedulerBridge } from './scheduler';
 import { TestAppDetailChangesBridge, TestEnvironmentalVariableBridge, TestServerSettingBridge } from './settings';
 import { TestUploadBridge } from './uploads';
 import { TestRoleBridge, TestUserBridge } from './users';
+import { TestUiInteractionBridge } from '../uikit';
 
 /** Set while the engine handles a request coming from the app's subprocess (`bridges`: the engine node's bridges). */
 export const appRequestContext = new AsyncLocalStorage<{ method: string; bridges?: TestBridges }>();
@@ -110,7 +111,7 @@ export class TestBridges extends AppBridges {
 			Message: (this.message = new TestMessageBridge(rc)), Persistence: (this.persistence = new TestPersistenceBridge(rc)),
 			AppActivation: new P.TestAppActivationBridge(rc), Room: (this.room = new TestRoomBridge(rc)), Internal: new TestInternalBridge(rc),
 			InternalFederation: new P.TestInternalFederationBridge(), ServerSetting: new TestServerSettingBridge(rc), Upload: (this.upload = new TestUploadBridge(rc)),
-			Email: new P.TestEmailBridge(), User: (this.user = new TestUserBridge(rc)), UiInteraction: new P.TestUiInteractionBridge(),
+			Email: new P.TestEmailBridge(), User: (this.user = new TestUserBridge(rc)), UiInteraction: new TestUiInteractionBridge(rc),
 			Scheduler: (this.scheduler = new TestSchedulerBridge(rc, opts.processors)), CloudWorkspace: new P.TestCloudWorkspaceBridge(), VideoConference: new P.TestVideoConferenceBridge(),
 			OAuthApps: new P.TestOAuthAppsBridge(), Moderation: new P.TestModerationBridge(), Thread: new TestThreadBridge(rc), Role: new TestRoleBridge(),
 			OutboundMessage: (this.outbound = new P.TestOutboundMessageBridge()), Experimental: new P.TestExperimentalBridge(),

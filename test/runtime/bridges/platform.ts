@@ -84,7 +84,7 @@ export class TestApiBridge extends ApiBridge {
 		super();
 	}
 	public async registerApi(api: any, appId: string): Promise<void> {
-		this.rc.apis.push({ appId, path: api.endpoint.path, computedPath: api.computedPath, methods: api.endpoint._availableMethods ?? [] });
+		this.rc.apis.push({ appId, path: api.endpoint.path, computedPath: api.computedPath, methods: api.endpoint._availableMethods ?? [], authRequired: !!api.endpoint.authRequired });
 	}
 	public async unregisterApis(appId: string): Promise<void> {
 		this.rc.apis = this.rc.apis.filter((a) => a.appId !== appId);
@@ -110,7 +110,7 @@ export class TestAppActivationBridge extends AppActivationBridge {
 		this.rc.effect('app.status', { status });
 	}
 	protected async actionsChanged(): Promise<void> {
-		/* UI action buttons: none */
+		/* RC tells clients to fetch the buttons again; the harness reads them from the manager (actionButtons()) */
 	}
 }
 
@@ -136,9 +136,6 @@ export class TestContactBridge extends ContactBridge {
 }
 export class TestEmailBridge extends EmailBridge {
 	protected async sendEmail(): Promise<never> { return ni('EmailBridge', 'sendEmail'); }
-}
-export class TestUiInteractionBridge extends UiInteractionBridge {
-	protected async notifyUser(): Promise<never> { return ni('UiInteractionBridge', 'notifyUser'); }
 }
 export class TestCloudWorkspaceBridge extends CloudWorkspaceBridge {
 	protected async getWorkspaceToken(): Promise<never> { return ni('CloudWorkspaceBridge', 'getWorkspaceToken'); }

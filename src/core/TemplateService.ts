@@ -1,0 +1,92 @@
+import { t } from '../i18n/translate';
+import { withChatLock } from './ChatLock';
+import { chatKeyOf, newContact } from './contacts';
+import { ConversationOpener, RoomRouting } from './ConversationOpener';
+import { CoreDeps, providerOf } from './Core';
+import { errorText } from './failures';
+import { TemplateStatusEvent } from './ports/events';
+import { ContactRecord, InstanceRecord } from './ports/records';
+import { TemplateInfo, TemplateMessage } from './ports/templates';
+import { OutboundService, QueuedOutcome } from './OutboundService';
+import { describeFailure } from './reasons';
+import { renderTemplate } from './templates';
+
+/** A listed template set is fetched again after this long even without a status update. */
+export const TEMPLATE_CACHE_MS = 60 * 60_000;
+
+export type TemplateList = { ok: true; templates: TemplateInfo[]; fetchedAt: number } | { ok: false; reason: string };
+
+/** A template the app sent: the message that shows it in the room, and what its first try did. */
+export type TemplateSent = { ok: true; messageId: string; outcome: QueuedOutcome } | { ok: false; reason: string };
+
+/**
+ * The instance's approved templates (cached per instance, refreshed on demand and after a status
+ * update) and sending one: shown in the room first, then queued like an agent's message.
+ */
+export class TemplateService {
+	constructor(private readonly deps: CoreDeps) {}
+
+	/** Every template the provider lists (the picker offers the APPROVED ones); `refresh` skips the cache. */
+	public async list(instance: InstanceRecord, refresh = false): Promise<TemplateList> {
+		const provider = providerOf(this.deps, instance);
+		if (!provider.capabilities.templates || !provider.templates) return { ok: false, reason: t('reason_no_templates', { provider: provider.label }) };
+		const cached = await this.deps.templates.get(instance.id);
+		if (cached && !refresh && !cached.stale && Date.now() - cached.fetchedAt < TEMPLATE_CACHE_MS) return { ok: true, templates: cached.templates, fetchedAt: cached.fetchedAt };
+		let fetched: Awaited<ReturnType<typeof provider.templates.list>>;
+		try {
+			fetched = await provider.templates.list(this.deps.http, instance);
+		} catch (e) {
+			fetched = { ok: false, reason: errorText(e) };
+		}
+		if (!fetched.ok) {
+			this.deps.log?.info(`templates of ${instance.id} not fetched: ${fetched.reason}`);
+			// An older list still helps an agent, unless they asked for a fresh one.
+			if (cached && !refresh) return { ok: true, templates: cached.templates, fetchedAt: cached.fetchedAt };
+			return { ok: false, reason: describeFailure(fetched) };
+		}
+		const fetchedAt = Date.now();
+		await this.deps.templates.save({ instanceId: instance.id, fetchedAt, templates: fetched.templates });
+		return { ok: true, templates: fetched.templates, fetchedAt };
+	}
+
+	/** A review status changed: the cached entry takes the new status at once, the next use fetches the list. */
+	public async statusChanged(instance: InstanceRecord, e: TemplateStatusEvent): Promise<void> {
+		const cached = await this.deps.templates.get(instance.id);
+		if (!cached) return;
+		const matches = (i: TemplateInfo) => i.name === e.name && (!e.language || i.language === e.language);
+		await this.deps.templates.save({ ...cached, stale: true, templates: cached.templates.map((i) => (matches(i) ? { ...i, status: e.status } : i)) });
+	}
+
+	/**
+	 * The customer's conversation for a template the business starts (REST endpoint): the contact of
+	 * this phone number, with its open room reused or a room opened and routed as asked.
+	 */
+	public async conversationFor(instance: InstanceRecord, phoneDigits: string, routing: RoomRouting): Promise<{ contact: ContactRecord; reused: boolean }> {
+		const provider = providerOf(this.deps, instance);
+		if (!provider.templates) throw new Error(t('reason_no_templates', { provider: provider.label }));
+		const chatId = provider.templates.chatIdFor(phoneDigits);
+		return withChatLock(chatKeyOf(instance.id, chatId), async () => {
+			const existing = await this.deps.contacts.get(instance.id, chatId);
+			if (existing?.roomId && existing.visitorToken) return { contact: existing, reused: true };
+			const base = existing || newContact(instance.id, chatId, `+${phoneDigits}`, `+${phoneDigits}`);
+			const contact = await new ConversationOpener(this.deps).open(instance, base, routing);
+			await this.deps.contacts.save(contact, existing ? { roomId: existing.roomId } : undefined);
+			return { contact, reused: false };
+		});
+	}
+
+	/**
+	 * Shows the template in the room as `senderId`'s message (the app user's when absent; Rocket.Chat
+	 * decides whether that user may write there), then queues it for WhatsApp.
+	 */
+	public async send(contact: ContactRecord, roomId: string, message: TemplateMessage, sender: { senderId?: string; via?: string }): Promise<TemplateSent> {
+		const label = t(sender.via ? 'template_label_via' : 'template_label', { name: message.name, language: message.language, via: sender.via });
+		let messageId: string;
+		try {
+			messageId = await this.deps.rc.postSentTemplate(roomId, `📄 ${label}\n${renderTemplate(message)}`, { senderId: sender.senderId, label });
+		} catch (e) {
+			return { ok: false, reason: t('reason_template_not_posted', { reason: errorText(e) }) };
+		}
+		return { ok: true, messageId, outcome: await new OutboundService(this.deps).sendTemplate(contact, messageId, roomId, message) };
+	}
+}

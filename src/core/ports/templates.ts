@@ -1,0 +1,53 @@
+// Pre-approved message templates (Cloud API / 360dialog): what a provider lists, what an agent fills
+// in, and the per-instance cache the core keeps. Plain data, shared by the provider port, the outbox
+// and the store.
+
+export type TemplateHeaderFormat = 'text' | 'image' | 'video' | 'document' | 'location';
+
+/** A pre-approved template, as the picker and `/whatsapp templates` show it. */
+export interface TemplateInfo {
+	name: string;
+	language: string;
+	/** APPROVED templates only are sendable (others: PENDING, REJECTED, PAUSED, DISABLED…). */
+	status: string;
+	category?: string;
+	/** POSITIONAL ({{1}}…) or NAMED ({{first_name}}) body parameters. */
+	parameterFormat: 'positional' | 'named';
+	/** Body text with its placeholders, for the preview. */
+	body: string;
+	/** Body parameter names (named) or '1', '2'… (positional), in order. */
+	bodyParameters: string[];
+	/** A media header (image, video, document) always takes a link when sent; a text header its own parameters. */
+	header?: { format: TemplateHeaderFormat; text?: string; parameters: string[] };
+	/** `type` as the provider names it (URL, QUICK_REPLY, COPY_CODE, PHONE_NUMBER…). */
+	buttons: Array<{ type: string; text: string; /** URL buttons with a {{1}} suffix take one parameter. */ parameters: string[] }>;
+	footer?: string;
+}
+
+/** A template with the agent's values, before it is addressed to a chat (stored in the outbox). */
+export interface TemplateMessage {
+	name: string;
+	language: string;
+	/** Body parameters by name (named) or by position '1', '2'… (positional). */
+	body: Record<string, string>;
+	/** Header parameter: text, or a media link for media headers. */
+	header?: { text?: string; link?: string };
+	/** Button parameters by button index ('0', '1'…, the provider's numbering). */
+	buttons?: Record<string, string>;
+	/** The template as listed when it was filled (parameter format, header format, button types). */
+	info: TemplateInfo;
+}
+
+/** The approved templates of one instance, as last fetched from the provider. */
+export interface TemplateCache {
+	instanceId: string;
+	fetchedAt: number;
+	/** A status update arrived since: fetch again before the next use. */
+	stale?: boolean;
+	templates: TemplateInfo[];
+}
+
+export interface TemplateRepository {
+	get(instanceId: string): Promise<TemplateCache | undefined>;
+	save(cache: TemplateCache): Promise<void>;
+}
