@@ -24,7 +24,7 @@ describe("Rocket.Chat's rules, and what the app does about them", () => {
 	it("a room that vanished with the visitor's data (no room-closed event): the next message opens a new room", async () => {
 		await w.customerSends(fx.textMessage('first'));
 		const first = openRoomOf(w)!;
-		w.rc.removeVisitorData(first.visitorId);
+		w.rc.removeVisitorData(first.visitorId!);
 		const res = await w.customerSends(fx.textMessage('still there?'));
 		expect(res.status).toBe(200);
 		expect(res.content.outcome).toBe('posted');
@@ -84,14 +84,14 @@ describe("Rocket.Chat's rules, and what the app does about them", () => {
 	it('a blocked contact channel (Rocket.Chat 7+): kept, not retried for a day, admins told once; unblocked, it comes in', async () => {
 		await w.customerSends(fx.textMessage('hello'));
 		const room = openRoomOf(w)!;
-		w.rc.blockContact(room.visitorId);
+		w.rc.blockContact(room.visitorId!);
 		expect((await w.customerSends(fx.textMessage('blocked one'))).content.outcome).toBe('queued');
 		expect((await w.customerSends(fx.textMessage('blocked two'))).content.outcome).toBe('queued');
 		w.rc.advanceClock(60 * 60_000);
 		await w.rc.runDueJobs();
 		expect(alertsIn(w).filter((t) => /blocked/.test(t))).toHaveLength(1);
 		expect(w.roomMessages(room.id).map((m: any) => m.text)).toEqual(['hello']);
-		w.rc.blockContact(room.visitorId, false);
+		w.rc.blockContact(room.visitorId!, false);
 		w.rc.advanceClock(24 * 60 * 60_000);
 		await w.rc.runDueJobs();
 		await w.rc.waitFor(() => w.roomMessages(room.id).length === 3);
