@@ -1,7 +1,7 @@
 // Envelope of an inbound message (who, where, when), shared by webhook and journal parsing.
 
 import { InboundMessage } from '../../core/events';
-import { nonEmpty, toMillis } from './fields';
+import { nonEmpty, toMillis } from '../shared/json';
 import { parseMessageData } from './messages';
 import { isGroupChatId, phoneFromChatId } from './phone';
 

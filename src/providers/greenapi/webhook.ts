@@ -4,7 +4,7 @@ import { createHash, timingSafeEqual } from 'crypto';
 import { InboundEvent, IgnoredEvent, InboundMessage } from '../../core/events';
 import { WebhookRequest } from '../../core/ports/provider';
 import { InstanceRecord } from '../../core/ports/records';
-import { header, idString, Json, nonEmpty, obj, str, toMillis } from './fields';
+import { header, idString, Json, nonEmpty, obj, str, toMillis } from '../shared/json';
 import { buildInboundMessage } from './inbound';
 import { deliveryStatus, instanceHealth } from './statuses';
 
