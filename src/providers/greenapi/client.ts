@@ -8,7 +8,7 @@ import { HttpClient, HttpRequest, HttpResponse } from '../../core/ports/http';
 import { classifyHttpFailure, classifySendResponse, classifyTransportError, failure, responseJson, SendFailure } from './errors';
 import { fetchMedia } from '../shared/download';
 import { Json, nonEmpty, obj, str } from '../shared/json';
-import { buildMultipart, MultipartPart } from './multipart';
+import { buildMultipart, MultipartPart } from '../shared/multipart';
 import { splitText } from './textSplit';
 
 /** Universal hosts, used only when an instance has no console-provided host stored. */
