@@ -17,6 +17,9 @@ import { SidebarIconEndpoint } from './src/endpoints/SidebarIconEndpoint';
 import { WebhookEndpoint } from './src/endpoints/WebhookEndpoint';
 import { setLanguage } from './src/i18n/translate';
 import { processors, TICK_INTERVAL, TICK_JOB } from './src/jobs/processors';
+import { CloudProvider } from './src/providers/cloud/CloudProvider';
+import { SignaturePolicy } from './src/providers/cloud/signature';
+import { Dialog360Provider } from './src/providers/dialog360/Dialog360Provider';
 import { GreenApiProvider } from './src/providers/greenapi/GreenApiProvider';
 import { ProviderRegistry } from './src/providers/registry';
 import { isAgentMessageForUs, toAgentMessage } from './src/rocketchat/agentMessages';
@@ -24,9 +27,14 @@ import { provideSettings, Setting } from './src/settings';
 
 /** Wiring only: settings, endpoints, jobs, the command and event hooks delegate to src/. */
 export class GreenApiBridgeApp extends App implements IPostMessageSent, IPostLivechatRoomClosed {
+	/** What a Cloud API webhook whose signature does not match does (an app setting; default: count and log only). */
+	private signaturePolicy: SignaturePolicy = 'log';
+
 	// Every call into the app has 30 s in all (APPS_ENGINE_RUNTIME_TIMEOUT): provider calls must end well before.
 	private readonly providers = new ProviderRegistry([
 		new GreenApiProvider({ timeoutMs: 10_000, uploadTimeoutMs: 25_000, downloadTimeoutMs: 25_000 }),
+		new CloudProvider({ timeoutMs: 10_000, uploadTimeoutMs: 25_000, downloadTimeoutMs: 25_000, signaturePolicy: () => this.signaturePolicy }),
+		new Dialog360Provider({ timeoutMs: 10_000, uploadTimeoutMs: 25_000, downloadTimeoutMs: 25_000 }),
 	]);
 
 	constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
