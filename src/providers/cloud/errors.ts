@@ -44,7 +44,8 @@ export function cloudError(e: unknown): CloudError | undefined {
 	const out: CloudError = {};
 	const code = num(o.code);
 	if (code !== undefined) out.code = code;
-	const title = nonEmpty(o.title) ?? nonEmpty(o.message);
+	// Send answers prefix the message with its code ("(#131030) Recipient…"): the code is kept apart.
+	const title = (nonEmpty(o.title) ?? nonEmpty(o.message))?.replace(/^\(#\d+\)\s*/, '');
 	if (title) out.title = oneLine(title);
 	if (details) out.details = oneLine(details);
 	return out.code !== undefined || out.title ? out : undefined;

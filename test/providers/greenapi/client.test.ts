@@ -3,7 +3,7 @@ import { credentialsOf, GreenApiProvider } from '../../../src/providers/greenapi
 import { MAX_TEXT_LENGTH } from '../../../src/providers/greenapi/textSplit';
 import * as F from '../../fixtures/greenapi';
 import { GA } from '../../fixtures/greenapi';
-import { bytes, FakeHttp, json, text } from './fakeHttp';
+import { bytes, FakeHttp, json, text } from '../fakeHttp';
 
 const instance = F.greenApiInstance();
 const TOKEN = GA.apiToken;

@@ -1,6 +1,6 @@
 import { HttpResponse } from '../../../src/core/ports/http';
 import { classifySendResponse, classifyTransportError, redact, retryAfterMs } from '../../../src/providers/greenapi/errors';
-import { json, text } from './fakeHttp';
+import { json, text } from '../fakeHttp';
 
 const TOKEN = 'd75b3a66374942c5b3c019c698abc2067e151558acbd412345';
 
