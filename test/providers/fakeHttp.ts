@@ -1,6 +1,6 @@
 // Recording HttpClient fake: answers queued responses in order (or via a handler) and keeps every request.
 
-import { HttpClient, HttpRequest, HttpResponse } from '../../../src/core/ports/http';
+import { HttpClient, HttpRequest, HttpResponse } from '../../src/core/ports/http';
 
 export type FakeAnswer = HttpResponse | Error | ((req: HttpRequest) => HttpResponse | Error);
 

@@ -323,7 +323,7 @@ describe('admin', () => {
 describe('webhook authentication', () => {
 	const records = new Map<string, InstanceRecord>([[instance.id, instance]]);
 	const lookup: InstanceLookup = { get: async (id) => records.get(id), list: async () => [...records.values()] };
-	const signed = (content: Record<string, unknown>, secret = CLOUD.appSecret) => ({ 'x-hub-signature-256': sign(metaJson(content), secret) });
+	const signed = (content: Record<string, unknown>, secret: string = CLOUD.appSecret) => ({ 'x-hub-signature-256': sign(metaJson(content), secret) });
 	const request = (content: unknown, headers: Record<string, string> = {}, query: Record<string, string> = { instance: instance.id, secret: CLOUD.webhookSecret }): WebhookRequest => ({ method: 'POST', headers, query, content });
 	const withPolicy = (p: SignaturePolicy) => new CloudProvider({ signaturePolicy: () => p });
 	const content = body(value({ messages: [msg.text('Olá 😀 https://x.example/a')] }));
