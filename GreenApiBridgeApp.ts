@@ -4,11 +4,14 @@ import {
 import { ApiSecurity, ApiVisibility } from '@rocket.chat/apps-engine/definition/api';
 import { App } from '@rocket.chat/apps-engine/definition/App';
 import { ILivechatRoom, IPostLivechatRoomClosed } from '@rocket.chat/apps-engine/definition/livechat';
-import { IMessage, IPostMessageSent } from '@rocket.chat/apps-engine/definition/messages';
+import {
+	IMessage, IMessageDeleteContext, IMessageReactionContext, IPostMessageDeleted, IPostMessageReacted, IPostMessageSent, IPostMessageUpdated,
+} from '@rocket.chat/apps-engine/definition/messages';
 import { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
 import { ISetting } from '@rocket.chat/apps-engine/definition/settings';
 import { WhatsappCommand } from './src/commands/WhatsappCommand';
 import { coreDeps } from './src/compose';
+import { requestCatchUp } from './src/core/CatchUpService';
 import { ConversationService } from './src/core/ConversationService';
 import { Log, setLogLevel } from './src/core/log';
 import { OutboundService } from './src/core/OutboundService';
@@ -17,25 +20,16 @@ import { SidebarIconEndpoint } from './src/endpoints/SidebarIconEndpoint';
 import { WebhookEndpoint } from './src/endpoints/WebhookEndpoint';
 import { setLanguage } from './src/i18n/translate';
 import { processors, TICK_INTERVAL, TICK_JOB } from './src/jobs/processors';
-import { CloudProvider } from './src/providers/cloud/CloudProvider';
-import { SignaturePolicy } from './src/providers/cloud/signature';
-import { Dialog360Provider } from './src/providers/dialog360/Dialog360Provider';
-import { GreenApiProvider } from './src/providers/greenapi/GreenApiProvider';
+import { availableProviders } from './src/providers/available';
 import { ProviderRegistry } from './src/providers/registry';
-import { isAgentMessageForUs, toAgentMessage } from './src/rocketchat/agentMessages';
-import { provideSettings, Setting } from './src/settings';
+import { AgentActions } from './src/core/AgentActions';
+import { isAgentMessageForUs, isNewAgentMessageForUs, isOurRoom, isPerson, toAgentMessage } from './src/rocketchat/agentMessages';
+import { registerOutboundProvider } from './src/endpoints/OutboundPhoneProvider';
+import { provideSettings, Setting } from './src/rocketchat/settings';
 
 /** Wiring only: settings, endpoints, jobs, the command and event hooks delegate to src/. */
-export class GreenApiBridgeApp extends App implements IPostMessageSent, IPostLivechatRoomClosed {
-	/** What a Cloud API webhook whose signature does not match does (an app setting; default: count and log only). */
-	private signaturePolicy: SignaturePolicy = 'log';
-
-	// Every call into the app has 30 s in all (APPS_ENGINE_RUNTIME_TIMEOUT): provider calls must end well before.
-	private readonly providers = new ProviderRegistry([
-		new GreenApiProvider({ timeoutMs: 10_000, uploadTimeoutMs: 25_000, downloadTimeoutMs: 25_000 }),
-		new CloudProvider({ timeoutMs: 10_000, uploadTimeoutMs: 25_000, downloadTimeoutMs: 25_000, signaturePolicy: () => this.signaturePolicy }),
-		new Dialog360Provider({ timeoutMs: 10_000, uploadTimeoutMs: 25_000, downloadTimeoutMs: 25_000 }),
-	]);
+export class GreenApiBridgeApp extends App implements IPostMessageSent, IPostMessageUpdated, IPostMessageDeleted, IPostMessageReacted, IPostLivechatRoomClosed {
+	private readonly providers = new ProviderRegistry(availableProviders());
 
 	constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
 		super(info, logger, accessors);
@@ -54,11 +48,16 @@ export class GreenApiBridgeApp extends App implements IPostMessageSent, IPostLiv
 		});
 		await configuration.scheduler.registerProcessors(processors(this.providers));
 		await configuration.slashCommands.provideSlashCommand(new WhatsappCommand(this, this.providers));
+		// Rocket.Chat's "Outbound message" wizard, on engines that offer the provider interface (1.54+).
+		const outbound = await registerOutboundProvider(configuration, this, this.providers);
+		this.getLogger().debug(`outbound-message provider: ${outbound}`);
 	}
 
 	public async onEnable(environment: IEnvironmentRead, configurationModify: IConfigurationModify): Promise<boolean> {
 		setLanguage((await environment.getSettings().getById(Setting.NoticeLanguage))?.value);
 		setLogLevel((await environment.getSettings().getById(Setting.LogLevel))?.value);
+		// Agent messages written while the app was not running are sent by the next tick.
+		requestCatchUp();
 		// Re-assert the recurring job (one job for everything; harmless when it exists).
 		await configurationModify.scheduler.scheduleRecurring({ id: TICK_JOB, interval: TICK_INTERVAL, skipImmediate: true });
 		return true;
@@ -70,17 +69,62 @@ export class GreenApiBridgeApp extends App implements IPostMessageSent, IPostLiv
 	}
 
 	public async checkPostMessageSent(message: IMessage): Promise<boolean> {
-		return isAgentMessageForUs(message, this.getID());
+		return isNewAgentMessageForUs(message, this.getID());
 	}
 
 	public async executePostMessageSent(message: IMessage, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<void> {
-		if (!isAgentMessageForUs(message, this.getID())) return;
+		if (!isNewAgentMessageForUs(message, this.getID())) return;
 		const deps = coreDeps({ read, modify, http, persis }, this.providers, new Log(this.getLogger()));
 		await new OutboundService(deps).send(toAgentMessage(message));
+	}
+
+	// Agent actions on WhatsApp messages (issue 12). Every engine the app supports (1.46+) dispatches these
+	// three events; an engine without one would simply never call it.
+
+	public async checkPostMessageUpdated(message: IMessage): Promise<boolean> {
+		return isAgentMessageForUs(message, this.getID()) && !!message.editedAt;
+	}
+
+	public async executePostMessageUpdated(message: IMessage, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<void> {
+		if (!isAgentMessageForUs(message, this.getID()) || !message.editedAt) return;
+		const m = toAgentMessage(message);
+		await this.agentActions(read, modify, http, persis).edit({
+			roomId: m.roomId, messageId: m.id, text: m.text, hasFile: !!m.file, createdAt: millis(message.createdAt), editedAt: millis(message.editedAt),
+		});
+	}
+
+	public async checkPostMessageDeleted(message: IMessage, _read: IRead, _http: IHttp, context: IMessageDeleteContext): Promise<boolean> {
+		return isDeletedByAgent(message, context, this.getID());
+	}
+
+	public async executePostMessageDeleted(message: IMessage, read: IRead, http: IHttp, persis: IPersistence, modify: IModify, context: IMessageDeleteContext): Promise<void> {
+		if (!isDeletedByAgent(message, context, this.getID())) return;
+		await this.agentActions(read, modify, http, persis).delete({ roomId: message.room.id, messageId: message.id! });
+	}
+
+	public async executePostMessageReacted(context: IMessageReactionContext, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<void> {
+		// The app's own reactions (delivery states) and visitors never go to WhatsApp.
+		if (!isPerson(context.user) || !context.message?.id || !isOurRoom(context.message.room, this.getID())) return;
+		await this.agentActions(read, modify, http, persis).react({ roomId: context.message.room.id, messageId: context.message.id, reaction: context.reaction, added: context.isReacted });
+	}
+
+	private agentActions(read: IRead, modify: IModify, http: IHttp, persis: IPersistence): AgentActions {
+		return new AgentActions(coreDeps({ read, modify, http, persis }, this.providers, new Log(this.getLogger())));
 	}
 
 	public async executePostLivechatRoomClosed(room: ILivechatRoom, read: IRead, http: IHttp, persis: IPersistence, modify?: IModify): Promise<void> {
 		if (!modify) return;
 		await new ConversationService(coreDeps({ read, modify, http, persis }, this.providers)).roomClosed(room.id);
 	}
+}
+
+/** A person deleted a customer's or an agent's message (not one of the app's notes) in one of our rooms. */
+function isDeletedByAgent(message: IMessage, context: IMessageDeleteContext | undefined, appId: string): boolean {
+	if (!message?.id || !isOurRoom(message.room, appId) || !isPerson(context?.user)) return false;
+	return !!(message as { token?: string }).token || isPerson(message.sender);
+}
+
+function millis(d: Date | string | undefined): number | undefined {
+	const n = d ? new Date(d).getTime() : NaN;
+	return Number.isFinite(n) ? n : undefined;
 }

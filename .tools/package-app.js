@@ -20,17 +20,40 @@ function inlineCatalogs(dir) {
 	fs.writeFileSync(path.join(dir, 'src', 'i18n', 'catalog.ts'), body);
 }
 
+// Test builds: `--with-provider <file.ts> --out <dir>` stages an extra provider adapter (a class exported
+// under the file's base name, importing the app as `../../../src/…`) into src/providers/ and registers it
+// after the shipped ones. The uploadable zip never carries one.
+function addProvider(dir, file) {
+	const name = path.basename(file, '.ts');
+	const source = fs.readFileSync(path.resolve(root, file), 'utf8').replace(/(['"])\.\.\/\.\.\/\.\.\/src\//g, '$1../../');
+	fs.mkdirSync(path.join(dir, 'src', 'providers', 'extra'), { recursive: true });
+	fs.writeFileSync(path.join(dir, 'src', 'providers', 'extra', `${name}.ts`), source);
+	const list = path.join(dir, 'src', 'providers', 'available.ts');
+	const marker = '// (test builds append providers here: .tools/package-app.js --with-provider)';
+	const text = fs.readFileSync(list, 'utf8');
+	if (!text.includes(marker)) throw new Error(`${list} has no marker for extra providers`);
+	fs.writeFileSync(list, `import { ${name} } from './extra/${name}';\n${text.replace(marker, `new ${name}(),`)}`);
+}
+
+function option(name) {
+	const i = process.argv.indexOf(name);
+	return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+const extraProvider = option('--with-provider');
+const outDir = path.join(root, option('--out') || 'dist');
 const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'gab-package-'));
 try {
 	for (const f of appFiles) fs.cpSync(path.join(root, f), path.join(stage, f), { recursive: true });
 	fs.symlinkSync(path.join(root, 'node_modules'), path.join(stage, 'node_modules'), 'dir');
 	inlineCatalogs(stage);
+	if (extraProvider) addProvider(stage, extraProvider);
 	execFileSync(path.join(root, 'node_modules', '.bin', 'rc-apps'), ['package'], { cwd: stage, stdio: 'inherit' });
 	const built = fs.readdirSync(path.join(stage, 'dist')).filter((f) => f.endsWith('.zip'));
 	if (built.length !== 1) throw new Error(`rc-apps produced ${built.length} zips`);
-	fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
-	fs.copyFileSync(path.join(stage, 'dist', built[0]), path.join(root, 'dist', built[0]));
-	console.log(`[package] dist/${built[0]}`);
+	fs.mkdirSync(outDir, { recursive: true });
+	fs.copyFileSync(path.join(stage, 'dist', built[0]), path.join(outDir, built[0]));
+	console.log(`[package] ${path.relative(root, path.join(outDir, built[0]))}`);
 } finally {
 	fs.rmSync(stage, { recursive: true, force: true });
 }

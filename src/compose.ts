@@ -10,7 +10,9 @@ import { RocketChatRetryScheduler } from './rocketchat/RetryScheduler';
 import { ContactStore } from './store/ContactStore';
 import { InboxStore } from './store/InboxStore';
 import { InstanceStore } from './store/InstanceStore';
+import { OpenRoomStore } from './store/OpenRoomStore';
 import { OutboxStore } from './store/OutboxStore';
+import { SeenArchiveStore } from './store/SeenArchiveStore';
 import { Store } from './store/Store';
 
 export function coreDeps(a: Accessors, providers: ProviderDirectory, log?: Log): CoreDeps {
@@ -21,6 +23,8 @@ export function coreDeps(a: Accessors, providers: ProviderDirectory, log?: Log):
 		instances: new InstanceStore(store),
 		inbox: new InboxStore(store),
 		outbox: new OutboxStore(store),
+		openRooms: new OpenRoomStore(store),
+		seenArchive: new SeenArchiveStore(store),
 		scheduler: new RocketChatRetryScheduler(a.modify),
 		http: new HttpAdapter(a.http),
 		providers,

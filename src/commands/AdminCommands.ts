@@ -8,6 +8,7 @@ import { mask, randomToken } from '../core/tokens';
 import { t } from '../i18n/translate';
 import { HttpAdapter } from '../rocketchat/HttpAdapter';
 import { serverSetting } from '../rocketchat/serverSettings';
+import { readSettings } from '../rocketchat/settings';
 import { InboxStore } from '../store/InboxStore';
 import { InstanceStore } from '../store/InstanceStore';
 import { OutboxStore } from '../store/OutboxStore';
@@ -54,7 +55,9 @@ export class AdminCommands {
 			departmentId = await this.findDepartment(c, parsed.department);
 			if (!departmentId) return c.reply(t('department_unknown', { department: parsed.department }));
 		}
-		const record: InstanceRecord = { id, provider: provider.name, webhookSecret: randomToken(), credentials: parsed.credentials, departmentId, createdAt: Date.now() };
+		const record: InstanceRecord = {
+			id, provider: provider.name, webhookSecret: randomToken(), credentials: parsed.credentials, departmentId, addedBy: c.ctx.getSender().id, createdAt: Date.now(),
+		};
 		const http = new HttpAdapter(c.http);
 		const check = await provider.admin.connect(http, record);
 		if (!check.ok) return c.reply(t(check.badCredentials ? 'instance_bad_credentials' : 'instance_unreachable', { id, reason: describeFailure(check.failure) }));
@@ -69,7 +72,8 @@ export class AdminCommands {
 		const warning = webhookUrlWarning(url);
 		await c.reply(t('instance_added', { id, number: displayNumber(record.number), state: record.state || '?', url, token: mask(record.webhookSecret) })
 			+ (applied.manual ? `\n${t(applied.verifyToken ? 'instance_webhook_manual_verify' : 'instance_webhook_manual', { provider: provider.label, url, token: applied.verifyToken || '' })}` : '')
-			+ (warning ? `\n⚠️ ${warning}` : ''));
+			+ (warning ? `\n⚠️ ${warning}` : '')
+			+ ((await readSettings(c.read)).alertRoom ? '' : `\n${t('instance_added_alert_hint')}`));
 	}
 
 	private async list(c: CommandContext): Promise<void> {

@@ -2,12 +2,15 @@ import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/de
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
 import { errorText } from '../core/failures';
+import { Log } from '../core/log';
 import { ProviderDirectory } from '../core/ports/provider';
 import { t } from '../i18n/translate';
 import { notifyUser } from '../rocketchat/RocketChatAdapter';
 import { AdminCommands } from './AdminCommands';
 import { AgentCommands } from './AgentCommands';
 import { CommandContext, hasRole, Role } from './context';
+import { menuCommand } from './MenuCommand';
+import { startCommand } from './StartCommand';
 
 interface Subcommand {
 	role: Role;
@@ -29,14 +32,17 @@ export class WhatsappCommand implements ISlashCommand {
 		const name = (first || 'help').toLowerCase();
 		const admin = new AdminCommands(this.app, this.providers);
 		const agent = new AgentCommands(this.app.getID());
-		const subcommands: Record<string, Subcommand> = {
-			help: { role: 'agent', run: (c) => c.reply(helpText(ctx.getSender().roles)) },
-			info: { role: 'agent', run: (c) => agent.info(c) },
-			status: { role: 'manager', run: (c) => admin.status(c) },
-			instance: { role: 'admin', run: (c) => admin.instance(c) },
-		};
-		const sub = subcommands[name];
-		if (!sub) return reply(t('command_unknown', { name }) + '\n' + helpText(ctx.getSender().roles));
+		// A Map, not an object literal: `/whatsapp constructor` must not find Object.prototype's members.
+		const subcommands = new Map<string, Subcommand>([
+			['help', { role: 'agent', run: (c) => c.reply(helpText(ctx.getSender().roles)) }],
+			['info', { role: 'agent', run: (c) => agent.info(c) }],
+			['status', { role: 'manager', run: (c) => admin.status(c) }],
+			['instance', { role: 'admin', run: (c) => admin.instance(c) }],
+			['menu', { role: 'admin', run: (c) => menuCommand(c) }],
+			['start', { role: 'agent', run: (c) => startCommand(c, this.providers, new Log(this.app.getLogger())) }],
+		]);
+		const sub = subcommands.get(name);
+		if (!sub) return reply(t('command_unknown', { name: shownName(name) }) + '\n' + helpText(ctx.getSender().roles));
 		if (!hasRole(ctx.getSender().roles, sub.role)) return reply(t('command_not_allowed', { name, role: t(`role_${sub.role}`) }));
 		try {
 			await sub.run({ args: rest, ctx, read, modify, http, persis, reply });
@@ -47,11 +53,18 @@ export class WhatsappCommand implements ISlashCommand {
 	}
 }
 
+/** An unknown subcommand as echoed back: what the user typed, bounded, without controls or markup characters. */
+function shownName(name: string): string {
+	const cleaned = name.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff`*_~<>[\]()|\\]/g, '');
+	const chars = Array.from(cleaned);
+	return chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : cleaned;
+}
+
 function helpText(roles: string[] | undefined): string {
-	const lines = [t('help_title'), t('help_info'), t('help_help')];
+	const lines = [t('help_title'), t('help_info'), t('help_start'), t('help_help')];
 	if (hasRole(roles, 'manager')) lines.push(t('help_status'));
 	if (hasRole(roles, 'admin')) {
-		lines.push(t('help_instance_add'), t('help_instance_list'), t('help_instance_remove'), t('help_instance_department'), t('help_instance_sync_url'), t('help_instance_qr'));
+		lines.push(t('help_instance_add'), t('help_instance_list'), t('help_instance_remove'), t('help_instance_department'), t('help_instance_sync_url'), t('help_instance_qr'), t('help_menu'));
 	}
 	return lines.join('\n');
 }

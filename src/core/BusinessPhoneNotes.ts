@@ -2,8 +2,10 @@ import { t } from '../i18n/translate';
 import { withChatLock } from './ChatLock';
 import { chatKeyOf, findLink } from './contacts';
 import { CoreDeps } from './Core';
-import { BusinessMessageEvent } from './events';
-import { InboundOutcome } from './InboundService';
+import { Dedupe } from './Dedupe';
+import { BusinessMessageEvent } from './ports/events';
+import { InboundOutcome } from './outcomes';
+import { noticeInRoom } from './notices';
 import { InstanceRecord } from './ports/records';
 import { renderContent } from './render';
 
@@ -19,9 +21,11 @@ export class BusinessPhoneNotes {
 		return withChatLock(chatKeyOf(instance.id, e.chatId), async () => {
 			const contact = await this.deps.contacts.get(instance.id, e.chatId);
 			if (!contact?.roomId) return 'ignored';
-			if (contact.seen.includes(e.messageId) || findLink(contact, { wa: e.messageId })) return 'duplicate';
-			const rc = await this.deps.rc.postNotice(contact.roomId, `📱 ${t('business_phone_message')}: ${renderContent(e.content)}`);
-			contact.seen.push(e.messageId);
+			const dedupe = new Dedupe(this.deps);
+			if ((await dedupe.seen(instance, contact, e.messageId, e.timestamp)) || findLink(contact, { wa: e.messageId })) return 'duplicate';
+			const rc = await noticeInRoom(this.deps, contact.roomId, `📱 ${t('business_phone_message')}: ${renderContent(e.content)}`);
+			if (!rc) return 'ignored';
+			await dedupe.mark(instance, contact, e.messageId, e.timestamp || Date.now());
 			contact.links.push({ wa: e.messageId, rc, dir: 'out', state: 'sent' });
 			await this.deps.contacts.save(contact);
 			return 'posted';

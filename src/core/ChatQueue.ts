@@ -12,7 +12,16 @@ export interface GiveUp {
 	maxAgeMs: number;
 }
 
-export type AttemptResult = { ok: true } | { ok: false; retryable: boolean; reason: string; retryAfterMs?: number };
+export type AttemptResult =
+	| { ok: true }
+	| {
+			ok: false;
+			retryable: boolean;
+			reason: string;
+			retryAfterMs?: number;
+			/** Retry this item later without holding back the chat's next ones (it stood aside, e.g. behind a placeholder). */
+			detached?: boolean;
+	  };
 
 export interface QueueHandler<T extends QueueItem, S> {
 	/** Per-drain state read once for the chat (its contact record…), passed to every call below. */
@@ -22,7 +31,7 @@ export interface QueueHandler<T extends QueueItem, S> {
 	/** The item left the queue (already removed): done, failed for good, or given up after retries. */
 	settled(item: T, result: AttemptResult, gaveUp: boolean, state: S): Promise<void>;
 	/** The item stays queued for a retry; `first` = its first failure. */
-	waiting(item: T, reason: string, first: boolean, state: S): Promise<void>;
+	waiting(item: T, result: Extract<AttemptResult, { ok: false }>, first: boolean, state: S): Promise<void>;
 }
 
 /**
@@ -72,10 +81,13 @@ export class ChatQueue<T extends QueueItem, S> {
 			const items = await this.repo.forChat(chatKey);
 			if (items.length === 0) return 0;
 			const state = await this.handler.open(items);
+			let detached = 0;
 			for (let i = 0; i < items.length; i++) {
-				if ((await this.run(items[i], state, now, policy)) === 'waiting') return items.length - i;
+				const outcome = await this.run(items[i], state, now, policy);
+				if (outcome === 'waiting') return items.length - i + detached;
+				if (outcome === 'detached') detached += 1;
 			}
-			return 0;
+			return detached;
 		});
 	}
 
@@ -84,7 +96,7 @@ export class ChatQueue<T extends QueueItem, S> {
 	 * give-up remove it; a retryable failure keeps it and schedules the chat's next try. Without a
 	 * `policy` (an item's first try) nothing is given up.
 	 */
-	public async run(item: T, state: S, now: number, policy?: GiveUp): Promise<'settled' | 'waiting'> {
+	public async run(item: T, state: S, now: number, policy?: GiveUp): Promise<'settled' | 'waiting' | 'detached'> {
 		const result = await this.handler.attempt(item, state);
 		if (!result.ok && result.retryable) {
 			const first = item.attempts === 0;
@@ -95,8 +107,8 @@ export class ChatQueue<T extends QueueItem, S> {
 				item.nextAt = now + Math.max(result.retryAfterMs || 0, backoffMs(item.attempts - 1));
 				await this.repo.save(item);
 				await this.scheduler.scheduleRetry(this.direction, item.chatKey, item.nextAt);
-				await this.handler.waiting(item, result.reason, first, state);
-				return 'waiting';
+				await this.handler.waiting(item, result, first, state);
+				return result.detached ? 'detached' : 'waiting';
 			}
 			await this.repo.remove(item);
 			await this.handler.settled(item, result, true, state);

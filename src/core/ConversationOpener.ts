@@ -14,7 +14,9 @@ export class ConversationOpener {
 	 * open a second one (the visitor token is derived, so the same visitor comes back).
 	 */
 	public async open(instance: InstanceRecord, contact: ContactRecord): Promise<ContactRecord> {
-		const departmentId = instance.departmentId || (await this.defaultDepartment());
+		// `next`: where this chat's next room was asked to open (department menu, /whatsapp start).
+		const next = contact.next || {};
+		const departmentId = next.departmentId || instance.departmentId || (await this.defaultDepartment());
 		const token = contact.visitorToken || visitorToken(instance.webhookSecret, instance.id, contact.chatId);
 		const visitor = await this.deps.rc.ensureVisitor({ token, name: contact.name, phone: contact.phone, departmentId });
 		const customFields = { whatsappInstance: instance.id, whatsappChat: contact.chatId };
@@ -25,14 +27,17 @@ export class ConversationOpener {
 					label: 'WhatsApp',
 					destination: instance.number ? displayNumber(instance.number) : undefined,
 					customFields,
-				});
+				}, next.agentId);
 			} catch (e) {
 				// No agent online and RC refuses to queue: keep the message, retry later, never drop it.
 				if (e instanceof NoAgentOnline) throw new RetryLater('no-agent-online');
 				throw e;
 			}
 		}
-		return { ...contact, visitorId: visitor.id, visitorToken: visitor.token, visitorUsername: visitor.username, roomId, conversationStartedAt: Date.now() };
+		const openedAt = Date.now();
+		// Remembered while open, so agent messages written while the app is down are found after a restart.
+		await this.deps.openRooms.add({ roomId, instanceId: instance.id, chatId: contact.chatId, openedAt });
+		return { ...contact, visitorId: visitor.id, visitorToken: visitor.token, visitorUsername: visitor.username, roomId, next: undefined, conversationStartedAt: openedAt };
 	}
 
 	private async defaultDepartment(): Promise<string | undefined> {

@@ -11,6 +11,7 @@ export class ConversationService {
 	public async roomClosed(roomId: string): Promise<void> {
 		const contact = await this.deps.contacts.byRoom(roomId);
 		if (!contact) return;
+		await this.deps.openRooms.remove(roomId);
 		await withChatLock(chatKeyOf(contact.instanceId, contact.chatId), async () => {
 			const current = (await this.deps.contacts.get(contact.instanceId, contact.chatId)) || contact;
 			if (current.roomId !== roomId) return;

@@ -4,7 +4,7 @@
 import { Log } from './log';
 import { HttpClient } from './ports/http';
 import { ProviderDirectory, WhatsAppProvider } from './ports/provider';
-import { ContactRepository, InboxItem, InstanceRecord, InstanceRepository, OutboxItem, QueueRepository } from './ports/records';
+import { ContactRepository, InboxItem, InstanceRecord, InstanceRepository, OpenRoomRepository, OutboxItem, QueueRepository, SeenArchive } from './ports/records';
 import { RocketChatPort } from './ports/rocketchat';
 import { RetryScheduler } from './ports/scheduler';
 
@@ -14,6 +14,8 @@ export interface CoreDeps {
 	instances: InstanceRepository;
 	inbox: QueueRepository<InboxItem>;
 	outbox: QueueRepository<OutboxItem>;
+	openRooms: OpenRoomRepository;
+	seenArchive: SeenArchive;
 	scheduler: RetryScheduler;
 	http: HttpClient;
 	providers: ProviderDirectory;

@@ -2,7 +2,8 @@ import { t } from '../i18n/translate';
 import { withChatLock } from './ChatLock';
 import { chatKeyOf, findLink } from './contacts';
 import { CoreDeps } from './Core';
-import { DeliveryState, DeliveryStatusEvent } from './events';
+import { DeliveryState, DeliveryStatusEvent } from './ports/events';
+import { noticeInRoom } from './notices';
 import { InstanceRecord } from './ports/records';
 import { describeFailure } from './reasons';
 import { quoteLink } from './render';
@@ -24,7 +25,9 @@ export class DeliveryStatusService {
 			const changed: Array<{ e: DeliveryStatusEvent; rc: string }> = [];
 			for (const e of events) {
 				const link = findLink(contact, { wa: e.messageId });
-				if (!link || link.state === e.status || rank(e.status) < rank(link.state)) continue;
+				// Only messages the business sent have a delivery state (a status naming a customer's
+				// message is not ours to show).
+				if (!link || link.dir !== 'out' || link.state === e.status || rank(e.status) < rank(link.state)) continue;
 				link.state = e.status;
 				changed.push({ e, rc: link.rc });
 			}
@@ -36,7 +39,7 @@ export class DeliveryStatusService {
 				if (e.status === 'failed') {
 					const reason = e.failure ? describeFailure(e.failure) : t('reason_delivery_failed');
 					// The note quotes the agent's message (a link Rocket.Chat renders as a quote).
-					await this.deps.rc.postNotice(contact.roomId, `${quoteLink(await this.deps.rc.siteUrl(), contact.roomId, rc)}⚠️ ${t('notice_delivery_failed', { reason })}`);
+					await noticeInRoom(this.deps, contact.roomId, `${quoteLink(await this.deps.rc.siteUrl(), contact.roomId, rc)}⚠️ ${t('notice_delivery_failed', { reason })}`);
 				} else if (mode === 'all' && (e.status === 'delivered' || e.status === 'read')) {
 					await this.deps.rc.react(rc, e.status === 'read' ? ':eyes:' : ':white_check_mark:');
 				}

@@ -3,16 +3,20 @@ import { noteActivity } from './activity';
 import { withChatLock } from './ChatLock';
 import { AttemptResult, backoffMs, ChatQueue, GiveUp, QueueHandler } from './ChatQueue';
 import { monotonicNow } from './clock';
-import { chatKeyOf, newContact } from './contacts';
+import { chatKeyOf, findLink, newContact } from './contacts';
 import { ConversationOpener } from './ConversationOpener';
+import { DepartmentMenu } from './DepartmentMenu';
 import { CoreDeps } from './Core';
-import { inboundKey, InboundMessage } from './events';
-import { errorText } from './failures';
+import { InboundOutcome } from './outcomes';
+import { Dedupe } from './Dedupe';
+import { inboundKey, InboundMessage } from './ports/events';
+import { errorText, MediaNotYet } from './failures';
+import { alertAdmins, noticeInRoom } from './notices';
 import { ContactRecord, InboxItem, InstanceRecord } from './ports/records';
-import { VisitorRef } from './ports/rocketchat';
+import { RoomGone, VisitorRef } from './ports/rocketchat';
 import { RoomPoster } from './RoomPoster';
+import { WindowReminder } from './WindowReminder';
 
-export type InboundOutcome = 'posted' | 'duplicate' | 'ignored' | 'queued';
 
 interface DrainState {
 	instance?: InstanceRecord;
@@ -24,11 +28,17 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 	private readonly queue: ChatQueue<InboxItem, DrainState>;
 	private readonly opener: ConversationOpener;
 	private readonly poster: RoomPoster;
+	private readonly dedupe: Dedupe;
+	private readonly menu: DepartmentMenu;
+	private readonly window: WindowReminder;
 
 	constructor(private readonly deps: CoreDeps) {
 		this.queue = new ChatQueue('in', deps.inbox, deps.scheduler, this);
 		this.opener = new ConversationOpener(deps);
 		this.poster = new RoomPoster(deps);
+		this.dedupe = new Dedupe(deps);
+		this.menu = new DepartmentMenu(deps);
+		this.window = new WindowReminder(deps);
 	}
 
 	/**
@@ -59,7 +69,10 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 	private async receiveLocked(instance: InstanceRecord, msg: InboundMessage, onPosted: () => void): Promise<InboundOutcome> {
 		if (msg.isGroup && (await this.deps.rc.settings()).groupChats !== 'bridge') return 'ignored';
 		const contact = await this.deps.contacts.get(instance.id, msg.chatId);
-		if (contact?.seen.includes(msg.messageId)) return 'duplicate';
+		if (await this.dedupe.seen(instance, contact, msg.messageId, msg.timestamp)) return 'duplicate';
+		// Department menu (issue 12): a new conversation of a number with a menu first picks its department.
+		const menu = await this.menu.screen(instance, msg, contact, () => this.newContactFor(instance, msg), (c, reason, delayMs) => this.park(instance, msg, c, reason, delayMs));
+		if (menu) return menu;
 		// A customer with parked messages waits behind them, so order is kept. (Only ids still in the
 		// inbox count: a crash can leave a stale one behind.)
 		if (contact?.pending && contact.pending.length > 0) {
@@ -70,6 +83,11 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 				await this.park(instance, msg, contact, 'waiting for earlier messages');
 				return 'queued';
 			}
+		}
+		// An edit or deletion of a message the app never had: nothing to change, nothing to show.
+		if (targetsUnknownMessage(msg, contact)) {
+			this.deps.log?.info(`inbound ${instance.id}:${msg.messageId}: ${msg.content.kind} of an unknown message ignored`);
+			return 'ignored';
 		}
 		// Files can be large and slow to fetch: answer the webhook now, download in a job.
 		if (msg.content.kind === 'media') {
@@ -125,26 +143,45 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 
 	public async attempt(item: InboxItem, state: DrainState): Promise<AttemptResult> {
 		if (!state.instance) return { ok: false, retryable: false, reason: 'instance removed' };
-		if (state.contact?.seen.includes(item.event.messageId)) return { ok: true };
+		if (await this.dedupe.seen(state.instance, state.contact, item.event.messageId, item.event.timestamp)) return { ok: true };
 		try {
+			// A file's conversation is opened (and recorded) first, so a placeholder has a room to stand in.
+			if (item.event.content.kind === 'media' && state.contact && (!state.contact.roomId || !state.contact.visitorToken)) {
+				const opened = await this.opener.open(state.instance, state.contact);
+				await this.deps.contacts.save(opened, { roomId: state.contact.roomId });
+				state.contact = opened;
+			}
 			state.contact = await this.deliver(state.instance, item.event, state.contact);
+			if (item.placeholderId) await this.deps.rc.updateMessageText(item.placeholderId, `📎 ${t('inbound_media_arrived', { what: mediaLabel(item.event) })}`);
 			return { ok: true };
 		} catch (e) {
+			// A file that cannot be fetched yet must not hold the conversation back: a note stands at its
+			// place, later messages flow, the file follows when it arrives (or the note says it never did).
+			if (e instanceof MediaNotYet && state.contact?.roomId) {
+				item.placeholderId ||= await noticeInRoom(this.deps, state.contact.roomId, `⏳ ${t('inbound_media_pending', { what: mediaLabel(item.event), name: item.event.sender.name })}`);
+				if (item.placeholderId) return { ok: false, retryable: true, reason: errorText(e), detached: true };
+			}
 			return { ok: false, retryable: true, reason: errorText(e) };
 		}
 	}
 
 	public async settled(item: InboxItem, result: AttemptResult, gaveUp: boolean, state: DrainState): Promise<void> {
 		if (!state.instance) return; // the number was removed: its messages have nowhere to go
-		if (gaveUp && !result.ok) await this.giveUp(state.instance, item.event, result.reason, state.contact);
+		if (gaveUp && !result.ok) {
+			const text = `⚠️ ${t('inbound_media_unavailable', { what: mediaLabel(item.event), reason: result.reason })}`;
+			if (!item.placeholderId || !(await this.deps.rc.updateMessageText(item.placeholderId, text))) await this.giveUp(state.instance, item.event, result.reason, state.contact);
+		}
 		if (state.contact) {
 			state.contact.pending = (state.contact.pending || []).filter((id) => id !== item.event.messageId);
 			await this.deps.contacts.save(state.contact);
 		}
 	}
 
-	public async waiting(): Promise<void> {
-		// The chat's later messages already wait behind this one (contact.pending).
+	public async waiting(item: InboxItem, result: { detached?: boolean }, _first: boolean, state: DrainState): Promise<void> {
+		// Otherwise the chat's later messages keep waiting behind this one (contact.pending).
+		if (!result.detached || !state.contact?.pending?.includes(item.event.messageId)) return;
+		state.contact.pending = state.contact.pending.filter((id) => id !== item.event.messageId);
+		await this.deps.contacts.save(state.contact);
 	}
 
 	/** Posts one message into the contact's room (opening one if needed); returns the updated contact. */
@@ -152,13 +189,24 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		let contact = existing || this.newContactFor(instance, msg);
 		const stored = existing ? { roomId: existing.roomId } : undefined;
 		if (!contact.roomId || !contact.visitorToken) contact = await this.opener.open(instance, contact);
-		const visitor: VisitorRef = { id: contact.visitorId, token: contact.visitorToken!, name: contact.name, username: contact.visitorUsername };
-		const rcId = await this.poster.post(instance, msg, contact, visitor);
+		let rcId: string | undefined;
+		try {
+			rcId = await this.poster.post(instance, msg, contact, visitorOf(contact));
+		} catch (e) {
+			// The room vanished (the visitor's data was removed; Rocket.Chat sends no room-closed event for
+			// that): the customer must not be cut off, so a new room opens for this message.
+			if (!(e instanceof RoomGone)) throw e;
+			this.deps.log?.info(`room ${contact.roomId} of ${msg.chatId} no longer exists: opening a new one`);
+			contact = await this.opener.open(instance, { ...contact, roomId: undefined });
+			rcId = await this.poster.post(instance, msg, contact, visitorOf(contact));
+		}
 		onPosted?.();
 		noteActivity(instance.id);
-		contact.seen.push(msg.messageId);
+		await this.dedupe.mark(instance, contact, msg.messageId, msg.timestamp || Date.now());
 		if (rcId) contact.links.push({ wa: msg.messageId, rc: rcId, dir: 'in' });
 		contact.lastInboundAt = msg.timestamp || Date.now();
+		// Customer-service window (issue 12): the chat's reminder check, once per window.
+		await this.window.noteInbound(instance, contact);
 		await this.deps.contacts.save(contact, stored);
 		return contact;
 	}
@@ -172,7 +220,21 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 
 	private async giveUp(instance: InstanceRecord, msg: InboundMessage, reason: string, contact: ContactRecord | undefined): Promise<void> {
 		const text = `⚠️ ${t('notice_inbound_given_up', { name: msg.sender.name, chat: msg.chatId, reason })}`;
-		if (contact?.roomId) await this.deps.rc.postNotice(contact.roomId, text);
-		else await this.deps.rc.alertAdmins(`[${instance.id}] ${text}`);
+		if (!contact?.roomId || !(await noticeInRoom(this.deps, contact.roomId, text))) await alertAdmins(this.deps, instance, `[${instance.id}] ${text}`);
 	}
+}
+
+function visitorOf(contact: ContactRecord): VisitorRef {
+	return { id: contact.visitorId, token: contact.visitorToken!, name: contact.name, username: contact.visitorUsername };
+}
+
+function targetsUnknownMessage(msg: InboundMessage, contact: ContactRecord | undefined): boolean {
+	const c = msg.content;
+	return (c.kind === 'edit' || c.kind === 'delete') && !findLink(contact, { wa: c.targetMessageId });
+}
+
+/** "Image (photo.jpg)" for a file message, for notes about it. */
+function mediaLabel(msg: InboundMessage): string {
+	const c = msg.content;
+	return c.kind === 'media' ? t('inbound_media', { type: t(`media_${c.media}`), name: c.fileName }) : c.kind;
 }

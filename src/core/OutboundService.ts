@@ -7,19 +7,13 @@ import { chatKeyOf, findLink } from './contacts';
 import { CoreDeps, providerOf } from './Core';
 import { errorText } from './failures';
 import { OutboundFile, SendResult } from './ports/provider';
+import { noticeInRoom } from './notices';
 import { ContactRecord, OutboxItem } from './ports/records';
+import { AgentMessage } from './ports/rocketchat';
 import { sendRate } from './RateLimiter';
+import { ReadReceipts } from './ReadReceipts';
 import { describeFailure } from './reasons';
 
-/** What an agent message carries (read off Rocket.Chat's message by src/rocketchat/agentMessages.ts). */
-export interface AgentMessage {
-	id: string;
-	roomId: string;
-	text: string;
-	file?: { id: string; name: string; type: string };
-	/** RC id of the quoted message, from the quote attachment's link. */
-	quotedRcId?: string;
-}
 
 interface SendState {
 	contact?: ContactRecord;
@@ -50,6 +44,8 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 				text: msg.text, file: msg.file, quotedMessageId: quoted, attempts: 0, firstAt: now, nextAt: now,
 			};
 			await this.deps.outbox.save(item);
+			// Catch-up after a restart sends only what was written after this one.
+			if (msg.createdAt && msg.createdAt > (contact.lastAgentAt || 0)) contact.lastAgentAt = msg.createdAt;
 			// An earlier message still waiting goes first: this one waits behind it. (Only keys still in
 			// the outbox count: a crash can leave a stale key behind.)
 			if ((contact.outPending || []).length > 0) {
@@ -71,10 +67,23 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 		await withChatLock(chatKey, async () => {
 			const now = monotonicNow();
 			const current = (await this.deps.contacts.get(contact.instanceId, contact.chatId)) || contact;
-			const item: OutboxItem = { key, chatKey, instanceId: contact.instanceId, chatId: contact.chatId, roomId, text, attempts: 0, firstAt: now, nextAt: now };
+			const item: OutboxItem = { key, chatKey, instanceId: contact.instanceId, chatId: contact.chatId, roomId, text, origin: 'app', attempts: 0, firstAt: now, nextAt: now };
 			await this.deps.outbox.save(item);
 			await this.queue.run(item, { contact: current }, now);
 		});
+	}
+
+	/**
+	 * A text the app sends while the caller holds this chat's lock (the department menu, from the inbound
+	 * path): recorded with its retry job, then sent as soon as the caller's work on the chat is done.
+	 */
+	public async queueFromApp(contact: ContactRecord, key: string, text: string, policy: GiveUp): Promise<void> {
+		const chatKey = chatKeyOf(contact.instanceId, contact.chatId);
+		const now = monotonicNow();
+		const item: OutboxItem = { key, chatKey, instanceId: contact.instanceId, chatId: contact.chatId, roomId: contact.roomId || '', text, origin: 'app', attempts: 0, firstAt: now, nextAt: now };
+		await this.queue.park(item, true);
+		// Waits behind the caller on the chat's lock; the job is the fallback if this process dies first.
+		void this.retryChat(chatKey, now, policy).catch((e) => this.deps.log?.error(`outbound ${chatKey} ${key}: ${errorText(e)}`));
 	}
 
 	/** Safety net (recurring tick): queued messages whose retry job is overdue, oldest first per customer. */
@@ -99,7 +108,7 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 		return result.ok ? { ok: true } : { ok: false, retryable: result.retryable, reason: describeFailure(result), retryAfterMs: result.retryAfterMs };
 	}
 
-	public async waiting(item: OutboxItem, reason: string, first: boolean, state: SendState): Promise<void> {
+	public async waiting(item: OutboxItem, { reason }: { reason: string }, first: boolean, state: SendState): Promise<void> {
 		const contact = state.contact;
 		if (contact && !(contact.outPending || []).includes(item.key)) {
 			contact.outPending = [...(contact.outPending || []), item.key];
@@ -118,6 +127,8 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 				contact.links.push({ wa: sent.messageId, rc: item.key, dir: 'out', state: 'pending' });
 				contact.lastOutboundAt = monotonicNow();
 				noteActivity(item.instanceId);
+				// An agent answered: the customer's messages are read (issue 12, behind a setting).
+				if (item.origin !== 'app') await new ReadReceipts(this.deps).agentAnswered(contact);
 			}
 			await this.deps.contacts.save(contact);
 		}
@@ -152,10 +163,7 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 	}
 
 	private async notice(roomId: string, text: string): Promise<void> {
-		try {
-			await this.deps.rc.postNotice(roomId, text);
-		} catch {
-			// The room may be gone; the outcome is still recorded on the contact.
-		}
+		// The room may be gone; the outcome is still recorded on the contact.
+		await noticeInRoom(this.deps, roomId, text);
 	}
 }

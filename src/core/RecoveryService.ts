@@ -1,6 +1,6 @@
 import { lastActivity } from './activity';
 import { CoreDeps, providerOf } from './Core';
-import { DeliveryStatusEvent } from './events';
+import { DeliveryStatusEvent } from './ports/events';
 import { DeliveryStatusService } from './DeliveryStatusService';
 import { errorText } from './failures';
 import { InboundService } from './InboundService';

@@ -1,10 +1,10 @@
 import { t } from '../i18n/translate';
 import { findLink } from './contacts';
 import { CoreDeps, providerOf } from './Core';
-import { InboundContent, InboundMessage } from './events';
-import { errorText, RetryLater } from './failures';
+import { InboundContent, InboundMessage } from './ports/events';
+import { errorText, MediaNotYet } from './failures';
 import { ContactRecord, InstanceRecord } from './ports/records';
-import { VisitorRef } from './ports/rocketchat';
+import { RoomGone, VisitorRef } from './ports/rocketchat';
 import { describeFailure } from './reasons';
 import { quoteLink, renderContent, renderQuote, senderPrefix } from './render';
 
@@ -45,19 +45,20 @@ export class RoomPoster {
 
 	private async postMedia(instance: InstanceRecord, roomId: string, visitor: VisitorRef, c: MediaContent, prefix: string): Promise<string | undefined> {
 		const rc = this.deps.rc;
-		const limit = await rc.maxUploadBytes();
+		const [limit, settings] = await Promise.all([rc.maxUploadBytes(), rc.settings()]);
 		const maxBytes = limit && limit > 0 ? limit : DEFAULT_MAX_FILE_BYTES;
 		// Items parked by 0.1.0 carry the download URL as `url`.
 		const ref = c.ref ?? (c as { url?: string }).url ?? '';
-		const got = await providerOf(this.deps, instance).downloadMedia(this.deps.http, instance, ref, { maxBytes, extraHosts: [] });
+		const got = await providerOf(this.deps, instance).downloadMedia(this.deps.http, instance, ref, { maxBytes, extraHosts: settings.mediaExtraHosts });
 		const label = t('inbound_media', { type: t(`media_${c.media}`), name: c.fileName });
 		if (!got.ok) {
-			if (got.retryable) throw new RetryLater(describeFailure(got));
+			if (got.retryable) throw new MediaNotYet(describeFailure(got));
 			return rc.postAsVisitor(roomId, visitor, `${prefix}⚠️ ${t('inbound_media_unavailable', { what: label, reason: describeFailure(got) })}${c.caption ? `\n${c.caption}` : ''}`);
 		}
 		try {
 			await rc.uploadAsVisitor(roomId, visitor.token, c.fileName || `whatsapp-${c.media}`, got.bytes);
 		} catch (e) {
+			if (e instanceof RoomGone) throw e;
 			return rc.postAsVisitor(roomId, visitor, `${prefix}⚠️ ${t('inbound_media_rejected', { what: label, reason: errorText(e) })}${c.caption ? `\n${c.caption}` : ''}`);
 		}
 		// Rocket.Chat's upload has no caption field: the caption (and any quote) follows as its own message.

@@ -1,6 +1,7 @@
 import { t, hasKey } from '../i18n/translate';
 import { CoreDeps, displayNumber } from './Core';
 import { InstanceHealth } from './ports/provider';
+import { alertAdmins } from './notices';
 import { InstanceRecord } from './ports/records';
 
 /** Health that needs an admin at once. */
@@ -28,10 +29,10 @@ export class StateService {
 			next = { ...next, alertedState: detail };
 			// A hint for the provider's own state when there is one, else for the neutral health.
 			const hintKey = hasKey(`state_hint_${detail}`) ? `state_hint_${detail}` : `state_hint_${health}`;
-			await this.deps.rc.alertAdmins(`⚠️ ${t('alert_instance_state', { instance: next.id, number: displayNumber(next.number), state: detail, hint: t(hintKey, { instance: next.id }) })}`);
+			await alertAdmins(this.deps, next, `⚠️ ${t('alert_instance_state', { instance: next.id, number: displayNumber(next.number), state: detail, hint: t(hintKey, { instance: next.id }) })}`);
 		} else if (health === 'connected' && next.alertedState) {
 			next = { ...next, alertedState: undefined };
-			await this.deps.rc.alertAdmins(`✅ ${t('alert_instance_recovered', { instance: next.id, number: displayNumber(next.number) })}`);
+			await alertAdmins(this.deps, next, `✅ ${t('alert_instance_recovered', { instance: next.id, number: displayNumber(next.number) })}`);
 		}
 		if (next !== current) await this.deps.instances.save(next);
 		return next;

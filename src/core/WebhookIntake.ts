@@ -1,7 +1,7 @@
 import { BusinessPhoneNotes } from './BusinessPhoneNotes';
 import { CoreDeps } from './Core';
 import { DeliveryStatusService } from './DeliveryStatusService';
-import { InboundEvent } from './events';
+import { InboundEvent } from './ports/events';
 import { InboundService } from './InboundService';
 import { InstanceRecord } from './ports/records';
 import { StateService } from './StateService';

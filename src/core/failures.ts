@@ -1,17 +1,10 @@
-// Why something failed, for people. Shared by providers (send, media, admin calls) and the core.
-
-/**
- * `code` names an i18n text (`reason_<code>`, filled with `params`) the app shows in its language;
- * `reason` is the same in English, for logs and unknown codes.
- */
-export interface Failure {
-	reason: string;
-	code?: string;
-	params?: Record<string, string | number>;
-}
+// Errors inside the app: what to retry, and the text of anything thrown.
 
 /** Processing could not finish now and must be retried (the event stays pending, nothing is lost). */
 export class RetryLater extends Error {}
+
+/** A customer's file could not be fetched yet: the message can stand aside (a placeholder) while it is retried. */
+export class MediaNotYet extends RetryLater {}
 
 /** Text of anything thrown (Rocket.Chat bridges throw Errors, plain objects or strings). */
 export function errorText(e: unknown): string {

@@ -1,5 +1,5 @@
 import { hasKey, t } from '../i18n/translate';
-import { Failure } from './failures';
+import { Failure } from './ports/failure';
 
 /** A provider failure in the language of notices: its code's text (`reason_<code>`), else the English reason. */
 export function describeFailure(f: Failure): string {

@@ -1,5 +1,5 @@
 import { t } from '../i18n/translate';
-import { InboundContent, InboundMessage, OrderItem, ProviderMarker } from './events';
+import { InboundContent, InboundMessage, OrderItem, ProviderMarker } from './ports/events';
 
 // How each WhatsApp message type reads in a Rocket.Chat room (as the customer's message).
 
@@ -67,7 +67,7 @@ export function renderContent(content: InboundContent): string {
 		case 'marker':
 			return `⚠️ ${t(markerKeys[content.marker])}`;
 		case 'unsupported':
-			return `⚠️ ${t('inbound_unsupported', { type: content.type })}${content.detail ? ` (${content.detail})` : ''}`;
+			return `⚠️ ${content.reason === 'unreadable' ? t('inbound_unreadable') : t('inbound_unsupported', { type: content.type })}${content.detail ? ` (${content.detail})` : ''}`;
 	}
 }
 

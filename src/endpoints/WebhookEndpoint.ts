@@ -1,23 +1,26 @@
 import { HttpStatusCode, IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
-import { ApiEndpoint, IApiEndpointInfo, IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definition/api';
+import { IApiEndpointInfo, IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definition/api';
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { coreDeps } from '../compose';
 import { errorText } from '../core/failures';
 import { Log } from '../core/log';
 import { ProviderDirectory, WebhookRequest, WhatsAppProvider } from '../core/ports/provider';
 import { WebhookIntake } from '../core/WebhookIntake';
+import { AppEndpoint } from './AppEndpoint';
 
 /**
  * One provider's webhook: authenticate once, then every event of the body through the same core calls;
  * 200 only once every event is in Rocket.Chat, durably parked, a duplicate or ignored. Any failure
  * before that answers 500 so the provider redelivers.
  */
-export class WebhookEndpoint extends ApiEndpoint {
+export class WebhookEndpoint extends AppEndpoint {
 	public readonly path: string;
+	protected readonly allowed: string[];
 
 	constructor(app: IApp, private readonly provider: WhatsAppProvider, private readonly providers: ProviderDirectory) {
 		super(app);
 		this.path = provider.webhook.path;
+		this.allowed = provider.webhook.handshake ? ['GET', 'POST'] : ['POST'];
 	}
 
 	public async post(request: IApiRequest, _endpoint: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
@@ -42,7 +45,7 @@ export class WebhookEndpoint extends ApiEndpoint {
 
 	/** The GET verification handshake where the provider has one. */
 	public async get(request: IApiRequest, _endpoint: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
-		if (!this.provider.webhook.handshake) return methodNotAllowed();
+		if (!this.provider.webhook.handshake) return this.notAllowed();
 		const deps = coreDeps({ read, modify, http, persis }, this.providers);
 		const reply = await this.provider.webhook.handshake(webhookRequest(request, 'GET'), deps.instances);
 		return { status: reply.status, headers: { 'Content-Type': 'text/plain' }, content: reply.text ?? '' };
@@ -51,8 +54,4 @@ export class WebhookEndpoint extends ApiEndpoint {
 
 function webhookRequest(request: IApiRequest, method: string): WebhookRequest {
 	return { method, headers: request.headers || {}, query: request.query || {}, content: request.content };
-}
-
-export function methodNotAllowed(): IApiResponse {
-	return { status: 405, content: { ok: false, error: 'method not allowed' } };
 }

@@ -2,12 +2,14 @@ import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/de
 import { IJobContext, IProcessor, StartupType } from '@rocket.chat/apps-engine/definition/scheduler';
 import { QR_JOB, QrJobData, refreshQr } from '../commands/QrLink';
 import { coreDeps } from '../compose';
+import { CatchUpService, catchUpDue } from '../core/CatchUpService';
 import { InboundService } from '../core/InboundService';
 import { OutboundService } from '../core/OutboundService';
 import { ProviderDirectory } from '../core/ports/provider';
 import { RecoveryService, recoveryDue } from '../core/RecoveryService';
-import { RETRY_JOB } from '../rocketchat/RetryScheduler';
-import { readSettings } from '../settings';
+import { RETRY_JOB, WINDOW_JOB } from '../rocketchat/RetryScheduler';
+import { WindowReminder } from '../core/WindowReminder';
+import { readSettings } from '../rocketchat/settings';
 
 export const TICK_JOB = 'gab-tick';
 export const TICK_INTERVAL = '60 seconds';
@@ -15,6 +17,7 @@ export const TICK_INTERVAL = '60 seconds';
 /**
  * RETRY_JOB (data.chatKey, data.direction): one customer's parked inbound or queued outbound messages, now.
  * TICK_JOB: the safety net for anything due whose retry job was lost. Each run is short and idempotent.
+ * WINDOW_JOB (data.chatKey): the customer-service window reminder of one chat (core/WindowReminder.ts).
  */
 export function processors(providers: ProviderDirectory): IProcessor[] {
 	const run = async (ctx: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) => {
@@ -30,6 +33,7 @@ export function processors(providers: ProviderDirectory): IProcessor[] {
 			if (ctx.direction !== 'out') await inbound.retryChat(chatKey, now, policy);
 			if (ctx.direction !== 'in') await outbound.retryChat(chatKey, now, policy);
 		} else {
+			if (catchUpDue()) await new CatchUpService(deps).run(now);
 			await inbound.retryDue(now, policy);
 			await outbound.retryDue(now, policy);
 			if (recoveryDue(now)) await new RecoveryService(deps).run(now);
@@ -37,8 +41,12 @@ export function processors(providers: ProviderDirectory): IProcessor[] {
 	};
 	const qr = async (ctx: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) =>
 		refreshQr({ read, modify, http, persis }, providers, ctx as unknown as QrJobData);
+	const window = async (ctx: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) => {
+		if (typeof ctx.chatKey === 'string') await new WindowReminder(coreDeps({ read, modify, http, persis }, providers)).check(ctx.chatKey);
+	};
 	return [
 		{ id: QR_JOB, processor: qr },
+		{ id: WINDOW_JOB, processor: window },
 		{ id: TICK_JOB, processor: run, startupSetting: { type: StartupType.RECURRING, interval: TICK_INTERVAL, skipImmediate: true } },
 		{ id: RETRY_JOB, processor: run },
 	];

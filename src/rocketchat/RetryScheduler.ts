@@ -2,6 +2,7 @@ import { IModify } from '@rocket.chat/apps-engine/definition/accessors';
 import { RetryDirection, RetryScheduler } from '../core/ports/scheduler';
 
 export const RETRY_JOB = 'gab-retry';
+export const WINDOW_JOB = 'gab-window';
 
 /**
  * The scheduler is the timer for retries: one durable one-off job per parked chat and direction, due
@@ -13,5 +14,9 @@ export class RocketChatRetryScheduler implements RetryScheduler {
 
 	public async scheduleRetry(direction: RetryDirection, chatKey: string, at: number): Promise<void> {
 		await this.modify.getScheduler().scheduleOnce({ id: RETRY_JOB, when: new Date(at), data: { chatKey, direction } });
+	}
+
+	public async scheduleWindowCheck(chatKey: string, at: number): Promise<void> {
+		await this.modify.getScheduler().scheduleOnce({ id: WINDOW_JOB, when: new Date(at), data: { chatKey } });
 	}
 }

@@ -3,8 +3,9 @@ import { ILivechatRoom, IVisitor } from '@rocket.chat/apps-engine/definition/liv
 import { IRoom, RoomType } from '@rocket.chat/apps-engine/definition/rooms';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 import { errorText } from '../core/failures';
-import { CoreSettings, NoAgentOnline, RocketChatPort, RoomMetadata, VisitorRef } from '../core/ports/rocketchat';
-import { readSettings, Setting } from '../settings';
+import { AgentMessage, CoreSettings, NoAgentOnline, RocketChatPort, RoomGone, RoomMessageHead, RoomMetadata, VisitorRef } from '../core/ports/rocketchat';
+import { isAgentMessage, toAgentMessage } from './agentMessages';
+import { readSettings, Setting } from './settings';
 import { ROOM_ICON } from './roomIcon';
 import { serverSetting } from './serverSettings';
 
@@ -56,12 +57,13 @@ export class RocketChatAdapter implements RocketChatPort {
 		return room?.id;
 	}
 
-	public async openRoom(visitor: VisitorRef, meta: RoomMetadata): Promise<string> {
+	public async openRoom(visitor: VisitorRef, meta: RoomMetadata, agentId?: string): Promise<string> {
 		// The icon is the one the app serves at `get-sidebar-icon`.
 		const source = { type: 'app', label: meta.label, sidebarIcon: ROOM_ICON, defaultIcon: ROOM_ICON, destination: meta.destination };
+		const agent = agentId ? await this.read.getUserReader().getById(agentId) : undefined;
 		try {
 			// The agent is optional in practice: without one Rocket.Chat routes or queues the chat.
-			const room = await this.modify.getCreator().getLivechatCreator().createRoom(visitor as IVisitor, undefined as unknown as IUser, {
+			const room = await this.modify.getCreator().getLivechatCreator().createRoom(visitor as IVisitor, agent as unknown as IUser, {
 				source: source as unknown as ILivechatRoom['source'],
 				customFields: meta.customFields,
 			} as never);
@@ -73,17 +75,50 @@ export class RocketChatAdapter implements RocketChatPort {
 	}
 
 	public async postAsVisitor(roomId: string, visitor: VisitorRef, text: string): Promise<string> {
-		const builder = this.modify.getCreator().startLivechatMessage().setRoom(roomRef(roomId)).setVisitor(visitor as IVisitor).setText(text);
-		return this.modify.getCreator().finish(builder);
+		return this.inRoom(roomId, () => {
+			const builder = this.modify.getCreator().startLivechatMessage().setRoom(roomRef(roomId)).setVisitor(visitor as IVisitor).setText(text);
+			return this.modify.getCreator().finish(builder);
+		});
+	}
+
+	public async closeRoom(roomId: string, comment: string): Promise<void> {
+		// Without a closer Rocket.Chat records the visitor as the one who closed it.
+		await this.modify.getUpdater().getLivechatUpdater().closeRoom(roomRef(roomId), comment);
+	}
+
+	public async postAsUser(roomId: string, userId: string, text: string): Promise<string> {
+		const user = await this.read.getUserReader().getById(userId);
+		if (!user) throw new Error(`unknown user ${userId}`);
+		return this.modify.getCreator().finish(this.modify.getCreator().startMessage().setRoom(roomRef(roomId)).setSender(user).setText(text));
 	}
 
 	public async uploadAsVisitor(roomId: string, visitorToken: string, fileName: string, bytes: Buffer): Promise<string> {
-		const upload = await this.modify.getCreator().getUploadCreator().uploadBuffer(bytes, { filename: fileName, room: roomRef(roomId), visitorToken });
-		return upload.id;
+		return this.inRoom(roomId, async () => (await this.modify.getCreator().getUploadCreator().uploadBuffer(bytes, { filename: fileName, room: roomRef(roomId), visitorToken })).id);
 	}
 
 	public async postNotice(roomId: string, text: string): Promise<string> {
-		return postNotice(this.read, this.modify, roomId, text);
+		return postNotice(this.read, this.modify, roomId, await this.fitted(text));
+	}
+
+	/**
+	 * Rocket.Chat refuses a message into a room that no longer exists ("Invalid room provided on the
+	 * message."; older engines only say "[object Object]"). Only when writing failed is the room looked
+	 * up, so the normal path costs nothing extra.
+	 */
+	private async inRoom<T>(roomId: string, write: () => Promise<T>): Promise<T> {
+		try {
+			return await write();
+		} catch (e) {
+			const room = await this.read.getRoomReader().getById(roomId).catch(() => undefined);
+			if (!room) throw new RoomGone(`room ${roomId} no longer exists`);
+			throw e;
+		}
+	}
+
+	/** App-user messages obey Message_MaxAllowedSize (visitor messages do not): cut notes to fit. */
+	private async fitted(text: string): Promise<string> {
+		const max = Number(await serverSetting(this.read, 'Message_MaxAllowedSize')) || DEFAULT_MAX_MESSAGE_SIZE;
+		return text.length > max ? `${text.slice(0, Math.max(1, max - 1))}…` : text;
 	}
 
 	public async updateMessageText(messageId: string, text: string): Promise<boolean> {
@@ -91,7 +126,7 @@ export class RocketChatAdapter implements RocketChatPort {
 			const appUser = await this.read.getUserReader().getAppUser();
 			if (!appUser) return false;
 			const builder = await this.modify.getUpdater().message(messageId, appUser);
-			builder.setEditor(appUser).setText(text);
+			builder.setEditor(appUser).setText(await this.fitted(text));
 			await this.modify.getUpdater().finish(builder);
 			return true;
 		} catch {
@@ -112,15 +147,53 @@ export class RocketChatAdapter implements RocketChatPort {
 		}
 	}
 
-	public async alertAdmins(text: string): Promise<void> {
+	public async alertAdmins(text: string, fallbackUserIds: string[]): Promise<boolean> {
 		const roomId = (await this.read.getEnvironmentReader().getSettings().getById(Setting.AlertRoom))?.value;
-		if (typeof roomId === 'string' && roomId) await postNotice(this.read, this.modify, roomId, text);
+		if (typeof roomId === 'string' && roomId) {
+			await this.postNotice(roomId, text);
+			return true;
+		}
+		const appUser = await this.read.getUserReader().getAppUser();
+		if (!appUser) return false;
+		let told = false;
+		for (const userId of fallbackUserIds) {
+			const user = await this.read.getUserReader().getById(userId);
+			if (!user) continue;
+			await this.postNotice(await this.directRoom(appUser, user), text);
+			told = true;
+		}
+		return told;
+	}
+
+	/** The app user's direct conversation with `user` (created the first time). */
+	private async directRoom(appUser: IUser, user: IUser): Promise<string> {
+		const existing = await this.read.getRoomReader().getDirectByUsernames([appUser.username, user.username]);
+		if (existing) return existing.id;
+		const builder = this.modify.getCreator().startRoom().setType(RoomType.DIRECT_MESSAGE).setCreator(appUser).setMembersToBeAddedByUsernames([appUser.username, user.username]);
+		return this.modify.getCreator().finish(builder);
 	}
 
 	public async readUpload(fileId: string): Promise<Buffer> {
 		return this.read.getUploadReader().getBufferById(fileId);
 	}
+
+	public async appUserId(): Promise<string | undefined> {
+		return (await this.read.getUserReader().getAppUser())?.id;
+	}
+
+	public async recentMessages(roomId: string, limit: number): Promise<RoomMessageHead[]> {
+		const raw = await this.read.getRoomReader().getMessages(roomId, { limit, sort: { createdAt: 'desc' } } as never);
+		return (raw || []).map((m) => ({ id: m.id, senderId: String((m.sender as { _id?: string; id?: string })?._id ?? (m.sender as { id?: string })?.id ?? ''), createdAt: new Date(m.createdAt).getTime() }));
+	}
+
+	public async agentMessage(messageId: string): Promise<AgentMessage | undefined> {
+		const message = await this.read.getMessageReader().getById(messageId);
+		return message && isAgentMessage(message) ? toAgentMessage(message) : undefined;
+	}
 }
+
+/** Rocket.Chat's default for Message_MaxAllowedSize. */
+const DEFAULT_MAX_MESSAGE_SIZE = 5000;
 
 /** Enough of a room for the message builders: RC resolves the room by id on its side. */
 export function roomRef(roomId: string): IRoom {

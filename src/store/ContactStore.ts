@@ -27,7 +27,11 @@ export class ContactStore implements ContactRepository {
 	 * room change means remove + create.
 	 */
 	public async save(contact: ContactRecord, stored: { roomId?: string } | undefined = { roomId: contact.roomId }): Promise<void> {
-		contact.seen = contact.seen.slice(-SEEN_WINDOW);
+		// The core archives older ids in batches (core/Dedupe.ts); this only bounds a record that missed it.
+		if (contact.seen.length > 2 * SEEN_WINDOW) {
+			contact.seen = contact.seen.slice(-SEEN_WINDOW);
+			if (contact.seenTimes) contact.seenTimes = contact.seenTimes.slice(-SEEN_WINDOW);
+		}
 		contact.links = contact.links.slice(-LINK_WINDOW);
 		if (stored && stored.roomId !== contact.roomId) {
 			await this.store.remove(primaryKey('contact', contactId(contact.instanceId, contact.chatId)));

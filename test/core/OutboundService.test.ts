@@ -1,6 +1,6 @@
 import { IMessage } from '@rocket.chat/apps-engine/definition/messages';
 import { backoffMs } from '../../src/core/ChatQueue';
-import { isAgentMessageForUs, toAgentMessage } from '../../src/rocketchat/agentMessages';
+import { isAgentMessageForUs, isNewAgentMessageForUs, toAgentMessage } from '../../src/rocketchat/agentMessages';
 
 const APP = 'app-1';
 const agentMessage = (over: Partial<IMessage> & Record<string, unknown> = {}): IMessage => ({
@@ -19,12 +19,20 @@ describe('which messages go to WhatsApp', () => {
 	it.each([
 		['visitor messages', { token: 'vt' }],
 		['system messages', { type: 'livechat-started' }],
-		['edits', { editedAt: new Date() }],
 		['the app user', { sender: { id: 'A', type: 'app' } }],
 		['other rooms', { room: { id: 'R', type: 'c' } }],
 		["another app's rooms", { room: { id: 'R', type: 'l', source: { type: 'app', id: 'other' } } }],
 	])('skips %s', (_name, over) => {
 		expect(isAgentMessageForUs(agentMessage(over as never), APP)).toBe(false);
+	});
+});
+
+describe('edited agent messages', () => {
+	it('are agent messages (the update hook edits them on WhatsApp), but not new ones to send', () => {
+		const edited = agentMessage({ editedAt: new Date() });
+		expect(isAgentMessageForUs(edited, APP)).toBe(true);
+		expect(isNewAgentMessageForUs(edited, APP)).toBe(false);
+		expect(isNewAgentMessageForUs(agentMessage(), APP)).toBe(true);
 	});
 });
 

@@ -1,5 +1,5 @@
 import { mapLink, quoteLink, renderContent, renderQuote, senderPrefix } from '../../src/core/render';
-import { InboundMessage } from '../../src/core/events';
+import { InboundMessage } from '../../src/core/ports/events';
 
 describe('renderContent: what each WhatsApp message type reads like in the room', () => {
 	it('keeps text as is and adds a link preview once', () => {

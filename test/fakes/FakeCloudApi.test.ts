@@ -65,7 +65,7 @@ describe('FakeGraphApi', () => {
 		if (!info.ok) throw new Error(info.reason);
 		expect((await http.request({ method: 'GET', url: info.data.url })).status).toBe(404);
 		expect(fake.mediaDownloads(id)).toBe(0);
-		expect(await cloud.downloadMedia(http, instance, id, { maxBytes: 100, extraHosts: [] })).toMatchObject({ ok: true, bytes: Buffer.from('bytes') });
+		expect(await cloud.downloadMedia(http, instance, id, { maxBytes: 100, extraHosts: [new URL(fake.apiUrl).host] })).toMatchObject({ ok: true, bytes: Buffer.from('bytes') });
 		const wrong = { ...instance, credentials: { ...instance.credentials, accessToken: 'EAAwrongwrongwrongwrongwrong' } };
 		expect(await cloud.sendText(http, wrong, { chatId: CLOUD.customer, text: 'x' })).toMatchObject({ ok: false, retryable: false, code: 'cloud_190' });
 		expect(await cloud.admin.connect(http, wrong)).toMatchObject({ ok: false, badCredentials: true });
@@ -126,6 +126,6 @@ describe('FakeDialog360', () => {
 		const list = await d360.templates.list(http, instance);
 		expect(list.ok && list.templates.length).toBe(150);
 		const id = fake.addMedia(CLOUD.phoneNumberId, 'pic', 'image/png');
-		expect(await d360.downloadMedia(http, instance, id, { maxBytes: 100, extraHosts: [] })).toMatchObject({ ok: true, bytes: Buffer.from('pic'), mimeType: 'image/png' });
+		expect(await d360.downloadMedia(http, instance, id, { maxBytes: 100, extraHosts: [new URL(fake.apiUrl).host] })).toMatchObject({ ok: true, bytes: Buffer.from('pic'), mimeType: 'image/png' });
 	});
 });

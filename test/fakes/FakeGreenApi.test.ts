@@ -338,6 +338,36 @@ describe('files: sendFileByUpload / uploadFile / sendFileByUrl', () => {
 	});
 });
 
+// GREEN-API docs: SendReaction {chatId, idMessage, reaction} → {idMessage}; CheckWhatsapp {phoneNumber:int 11–16 digits}
+// → {existsWhatsapp}; ReadChat → {setRead}; EditMessage → {idMessage}; DeleteMessage → empty 200.
+describe('agent actions: sendReaction / checkWhatsapp / readChat / editMessage / deleteMessage', () => {
+	test('sendReaction takes an emoji, or an empty one to take it back; needs the message id', async () => {
+		const r = await postJson(api('sendReaction'), { chatId: CHAT, idMessage: 'BAE5', reaction: '👍' });
+		expect(r.status).toBe(200);
+		expect(typeof r.json.idMessage).toBe('string');
+		expect((await postJson(api('sendReaction'), { chatId: CHAT, idMessage: 'BAE5', reaction: '' })).status).toBe(200);
+		expect((await postJson(api('sendReaction'), { chatId: CHAT, reaction: '👍' })).status).toBe(400);
+		expect((await postJson(api('sendReaction'), { chatId: CHAT, idMessage: 'BAE5' })).status).toBe(400);
+		expect(fake.requestsFor('sendReaction').map((q) => (q.body as { reaction?: string }).reaction)).toEqual(['👍', '', '👍', undefined]);
+	});
+
+	test('checkWhatsapp answers per number and validates the number like GREEN-API', async () => {
+		fake.numbersWithoutWhatsapp.add('79007654321');
+		expect((await postJson(api('checkWhatsapp'), { phoneNumber: 79001234567 })).json).toEqual({ existsWhatsapp: true });
+		expect((await postJson(api('checkWhatsapp'), { phoneNumber: 79007654321 })).json).toEqual({ existsWhatsapp: false });
+		expect((await postJson(api('checkWhatsapp'), { phoneNumber: '79001234567' })).status).toBe(400);
+		expect((await postJson(api('checkWhatsapp'), { phoneNumber: 12345 })).status).toBe(400);
+	});
+
+	test('readChat, editMessage and deleteMessage answer as documented', async () => {
+		expect((await postJson(api('readChat'), { chatId: CHAT, idMessage: 'X1' })).json).toEqual({ setRead: true });
+		expect((await postJson(api('editMessage'), { chatId: CHAT, idMessage: 'X1', message: 'fixed' })).json).toEqual({ idMessage: 'X1' });
+		const del = await postJson(api('deleteMessage'), { chatId: CHAT, idMessage: 'X1' });
+		expect(del.status).toBe(200);
+		expect(del.text).toBe('');
+	});
+});
+
 describe('settings and account', () => {
 	test('setSettings validates, stores and getSettings returns it', async () => {
 		const bad: Array<[unknown, RegExp]> = [

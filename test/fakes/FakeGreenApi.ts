@@ -150,6 +150,7 @@ export const REAL_RATE_LIMITS: Readonly<Record<string, number>> = {
 	readChat: 10,
 	editMessage: 1,
 	deleteMessage: 10,
+	checkWhatsapp: 10,
 	getSettings: 1,
 	setSettings: 1,
 	getStateInstance: 1,
@@ -304,6 +305,8 @@ export class FakeGreenApi extends FakeProviderServer<RecordedRequest> {
 	rebootStartingMs = 0;
 	/** Clock used for journals and default journal timestamps (ms). */
 	clock: () => number = () => Date.now();
+	/** Phone numbers (digits) checkWhatsapp answers `existsWhatsapp: false` for; every other valid number has WhatsApp. */
+	readonly numbersWithoutWhatsapp = new Set<string>();
 
 	protected readonly label = 'FakeGreenApi';
 	private instances = new Map<string, InstanceState>();
@@ -792,6 +795,22 @@ export class FakeGreenApi extends FakeProviderServer<RecordedRequest> {
 				},
 				{ needsAuthorized: false },
 			),
+			sendReaction: send((ctx) => {
+				chatIdOf(ctx.json);
+				reqString(ctx.json, 'idMessage');
+				// WhatsApp takes a reaction back with an empty one.
+				optString(ctx.json, 'reaction');
+				if (ctx.json.reaction === undefined) throw new BadRequest('reaction is required');
+				return ok({ idMessage: this.newIdMessage() });
+			}),
+			checkWhatsapp: send((ctx) => {
+				const n = ctx.json.phoneNumber;
+				if (n === undefined || n === null) throw new BadRequest('phoneNumber is required');
+				if (typeof n !== 'number' || !Number.isInteger(n)) throw new BadRequest("Validation failed. Details: Wrong format. 'phoneNumber' must contain only digits");
+				const digits = String(n);
+				if (digits.length < 11 || digits.length > 16) throw new BadRequest('bad phone number, valid from 11 to 16 digits');
+				return ok({ existsWhatsapp: !this.numbersWithoutWhatsapp.has(digits) });
+			}),
 			editMessage: send((ctx) => {
 				chatIdOf(ctx.json);
 				reqString(ctx.json, 'idMessage');

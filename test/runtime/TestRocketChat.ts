@@ -17,6 +17,7 @@ import { assertCanPost, insertMessage, userSender } from './bridges/messages';
 import { addRoom } from './bridges/rooms';
 import { runDueJobs } from './bridges/scheduler';
 import { uploadFile } from './bridges/uploads';
+import { deleteMessage, editMessage, setReaction } from './bridges/userActions';
 import { addUser } from './bridges/users';
 import { clone, RcOptions, RcState, RoomSource, StoredMessage, StoredRoom, StoredUser, StoredVisitor, randomId } from './state';
 import { MemoryLogStorage, MemoryMetadataStorage, MemorySourceStorage } from './storages';
@@ -28,7 +29,9 @@ export { AppInterface, AppStatusUtils, RcState };
 export type { StoredMessage, StoredRoom, StoredUser, StoredVisitor } from './state';
 export const DEFAULT_ZIP = path.resolve(__dirname, '../../dist/green-api-whatsapp-bridge_0.1.0.zip');
 
-export interface StartOptions extends RcOptions { zipPath?: string; appSettings?: Record<string, unknown> }
+/** `extraPermissions`: granted on top of the packaged app.json's, for code that needs a permission the app's build
+ *  toolchain (Apps-Engine 1.46 validates app.json) cannot declare yet — e.g. `outbound-communication.provide`. */
+export interface StartOptions extends RcOptions { zipPath?: string; appSettings?: Record<string, unknown>; extraPermissions?: string[] }
 export interface EndpointRequest { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; headers?: Record<string, string>; query?: Record<string, string>; content?: unknown }
 export interface EndpointResponse { status: number; content?: any; headers?: Record<string, string> }
 export interface FileInput { name: string; type?: string; bytes: Buffer }
@@ -188,7 +191,8 @@ export class TestRocketChat {
 		const t0 = process.hrtime.bigint();
 		// The admin accepts exactly the permissions the packaged app.json declares, as in Rocket.Chat's
 		// install dialog (without this the engine would grant its default set).
-		const { permissions: permissionsGranted } = (await new AppPackageParser().unpackageApp(zip)).info;
+		const { permissions: declared } = (await new AppPackageParser().unpackageApp(zip)).info;
+		const permissionsGranted = [...(declared ?? []), ...(opts.extraPermissions ?? []).map((name) => ({ name }))];
 		const aff = await this.manager.add(zip, { enable: settings.length === 0, user: this.rc.toAppUser(this.admin), permissionsGranted });
 		const app = aff.getApp();
 		if (!app) throw new Error(`TestRocketChat: install failed: ${JSON.stringify({ storage: aff.getStorageError(), appUser: aff.getAppUserError(), license: aff.getLicenseValidationResult() })}`);
@@ -324,6 +328,29 @@ export class TestRocketChat {
 		if (p.file) return uploadFile(this.rc, { name: p.file.name, bytes: p.file.bytes, roomId: p.roomId ?? '', visitorToken: guest.token, origin: 'harness' }).message;
 		return sendVisitorMessage(this.rc, guest, p.roomId, { text: p.text ?? '' }, { source: { type: 'widget' }, origin: 'harness' });
 	}
+	/** A user reacts to a message (or takes the reaction back) from the client: RC's executeSetReaction, IPostMessageReacted. */
+	async reactToMessage(p: { messageId: string; userId: string; reaction: string; shouldReact?: boolean }): Promise<boolean | undefined> {
+		return actingNode.run(this, () => setReaction(this.rc, p));
+	}
+	/** A user edits their message (chat.update): canEditMessage, updateMessage, IPostMessageUpdated. */
+	async editUserMessage(p: { messageId: string; userId: string; text: string }): Promise<StoredMessage> {
+		return actingNode.run(this, () => editMessage(this.rc, p));
+	}
+	/** A user deletes a message (chat.delete): canDeleteMessage, deleteMessage, IPostMessageDeleted. */
+	async deleteUserMessage(p: { messageId: string; userId: string }): Promise<void> {
+		actingNode.run(this, () => deleteMessage(this.rc, p));
+	}
+	/** The outbound-message providers registered with this Rocket.Chat (listOutboundProviders('phone')). */
+	outboundProviders(): ReturnType<TestBridges['outbound']['list']> {
+		return this.bridges.outbound.list();
+	}
+	/** RC's outbound service (ee/server/api/v1/omnichannel/lib/outbound.ts): through the engine's provider manager. */
+	async outboundProviderMetadata(providerId: string): Promise<any> {
+		return this.manager.getOutboundCommunicationProviderManager().getProviderMetadata(providerId, 'phone');
+	}
+	async sendOutboundMessage(providerId: string, message: unknown): Promise<void> {
+		await this.manager.getOutboundCommunicationProviderManager().sendOutboundMessage(providerId, 'phone', message as any);
+	}
 	/** RC's slash command callback: SlashCommandContext(user, room, args) -> AppSlashCommandManager.executeCommand. */
 	async runCommand(command: string, args: string[], ctx: { userId: string; roomId?: string; threadId?: string; triggerId?: string }): Promise<void> {
 		const cmd = this.commands.get(command.replace(/^\//, '').toLowerCase());
@@ -387,6 +414,25 @@ export class TestRocketChat {
 			.flatMap((e) => (e.entries ?? []).map((x: any) => `${x.severity} ${e.method}: ${(x.args ?? []).map((a: unknown) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`))
 			.join('\n');
 	}
+	/**
+	 * appLogText() without the lines the engine's Deno runtime writes on the app's logger around every call: its
+	 * handlers log "<path>'s <call> is being executed..." with the whole request (headers included), "Command is being
+	 * executed..." with the arguments, "Job processor ..." (deno-runtime/handlers/{api,slashcommand,scheduler}-handler.ts).
+	 * What remains is what the app itself wrote.
+	 */
+	appWrittenLogText(): string {
+		const engineLine = (first: unknown) => {
+			const msg = typeof first === 'string' ? first : (first as { msg?: unknown } | null)?.msg;
+			return typeof msg === 'string' && /(is being executed\.\.\.|was successfully executed|was unsuccessful|^A method is being called)/.test(msg);
+		};
+		return this.appLogs()
+			.flatMap((e) =>
+				(e.entries ?? [])
+					.filter((x: any) => !engineLine((x.args ?? [])[0]))
+					.map((x: any) => `${x.severity} ${e.method}: ${(x.args ?? []).map((a: unknown) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`),
+			)
+			.join('\n');
+	}
 
 	/** Waits for in-flight engine <-> app requests, unloads the app, waits for the Deno process to exit, removes the temp dir. */
 	async stop(): Promise<void> {
@@ -417,8 +463,8 @@ export class TestRocketChat {
 			fs.rmSync(this.tempDir, { recursive: true, force: true });
 		}
 	}
-	/** No pending request between engine and app for two consecutive polls. */
-	private async drain(timeoutMs: number): Promise<void> {
+	/** Waits until no request between engine and app is pending for two consecutive polls (or timeoutMs passed). */
+	async drain(timeoutMs: number): Promise<void> {
 		const ctl = this.app()?.getRuntimeController() as any;
 		if (!ctl?.eventNames) return;
 		const pending = () => ctl.eventNames().filter((n: unknown) => String(n).startsWith('result:')).length;

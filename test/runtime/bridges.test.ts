@@ -241,7 +241,10 @@ describe('http', () => {
 			expect((await b.http.call({ appId: APP, method: 'post', url: `${base}/fail`, request: { content: 'raw' } })).statusCode).toBe(500);
 			expect(seen[2].body).toBe('raw');
 			await expect(b.http.call({ appId: APP, method: 'get', url: 'https://api.green-api.com/x', request: {} })).rejects.toThrow('HTTP to non-loopback host refused by the test runtime: api.green-api.com');
-			expect(rc.effects.filter((e) => e.kind === 'http.request')).toHaveLength(3);
+			// The refused attempt is recorded too, marked refused.
+			const requests = rc.effects.filter((e) => e.kind === 'http.request');
+			expect(requests).toHaveLength(4);
+			expect(requests[3]).toMatchObject({ method: 'GET', url: 'https://api.green-api.com/x', refused: true });
 		} finally {
 			server.close();
 		}

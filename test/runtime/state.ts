@@ -33,6 +33,8 @@ export interface StoredMessage {
 	/** system message type ('livechat-started', 'livechat-close', ...); undefined for normal messages */
 	type?: string;
 	editedAt?: Date; editor?: { id: string; username: string };
+	/** RC's message.reactions: shortcode (`:thumbsup:`) -> who reacted */
+	reactions?: Record<string, { usernames: string[] }>;
 	/** who created it: through a bridge call of the app, or the test harness acting as a user/visitor */
 	origin: 'app' | 'harness' | 'system';
 }
@@ -266,7 +268,7 @@ export class RcState {
 			id: m.id, room: this.toAppRoom(this.room(m.rid)), sender: this.toAppSender(m), text: m.text, createdAt: m.createdAt, updatedAt: m.updatedAt,
 			editedAt: m.editedAt, editor: m.editor && this.toAppUser(this.user(m.editor.id)), alias: m.alias, emoji: m.emoji, avatarUrl: m.avatarUrl,
 			groupable: m.groupable, parseUrls: m.parseUrls, attachments: m.attachments, blocks: m.blocks, customFields: m.customFields,
-			threadId: m.threadId, token: m.token, file: m.file, files: m.files, type: m.type,
+			threadId: m.threadId, token: m.token, file: m.file, files: m.files, type: m.type, reactions: m.reactions,
 		};
 		return clone(out);
 	}

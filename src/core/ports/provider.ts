@@ -2,8 +2,8 @@
 // Owned by the core; adapters under src/providers/<name>/ implement it. The core decides from
 // `capabilities` (data), never from a provider's name.
 
-import { DeliveryStatusEvent, InboundEvent, InboundMessage, MediaKind } from '../events';
-import { Failure } from '../failures';
+import { DeliveryStatusEvent, InboundEvent, InboundMessage, InstanceHealth, MediaKind } from './events';
+import { Failure } from './failure';
 import { HttpClient } from './http';
 import { InstanceRecord } from './records';
 
@@ -158,10 +158,9 @@ export interface ProviderWebhook {
 	parse(req: WebhookRequest, instances: InstanceRecord[]): InboundEvent[];
 }
 
-export type HealthReading = { ok: true; health: InstanceHealth; detail: string } | ({ ok: false } & Failure);
+export type { InstanceHealth };
 
-/** Neutral instance health; `detail` keeps the provider's own name for admins. */
-export type InstanceHealth = 'connected' | 'unlinked' | 'blocked' | 'restricted' | 'starting' | 'offline' | 'unknown';
+export type HealthReading = { ok: true; health: InstanceHealth; detail: string } | ({ ok: false } & Failure);
 
 export interface ProviderRecovery {
 	/** Inbound messages of the last `minutes`. Rejects when the journal cannot be read: an empty list

@@ -1,8 +1,7 @@
 // What the core persists, and the small repositories it reaches persistence through (implemented in
 // src/store). The shapes are the core's; the store only keeps them.
 
-import { DeliveryState, InboundMessage } from '../events';
-import { InstanceHealth } from './provider';
+import { DeliveryState, InboundMessage, InstanceHealth } from './events';
 
 /** A WhatsApp number connected to Rocket.Chat, on one provider. */
 export interface InstanceRecord {
@@ -29,9 +28,18 @@ export interface InstanceRecord {
 	alertedState?: string;
 	/** Up to when the provider's journal was checked for missed messages, ms. */
 	recoveredUntil?: number;
+	/** The Rocket.Chat user who added the number: told of alerts when no alert room is picked. */
+	addedBy?: string;
 	/** Per-number send rate override (e.g. an upgraded Cloud API number). */
 	sendsPerSecond?: number;
+	/** Department menu a new conversation answers first (core/DepartmentMenu.ts); absent = off. */
+	menu?: DepartmentMenuConfig;
 	createdAt: number;
+}
+
+/** The departments a customer chooses from, in menu order (names as the admin gave them, to show and match). */
+export interface DepartmentMenuConfig {
+	departments: Array<{ id: string; name: string }>;
 }
 
 /** One WA message id ↔ RC message id pair, newest last. */
@@ -61,17 +69,33 @@ export interface ContactRecord {
 	conversationStartedAt?: number;
 	lastInboundAt?: number;
 	lastOutboundAt?: number;
-	/** Recently processed inbound message ids (dedupe), newest last. */
+	/** Recently processed inbound message ids (dedupe), newest last; older ones are archived (Dedupe.ts). */
 	seen: string[];
+	/** The messages' timestamps, parallel to `seen` (absent in records of 0.1.0). */
+	seenTimes?: number[];
+	/** Newest timestamp among the archived ids: only an older message can be in the archive. */
+	archivedUntil?: number;
 	/** Ids parked in the inbox (RetryLater), in arrival order: later messages queue behind them. */
 	pending?: string[];
 	/** Outbox keys (RC message ids) waiting to be sent, in order. */
 	outPending?: string[];
+	/** When the newest agent message the app took for sending was written (catch-up after a restart). */
+	lastAgentAt?: number;
 	links: MessageLink[];
+	/** Where the chat's next room opens (the menu's choice, /whatsapp start); used once, when it opens. */
+	next?: { departmentId?: string; agentId?: string };
+	/** The department menu was shown and is not answered yet: when, invalid answers so far, messages it holds. */
+	menu?: { shownAt: number; tries: number; held: string[] };
+	/** Customer-service window reminder: when its check job is due, and the inbound time already reminded about. */
+	windowCheckAt?: number;
+	windowRemindedFor?: number;
+	/** The customer message last marked read on WhatsApp (read receipts). */
+	readUpTo?: string;
 }
 
 // The contact record travels in full on every read and write (msgpack over the app's stdio, a Mongo
-// document in production): keep the windows small. 200 ids cover far more than the journal overlap.
+// document in production): keep the windows small. 200 ids cover far more than the journal overlap;
+// older ids are archived for the provider's redelivery time (core/Dedupe.ts).
 export const SEEN_WINDOW = 200;
 export const LINK_WINDOW = 100;
 
@@ -90,6 +114,8 @@ export interface QueueItem {
 /** An inbound message acknowledged to the provider but not yet in Rocket.Chat (no agent online, media…). */
 export interface InboxItem extends QueueItem {
 	event: InboundMessage;
+	/** The note standing at a file's place while it is fetched again (later messages flow meanwhile). */
+	placeholderId?: string;
 }
 
 /** An agent message recorded before it is sent, kept until WhatsApp accepted it or it was given up. */
@@ -100,6 +126,8 @@ export interface OutboxItem extends QueueItem {
 	text: string;
 	file?: { id: string; name: string; type: string };
 	quotedMessageId?: string;
+	/** 'app': a text the app itself sends (menu, closing message); absent: an agent's message. */
+	origin?: 'app';
 }
 
 export interface ContactRepository {
@@ -110,6 +138,27 @@ export interface ContactRepository {
 	 * without room), or `undefined` when it was never stored.
 	 */
 	save(contact: ContactRecord, stored?: { roomId?: string }): Promise<void>;
+}
+
+/** A WhatsApp room the app opened and that is not closed yet: where agents may write while the app is down. */
+export interface OpenRoom {
+	roomId: string;
+	instanceId: string;
+	chatId: string;
+	openedAt: number;
+}
+
+export interface OpenRoomRepository {
+	add(room: OpenRoom): Promise<void>;
+	remove(roomId: string): Promise<void>;
+	list(): Promise<OpenRoom[]>;
+}
+
+/** Inbound ids older than a contact's window, kept for the provider's redelivery time. */
+export interface SeenArchive {
+	has(instanceId: string, chatId: string, messageId: string): Promise<boolean>;
+	/** Adds `entries` (id + message time) and drops what is older than `horizonMs`. */
+	add(instanceId: string, chatId: string, entries: Array<{ id: string; at: number }>, horizonMs: number): Promise<void>;
 }
 
 export interface InstanceRepository {

@@ -17,6 +17,25 @@ export interface RoomMetadata {
 	customFields: Record<string, string>;
 }
 
+/** Who wrote a room message, and when. */
+export interface RoomMessageHead {
+	id: string;
+	senderId: string;
+	createdAt: number;
+}
+
+/** What an agent message carries (read off Rocket.Chat's message by src/rocketchat/agentMessages.ts). */
+export interface AgentMessage {
+	id: string;
+	roomId: string;
+	text: string;
+	/** When it was written (ms). */
+	createdAt?: number;
+	file?: { id: string; name: string; type: string };
+	/** RC id of the quoted message, from the quote attachment's link. */
+	quotedRcId?: string;
+}
+
 /** The app settings the core reads (see src/settings.ts for their definitions). */
 export interface CoreSettings {
 	defaultDepartment: string;
@@ -26,6 +45,15 @@ export interface CoreSettings {
 	giveUpAfterMinutes: number;
 	closeMessageEnabled: boolean;
 	closeMessageText: string;
+	/** Hosts an admin allowed media from, besides the provider's own (host patterns, see core/mediaPolicy.ts). */
+	mediaExtraHosts: string[];
+	/** Department menu: invalid answers before the default applies, minutes until it expires, the keyword that ends a conversation, the admin's own menu text (empty: the translated one). */
+	menuMaxTries: number;
+	menuTimeoutMinutes: number;
+	menuExitKeyword: string;
+	menuText: string;
+	/** Mark the customer's messages read on WhatsApp when an agent answers. */
+	readReceipts: boolean;
 }
 
 export interface RocketChatPort {
@@ -39,9 +67,13 @@ export interface RocketChatPort {
 	ensureVisitor(p: { token: string; name: string; phone?: string; departmentId?: string }): Promise<VisitorRef>;
 	/** An open room of this visitor whose custom fields include `match`. */
 	findOpenRoom(visitor: VisitorRef, match: Record<string, string>): Promise<string | undefined>;
-	/** Opens a livechat room routed by Rocket.Chat; rejects with `NoAgentOnline` when RC refuses to queue. */
-	openRoom(visitor: VisitorRef, meta: RoomMetadata): Promise<string>;
+	/** Opens a livechat room routed by Rocket.Chat (to `agentId` when given); rejects with `NoAgentOnline` when RC refuses to queue. */
+	openRoom(visitor: VisitorRef, meta: RoomMetadata, agentId?: string): Promise<string>;
+	/** Closes a livechat room as its visitor (the customer ended the conversation). */
+	closeRoom(roomId: string, comment: string): Promise<void>;
 	postAsVisitor(roomId: string, visitor: VisitorRef, text: string): Promise<string>;
+	/** A message written by a Rocket.Chat user (an agent starting a conversation); Rocket.Chat checks they may post there. */
+	postAsUser(roomId: string, userId: string, text: string): Promise<string>;
 	uploadAsVisitor(roomId: string, visitorToken: string, fileName: string, bytes: Buffer): Promise<string>;
 	/** A note from the app user in the room (visible to agents; never sent to WhatsApp). */
 	postNotice(roomId: string, text: string): Promise<string>;
@@ -49,11 +81,23 @@ export interface RocketChatPort {
 	updateMessageText(messageId: string, text: string): Promise<boolean>;
 	/** Adds the app user's reaction where the engine offers it; false otherwise. */
 	react(messageId: string, emoji: string): Promise<boolean>;
-	/** A note for admins (the alert room picked in the settings). */
-	alertAdmins(text: string): Promise<void>;
+	/**
+	 * A note for admins: in the alert room picked in the settings, else as a direct message from the app
+	 * user to `fallbackUserIds`. False when it reached nobody.
+	 */
+	alertAdmins(text: string, fallbackUserIds: string[]): Promise<boolean>;
 	/** The bytes of a file an agent attached. */
 	readUpload(fileId: string): Promise<Buffer>;
+	/** The app's own user (its notes), when Rocket.Chat has created it. */
+	appUserId(): Promise<string | undefined>;
+	/** The room's newest messages, newest first (cheap: no lookups per message). */
+	recentMessages(roomId: string, limit: number): Promise<RoomMessageHead[]>;
+	/** The message as the outbound path takes it, when it is an agent's message for WhatsApp. */
+	agentMessage(messageId: string): Promise<AgentMessage | undefined>;
 }
 
 /** Rocket.Chat refused to open a room because no agent is online (and it does not queue): retry later. */
 export class NoAgentOnline extends Error {}
+
+/** The room no longer exists (a visitor's data was removed): open a new one. */
+export class RoomGone extends Error {}

@@ -6,4 +6,6 @@ export type RetryDirection = 'in' | 'out';
 export interface RetryScheduler {
 	/** One durable one-off job for `chatKey`'s queue in `direction`, due at `at` (ms since epoch). */
 	scheduleRetry(direction: RetryDirection, chatKey: string, at: number): Promise<void>;
+	/** One durable one-off job checking `chatKey`'s customer-service window at `at` (see core/WindowReminder.ts). */
+	scheduleWindowCheck(chatKey: string, at: number): Promise<void>;
 }

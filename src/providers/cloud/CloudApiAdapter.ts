@@ -2,7 +2,8 @@
 // 360dialog (Dialog360Provider): the same webhook payloads, message bodies, media, templates and
 // errors. A subclass brings its transport (host + auth), its webhook checks and its admin setup.
 
-import { InboundEvent } from '../../core/events';
+import { InboundEvent } from '../../core/ports/events';
+import { checkMediaUrl } from '../../core/mediaPolicy';
 import { HttpClient } from '../../core/ports/http';
 import {
 	DownloadResult, HealthReading, InstanceHealth, InstanceLookup, MediaFetchPolicy, OutboundFile, OutboundTemplate, OutboundText, ProviderActions,
@@ -18,7 +19,7 @@ import { splitText } from '../shared/text';
 import { CloudClient, CloudClientOptions } from './client';
 import { captionFits, CLOUD_MEDIA, fileKind, MAX_TEXT_LENGTH, mediaBody, reactionBody, textBody } from './outbound';
 import { templateBody, templateInfos } from './templates';
-import { CloudTransport } from './transport';
+import { CloudTransport, parseUrl } from './transport';
 import { parseCloudWebhook } from './webhook';
 
 const DAY = 24 * 60 * 60_000;
@@ -219,8 +220,14 @@ export abstract class CloudApiAdapter implements WhatsAppProvider {
 		if (info.data.fileSize !== undefined && info.data.fileSize > policy.maxBytes) {
 			return failure(false, 'media_too_large', `media too large (${info.data.fileSize} bytes, limit ${policy.maxBytes})`, { size: info.data.fileSize, max: policy.maxBytes });
 		}
-		const url = this.transport.downloadUrl(instance, info.data.url, policy.extraHosts);
-		if (!url) return failure(false, 'cloud_media_host', `${this.label} pointed the media at a host the token is not sent to`, { provider: this.label });
+		// The URL comes from the provider's answer, and the credentials go with it: only to its media hosts
+		// (or hosts an admin allowed), under the core's media URL policy.
+		const url = this.transport.downloadUrl(instance, info.data.url);
+		const verdict = url ? checkMediaUrl(url, { providerHosts: this.transport.mediaHosts(instance), extraHosts: policy.extraHosts }) : undefined;
+		if (!url || !verdict?.ok) {
+			const host = (verdict && !verdict.ok && verdict.host) || parseUrl(info.data.url)?.host || '?';
+			return failure(false, 'media_host_refused', `media host ${host} is not allowed (${verdict && !verdict.ok ? verdict.reason : 'not-listed'})`, { host });
+		}
 		const got = await fetchMedia(http, url, { maxBytes: policy.maxBytes, timeoutMs: client.downloadTimeoutMs, headers: client.authHeaders, secrets: client.secrets });
 		if (got.ok && !got.mimeType && info.data.mimeType) got.mimeType = info.data.mimeType.split(';')[0].trim().toLowerCase();
 		return got;

@@ -16,7 +16,7 @@ import { CloudApiAdapter, cloudCapabilities } from './CloudApiAdapter';
 import { CloudClientOptions } from './client';
 import { CREDENTIAL_CODES } from './errors';
 import { DEFAULT_GRAPH_URL, GRAPH_API_VERSION, graphCredentials, graphTransport } from './graph';
-import { checkSignature, recordSignature, SignaturePolicy } from './signature';
+import { checkSignature, currentSignaturePolicy, recordSignature, SignaturePolicy } from './signature';
 import { parseUrl } from './transport';
 import { phoneNumberIds } from './webhook';
 
@@ -26,7 +26,7 @@ export const CLOUD_WEBHOOK_PATH = 'cloud';
 export const CONNECT_FIELDS = ['display_phone_number', 'verified_name', 'quality_rating'];
 
 export interface CloudProviderOptions extends CloudClientOptions {
-	/** What a signature mismatch does (the app's setting; read on every webhook). Default 'log'. */
+	/** What a signature mismatch does, read on every webhook. Default: the app's setting (setSignaturePolicy). */
 	signaturePolicy?: () => SignaturePolicy;
 }
 
@@ -59,7 +59,7 @@ export class CloudProvider extends CloudApiAdapter {
 
 	constructor(options: CloudProviderOptions = {}) {
 		super({ name: 'cloud', label: 'WhatsApp Cloud API', path: CLOUD_WEBHOOK_PATH, transport: graphTransport, capabilities: cloudCapabilities(7 * 24 * 60 * 60_000) }, options);
-		this.policy = options.signaturePolicy || (() => 'log');
+		this.policy = options.signaturePolicy || currentSignaturePolicy;
 	}
 
 	/** `hub.mode=subscribe`, the instance's verify token and URL secret → the challenge as plain text; else 403. */

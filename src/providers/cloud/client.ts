@@ -1,7 +1,7 @@
 // Cloud API calls of one instance over the provider-neutral HttpClient, through a transport (Graph API
 // or 360dialog). Every failure is classified once (errors.ts); secrets never leave in a reason.
 
-import { Failure } from '../../core/failures';
+import { Failure } from '../../core/ports/failure';
 import { HttpClient, HttpRequest, HttpResponse } from '../../core/ports/http';
 import { SendResult } from '../../core/ports/provider';
 import { InstanceRecord } from '../../core/ports/records';

@@ -5,7 +5,7 @@
 //   trouble, 1/2 temporary, 4/80007 call rate limits, 5xx, timeouts, network      → retryable
 //   131047 window closed, 131026, 131048, 131049, 131051–53, 132000/132001, 190, 368, other 4xx → permanent
 
-import { Failure } from '../../core/failures';
+import { Failure } from '../../core/ports/failure';
 import { HttpResponse } from '../../core/ports/http';
 import { header, nonEmpty, num, obj, str } from '../shared/json';
 import { failure, isTimeout, oneLine, responseJson, retryAfterMs, scrub, SendFailure } from '../shared/results';

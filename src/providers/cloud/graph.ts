@@ -1,15 +1,16 @@
 // Meta's Graph API as the Cloud API transport: `{graphUrl}/{version}/…` with a bearer token.
 
+import { HostRule, hostsOfUrls } from '../../core/mediaPolicy';
 import { InstanceRecord } from '../../core/ports/records';
 import { arr, nonEmpty, obj } from '../shared/json';
-import { CloudTransport, hostListed, parseUrl, query, TemplatesPage, trimBase } from './transport';
+import { CloudTransport, query, TemplatesPage, trimBase } from './transport';
 
 /** The Graph API version every call uses (one place; any current version carries the same payloads). */
 export const GRAPH_API_VERSION = 'v23.0';
 export const DEFAULT_GRAPH_URL = 'https://graph.facebook.com';
 
-/** Hosts Meta serves media from (`lookaside.fbsbx.com`…): the token may go there, and nowhere else. */
-const META_MEDIA_HOSTS = ['fbsbx.com', 'facebook.com', 'fbcdn.net', 'whatsapp.net'];
+/** Hosts Meta serves media from (`lookaside.fbsbx.com`…): the token may go there (and to the Graph host). */
+export const META_MEDIA_HOSTS: ReadonlyArray<HostRule> = ['*.fbsbx.com', '*.facebook.com', '*.fbcdn.net', '*.whatsapp.net'];
 
 /** A Cloud API instance's credentials. The instance id is the phone number id. */
 export interface GraphCredentials {
@@ -44,16 +45,8 @@ export const graphTransport: CloudTransport = {
 	messagesUrl: (instance) => `${versioned(instance)}/${encodeURIComponent(instance.id)}/messages`,
 	mediaUploadUrl: (instance) => `${versioned(instance)}/${encodeURIComponent(instance.id)}/media`,
 	mediaInfoUrl: (instance, mediaId) => `${versioned(instance)}/${encodeURIComponent(mediaId)}${query({ phone_number_id: instance.id })}`,
-	downloadUrl: (instance, url, extraHosts) => {
-		const u = parseUrl(url);
-		if (!u) return undefined;
-		const meta = u.protocol === 'https:' && META_MEDIA_HOSTS.some((h) => u.hostname === h || u.hostname.endsWith(`.${h}`));
-		// A graphUrl override (a proxy, the test fake) serves its own media links.
-		const base = graphCredentials(instance).graphUrl;
-		const own = base !== DEFAULT_GRAPH_URL ? parseUrl(base) : undefined;
-		const sameOrigin = !!own && own.origin === u.origin;
-		return meta || sameOrigin || hostListed(u, extraHosts) ? u.href : undefined;
-	},
+	downloadUrl: (_instance, url) => url,
+	mediaHosts: (instance) => [...META_MEDIA_HOSTS, ...hostsOfUrls([graphCredentials(instance).graphUrl])],
 	phoneNumberUrl: (instance, fields) => `${versioned(instance)}/${encodeURIComponent(instance.id)}${query({ fields: fields.join(',') })}`,
 	templatesUrl: (instance, page) =>
 		`${versioned(instance)}/${encodeURIComponent(graphCredentials(instance).wabaId)}/message_templates${query({ fields: TEMPLATE_FIELDS, limit: 100, after: page })}`,

@@ -2,7 +2,7 @@
 // → provider-neutral InboundContent: one converter per `type`, quote (context) and forwarded applied once
 // after it. Never throws: malformed data yields `unsupported`.
 
-import { InboundContent, MediaKind, OrderItem, QuotedMessage } from '../../core/events';
+import { InboundContent, MediaKind, OrderItem, QuotedMessage } from '../../core/ports/events';
 import { arr, Json, nonEmpty, num, obj, str } from '../shared/json';
 import { cloudErrors } from './errors';
 

@@ -1,6 +1,6 @@
 // What an agent sends → Cloud API message bodies, and the per-kind file limits checked before any upload.
 
-import { MediaKind } from '../../core/events';
+import { MediaKind } from '../../core/ports/events';
 import { MediaLimit } from '../../core/ports/provider';
 import { Json } from '../shared/json';
 import { failure, SendFailure } from '../shared/results';

@@ -19,6 +19,18 @@ export function signaturePolicy(value: unknown): SignaturePolicy {
 	return SIGNATURE_POLICIES.includes(value as SignaturePolicy) ? (value as SignaturePolicy) : 'log';
 }
 
+// The app's setting, per app process (like the notice language): set on enable and on every change.
+let current: SignaturePolicy = 'log';
+
+/** Applies the setting's value (anything unknown reads as 'log'). */
+export function setSignaturePolicy(value: unknown): void {
+	current = signaturePolicy(value);
+}
+
+export function currentSignaturePolicy(): SignaturePolicy {
+	return current;
+}
+
 /** Meta's way: `\uXXXX` for every UTF-16 unit above U+007F, `\/` for `/`. */
 export function metaJson(value: unknown, hexCase: 'lower' | 'upper' = 'lower', escapeSlash = true): string {
 	const plain = JSON.stringify(value);

@@ -1,6 +1,7 @@
 // Where a Cloud API call goes and how it authenticates: the one thing Meta's Graph API and 360dialog
 // (the same Cloud API payloads behind another host and key header) do differently for messaging.
 
+import { HostRule } from '../../core/mediaPolicy';
 import { InstanceRecord } from '../../core/ports/records';
 
 export interface TemplatesPage {
@@ -24,10 +25,12 @@ export interface CloudTransport {
 	/** GET: media id → `{url, mime_type, file_size}`. */
 	mediaInfoUrl(instance: InstanceRecord, mediaId: string): string;
 	/**
-	 * Where to download what `url` (from the media info) points at, with `authHeaders`; undefined when
-	 * it is not a host the token may be sent to.
+	 * Where to download what `url` (from the media info) points at, with `authHeaders` (then checked
+	 * against `mediaHosts`); undefined when the credentials must not go there at all.
 	 */
-	downloadUrl(instance: InstanceRecord, url: string, extraHosts: ReadonlyArray<string>): string | undefined;
+	downloadUrl(instance: InstanceRecord, url: string): string | undefined;
+	/** The hosts the credentials may be sent to for a download (besides those an admin allowed). */
+	mediaHosts(instance: InstanceRecord): HostRule[];
 	/** GET: the business number's fields (display number, name, quality, status, health_status). */
 	phoneNumberUrl(instance: InstanceRecord, fields: string[]): string;
 	/** GET: one page of the account's templates. */
@@ -38,14 +41,6 @@ export interface CloudTransport {
 /** `https://host[:port]` of a base URL without trailing slashes. */
 export function trimBase(url: string): string {
 	return url.trim().replace(/\/+$/, '');
-}
-
-/** `host` or `host:port` is listed (as an admin writes it in the settings). */
-export function hostListed(url: URL, hosts: ReadonlyArray<string>): boolean {
-	return hosts.some((h) => {
-		const want = h.trim().toLowerCase();
-		return want !== '' && (want === url.host.toLowerCase() || want === url.hostname.toLowerCase());
-	});
 }
 
 export function parseUrl(url: string): URL | undefined {

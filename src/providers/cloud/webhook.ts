@@ -7,7 +7,7 @@
 // with a BSUID and no phone keeps the same chat when a later message also carries the phone (which is
 // kept as sender.phone). Replies go to a BSUID through the `recipient` field (outbound.ts).
 
-import { DeliveryState, InboundEvent, InboundMessage } from '../../core/events';
+import { DeliveryState, InboundEvent, InboundMessage } from '../../core/ports/events';
 import { InstanceHealth } from '../../core/ports/provider';
 import { InstanceRecord } from '../../core/ports/records';
 import { arr, Json, nonEmpty, obj, toMillis } from '../shared/json';

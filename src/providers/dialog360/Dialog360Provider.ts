@@ -6,6 +6,7 @@
 // when it carries the instance's URL secret and the header secret the app configured.
 
 import { createHash, createHmac } from 'crypto';
+import { hostsOfUrls } from '../../core/mediaPolicy';
 import { HttpClient } from '../../core/ports/http';
 import { AddArguments, ConnectResult, ProviderAdmin, WebhookRequest } from '../../core/ports/provider';
 import { InstanceRecord } from '../../core/ports/records';
@@ -53,14 +54,13 @@ export const dialog360Transport: CloudTransport = {
 	messagesUrl: (instance) => `${base(instance)}/messages`,
 	mediaUploadUrl: (instance) => `${base(instance)}/media`,
 	mediaInfoUrl: (instance, mediaId) => `${base(instance)}/${encodeURIComponent(mediaId)}`,
-	// The media info names Meta's lookaside host; 360dialog serves the same path with the API key.
+	// The media info names Meta's lookaside host; 360dialog serves the same path (and query) with the API
+	// key. The key goes to 360dialog's host only, never to a host an answer names.
 	downloadUrl: (instance, url) => {
 		const u = parseUrl(url);
-		const own = parseUrl(base(instance));
-		if (!u || !own) return undefined;
-		if (u.origin === own.origin) return u.href;
-		return u.pathname.startsWith('/whatsapp_business/attachments/') ? `${own.origin}${u.pathname}${u.search}` : undefined;
+		return u && u.pathname.startsWith('/whatsapp_business/attachments/') ? `${base(instance)}${u.pathname}${u.search}` : undefined;
 	},
+	mediaHosts: (instance) => ['waba-v2.360dialog.io', 'waba-sandbox.360dialog.io', ...hostsOfUrls([base(instance)])],
 	// health_status is always returned; the number's own fields come with `fields`.
 	phoneNumberUrl: (instance, fields) => `${base(instance)}/health_status${query({ fields: fields.filter((f) => f !== 'health_status').join(',') })}`,
 	templatesUrl: (instance, page) => `${base(instance)}/v1/configs/templates${query({ limit: 100, offset: page })}`,

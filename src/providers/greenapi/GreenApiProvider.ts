@@ -1,14 +1,18 @@
 // The GREEN-API adapter of the provider port, composed from the webhook, journal, client and setup modules.
 
-import { DeliveryStatusEvent, InboundEvent, InboundMessage } from '../../core/events';
+import { DeliveryStatusEvent, InboundEvent, InboundMessage } from '../../core/ports/events';
 import { HttpClient } from '../../core/ports/http';
 import {
-	AddArguments, ConnectResult, DownloadResult, HealthReading, MediaFetchPolicy, OutboundFile, OutboundText, ProviderAdmin,
+	AddArguments, ConnectResult, DownloadResult, HealthReading, MediaFetchPolicy, OutboundFile, OutboundText, ProviderActions, ProviderAdmin,
 	ProviderCapabilities, ProviderRecovery, ProviderWebhook, QrResult, SendResult, WebhookAuth, WebhookRequest, WhatsAppProvider,
 } from '../../core/ports/provider';
+import { checkMediaUrl, hostsOfUrls } from '../../core/mediaPolicy';
 import { InstanceRecord } from '../../core/ports/records';
 import { DEFAULT_API_URL, DEFAULT_MEDIA_URL, downloadMedia, GreenApiClient, GreenApiClientOptions, GreenApiCredentials, MAX_UPLOAD_BYTES } from './client';
+import { failure } from './errors';
 import { parseJournal, parseOutgoingJournal } from './journal';
+import { GREEN_API_MEDIA_HOSTS } from './mediaHosts';
+import { chatIdFromPhone } from './phone';
 import { MAX_TEXT_LENGTH } from './textSplit';
 import { applyWebhook, checkCredentials } from './setup';
 import { instanceHealth } from './statuses';
@@ -27,10 +31,11 @@ export const GREENAPI_CAPABILITIES: ProviderCapabilities = {
 	// Unanswered notifications are redelivered every minute for 24 hours.
 	redeliveryMs: 24 * 60 * 60_000,
 	maxTextLength: MAX_TEXT_LENGTH,
-	edit: false,
-	delete: false,
-	react: false,
-	readReceipts: false,
+	// sendReaction, editMessage (WhatsApp's 15 minutes, API-sent messages only), deleteMessage, readChat.
+	edit: true,
+	delete: true,
+	react: true,
+	readReceipts: true,
 	typing: false,
 	qrLinking: true,
 	media: { image: ALL_MEDIA, video: ALL_MEDIA, audio: ALL_MEDIA, voice: ALL_MEDIA, document: ALL_MEDIA, sticker: ALL_MEDIA },
@@ -107,6 +112,28 @@ export class GreenApiProvider implements WhatsAppProvider {
 		secrets: (instance: InstanceRecord) => [credentialsOf(instance).apiToken, instance.webhookSecret].filter(Boolean),
 	};
 
+	readonly actions: ProviderActions = {
+		react: (http, instance, msg) => this.client(http, instance).sendReaction(msg),
+		edit: (http, instance, msg) => this.client(http, instance).editMessage(msg),
+		delete: (http, instance, msg) => this.client(http, instance).deleteMessage(msg),
+		markRead: async (http, instance, msg): Promise<SendResult> => {
+			const r = await this.client(http, instance).readChat(msg);
+			if (r.ok) return { ok: true, messageId: msg.messageId };
+			return { ok: false, retryable: r.retryable, reason: r.reason, code: r.code, params: r.params, status: r.status };
+		},
+		// The chat id is the number's `digits@c.us`; checkWhatsapp says whether WhatsApp knows it.
+		checkNumber: async (http, instance, phone) => {
+			const chatId = chatIdFromPhone(phone);
+			if (!chatId) {
+				const f = failure(false, 'invalid_phone', `not a phone number: ${phone.slice(0, 24)}`);
+				return { ok: false, reason: f.reason, code: f.code, params: f.params };
+			}
+			const r = await this.client(http, instance).checkWhatsapp(chatId.split('@')[0]);
+			if (!r.ok) return { ok: false, reason: r.reason, code: r.code, params: r.params };
+			return { ok: true, chatId, exists: r.data };
+		},
+	};
+
 	constructor(private readonly options: GreenApiClientOptions & { downloadTimeoutMs?: number } = {}) {}
 
 	/** GREEN-API calls beyond the port (settings, reboot), for setup code and tests. */
@@ -127,8 +154,14 @@ export class GreenApiProvider implements WhatsAppProvider {
 		return this.client(http, instance).sendFileByUpload(msg);
 	}
 
-	/** `ref` is the notification's downloadUrl. */
-	downloadMedia(http: HttpClient, _instance: InstanceRecord, ref: string, policy: MediaFetchPolicy): Promise<DownloadResult> {
+	/**
+	 * `ref` is the notification's downloadUrl, fetched only from GREEN-API's storage and API hosts, the
+	 * instance's own hosts, or hosts an admin allowed — never wherever a payload points.
+	 */
+	async downloadMedia(http: HttpClient, instance: InstanceRecord, ref: string, policy: MediaFetchPolicy): Promise<DownloadResult> {
+		const c = credentialsOf(instance);
+		const verdict = checkMediaUrl(ref, { providerHosts: [...GREEN_API_MEDIA_HOSTS, ...hostsOfUrls([c.apiUrl, c.mediaUrl])], extraHosts: policy.extraHosts });
+		if (!verdict.ok) return { ok: false, retryable: false, reason: `media host ${verdict.host || '?'} is not allowed (${verdict.reason})`, code: 'media_host_refused', params: { host: verdict.host || '?' } };
 		return downloadMedia(http, ref, policy.maxBytes, this.options.downloadTimeoutMs);
 	}
 }

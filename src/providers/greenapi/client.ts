@@ -2,7 +2,7 @@
 // Every URL comes from methodUrl(): `{host}/waInstance{id}/{method}/{token}`. The token is in the path,
 // so every error text leaving this module goes through redact().
 
-import { Failure } from '../../core/failures';
+import { Failure } from '../../core/ports/failure';
 import { DownloadResult, OutboundFile, OutboundText, SendResult } from '../../core/ports/provider';
 import { HttpClient, HttpRequest, HttpResponse } from '../../core/ports/http';
 import { classifyHttpFailure, classifySendResponse, classifyTransportError, failure, responseJson, SendFailure } from './errors';
@@ -169,6 +169,43 @@ export class GreenApiClient {
 		});
 	}
 
+	/** sendReaction: `reaction` '' takes the reaction back (WhatsApp's rule: one reaction per sender, empty = none). */
+	sendReaction(msg: { chatId: string; messageId: string; emoji: string }): Promise<SendResult> {
+		return this.send({ method: 'POST', url: this.url('sendReaction'), json: { chatId: msg.chatId, idMessage: msg.messageId, reaction: msg.emoji }, timeoutMs: this.timeoutMs });
+	}
+
+	/**
+	 * editMessage: text of a message this instance sent through the API, within WhatsApp's 15 minutes
+	 * (later edits still answer 200 and fail on the phone, so the caller checks the window first).
+	 */
+	editMessage(msg: { chatId: string; messageId: string; text: string }): Promise<SendResult> {
+		if (!msg.text.trim()) return Promise.resolve(failure(false, 'empty_text', 'empty text message'));
+		return this.send({ method: 'POST', url: this.url('editMessage'), json: { chatId: msg.chatId, idMessage: msg.messageId, message: msg.text }, timeoutMs: this.timeoutMs }, msg.messageId);
+	}
+
+	/** deleteMessage: deleted for everyone; the answer body is empty. */
+	deleteMessage(msg: { chatId: string; messageId: string }): Promise<SendResult> {
+		return this.send({ method: 'POST', url: this.url('deleteMessage'), json: { chatId: msg.chatId, idMessage: msg.messageId }, timeoutMs: this.timeoutMs }, msg.messageId);
+	}
+
+	/** readChat: the chat's messages up to `messageId` read (the customer sees blue ticks). */
+	readChat(msg: { chatId: string; messageId?: string }): Promise<ApiResult<boolean>> {
+		const body: Json = { chatId: msg.chatId };
+		if (msg.messageId) body.idMessage = msg.messageId;
+		return this.call({ method: 'POST', url: this.url('readChat'), json: body }, 'readChat', (j) => {
+			const v = obj(j)?.setRead;
+			return typeof v === 'boolean' ? v : undefined;
+		});
+	}
+
+	/** checkWhatsapp: does this phone number (digits) have a WhatsApp account? */
+	checkWhatsapp(phoneDigits: string): Promise<ApiResult<boolean>> {
+		return this.call({ method: 'POST', url: this.url('checkWhatsapp'), json: { phoneNumber: Number(phoneDigits) } }, 'checkWhatsapp', (j) => {
+			const v = obj(j)?.existsWhatsapp;
+			return typeof v === 'boolean' ? v : undefined;
+		});
+	}
+
 	/** `{"stateInstance": null}` while the instance is still being created: reported as 'starting'. */
 	getStateInstance(): Promise<ApiResult<string>> {
 		return this.call({ method: 'GET', url: this.url('getStateInstance') }, 'getStateInstance', (j) => {
@@ -245,13 +282,15 @@ export class GreenApiClient {
 		return [this.instance.apiToken];
 	}
 
-	private async send(req: HttpRequest): Promise<SendResult> {
+	/** `sameId`: methods acting on an existing message (edit, delete) answer without a new idMessage. */
+	private async send(req: HttpRequest, sameId?: string): Promise<SendResult> {
 		let res: HttpResponse;
 		try {
 			res = await this.http.request(req);
 		} catch (e) {
 			return classifyTransportError(e, this.secrets);
 		}
+		if (sameId && res.status >= 200 && res.status < 300) return { ok: true, messageId: nonEmpty(obj(responseJson(res))?.idMessage) ?? sameId };
 		return classifySendResponse(res, this.secrets);
 	}
 

@@ -1,9 +1,9 @@
 // Envelope of an inbound message (who, where, when), shared by webhook and journal parsing.
 
-import { InboundMessage } from '../../core/events';
-import { nonEmpty, toMillis } from '../shared/json';
+import { IgnoredEvent, InboundMessage } from '../../core/ports/events';
+import { displayName, nonEmpty, printable, toMillis } from '../shared/json';
 import { parseMessageData } from './messages';
-import { isGroupChatId, phoneFromChatId } from './phone';
+import { chatKind, phoneFromChatId } from './phone';
 
 export interface RawInbound {
 	instanceId: string;
@@ -20,12 +20,24 @@ export interface RawInbound {
 	messageData: unknown;
 }
 
-export function buildInboundMessage(raw: RawInbound): InboundMessage {
-	const isGroup = isGroupChatId(raw.chatId);
+/**
+ * The message, or `ignored` (with the reason, the id quoted safely) when the chat is not a customer's
+ * conversation: an id of a form GREEN-API does not document, the business number itself, or a group
+ * message whose author id is not a person's.
+ */
+export function buildInboundMessage(raw: RawInbound): InboundMessage | IgnoredEvent {
+	const ignored = (reason: string): IgnoredEvent => ({ type: 'ignored', instanceId: raw.instanceId, reason });
+	const kind = chatKind(raw.chatId);
+	if (!kind) return ignored(`not a customer chat id: ${printable(raw.chatId)}`);
+	if (raw.ownWid && raw.chatId === raw.ownWid) return ignored('chat with the business number itself');
+	const isGroup = kind === 'group';
 	const author = nonEmpty(raw.sender);
-	const chatName = nonEmpty(raw.chatName);
+	if (isGroup && author !== undefined && chatKind(author) !== 'private' && chatKind(author) !== 'hidden') {
+		return ignored(`group message from an invalid author id: ${printable(author)}`);
+	}
+	const chatName = displayName(raw.chatName);
 	// The address-book name is what the business chose; the push-name is what the customer chose.
-	const personName = nonEmpty(raw.senderContactName) ?? nonEmpty(raw.senderName);
+	const personName = displayName(raw.senderContactName) ?? displayName(raw.senderName);
 
 	let sender: InboundMessage['sender'];
 	if (isGroup) {

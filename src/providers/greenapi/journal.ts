@@ -2,7 +2,7 @@
 // The journal is flat ({typeMessage, textMessage, downloadUrl, location, contact, …}) and less documented,
 // so every entry is read defensively and one bad entry never loses the others.
 
-import { DeliveryStatusEvent, InboundMessage } from '../../core/events';
+import { DeliveryStatusEvent, InboundMessage } from '../../core/ports/events';
 import { arr, nonEmpty, obj } from '../shared/json';
 import { buildInboundMessage } from './inbound';
 import { flatToMessageData } from './messages';
@@ -26,20 +26,20 @@ export function parseJournal(entries: unknown, ctx: JournalContext): InboundMess
 		const messageId = nonEmpty(e.idMessage);
 		if (!chatId || !messageId) continue;
 		try {
-			out.push(
-				buildInboundMessage({
-					instanceId: ctx.instanceId,
-					ownWid: ctx.wid,
-					chatId,
-					messageId,
-					timestamp: e.timestamp,
-					sender: e.senderId ?? e.sender,
-					senderName: e.senderName,
-					senderContactName: e.senderContactName,
-					chatName: e.chatName,
-					messageData: flatToMessageData(e),
-				}),
-			);
+			const msg = buildInboundMessage({
+				instanceId: ctx.instanceId,
+				ownWid: ctx.wid,
+				chatId,
+				messageId,
+				timestamp: e.timestamp,
+				sender: e.senderId ?? e.sender,
+				senderName: e.senderName,
+				senderContactName: e.senderContactName,
+				chatName: e.chatName,
+				messageData: flatToMessageData(e),
+			});
+			// Entries of chats that are not a customer's are skipped, as their webhooks are.
+			if (msg.type === 'message') out.push(msg);
 		} catch {
 			// Defensive only: the conversion is written not to throw.
 		}

@@ -2,8 +2,8 @@
 // Shared by webhooks, journal entries and quoted messages: the journal and `quotedMessage` use a flat
 // shape, which flatToMessageData() lifts into the webhook shape so there is one conversion only.
 
-import { InboundContent, MediaKind, ProviderMarker, QuotedMessage } from '../../core/events';
-import { arr, Json, nonEmpty, num, obj, str } from '../shared/json';
+import { InboundContent, MediaKind, ProviderMarker, QuotedMessage } from '../../core/ports/events';
+import { arr, displayName, Json, nonEmpty, num, obj, str } from '../shared/json';
 import { parseVCard } from './vcard';
 
 export interface ParsedMessageData {
@@ -12,13 +12,18 @@ export interface ParsedMessageData {
 	forwarded?: boolean;
 }
 
-const MEDIA_TYPES: Record<string, MediaKind> = {
-	imageMessage: 'image',
-	videoMessage: 'video',
-	documentMessage: 'document',
-	audioMessage: 'audio',
-	stickerMessage: 'sticker',
-};
+// A Map, not an object literal: `typeMessage` is untrusted, and `constructor` or `toString` must not
+// find Object.prototype's members.
+const MEDIA_TYPES = new Map<string, MediaKind>([
+	['imageMessage', 'image'],
+	['videoMessage', 'video'],
+	['documentMessage', 'document'],
+	['audioMessage', 'audio'],
+	['stickerMessage', 'sticker'],
+]);
+
+/** A type name we may show in a room: a plain identifier (a payload's type can be any string). */
+const TYPE_NAME = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
 
 const MARKERS: Array<[string, ProviderMarker]> = [
 	['{{SWE001}}', 'empty-first-message'],
@@ -33,9 +38,9 @@ const MARKERS: Array<[string, ProviderMarker]> = [
  */
 export function parseMessageData(messageData: unknown, ownWid?: string): ParsedMessageData {
 	const md = obj(messageData);
-	if (!md) return { content: { kind: 'unsupported', type: 'missing messageData' } };
-	const type = str(md.typeMessage) || 'unknown';
-	const content = contentOf(md, type);
+	if (!md) return { content: unreadable('messageData') };
+	const type = str(md.typeMessage) ?? '';
+	const content = TYPE_NAME.test(type) ? contentOf(md, type) : unreadable('typeMessage');
 	const result: ParsedMessageData = { content };
 	// A reaction's quotedMessage is its target, not a reply; everything else may quote.
 	if (type !== 'reactionMessage') {
@@ -50,24 +55,30 @@ export function contentOf(md: Json, type: string): InboundContent {
 	const marker = findMarker(md);
 	if (marker) return { kind: 'marker', marker, originalType: type };
 
-	const media = MEDIA_TYPES[type];
+	const media = MEDIA_TYPES.get(type);
 	if (media) return mediaContent(md, type, media);
 
 	switch (type) {
-		case 'textMessage':
-			return { kind: 'text', text: str(obj(md.textMessageData)?.textMessage) ?? '' };
+		case 'textMessage': {
+			const text = readable(obj(md.textMessageData)?.textMessage);
+			return text === undefined ? unreadable(type) : { kind: 'text', text };
+		}
 		case 'extendedTextMessage': {
-			const ext = obj(md.extendedTextMessageData) || {};
-			const c: InboundContent = { kind: 'text', text: str(ext.text) ?? '' };
+			const ext = obj(md.extendedTextMessageData);
+			const text = readable(ext?.text);
+			if (!ext || text === undefined) return unreadable(type);
+			const c: InboundContent = { kind: 'text', text };
 			const title = nonEmpty(ext.title);
 			const description = nonEmpty(ext.description);
 			if (title) c.linkTitle = title;
 			if (description) c.linkDescription = description;
 			return c;
 		}
-		case 'quotedMessage':
+		case 'quotedMessage': {
 			// Deprecated reply form: the reply text sits in extendedTextMessageData, the quote beside it.
-			return { kind: 'text', text: str(obj(md.extendedTextMessageData)?.text) ?? str(obj(md.textMessageData)?.textMessage) ?? '' };
+			const text = readable(obj(md.extendedTextMessageData)?.text) ?? readable(obj(md.textMessageData)?.textMessage);
+			return text === undefined ? unreadable(type) : { kind: 'text', text };
+		}
 		case 'locationMessage':
 			return locationContent(obj(md.locationMessageData), type);
 		case 'contactMessage': {
@@ -86,15 +97,13 @@ export function contentOf(md: Json, type: string): InboundContent {
 		}
 		case 'pollMessage': {
 			const p = obj(md.pollMessageData);
-			if (!p) return unsupported(type);
-			return {
-				kind: 'poll',
-				question: str(p.name) ?? '',
-				options: arr(p.options)
-					.map((o) => str(obj(o)?.optionName))
-					.filter((o): o is string => o !== undefined),
-				multipleAnswers: p.multipleAnswers === true,
-			};
+			if (!p) return unreadable(type);
+			const options = arr(p.options)
+				.map((o) => readable(obj(o)?.optionName))
+				.filter((o): o is string => o !== undefined);
+			const question = readable(p.name);
+			if (question === undefined && options.length === 0) return unreadable(type);
+			return { kind: 'poll', question: question ?? '', options, multipleAnswers: p.multipleAnswers === true };
 		}
 		case 'pollUpdateMessage': {
 			const p = obj(md.pollMessageData);
@@ -162,6 +171,19 @@ function unsupported(type: string): InboundContent {
 	return { kind: 'unsupported', type };
 }
 
+/** A message of a known type whose fields are missing or of the wrong type: never an empty message. */
+function unreadable(type: string): InboundContent {
+	return { kind: 'unsupported', type, reason: 'unreadable' };
+}
+
+// Controls, zero-width, bidi and other format characters, spaces: a text of only these says nothing.
+const BLANK = /^[\s\u0000-\u001f\u007f-\u009f\u00ad\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]*$/;
+
+/** A text field that says something, or undefined (absent, not a string, or only blanks). */
+function readable(v: unknown): string | undefined {
+	return typeof v === 'string' && !BLANK.test(v) ? v : undefined;
+}
+
 function choice(md: Json, type: string, data: Json | undefined, text: string | undefined, choiceId: string | undefined): InboundContent {
 	if (!data || (!text && !choiceId)) return unsupported(type);
 	const c: InboundContent = { kind: 'choice', text: text || choiceId || '' };
@@ -174,16 +196,27 @@ function choice(md: Json, type: string, data: Json | undefined, text: string | u
 function mediaContent(md: Json, type: string, kind: MediaKind): InboundContent {
 	const f = obj(md.fileMessageData);
 	const url = nonEmpty(f?.downloadUrl);
-	if (!f || !url) return unsupported(type);
+	if (!f || !url) return unreadable(type);
 	const mimeType = nonEmpty(f.mimeType);
 	let media = kind;
 	// Voice notes are opus-in-ogg push-to-talk; the webhook has no explicit flag, so infer it.
 	if (kind === 'audio' && (f.ptt === true || f.isPtt === true || (mimeType && /codecs\s*=\s*"?opus/i.test(mimeType)))) media = 'voice';
-	const c: InboundContent = { kind: 'media', media, ref: url, fileName: nonEmpty(f.fileName) ?? fileNameFromUrl(url) ?? kind };
+	const c: InboundContent = { kind: 'media', media, ref: url, fileName: safeFileName(f.fileName) ?? safeFileName(fileNameFromUrl(url)) ?? kind };
 	if (mimeType) c.mimeType = mimeType;
-	const caption = nonEmpty(f.caption);
-	if (caption) c.caption = caption;
+	const caption = readable(f.caption);
+	if (caption) c.caption = caption.trim();
 	return c;
+}
+
+/** A file name fit for an upload: a display name without path separators, at most 120 characters (the extension kept). */
+function safeFileName(v: unknown): string | undefined {
+	const name = displayName(typeof v === 'string' ? v.replace(/[\\/]/g, '_') : v, Infinity);
+	if (!name) return undefined;
+	const chars = Array.from(name);
+	if (chars.length <= 120) return name;
+	const dot = name.lastIndexOf('.');
+	const ext = dot > 0 && name.length - dot <= 10 ? name.slice(dot) : '';
+	return chars.slice(0, 120 - ext.length).join('') + ext;
 }
 
 function fileNameFromUrl(url: string): string | undefined {
@@ -258,7 +291,7 @@ export function flatToMessageData(flat: Json): Json {
 	const setIfMissing = (key: string, value: unknown) => {
 		if (!obj(md[key])) md[key] = value;
 	};
-	if (MEDIA_TYPES[type]) {
+	if (MEDIA_TYPES.has(type)) {
 		// The flat entry carries downloadUrl/caption/fileName/mimeType under the same names.
 		setIfMissing('fileMessageData', flat);
 		return md;

@@ -1,6 +1,6 @@
 // Connecting a GREEN-API instance: check the credentials, learn the business number, and point the
 // instance's webhook at us with the notifications the bridge needs.
-import { Failure } from '../../core/failures';
+import { Failure } from '../../core/ports/failure';
 import { GreenApiClient, GreenApiSettingsUpdate } from './client';
 
 export interface ConnectResult {

@@ -1,7 +1,7 @@
 // GREEN-API's own names for delivery and instance states → the neutral ones of the core.
 
-import { DeliveryState } from '../../core/events';
-import { Failure } from '../../core/failures';
+import { DeliveryState } from '../../core/ports/events';
+import { Failure } from '../../core/ports/failure';
 import { InstanceHealth } from '../../core/ports/provider';
 
 /** Failure states GREEN-API names itself, with the reason they mean (i18n `reason_<code>`). */
@@ -31,6 +31,11 @@ const HEALTH: Record<string, InstanceHealth> = {
 	starting: 'starting',
 	sleepMode: 'offline',
 };
+
+/** The instance states GREEN-API documents. */
+export function isDocumentedState(state: string): boolean {
+	return Object.prototype.hasOwnProperty.call(HEALTH, state);
+}
 
 /** `stateInstance` → neutral health (an unknown name is `unknown`, never alarming by itself). */
 export function instanceHealth(state: string): InstanceHealth {

@@ -1,12 +1,12 @@
 // GREEN-API webhooks: which instance a call claims to be, whether it is authentic, and what it says.
 
-import { createHash, timingSafeEqual } from 'crypto';
-import { InboundEvent, IgnoredEvent, InboundMessage } from '../../core/events';
+import { InboundEvent, IgnoredEvent, InboundMessage } from '../../core/ports/events';
+import { sameSecret } from '../../core/tokens';
 import { WebhookRequest } from '../../core/ports/provider';
 import { InstanceRecord } from '../../core/ports/records';
-import { header, idString, Json, nonEmpty, obj, str, toMillis } from '../shared/json';
+import { header, idString, Json, nonEmpty, obj, printable, str, toMillis } from '../shared/json';
 import { buildInboundMessage } from './inbound';
-import { deliveryStatus, instanceHealth } from './statuses';
+import { deliveryStatus, instanceHealth, isDocumentedState } from './statuses';
 
 /** Query `instance` / `idInstance` (set by us in webhookUrl), else the payload's `instanceData.idInstance`. */
 export function webhookInstanceId(req: Pick<WebhookRequest, 'query' | 'content'> & Partial<WebhookRequest>): string | undefined {
@@ -23,18 +23,11 @@ export function verifyWebhook(req: Pick<WebhookRequest, 'headers' | 'query' | 'c
 	// Never accept an unset secret: an empty token would make every caller authentic.
 	if (!expected || presented === undefined) return false;
 	const token = presented.trim().replace(/^Bearer\s+/i, '');
-	const tokenOk = constantTimeEqual(token, expected);
+	const tokenOk = sameSecret(token, expected);
 	const q = queryInstanceId(req.query);
 	const p = payloadInstanceId(req.content);
 	const idOk = (q === undefined || q === instance.id) && (p === undefined || p === instance.id);
 	return tokenOk && idOk;
-}
-
-/** Hashing first makes both sides 32 bytes, so neither the compare nor an early length check leaks the length. */
-export function constantTimeEqual(a: string, b: string): boolean {
-	const ha = createHash('sha256').update(a, 'utf8').digest();
-	const hb = createHash('sha256').update(b, 'utf8').digest();
-	return timingSafeEqual(ha, hb);
 }
 
 function queryInstanceId(query: Record<string, string> | undefined): string | undefined {
@@ -58,8 +51,8 @@ function asPayload(content: unknown): Json | undefined {
 	return obj(content);
 }
 
-/** The message of an incoming/outgoing message notification (same envelope), or undefined when incomplete. */
-function envelopeMessage(p: Record<string, unknown>, instanceId: string | undefined, instanceData: Record<string, unknown> | undefined): InboundMessage | undefined {
+/** The message of an incoming/outgoing message notification (same envelope), `ignored` when its chat is not a customer's, or undefined when incomplete. */
+function envelopeMessage(p: Record<string, unknown>, instanceId: string | undefined, instanceData: Record<string, unknown> | undefined): InboundMessage | IgnoredEvent | undefined {
 	const senderData = obj(p.senderData);
 	const chatId = nonEmpty(senderData?.chatId);
 	const messageId = nonEmpty(p.idMessage);
@@ -104,6 +97,7 @@ function parse(content: unknown): InboundEvent {
 			// Typed on the business phone: the envelope of an incoming message, senderData describes the chat.
 			const msg = envelopeMessage(p, instanceId, instanceData);
 			if (!msg) return ignored('outgoingMessageReceived without instance, senderData.chatId or idMessage');
+			if (msg.type === 'ignored') return msg;
 			return { type: 'business-message', instanceId: msg.instanceId, chatId: msg.chatId, messageId: msg.messageId, timestamp: msg.timestamp, content: msg.content };
 		}
 		case 'incomingMessageReceived':
@@ -121,6 +115,8 @@ function parse(content: unknown): InboundEvent {
 		case 'stateInstanceChanged': {
 			const state = nonEmpty(p.stateInstance);
 			if (!state) return ignored('stateInstanceChanged without stateInstance');
+			// Only the documented states are recorded (anything else would be stored and shown to admins).
+			if (!isDocumentedState(state)) return ignored(`stateInstanceChanged: unknown state ${printable(state)}`);
 			return { type: 'state', instanceId: instanceId as string, health: instanceHealth(state), detail: state, timestamp: toMillis(p.timestamp) };
 		}
 		default:

@@ -56,3 +56,26 @@ export function header(headers: Record<string, string> | undefined, name: string
 	}
 	return undefined;
 }
+
+// C0/C1 controls, zero-width and bidi-override characters: invisible or reordering in a log line.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+/** An untrusted value quoted for a log line or a reason: JSON-quoted, invisible characters escaped, bounded. */
+export function printable(v: unknown, max = 40): string {
+	const s = typeof v === 'string' ? v : v === undefined ? 'undefined' : JSON.stringify(v) ?? String(v);
+	const cut = s.length > max ? `${s.slice(0, max)}…` : s;
+	return JSON.stringify(cut).replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+// Controls and bidi overrides/isolates: never part of a name, and the overrides can make one read as
+// another (RTL override). Joiners (ZWJ/ZWNJ) stay: emoji and several scripts need them.
+const NOT_IN_NAMES = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/** A name from the payload as people should see it: controls and overrides removed, trimmed, bounded. */
+export function displayName(v: unknown, max = 100): string | undefined {
+	if (typeof v !== 'string') return undefined;
+	const cleaned = nonEmpty(v.replace(NOT_IN_NAMES, ''));
+	if (!cleaned) return undefined;
+	const chars = Array.from(cleaned);
+	return chars.length > max ? `${chars.slice(0, max).join('')}…` : cleaned;
+}

@@ -41,6 +41,8 @@ export async function startCloudWorld(o: { provider?: 'cloud' | '360dialog'; acc
 	fake.addNumber({ phoneNumberId: CLOUD.phoneNumberId, display: CLOUD.display, wabaId: CLOUD.wabaId, secret: provider === 'cloud' ? CLOUD.accessToken : D360_KEY });
 	const rc = await TestRocketChat.start({ acceptChatsWithNoAgents: o.acceptChatsWithNoAgents ?? false, appSettings: o.appSettings });
 	try {
+		// The fake is on 127.0.0.1: media from it only because an admin allowed it (as world.ts does for GREEN-API).
+		if (o.appSettings?.media_extra_hosts === undefined) await rc.setAppSetting('media_extra_hosts', new URL(fake.apiUrl).host);
 		const department = rc.addDepartment({ name: 'Support' });
 		const admin = rc.addUser({ username: 'admin', roles: ['admin', 'user'], status: 'online' });
 		const agent = rc.addUser({ username: 'agent.smith', name: 'Agent Smith', roles: ['livechat-agent', 'user'], status: 'online', departmentIds: [department.id] });

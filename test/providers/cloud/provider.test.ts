@@ -159,15 +159,20 @@ describe('downloading media by id', () => {
 		expect(http.requests[1]).toMatchObject({ method: 'GET', url: lookaside, binary: true, headers: { Authorization: `Bearer ${CLOUD.accessToken}` } });
 	});
 
-	it('never sends the token to a host that is not Meta\'s (or the configured Graph host)', async () => {
-		const http = new FakeHttp().reply(json(200, { url: 'https://evil.example/steal', mime_type: 'image/jpeg' }), json(200, { url: 'http://lookaside.fbsbx.com/x', mime_type: 'image/jpeg' }));
-		expect(await provider.downloadMedia(http, instance, 'M1', policy)).toMatchObject({ ok: false, retryable: false, code: 'cloud_media_host' });
-		expect(await provider.downloadMedia(http, instance, 'M1', policy)).toMatchObject({ ok: false, code: 'cloud_media_host' });
-		expect(http.requests).toHaveLength(2);
-		const proxied = cloudInstance({ credentials: { ...instance.credentials, graphUrl: 'http://127.0.0.1:9999' } });
-		const viaProxy = new FakeHttp().reply(json(200, { url: 'http://127.0.0.1:9999/media/M1', mime_type: 'image/jpeg' }), bytes(200, Buffer.from('x')));
-		expect(await provider.downloadMedia(viaProxy, proxied, 'M1', policy)).toMatchObject({ ok: true });
-		expect(viaProxy.requests[0].url).toBe(`http://127.0.0.1:9999/${GRAPH_API_VERSION}/M1?phone_number_id=${CLOUD.phoneNumberId}`);
+	it('never sends the token to a host that is not Meta\'s, the configured Graph host or one an admin allowed', async () => {
+		const http = new FakeHttp().reply(json(200, { url: 'https://evil.example/steal', mime_type: 'image/jpeg' }), json(200, { url: 'http://lookaside.fbsbx.com/x', mime_type: 'image/jpeg' }), json(200, { url: 'https://169.254.169.254/latest', mime_type: 'image/jpeg' }));
+		expect(await provider.downloadMedia(http, instance, 'M1', policy)).toMatchObject({ ok: false, retryable: false, code: 'media_host_refused', params: { host: 'evil.example' } });
+		expect(await provider.downloadMedia(http, instance, 'M1', policy)).toMatchObject({ ok: false, code: 'media_host_refused' });
+		expect(await provider.downloadMedia(http, instance, 'M1', { ...policy, extraHosts: ['169.254.169.254'] })).toMatchObject({ ok: false, code: 'media_host_refused' });
+		expect(http.requests).toHaveLength(3);
+		const proxy = cloudInstance({ credentials: { ...instance.credentials, graphUrl: 'https://graph-proxy.example.com' } });
+		const viaProxy = new FakeHttp().reply(json(200, { url: 'https://graph-proxy.example.com/media/M1', mime_type: 'image/jpeg' }), bytes(200, Buffer.from('x')));
+		expect(await provider.downloadMedia(viaProxy, proxy, 'M1', policy)).toMatchObject({ ok: true });
+		expect(viaProxy.requests[0].url).toBe(`https://graph-proxy.example.com/${GRAPH_API_VERSION}/M1?phone_number_id=${CLOUD.phoneNumberId}`);
+		const fake = cloudInstance({ credentials: { ...instance.credentials, graphUrl: 'http://127.0.0.1:9999' } });
+		const viaFake = () => new FakeHttp().reply(json(200, { url: 'http://127.0.0.1:9999/media/M1', mime_type: 'image/jpeg' }), bytes(200, Buffer.from('x')));
+		expect(await provider.downloadMedia(viaFake(), fake, 'M1', policy)).toMatchObject({ ok: false, code: 'media_host_refused' });
+		expect(await provider.downloadMedia(viaFake(), fake, 'M1', { ...policy, extraHosts: ['127.0.0.1:9999'] })).toMatchObject({ ok: true });
 	});
 
 	it('too large by the declared size is refused before downloading; an expired id is gone; 5xx is retried later', async () => {
@@ -401,8 +406,10 @@ describe('360dialog', () => {
 		expect(await provider.downloadMedia(http, d360, '1234', { maxBytes: 100, extraHosts: [] })).toMatchObject({ ok: true, bytes: Buffer.from('IMG') });
 		expect(http.requests.map((r) => r.url)).toEqual([`${B}/1234`, `${B}/whatsapp_business/attachments/?mid=1&ext=2&hash=3`]);
 		expect(http.requests[1].headers).toEqual({ 'D360-API-KEY': KEY });
+		// The key never goes to a host an answer names, even one an admin allowed for other providers.
 		const elsewhere = new FakeHttp().reply(json(200, { url: 'https://evil.example/x' }));
-		expect(await provider.downloadMedia(elsewhere, d360, '1234', { maxBytes: 100, extraHosts: ['evil.example'] })).toMatchObject({ ok: false, code: 'cloud_media_host' });
+		expect(await provider.downloadMedia(elsewhere, d360, '1234', { maxBytes: 100, extraHosts: ['evil.example'] })).toMatchObject({ ok: false, code: 'media_host_refused', params: { host: 'evil.example' } });
+		expect(elsewhere.requests).toHaveLength(1);
 	});
 
 	it('configures the webhook itself, with the header secret; templates by offset', async () => {

@@ -1,6 +1,6 @@
 // Cloud API webhook bodies → neutral events: every inbound type of the reference, context, referral,
 // BSUIDs, statuses with reasons, batches and the fields that are only acknowledged.
-import { InboundEvent, InboundMessage } from '../../../src/core/events';
+import { InboundEvent, InboundMessage } from '../../../src/core/ports/events';
 import { WebhookRequest } from '../../../src/core/ports/provider';
 import { InstanceRecord } from '../../../src/core/ports/records';
 import { describeFailure } from '../../../src/core/reasons';

@@ -1,4 +1,4 @@
-import { InboundMessage } from '../../../src/core/events';
+import { InboundMessage } from '../../../src/core/ports/events';
 import { parseJournal } from '../../../src/providers/greenapi/journal';
 import { parseWebhook } from '../../../src/providers/greenapi/webhook';
 import * as F from '../../fixtures/greenapi';
@@ -102,7 +102,7 @@ describe('parseJournal', () => {
 	it('maps unknown or fieldless types to unsupported', () => {
 		const out = parseJournal([F.journalEntry('brandNewMessage', {}, { idMessage: 'U1' }), F.journalEntry('', {}, { idMessage: 'U2' })], ctx);
 		expect(out[0].content).toEqual({ kind: 'unsupported', type: 'brandNewMessage' });
-		expect(out[1].content).toEqual({ kind: 'unsupported', type: 'unknown' });
+		expect(out[1].content).toEqual({ kind: 'unsupported', type: 'typeMessage', reason: 'unreadable' });
 	});
 
 	it('returns [] for non-arrays', () => {

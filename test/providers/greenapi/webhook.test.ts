@@ -1,4 +1,4 @@
-import { InboundMessage } from '../../../src/core/events';
+import { InboundMessage } from '../../../src/core/ports/events';
 import { parseWebhook, verifyWebhook, webhookInstanceId } from '../../../src/providers/greenapi/webhook';
 import * as F from '../../fixtures/greenapi';
 import { GA } from '../../fixtures/greenapi';
@@ -193,12 +193,12 @@ describe('parseWebhook: every typeMessage', () => {
 		expect(content(F.audioMessage(undefined, 'audio/ogg'))).toMatchObject({ media: 'audio' });
 	});
 
-	it('media without fileName takes it from the URL; without URL is unsupported', () => {
+	it('media without fileName takes it from the URL; without URL is unreadable', () => {
 		const md = F.imageMessage('https://cdn.example/x/photo%201.jpg?sig=abc');
 		delete (md.fileMessageData as F.Json).fileName;
 		expect(content(md)).toMatchObject({ fileName: 'photo 1.jpg' });
 		const noUrl = F.imageMessage('');
-		expect(content(noUrl)).toEqual({ kind: 'unsupported', type: 'imageMessage' });
+		expect(content(noUrl)).toEqual({ kind: 'unsupported', type: 'imageMessage', reason: 'unreadable' });
 	});
 
 	it('locationMessage', () => {
@@ -288,8 +288,15 @@ describe('parseWebhook: every typeMessage', () => {
 		for (const t of ['interactiveButtons', 'groupInviteMessage', 'buttonsMessage', 'listMessage', 'templateMessage', 'brandNewMessage']) {
 			expect(content(F.otherMessage(t))).toEqual({ kind: 'unsupported', type: t });
 		}
-		expect(msg({ ...F.incoming(F.textMessage('x')), messageData: undefined }).content).toEqual({ kind: 'unsupported', type: 'missing messageData' });
-		expect(content({ typeMessage: 42 } as unknown as F.MessageData)).toEqual({ kind: 'unsupported', type: 'unknown' });
+	});
+
+	it('a missing messageData or typeMessage, or a type that is no identifier, → unreadable (never shown as a type)', () => {
+		const unreadable = (type: string) => ({ kind: 'unsupported', type, reason: 'unreadable' });
+		expect(msg({ ...F.incoming(F.textMessage('x')), messageData: undefined }).content).toEqual(unreadable('messageData'));
+		expect(content({ typeMessage: 42 } as unknown as F.MessageData)).toEqual(unreadable('typeMessage'));
+		for (const t of ['', ' textMessage', '<b>x</b>', '[x](http://evil)', 'a'.repeat(65), 'text\u0000Message']) {
+			expect(content(F.otherMessage(t))).toEqual(unreadable('typeMessage'));
+		}
 	});
 });
 
@@ -374,8 +381,16 @@ describe('parseWebhook: statuses and state', () => {
 		expect(parseWebhook(F.stateChanged('authorized'))).toMatchObject({ health: 'connected', detail: 'authorized' });
 		expect(parseWebhook(F.stateChanged('yellowCard'))).toMatchObject({ health: 'restricted', detail: 'yellowCard' });
 		expect(parseWebhook(F.stateChanged('sleepMode'))).toMatchObject({ health: 'offline', detail: 'sleepMode' });
-		expect(parseWebhook(F.stateChanged('somethingNew'))).toMatchObject({ health: 'unknown', detail: 'somethingNew' });
 		expect(parseWebhook({ ...F.stateChanged('x'), stateInstance: '' })).toMatchObject({ type: 'ignored' });
+	});
+
+	it('stateInstanceChanged: only the documented states are recorded', () => {
+		for (const state of ['authorized', 'notAuthorized', 'blocked', 'starting', 'sleepMode', 'yellowCard']) expect(parseWebhook(F.stateChanged(state))).toMatchObject({ type: 'state', detail: state });
+		for (const state of ['constructor', 'exploded', '<b>authorized</b>', 'authorized\u0000', 'x'.repeat(50_000)]) {
+			const e = parseWebhook(F.stateChanged(state));
+			expect(e).toMatchObject({ type: 'ignored', instanceId: GA.idInstance });
+			expect(e.type === 'ignored' && e.reason.length).toBeLessThan(100);
+		}
 	});
 });
 

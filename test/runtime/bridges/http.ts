@@ -14,7 +14,12 @@ export class TestHttpBridge extends HttpBridge {
 		const req = info.request ?? {};
 		const method = String(info.method).toUpperCase();
 		const url = new URL(info.url);
-		if (!LOOPBACK.has(url.hostname)) throw new Error(`HTTP to non-loopback host refused by the test runtime: ${url.hostname}`);
+		if (!LOOPBACK.has(url.hostname)) {
+			// Recorded like any other attempt: what the app tried to reach is what tests assert on.
+			const error = `HTTP to non-loopback host refused by the test runtime: ${url.hostname}`;
+			this.rc.effect('http.request', { method, url: url.href, error, refused: true, ms: 0 });
+			throw new Error(error);
+		}
 		if (req.query) url.search = url.search ? `${url.search}&${req.query}` : `?${req.query}`;
 		const headers: Record<string, string> = { ...(req.headers ?? {}) };
 		const has = (h: string) => Object.keys(headers).some((k) => k.toLowerCase() === h);

@@ -68,6 +68,7 @@ export class TestBridges extends AppBridges {
 	readonly user: TestUserBridge;
 	readonly room: TestRoomBridge;
 	readonly http: TestHttpBridge;
+	readonly outbound: P.TestOutboundMessageBridge;
 	private readonly b: Record<string, any>;
 	/** The engine node (TestRocketChat) these bridges serve; set by the harness, used to route events in a cluster. */
 	node?: unknown;
@@ -91,7 +92,7 @@ export class TestBridges extends AppBridges {
 			Email: new P.TestEmailBridge(), User: (this.user = new TestUserBridge(rc)), UiInteraction: new P.TestUiInteractionBridge(),
 			Scheduler: (this.scheduler = new TestSchedulerBridge(rc, opts.processors)), CloudWorkspace: new P.TestCloudWorkspaceBridge(), VideoConference: new P.TestVideoConferenceBridge(),
 			OAuthApps: new P.TestOAuthAppsBridge(), Moderation: new P.TestModerationBridge(), Thread: new TestThreadBridge(rc), Role: new TestRoleBridge(),
-			OutboundMessage: new P.TestOutboundMessageBridge(), Experimental: new P.TestExperimentalBridge(),
+			OutboundMessage: (this.outbound = new P.TestOutboundMessageBridge()), Experimental: new P.TestExperimentalBridge(),
 		};
 		this.b = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, counted(rc, k, v)]));
 	}

@@ -151,9 +151,23 @@ export class TestModerationBridge extends ModerationBridge {
 	protected async dismissReportsByMessageId(): Promise<never> { return ni('ModerationBridge', 'dismissReportsByMessageId'); }
 	protected async dismissReportsByUserId(): Promise<never> { return ni('ModerationBridge', 'dismissReportsByUserId'); }
 }
+/** RC's OutboundCommunicationBridge (apps/meteor/app/apps/server/bridges/outboundCommunication.ts) into the
+ *  registry of apps/meteor/server/lib/OutboundMessageProvider.ts: providers by type, listed as
+ *  {providerId: appId, providerName, providerType, supportsTemplates}, unregistered by (appId, type). The engine
+ *  checks `outbound-communication.provide` before any of this runs (OutboundMessageBridge.doRegister*). */
 export class TestOutboundMessageBridge extends OutboundMessageBridge {
-	protected async registerPhoneProvider(): Promise<never> { return ni('OutboundMessageBridge', 'registerPhoneProvider'); }
+	readonly phoneProviders: Array<{ appId: string; name: string; type: 'phone'; supportsTemplates?: boolean }> = [];
+	protected async registerPhoneProvider(provider: any, appId: string): Promise<void> {
+		this.phoneProviders.push({ appId, name: provider.name, type: 'phone', supportsTemplates: provider.supportsTemplates });
+	}
 	protected async registerEmailProvider(): Promise<never> { return ni('OutboundMessageBridge', 'registerEmailProvider'); }
-	protected async unRegisterProvider(): Promise<never> { return ni('OutboundMessageBridge', 'unRegisterProvider'); }
+	protected async unRegisterProvider(provider: any, appId: string): Promise<void> {
+		if (provider?.type !== 'phone') return;
+		this.phoneProviders.splice(0, this.phoneProviders.length, ...this.phoneProviders.filter((p) => p.appId !== appId));
+	}
+	/** OutboundMessageProvider.getOutboundMessageProviders('phone'). */
+	list(): Array<{ providerId: string; providerName: string; providerType: 'phone'; supportsTemplates?: boolean }> {
+		return this.phoneProviders.map((p) => ({ providerId: p.appId, providerName: p.name, providerType: p.type, ...(p.supportsTemplates && { supportsTemplates: p.supportsTemplates }) }));
+	}
 }
 export class TestExperimentalBridge extends ExperimentalBridge {}

@@ -1,5 +1,6 @@
 import { IConfigurationExtend, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { ISetting, SettingType } from '@rocket.chat/apps-engine/definition/settings';
+import { parseHostPatterns } from '../core/mediaPolicy';
 
 // Global app settings (admin panel). Per-number data (instances) lives in persistence, not here.
 
@@ -14,6 +15,12 @@ export enum Setting {
 	CloseMessageText = 'close_message_text',
 	NoticeLanguage = 'notice_language',
 	LogLevel = 'log_level',
+	MediaExtraHosts = 'media_extra_hosts',
+	MenuMaxTries = 'menu_max_tries',
+	MenuTimeoutMinutes = 'menu_timeout_minutes',
+	MenuExitKeyword = 'menu_exit_keyword',
+	MenuText = 'menu_text',
+	ReadReceipts = 'read_receipts',
 }
 
 export type GroupChatMode = 'ignore' | 'bridge';
@@ -30,6 +37,13 @@ export interface AppSettings {
 	closeMessageText: string;
 	noticeLanguage: string;
 	logLevel: 'error' | 'info' | 'debug';
+	/** Hosts media may also come from (besides the provider's own), as valid host patterns. */
+	mediaExtraHosts: string[];
+	menuMaxTries: number;
+	menuTimeoutMinutes: number;
+	menuExitKeyword: string;
+	menuText: string;
+	readReceipts: boolean;
 }
 
 const definitions: ISetting[] = [
@@ -61,11 +75,18 @@ const definitions: ISetting[] = [
 		],
 		i18nLabel: 'setting_notice_language', i18nDescription: 'setting_notice_language_description',
 	},
+	{ id: Setting.MediaExtraHosts, type: SettingType.STRING, packageValue: '', required: false, public: false, i18nLabel: 'setting_media_extra_hosts', i18nDescription: 'setting_media_extra_hosts_description' },
 	{
 		id: Setting.LogLevel, type: SettingType.SELECT, packageValue: 'info', required: false, public: false,
 		values: [{ key: 'error', i18nLabel: 'setting_log_level_error' }, { key: 'info', i18nLabel: 'setting_log_level_info' }, { key: 'debug', i18nLabel: 'setting_log_level_debug' }],
 		i18nLabel: 'setting_log_level', i18nDescription: 'setting_log_level_description',
 	},
+	// Department menu (per number: `/whatsapp menu`); these apply to every number that has one.
+	{ id: Setting.MenuText, type: SettingType.STRING, packageValue: '', multiline: true, required: false, public: false, i18nLabel: 'setting_menu_text', i18nDescription: 'setting_menu_text_description' },
+	{ id: Setting.MenuMaxTries, type: SettingType.NUMBER, packageValue: 3, required: false, public: false, i18nLabel: 'setting_menu_max_tries', i18nDescription: 'setting_menu_max_tries_description' },
+	{ id: Setting.MenuTimeoutMinutes, type: SettingType.NUMBER, packageValue: 30, required: false, public: false, i18nLabel: 'setting_menu_timeout_minutes', i18nDescription: 'setting_menu_timeout_minutes_description' },
+	{ id: Setting.MenuExitKeyword, type: SettingType.STRING, packageValue: '#exit', required: false, public: false, i18nLabel: 'setting_menu_exit_keyword', i18nDescription: 'setting_menu_exit_keyword_description' },
+	{ id: Setting.ReadReceipts, type: SettingType.BOOLEAN, packageValue: false, required: false, public: false, i18nLabel: 'setting_read_receipts', i18nDescription: 'setting_read_receipts_description' },
 ];
 
 export async function provideSettings(configuration: IConfigurationExtend): Promise<void> {
@@ -87,10 +108,11 @@ export async function readSettings(read: IRead): Promise<AppSettings> {
 		const setting = await reader.getById(id);
 		return setting?.value ?? setting?.packageValue;
 	};
-	const [dept, groups, status, alertRoom, attempts, giveUp, closeOn, closeText, lang, level] = await Promise.all([
+	const [dept, groups, status, alertRoom, attempts, giveUp, closeOn, closeText, lang, level, mediaHosts, menuTries, menuTimeout, menuExit, menuText, receipts] = await Promise.all([
 		value(Setting.DefaultDepartment), value(Setting.GroupChats), value(Setting.DeliveryStatus), value(Setting.AlertRoom),
 		value(Setting.MaxAttempts), value(Setting.GiveUpAfterMinutes), value(Setting.CloseMessageEnabled), value(Setting.CloseMessageText),
-		value(Setting.NoticeLanguage), value(Setting.LogLevel),
+		value(Setting.NoticeLanguage), value(Setting.LogLevel), value(Setting.MediaExtraHosts),
+		value(Setting.MenuMaxTries), value(Setting.MenuTimeoutMinutes), value(Setting.MenuExitKeyword), value(Setting.MenuText), value(Setting.ReadReceipts),
 	]);
 	return {
 		defaultDepartment: typeof dept === 'string' ? dept.trim() : '',
@@ -103,5 +125,12 @@ export async function readSettings(read: IRead): Promise<AppSettings> {
 		closeMessageText: typeof closeText === 'string' ? closeText : '',
 		noticeLanguage: typeof lang === 'string' ? lang : 'en',
 		logLevel: level === 'error' || level === 'debug' ? level : 'info',
+		mediaExtraHosts: parseHostPatterns(mediaHosts).patterns,
+		menuMaxTries: clampNumber(menuTries, 3, 1, 20),
+		menuTimeoutMinutes: clampNumber(menuTimeout, 30, 1, 7 * 1440),
+		// An empty keyword switches it off.
+		menuExitKeyword: typeof menuExit === 'string' ? menuExit.trim() : '#exit',
+		menuText: typeof menuText === 'string' ? menuText : '',
+		readReceipts: receipts === true,
 	};
 }

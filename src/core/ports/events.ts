@@ -1,8 +1,10 @@
 // Provider-neutral inbound events: what a WhatsApp provider's webhook (or journal) says happened,
 // before anything about Rocket.Chat. Providers produce these; the core consumes them.
 
-import { Failure } from './failures';
-import type { InstanceHealth } from './ports/provider';
+import { Failure } from './failure';
+
+/** Neutral instance health; a state event's `detail` keeps the provider's own name for admins. */
+export type InstanceHealth = 'connected' | 'unlinked' | 'blocked' | 'restricted' | 'starting' | 'offline' | 'unknown';
 
 export type MediaKind = 'image' | 'video' | 'audio' | 'voice' | 'document' | 'sticker';
 
@@ -35,8 +37,8 @@ export type InboundContent =
 	| { kind: 'edit'; targetMessageId: string; text: string }
 	| { kind: 'delete'; targetMessageId: string }
 	| { kind: 'marker'; marker: ProviderMarker; originalType: string }
-	/** `detail`: what the provider says could not be shown (Cloud API `errors[]`). */
-	| { kind: 'unsupported'; type: string; detail?: string };
+	/** reason 'unreadable': a known type whose fields are missing or of the wrong type; `detail`: what the provider says could not be shown (Cloud API `errors[]`). */
+	| { kind: 'unsupported'; type: string; reason?: 'unreadable'; detail?: string };
 
 export interface OrderItem {
 	productId: string;

@@ -1,0 +1,95 @@
+import { withChatLock } from './ChatLock';
+import { chatKeyOf, newContact } from './contacts';
+import { ConversationOpener } from './ConversationOpener';
+import { CoreDeps, providerOf } from './Core';
+import { errorText, RetryLater } from './failures';
+import { OutboundTemplate } from './ports/provider';
+import { InstanceRecord } from './ports/records';
+import { describeFailure } from './reasons';
+
+export interface StartRequest {
+	instance: InstanceRecord;
+	/** As the agent typed it: digits, spaces, '+', dashes… */
+	phone: string;
+	/** Who starts it: the room is served by them when they are an agent and no department was asked for. */
+	caller: { id: string; isAgent: boolean };
+	departmentId?: string;
+}
+
+export type TemplateStartResult = { ok: true; chatId: string; messageId: string } | { ok: false; why: 'no-templates' | 'cannot-check' | 'no-whatsapp' | 'failed'; detail?: string };
+
+export type StartResult =
+	| { ok: true; roomId: string; chatId: string; reused: boolean }
+	| { ok: false; why: 'cannot-check' | 'no-whatsapp' | 'template-required' | 'no-agent-online' | 'failed'; detail?: string; chatId?: string };
+
+/**
+ * An agent starts a conversation with a phone number (`/whatsapp start`): the provider checks the
+ * number, the visitor is created or found, and the chat's open room is reused or a room is opened,
+ * served by the caller (or routed to the chosen department). The first message is the caller's own
+ * message in that room, so it leaves through the usual outbound path.
+ */
+export class ConversationStarter {
+	constructor(private readonly deps: CoreDeps) {}
+
+	public async start(req: StartRequest): Promise<StartResult> {
+		const { instance } = req;
+		const provider = providerOf(this.deps, instance);
+		const check = provider.actions?.checkNumber;
+		if (!check) return { ok: false, why: 'cannot-check' };
+		const checked = await check.call(provider.actions, this.deps.http, instance, req.phone);
+		if (!checked.ok) return { ok: false, why: 'failed', detail: describeFailure(checked) };
+		if (!checked.exists) return { ok: false, why: 'no-whatsapp' };
+		const { chatId } = checked;
+		const digits = req.phone.replace(/\D/g, '').replace(/^0+/, '');
+		return withChatLock(chatKeyOf(instance.id, chatId), async () => {
+			const stored = await this.deps.contacts.get(instance.id, chatId);
+			const windowMs = provider.capabilities.serviceWindowMs;
+			if (windowMs && !(stored?.lastInboundAt && Date.now() - stored.lastInboundAt < windowMs)) {
+				// The customer-service window is closed: only a template may start it.
+				return { ok: false, why: 'template-required', chatId };
+			}
+			if (stored?.roomId) return { ok: true, roomId: stored.roomId, chatId, reused: true };
+			const contact = stored || newContact(instance.id, chatId, `+${digits}`, `+${digits}`);
+			// An agent starts it: no department menu for this conversation.
+			contact.menu = undefined;
+			contact.next = req.departmentId ? { departmentId: req.departmentId } : { agentId: req.caller.isAgent ? req.caller.id : undefined };
+			let opened;
+			try {
+				opened = await new ConversationOpener(this.deps).open(instance, contact);
+			} catch (e) {
+				if (e instanceof RetryLater) return { ok: false, why: 'no-agent-online', chatId };
+				return { ok: false, why: 'failed', detail: errorText(e), chatId };
+			}
+			await this.deps.contacts.save(opened, stored ? { roomId: stored.roomId } : undefined);
+			// Messages the customer wrote meanwhile (held by the menu, parked) go into this room now.
+			if ((opened.pending || []).length) await this.deps.scheduler.scheduleRetry('in', chatKeyOf(instance.id, chatId), Date.now());
+			return { ok: true, roomId: opened.roomId!, chatId, reused: false };
+		});
+	}
+
+	/**
+	 * Starts a conversation with an approved template (providers with `templates`; Rocket.Chat's
+	 * outbound-message wizard, the template picker): the customer's answer opens the room with `route`.
+	 */
+	public async startWithTemplate(instance: InstanceRecord, phone: string, template: Omit<OutboundTemplate, 'chatId'>, route: { departmentId?: string; agentId?: string }): Promise<TemplateStartResult> {
+		const provider = providerOf(this.deps, instance);
+		if (!provider.capabilities.templates || !provider.templates) return { ok: false, why: 'no-templates' };
+		const check = provider.actions?.checkNumber;
+		if (!check) return { ok: false, why: 'cannot-check' };
+		const checked = await check.call(provider.actions, this.deps.http, instance, phone);
+		if (!checked.ok) return { ok: false, why: 'failed', detail: describeFailure(checked) };
+		if (!checked.exists) return { ok: false, why: 'no-whatsapp' };
+		const { chatId } = checked;
+		const sent = await provider.templates.send(this.deps.http, instance, { ...template, chatId });
+		if (!sent.ok) return { ok: false, why: 'failed', detail: describeFailure(sent) };
+		const digits = phone.replace(/\D/g, '').replace(/^0+/, '');
+		await withChatLock(chatKeyOf(instance.id, chatId), async () => {
+			const stored = await this.deps.contacts.get(instance.id, chatId);
+			const contact = stored || newContact(instance.id, chatId, `+${digits}`, `+${digits}`);
+			contact.links.push({ wa: sent.messageId, rc: `template:${sent.messageId}`, dir: 'out', state: 'pending' });
+			if (!contact.roomId) contact.next = route;
+			await this.deps.contacts.save(contact, stored ? { roomId: stored.roomId } : undefined);
+		});
+		return { ok: true, chatId, messageId: sent.messageId };
+	}
+}
