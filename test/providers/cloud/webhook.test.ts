@@ -21,7 +21,7 @@ const one = (m: Record<string, unknown>, v: Parameters<typeof value>[0] = {}): I
 
 describe('inbound messages, one per type', () => {
 	it('text: the customer, the chat (wa_id), the time', () => {
-		const m = msg.text('Where is my order?', { id: 'wamid.A1' });
+		const m = msg.text('Where is my order?', { id: 'wamid.A1', timestamp: CLOUD.timestamp });
 		expect(one(m)).toEqual({
 			type: 'message', instanceId: CLOUD.phoneNumberId, chatId: CLOUD.customer, messageId: 'wamid.A1', timestamp: 1739321024000,
 			sender: { id: CLOUD.customer, name: CLOUD.name, phone: `+${CLOUD.customer}` }, isGroup: false,
