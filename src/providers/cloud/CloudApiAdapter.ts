@@ -47,6 +47,7 @@ export function cloudCapabilities(redeliveryMs: number): ProviderCapabilities {
 export const HEALTH_FIELDS = ['status', 'quality_rating', 'health_status'];
 
 const TEMPLATE_CACHE_MS = 10 * 60_000;
+const TEMPLATE_STATUS_FIELD = 'message_template_status_update';
 
 export interface CloudAdapterSpec {
 	name: string;
@@ -140,7 +141,7 @@ export abstract class CloudApiAdapter implements WhatsAppProvider {
 	}
 
 	protected parse(req: WebhookRequest, instances: InstanceRecord[]): InboundEvent[] {
-		return parseCloudWebhook(req.content, {
+		const events = parseCloudWebhook(req.content, {
 			label: this.label,
 			instanceFor: (pnid) => {
 				const exact = instances.find((i) => pnid !== undefined && this.phoneNumberId(i) === pnid);
@@ -153,6 +154,9 @@ export abstract class CloudApiAdapter implements WhatsAppProvider {
 				return exact.length || instances.length !== 1 || this.accountId(instances[0]) !== undefined ? exact : [instances[0]];
 			},
 		});
+		// A template was approved, rejected, paused…: the next send or list reads the account's list again.
+		for (const e of events) if (e.type === 'ignored' && e.instanceId && e.reason.startsWith(TEMPLATE_STATUS_FIELD)) this.templateCache.delete(e.instanceId);
+		return events;
 	}
 
 	// ───────── sending ─────────

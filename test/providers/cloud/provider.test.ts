@@ -252,6 +252,17 @@ describe('templates', () => {
 		expect(http.requests).toHaveLength(3); // the list was read once
 	});
 
+	it('a template status update makes the next send read the list again', async () => {
+		const http = new FakeHttp().reply(json(200, { data: [ORDER] }), sent('wamid.1'), json(200, { data: [ORDER] }), sent('wamid.2'), sent('wamid.3'));
+		const order = { chatId: CLOUD.customer, name: 'order_update_v1', language: 'en_US', body: { 1: 'Anna', 2: 'A1' }, header: { link: 'https://cdn.example/h.png' } };
+		await provider.templates.send(http, instance, order);
+		const update = { object: 'whatsapp_business_account', entry: [{ id: CLOUD.wabaId, changes: [{ field: 'message_template_status_update', value: { event: 'PAUSED', message_template_name: 'order_update_v1' } }] }] };
+		provider.webhook.parse({ method: 'POST', headers: {}, query: {}, content: update }, [instance]);
+		await provider.templates.send(http, instance, order);
+		await provider.templates.send(http, instance, order);
+		expect(http.requests.map((r) => r.method)).toEqual(['GET', 'POST', 'GET', 'POST', 'POST']);
+	});
+
 	it('refuses missing parameters before sending; an unknown template is sent as asked and WhatsApp answers 132001', async () => {
 		const http = new FakeHttp().reply(json(200, { data: [RESERVATION] }), json(200, { data: [RESERVATION] }), graphError(404, 132001, 'Template name does not exist in the translation'));
 		const missing = await provider.templates.send(http, instance, { chatId: CLOUD.customer, name: 'reservation_confirmation', language: 'en_US', body: { day: 'Friday' }, header: { text: 'x' } });
