@@ -48,7 +48,7 @@ export class RocketChatAdapter implements RocketChatPort {
 		} as IVisitor;
 		const created = await this.modify.getCreator().getLivechatCreator().createAndReturnVisitor(visitor);
 		if (!created || !created.token) throw new Error('Rocket.Chat did not return the visitor');
-		return { id: created.id, token: created.token, name: created.name, username: created.username };
+		return { id: created.id, token: created.token, name: created.name, username: created.username, department: created.department };
 	}
 
 	public async findOpenRoom(visitor: VisitorRef, match: Record<string, string>): Promise<string | undefined> {

@@ -1,7 +1,7 @@
-// The test runtime itself: the packaged zip really runs in the Apps-Engine 1.62.0 AppManager, in its own Deno
-// subprocess, and the runtime leaves nothing behind.
+// The test runtime itself: the packaged zip really runs in the Apps-Engine AppManager (1.62.0, or the engine GAB_ENGINE
+// selects), in its own Deno subprocess, and the runtime leaves nothing behind.
 import * as fs from 'fs';
-import { AppInterface, AppStatusUtils, TestRocketChat } from '../runtime/TestRocketChat';
+import { AppInterface, AppStatusUtils, ENGINE, TestRocketChat } from '../runtime/TestRocketChat';
 
 /** pids of processes whose command line mentions `needle` (Linux /proc). */
 function processesMentioning(needle: string): number[] {
@@ -48,7 +48,9 @@ describe('the in-memory Rocket.Chat runtime', () => {
 		const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
 		expect(cmdline[0]).toMatch(/deno$/);
 		expect(cmdline).toContain('--subprocess');
-		expect(cmdline.join(' ')).toContain(t.tempDir);
+		// 1.62 runs the runtime from a symlink in this node's temp dir; older engines from their own deno-runtime folder
+		expect(cmdline.join(' ')).toContain(ENGINE.runtimeInTempDir ? t.tempDir : `${ENGINE.engineDir}/deno-runtime/main.ts`);
+		expect(t.appProcessIds()).toEqual([pid]);
 		expect(t.rc.users.find((u) => u.type === 'app')).toMatchObject({ username: 'green-api-whatsapp-bridge.bot', appId: t.appId, roles: ['app'] });
 	});
 
@@ -124,9 +126,12 @@ describe('the in-memory Rocket.Chat runtime', () => {
 
 	it('leaves no Deno process and no temp dir after stop()', async () => {
 		const dir = t.tempDir;
-		expect(processesMentioning(dir)).toContain(pid);
+		const started = t.appProcessIds();
+		expect(started).toContain(pid);
+		if (ENGINE.runtimeInTempDir) expect(processesMentioning(dir)).toContain(pid);
 		await t.stop();
 		expect(alive(pid)).toBe(false);
+		expect(started.filter(alive)).toEqual([]);
 		expect(processesMentioning(dir)).toEqual([]);
 		expect(fs.existsSync(dir)).toBe(false);
 		await t.stop(); // idempotent

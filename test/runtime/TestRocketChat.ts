@@ -12,20 +12,21 @@ import { SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashco
 import { AppManager } from '@rocket.chat/apps-engine/server/AppManager';
 import type { ProxiedApp } from '@rocket.chat/apps-engine/server/ProxiedApp';
 import { appRequestContext, instrumentRuntime, TestBridges } from './bridges';
-import { closeLivechatRoom, createLivechatRoom, registerGuest, sendVisitorMessage } from './bridges/livechat';
-import { assertCanPost, insertMessage, userSender } from './bridges/messages';
+import { closeLivechatRoom, createLivechatRoom, guestOf, registerGuest, removeDepartment, removeGuest, sendVisitorMessage } from './bridges/livechat';
+import { assertCanPost, assertMessageSize, insertMessage, userSender } from './bridges/messages';
 import { addRoom } from './bridges/rooms';
 import { runDueJobs } from './bridges/scheduler';
 import { uploadFile } from './bridges/uploads';
 import { deleteMessage, editMessage, setReaction } from './bridges/userActions';
 import { addUser } from './bridges/users';
 import { clone, RcOptions, RcState, RoomSource, StoredMessage, StoredRoom, StoredUser, StoredVisitor, randomId } from './state';
+import { parseRouterBody } from './router';
 import { MemoryLogStorage, MemoryMetadataStorage, MemorySourceStorage } from './storages';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const { enginePaths } = require('./paths') as { enginePaths(): { engineDir: string; denoBin: string; denoBinDir: string } };
+import { ENGINE, EngineInfo, runtimeControllerOf } from './engine';
 
-export { AppInterface, AppStatusUtils, RcState };
+export { AppInterface, AppStatusUtils, ENGINE, RcState };
+export type { EngineInfo };
 export type { StoredMessage, StoredRoom, StoredUser, StoredVisitor } from './state';
 export const DEFAULT_ZIP = path.resolve(__dirname, '../../dist/green-api-whatsapp-bridge_0.1.0.zip');
 
@@ -46,6 +47,12 @@ const clusters = new WeakMap<RcState, TestRocketChat[]>();
 const actingNode = new AsyncLocalStorage<TestRocketChat>();
 
 const lower = (h: Record<string, string> = {}) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+/** The LivenessManager's restart bookkeeping (getRuntimeData() from 1.53; 1.46.0 only has the fields). */
+const livenessOf = (ctl: any): { restartCount: number; restartLog: Array<{ pid?: number }> } | undefined => {
+	const lm = ctl?.livenessManager;
+	if (!lm) return undefined;
+	return lm.getRuntimeData?.() ?? { restartCount: lm.restartCount, restartLog: lm.restartLog };
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const must = <T>(v: T | undefined, what: string): T => {
 	if (v === undefined) throw new Error(`TestRocketChat: unknown ${what}`);
@@ -91,7 +98,8 @@ export class TestRocketChat {
 			clusters.get(this.rc)!.push(this);
 			return;
 		}
-		this.rc = new RcState(opts);
+		// the Rocket.Chat of the engine in use: what it has differs by version
+		this.rc = new RcState({ ...opts, platform: { contacts: ENGINE.rcHasContacts, roomSourceDestination: ENGINE.roomSourceHasDestination, ...opts.platform } });
 		this.metadataStorage = new MemoryMetadataStorage();
 		this.sourceStorage = new MemorySourceStorage();
 		this.processors = this.rc.processors;
@@ -113,6 +121,12 @@ export class TestRocketChat {
 
 	/** RC fires post-events after the insert, outside the caller's request; the engine does not await the app. */
 	private dispatchEvent(int: string, payload: unknown): void {
+		// A Rocket.Chat of an older engine cannot fire what that engine does not define (1.46.0: no IPostSystemMessageSent,
+		// IPostLivechatDepartment*, IPreLivechatRoomCreatePrevent).
+		if (!(int in AppInterface)) {
+			this.rc.effect('event.not-in-engine', { interface: int, engine: ENGINE.version });
+			return;
+		}
 		setImmediate(() =>
 			appRequestContext.exit(() => {
 				if (this.stopped) return;
@@ -166,9 +180,11 @@ export class TestRocketChat {
 	/** Loads the AppManager, installs the zip and enables the app (settings from opts.appSettings are applied, as an
 	 *  admin would, between install and enable). Throws with status and app logs when the app does not end up enabled. */
 	static async start(opts: StartOptions = {}): Promise<TestRocketChat> {
-		const { denoBinDir } = enginePaths();
+		const { denoBinDir, denoDir } = ENGINE;
 		const PATH = process.env.PATH ?? '';
+		// 1.53.1 and later spawn `deno` from PATH with DENO_DIR from the environment (1.46.0: its deno-bin, its own cache)
 		if (PATH.split(path.delimiter)[0] !== denoBinDir) process.env.PATH = `${denoBinDir}${path.delimiter}${PATH}`;
+		process.env.DENO_DIR = denoDir;
 		instrumentRuntime();
 		if ((AppManager as any).Instance) throw new Error('TestRocketChat: an AppManager already exists in this process; stop() the previous runtime first');
 		const t = new TestRocketChat(opts);
@@ -212,9 +228,45 @@ export class TestRocketChat {
 	app(): ProxiedApp {
 		return this.manager.getOneById(this.appId);
 	}
+	/** The engine's controller of the app's Deno subprocess (getRuntimeController from 1.57, getDenoRuntime before). */
+	runtime(): any {
+		return runtimeControllerOf(this.app());
+	}
 	/** pid of the app's Deno subprocess */
 	denoPid(): number | undefined {
-		return (this.app()?.getRuntimeController() as any)?.deno?.pid;
+		return this.runtime()?.deno?.pid;
+	}
+	/**
+	 * Memory of the app's Deno process (Linux /proc/<pid>/status): `peakMb` = VmHWM, the resident high-water mark since
+	 * the process started or since resetDenoPeakRss(); `rssMb` = VmRSS now. undefined when there is no process.
+	 */
+	denoMemory(): { pid: number; rssMb: number; peakMb: number } | undefined {
+		const pid = this.denoPid();
+		if (!pid) return undefined;
+		let status: string;
+		try {
+			status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+		} catch {
+			return undefined;
+		}
+		const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+		return { pid, rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+	}
+	/** Starts a new peak measurement: writing 5 to /proc/<pid>/clear_refs resets VmHWM to the current RSS (Linux 4.0+).
+	 *  false when the kernel refused (then denoMemory().peakMb counts from the process start). */
+	resetDenoPeakRss(): boolean {
+		const pid = this.denoPid();
+		if (!pid) return false;
+		try {
+			fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+			return true;
+		} catch {
+			return false;
+		}
+	}
+	/** pids of every app process this node's engine started (the first one and each restart), oldest first. */
+	appProcessIds(): number[] {
+		return [...(this.runtime()?.gabPids ?? [])];
 	}
 	/**
 	 * After the app's Deno subprocess died (e.g. process.kill(t.denoPid(), 'SIGKILL')): waits until the engine's
@@ -225,26 +277,57 @@ export class TestRocketChat {
 	 */
 	async waitForAppRestart(oldPid: number | undefined, timeoutMs = 30_000): Promise<{ pid: number; restarts: number; ms: number }> {
 		const started = Date.now();
-		const ctl = () => this.app()?.getRuntimeController() as any;
+		const ctl = () => this.runtime();
 		// state is briefly 'ready' in the middle of a restart (after the new process says ready, before app:initialize):
-		// done means the LivenessManager logged a restart of oldPid and counted every restart it started as finished.
+		// done means the LivenessManager logged a restart of oldPid and no restartApp() is still running.
 		await this.waitFor(() => {
 			const c = ctl();
 			const child = c?.deno;
-			const data = c?.livenessManager?.getRuntimeData?.();
-			if (!child || !data || child.pid === oldPid || child.exitCode !== null || c.getProcessState() !== 'ready') return false;
-			return data.restartLog.some((r: { pid?: number }) => r.pid === oldPid) && data.restartCount >= data.restartLog.length;
+			const data = livenessOf(c);
+			if (c?.getProcessState() === 'stopped' && data && data.restartCount >= ENGINE.maxRestarts) {
+				throw new Error(`waitForAppRestart: the engine stopped the app for good after ${data.restartCount} restarts (Apps-Engine ${ENGINE.version} allows ${ENGINE.maxRestarts})`);
+			}
+			if (!child || !data || child.pid === oldPid || child.exitCode !== null || c.getProcessState() !== 'ready' || c.gabRestartsInFlight) return false;
+			return data.restartLog.some((r: { pid?: number }) => r.pid === oldPid);
 		}, timeoutMs);
-		const data = ctl().livenessManager?.getRuntimeData?.() ?? {};
+		const data = livenessOf(ctl()) ?? { restartLog: [] };
 		return { pid: ctl().deno.pid, restarts: (data.restartLog ?? []).length, ms: Date.now() - started };
 	}
 
 	// ---- world building ----
-	addDepartment(p: { name: string; enabled?: boolean }): { id: string; name: string } {
+	addDepartment(p: { name: string; enabled?: boolean; fallbackForwardDepartment?: string; showOnRegistration?: boolean }): { id: string; name: string } {
 		const now = this.rc.now();
-		const d = { id: randomId(), name: p.name, enabled: p.enabled ?? true, createdAt: now, updatedAt: now };
+		const d = { id: randomId(), name: p.name, enabled: p.enabled ?? true, createdAt: now, updatedAt: now, fallbackForwardDepartment: p.fallbackForwardDepartment, showOnRegistration: p.showOnRegistration ?? true };
 		this.rc.departments.push(d);
 		return d;
+	}
+	/** An admin deletes a department (livechat removeDepartment; see bridges/livechat.ts). */
+	removeDepartment(id: string): void {
+		actingNode.run(this, () => removeDepartment(this.rc, id));
+	}
+	/** An admin removes a visitor's data (livechat removeGuest; see bridges/livechat.ts): its rooms vanish without a
+	 *  room-closed event, so a room id the app stored is unknown to Rocket.Chat afterwards. */
+	removeVisitorData(visitorId: string): void {
+		removeGuest(this.rc, visitorId);
+	}
+	/** Administration > Settings, e.g. Livechat_enabled, Message_MaxAllowedSize, FileUpload_* (RcState.setServerSetting). */
+	setServerSetting(id: string, value: unknown): void {
+		this.rc.setServerSetting(id, value);
+	}
+	/** An agent blocks the contact's channel (RC 7+; throws on an engine whose Rocket.Chat has no contacts). */
+	blockContact(visitorId: string, blocked = true): void {
+		if (!this.rc.platform.contacts) throw new Error(`TestRocketChat.blockContact: the Rocket.Chat of Apps-Engine ${ENGINE.version} has no contacts to block`);
+		if (blocked) this.rc.blockedContacts.add(visitorId);
+		else this.rc.blockedContacts.delete(visitorId);
+	}
+	/** RC 7+ Livechat_Require_Contact_Verification with a verification app: new rooms of unverified contacts wait. */
+	setContactVerificationRequired(required: boolean): void {
+		if (!this.rc.platform.contacts) throw new Error(`TestRocketChat.setContactVerificationRequired: the Rocket.Chat of Apps-Engine ${ENGINE.version} has no contact verification`);
+		this.rc.requireContactVerification = required;
+	}
+	/** The workspace's licence is over its monthly-active-contacts cap (contacts not yet counted this month). */
+	setMacLimitReached(reached: boolean): void {
+		this.rc.macLimitReached = reached;
 	}
 	addUser(p: { username: string; name?: string; roles?: string[]; status?: 'online' | 'offline'; departmentIds?: string[]; type?: 'user' | 'bot' }): StoredUser {
 		return addUser(this.rc, { ...p, name: p.name ?? p.username, roles: p.roles ?? ['user'], status: p.status ?? 'online', departmentIds: p.departmentIds ?? [] });
@@ -259,10 +342,15 @@ export class TestRocketChat {
 	/** Opens a livechat room for a visitor the way the widget does (routing applies; throws no-agent-online like RC). */
 	openLivechatRoom(p: { token: string; agentId?: string; departmentId?: string; source?: RoomSource }): StoredRoom {
 		const guest = must(this.rc.visitorByToken(p.token), `visitor token ${p.token}`);
-		return actingNode.run(this, () => createLivechatRoom(this.rc, guest, { agent: this.rc.user(p.agentId), departmentId: p.departmentId, source: p.source ?? { type: 'widget' } }));
+		const asGuest = { ...guestOf(guest), ...(p.departmentId && { department: p.departmentId }) };
+		return actingNode.run(this, () => createLivechatRoom(this.rc, asGuest, { agent: this.rc.user(p.agentId), source: p.source ?? { type: 'widget' } }));
 	}
-	setAgentStatus(userId: string, status: 'online' | 'offline'): void {
+	setAgentStatus(userId: string, status: 'online' | 'offline' | 'away' | 'busy'): void {
 		must(this.rc.user(userId), `user ${userId}`).status = status;
+	}
+	/** The agent's Omnichannel availability toggle (routing only picks 'available' agents). */
+	setAgentLivechatStatus(userId: string, statusLivechat: 'available' | 'not-available'): void {
+		must(this.rc.user(userId), `user ${userId}`).statusLivechat = statusLivechat;
 	}
 	setAcceptChatsWithNoAgents(v: boolean): void {
 		this.rc.acceptChatsWithNoAgents = v;
@@ -274,12 +362,21 @@ export class TestRocketChat {
 	}
 
 	// ---- acting like Rocket.Chat ----
-	/** RC's /api/apps/public/<appId>/<path> route: AppApiManager.executeApi with the request shaped as RC's router does. */
+	/**
+	 * RC's /api/apps/public/<appId>/<path> route: AppApiManager.executeApi with the request shaped as RC's router does.
+	 * `content`: a string is the raw body; anything else is sent as its JSON. The router (app/apps/server/bridges/
+	 * router.ts) parses bodies with express.urlencoded({ extended: false }) and express.json() at their defaults: a JSON
+	 * or form body over 100 kB is answered 413 and malformed or non-object JSON 400 (strict), before the app sees it;
+	 * other bodies are not read (the app gets {}).
+	 */
 	async callEndpoint(p: string, req: EndpointRequest = {}): Promise<EndpointResponse> {
 		const headers = lower({ host: new URL(this.rc.siteUrl).host, ...(req.content !== undefined && { 'content-type': 'application/json' }), ...req.headers });
-		let content: unknown = {}; // body-parser: {} without a body; only JSON (and urlencoded) bodies are parsed
-		if (typeof req.content === 'string') content = /json/.test(headers['content-type'] ?? '') ? JSON.parse(req.content) : {};
-		else if (req.content !== undefined) content = JSON.parse(JSON.stringify(req.content));
+		const parsed = parseRouterBody(headers['content-type'], req.content === undefined || typeof req.content === 'string' ? req.content : JSON.stringify(req.content));
+		if ('status' in parsed) {
+			this.rc.effect('http.rejected', { path: p, status: parsed.status, reason: parsed.content });
+			return parsed;
+		}
+		const content = parsed.body;
 		const request: any = { method: (req.method ?? 'GET').toLowerCase(), headers, query: { ...req.query }, params: {}, content, privateHash: this.app().getStorageItem()._id };
 		// Rocket.Chat only routes what the app registered through the API bridge (which needs the `api` permission).
 		if (!this.rc.apis.some((a) => a.appId === this.appId && a.path === p)) return { status: 404 };
@@ -315,6 +412,7 @@ export class TestRocketChat {
 			attachments = [{ text: q.text, timestampLink: link, author: { name: q.alias || q.sender.username, icon: `/avatar/${q.sender.username}` }, timestamp: q.createdAt, ...(q.attachments && { attachments: q.attachments }) }];
 			text = `[ ](${link}) ${text}`;
 		}
+		assertMessageSize(this.rc, text);
 		assertCanPost(this.rc, user, room);
 		return insertMessage(this.rc, { rid: room.id, text, ...(attachments && { attachments }), sender: userSender(user), origin: 'harness' });
 	}
@@ -326,7 +424,7 @@ export class TestRocketChat {
 	private visitorMessage(p: { token: string; roomId?: string; text?: string; file?: FileInput }): StoredMessage | undefined {
 		const guest = must(this.rc.visitorByToken(p.token), `visitor token ${p.token}`);
 		if (p.file) return uploadFile(this.rc, { name: p.file.name, bytes: p.file.bytes, roomId: p.roomId ?? '', visitorToken: guest.token, origin: 'harness' }).message;
-		return sendVisitorMessage(this.rc, guest, p.roomId, { text: p.text ?? '' }, { source: { type: 'widget' }, origin: 'harness' });
+		return sendVisitorMessage(this.rc, guestOf(guest), p.roomId, { text: p.text ?? '' }, { source: { type: 'widget' }, origin: 'harness' });
 	}
 	/** A user reacts to a message (or takes the reaction back) from the client: RC's executeSetReaction, IPostMessageReacted. */
 	async reactToMessage(p: { messageId: string; userId: string; reaction: string; shouldReact?: boolean }): Promise<boolean | undefined> {
@@ -437,7 +535,7 @@ export class TestRocketChat {
 	/** Waits for in-flight engine <-> app requests, unloads the app, waits for the Deno process to exit, removes the temp dir. */
 	async stop(): Promise<void> {
 		if (this.stopped) return;
-		const child = this.appId ? (this.app()?.getRuntimeController() as any)?.deno : undefined;
+		const child = this.appId ? this.runtime()?.deno : undefined;
 		if (this.manager && this.appId) await this.drain(3000);
 		this.stopped = true;
 		try {
@@ -465,7 +563,7 @@ export class TestRocketChat {
 	}
 	/** Waits until no request between engine and app is pending for two consecutive polls (or timeoutMs passed). */
 	async drain(timeoutMs: number): Promise<void> {
-		const ctl = this.app()?.getRuntimeController() as any;
+		const ctl = this.runtime();
 		if (!ctl?.eventNames) return;
 		const pending = () => ctl.eventNames().filter((n: unknown) => String(n).startsWith('result:')).length;
 		const end = Date.now() + timeoutMs;

@@ -1,24 +1,10 @@
 // Rocket.Chat semantics of the in-memory bridges, called directly (no engine, no Deno).
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { TestBridges } from './bridges';
+import { APP, livechatMessage, visitorIn, world } from './bridge-world';
 import { registerGuest } from './bridges/livechat';
 import { runDueJobs } from './bridges/scheduler';
 import { addUser } from './bridges/users';
-import { RcState } from './state';
-
-const APP = 'app-1';
-function world(opts: ConstructorParameters<typeof RcState>[0] = {}) {
-	const rc = new RcState(opts);
-	Object.assign(rc, { appId: APP, appName: 'GREEN-API WhatsApp Bridge', appNameSlug: 'green-api-whatsapp-bridge' });
-	const b = new TestBridges(rc);
-	const appUser = addUser(rc, { username: 'bridge.bot', type: 'app', roles: ['app'], status: 'online', appId: APP });
-	const dep = { id: 'dep1', name: 'Support', enabled: true, createdAt: rc.now(), updatedAt: rc.now() };
-	rc.departments.push(dep);
-	const agent = addUser(rc, { username: 'agent', roles: ['user', 'livechat-agent'], status: 'online', departmentIds: [dep.id] });
-	return { rc, b, appUser, agent, dep };
-}
-const visitorIn = (token: string, phone?: string, extra: Record<string, unknown> = {}) => ({ token, username: '', name: 'Anna', ...(phone && { phone: [{ phoneNumber: phone }] }), ...extra }) as any;
 
 describe('livechat visitors (registerGuest)', () => {
 	it('finds an existing visitor by phone and keeps its token, ignoring the one passed', async () => {
@@ -70,12 +56,12 @@ describe('livechat rooms', () => {
 		const { rc, b, agent } = world();
 		const v = await b.livechat.createAndReturnVisitor(visitorIn('t1'));
 		const room = await b.livechat.createRoom(v, undefined as any, APP, { source: { type: 'app', label: 'WhatsApp' } } as any);
-		await b.livechat.createMessage({ room, visitor: v, text: 'one' } as any, APP);
+		await b.livechat.createMessage(livechatMessage({ room, visitor: v, text: 'one' }), APP);
 		expect(await b.livechat.closeRoom(room, 'done', rc.toAppUser(agent))).toBe(true);
 		expect(rc.room(room.id)).toMatchObject({ isOpen: false, closer: 'user', closedById: agent.id, closeComment: 'done' });
 		await expect(b.livechat.closeRoom(room, 'again', undefined)).rejects.toThrow('error-room-closed');
 		expect(await b.livechat.findRooms(v, null)).toHaveLength(0);
-		const id = await b.livechat.createMessage({ room, visitor: v, text: 'two' } as any, APP);
+		const id = await b.livechat.createMessage(livechatMessage({ room, visitor: v, text: 'two' }), APP);
 		const msg = rc.message(id)!;
 		expect(msg.rid).not.toBe(room.id);
 		expect(msg).toMatchObject({ text: 'two', token: 't1', alias: 'Anna', sender: { type: 'visitor' } });
@@ -86,8 +72,8 @@ describe('livechat rooms', () => {
 		const v1 = await b.livechat.createAndReturnVisitor(visitorIn('t1'));
 		const v2 = await b.livechat.createAndReturnVisitor(visitorIn('t2', undefined, { name: 'Bob' }));
 		const room = await b.livechat.createRoom(v1, undefined as any, APP);
-		await expect(b.livechat.createMessage({ room, text: 'x' } as any, APP)).rejects.toThrow('Invalid visitor sending the message');
-		await expect(b.livechat.createMessage({ room, visitor: v2, text: 'x' } as any, APP)).rejects.toThrow('cannot-access-room');
+		await expect(b.livechat.createMessage({ room, text: 'x' } as any, APP)).rejects.toThrow('Invalid token for livechat message');
+		await expect(b.livechat.createMessage(livechatMessage({ room, visitor: v2, text: 'x' }), APP)).rejects.toThrow('cannot-access-room');
 	});
 });
 
@@ -138,7 +124,8 @@ describe('uploads', () => {
 	});
 	it('refuses files above the maximum size like RC\'s upload validation', async () => {
 		const { b, appUser, rc } = world({ maxUploadBytes: 4 });
-		await expect(b.upload.createUpload({ name: 'x.bin', size: 5, rid: 'r', userId: appUser.id } as any, Buffer.alloc(5), APP)).rejects.toThrow('error-file-too-large');
+		const room = await b.room.getById(await b.room.create({ type: 'c', slugifiedName: 'files', creator: rc.toAppUser(appUser) } as any, [], APP), APP);
+		await expect(b.upload.createUpload({ name: 'x.bin', size: 5, rid: room.id, userId: appUser.id } as any, Buffer.alloc(5), APP)).rejects.toThrow('error-file-too-large');
 		expect(rc.uploads).toHaveLength(0);
 	});
 });

@@ -1,11 +1,65 @@
 'use strict';
-// Where the test runtime's engine (1.62.0) and Deno binary live, resolved from this nested package.
+// The engine matrix: which Apps-Engine server runtime the test runtime loads (GAB_ENGINE, default 1.62.0) and the
+// Deno binary it runs the app on. 1.62.0 is the test runtime's own dependency (./package.json); the older ones are
+// pinned in ./engines/package.json (+ lock file) and prepared by ./prepare.js into ./engines/copies/<version>/
+// (git-ignored), because their Deno runtime must not live under node_modules.
+const fs = require('fs');
 const path = require('path');
 
-function enginePaths() {
-	const engineDir = path.dirname(require.resolve('@rocket.chat/apps-engine/package.json', { paths: [__dirname] }));
-	const denoPkg = path.dirname(require.resolve('@deno/linux-x64-glibc/package.json', { paths: [__dirname] }));
-	return { engineDir, denoBin: path.join(denoPkg, 'deno'), denoBinDir: denoPkg };
+const DEFAULT_ENGINE = '1.62.0';
+/** engine -> the Deno (npm @deno/linux-x64-glibc) it runs on: Deno 1.x for the engines of the Deno 1 era, 2.x after. */
+const DENO_FOR_ENGINE = {
+	'1.46.0': '1.46.3',
+	'1.53.1': '1.46.3',
+	'1.55.1': '1.46.3',
+	'1.57.2': '2.6.8',
+	'1.58.1': '2.6.8',
+	'1.59.0': '2.6.8',
+	'1.62.0': '2.6.8',
+};
+const ENGINES = Object.keys(DENO_FOR_ENGINE);
+const matrixDir = path.join(__dirname, 'engines');
+const copiesDir = path.join(matrixDir, 'copies');
+
+function selectedEngine() {
+	const v = process.env.GAB_ENGINE || DEFAULT_ENGINE;
+	if (!DENO_FOR_ENGINE[v]) throw new Error(`GAB_ENGINE=${v}: not an engine of the matrix (${ENGINES.join(', ')})`);
+	return v;
 }
 
-module.exports = { enginePaths };
+/** Where engine `version` (default: GAB_ENGINE) and its Deno live; `prepared`: whether prepare.js has run for it. */
+function enginePaths(version = selectedEngine()) {
+	if (!DENO_FOR_ENGINE[version]) throw new Error(`unknown engine ${version}`);
+	const denoVersion = DENO_FOR_ENGINE[version];
+	if (version === DEFAULT_ENGINE) {
+		const engineDir = path.dirname(require.resolve('@rocket.chat/apps-engine/package.json', { paths: [__dirname] }));
+		const denoBinDir = path.dirname(require.resolve('@deno/linux-x64-glibc/package.json', { paths: [__dirname] }));
+		return finish({ version, denoVersion, engineDir, denoBinDir, builtin: true });
+	}
+	return finish({
+		version, denoVersion, engineDir: path.join(copiesDir, version, 'apps-engine'),
+		denoBinDir: path.join(matrixDir, 'node_modules', `deno-${denoVersion}`), builtin: false,
+	});
+}
+function finish(p) {
+	const denoDir = path.join(p.engineDir, '.deno-cache');
+	return { ...p, denoBin: path.join(p.denoBinDir, 'deno'), denoDir, stamp: path.join(denoDir, '.prepared'), prepared: fs.existsSync(path.join(denoDir, '.prepared')) };
+}
+
+module.exports = { DEFAULT_ENGINE, DENO_FOR_ENGINE, ENGINES, matrixDir, copiesDir, selectedEngine, enginePaths };
+
+const runtimeDir = __dirname;
+/**
+ * Where `@rocket.chat/apps-engine[/sub]` required from `fromDir` loads from: the selected engine, for the test
+ * runtime's own files (so its bridges extend that engine's classes and its AppManager is that engine's); undefined
+ * (normal resolution) for everything else, e.g. the app's own sources and the engine's files themselves.
+ */
+function engineRequest(request, fromDir) {
+	if (request !== '@rocket.chat/apps-engine' && !request.startsWith('@rocket.chat/apps-engine/')) return undefined;
+	const version = selectedEngine();
+	if (version === DEFAULT_ENGINE) return undefined;
+	const inRuntime = fromDir === runtimeDir || fromDir.startsWith(runtimeDir + path.sep);
+	if (!inRuntime || fromDir.startsWith(matrixDir + path.sep) || fromDir.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+	return path.join(enginePaths(version).engineDir, request.slice('@rocket.chat/apps-engine'.length));
+}
+module.exports.engineRequest = engineRequest;

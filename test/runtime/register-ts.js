@@ -11,3 +11,14 @@ require.extensions['.ts'] = function compileTs(module, filename) {
 	});
 	module._compile(outputText, filename);
 };
+
+// The test runtime's imports of @rocket.chat/apps-engine go to the engine GAB_ENGINE selects (as jest-resolver.js
+// does under jest).
+const Module = require('module');
+const path = require('path');
+const { engineRequest } = require('./paths');
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function resolveEngine(request, parent, ...rest) {
+	const mapped = parent?.filename ? engineRequest(request, path.dirname(parent.filename)) : undefined;
+	return resolveFilename.call(this, mapped ?? request, parent, ...rest);
+};

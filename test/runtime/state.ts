@@ -6,13 +6,23 @@ export type UserType = 'user' | 'app' | 'bot';
 export interface StoredUser {
 	id: string; username: string; name: string; roles: string[]; status: 'online' | 'offline' | 'away' | 'busy';
 	type: UserType; departmentIds: string[]; active: boolean; appId?: string; createdAt: Date; updatedAt: Date;
+	/** Omnichannel availability of an agent (RC sets 'available' when a user becomes an agent); routing needs it */
+	statusLivechat?: 'available' | 'not-available';
 }
 export interface StoredVisitor {
 	id: string; token: string; username: string; name?: string; phone?: Array<{ phoneNumber: string }>;
 	visitorEmails?: Array<{ address: string }>; department?: string; status: string; livechatData?: Record<string, unknown>;
 	createdAt: Date; updatedAt: Date;
+	/** set by removeVisitorData (RC's removeGuest -> disableById: token, phone, name, ... unset; '' here) */
+	disabled?: boolean;
 }
-export interface StoredDepartment { id: string; name: string; enabled: boolean; createdAt: Date; updatedAt: Date }
+export interface StoredDepartment {
+	id: string; name: string; enabled: boolean; createdAt: Date; updatedAt: Date;
+	/** where a room goes when this department has no available agent (QueueManager getDepartment) */
+	fallbackForwardDepartment?: string;
+	/** shown on the registration form: getRequiredDepartment picks only those (default true) */
+	showOnRegistration?: boolean;
+}
 export interface RoomSource { type: string; id?: string; alias?: string; label?: string; sidebarIcon?: string; defaultIcon?: string; destination?: string }
 export interface StoredRoom {
 	id: string; type: 'l' | 'c' | 'p' | 'd'; name?: string; displayName?: string; memberIds: string[]; creatorId?: string;
@@ -20,6 +30,8 @@ export interface StoredRoom {
 	isOpen?: boolean; visitorId?: string; visitorToken?: string; departmentId?: string; servedBy?: { id: string; username: string }; queued?: boolean;
 	source?: RoomSource; customFields?: Record<string, unknown>; livechatData?: Record<string, unknown>;
 	closedAt?: Date; closer?: 'user' | 'visitor'; closedById?: string; closeComment?: string;
+	/** RC 7+ contact verification required: created but not queued, no agent can take it */
+	contactVerificationPending?: boolean;
 	messageCount: number; createdAt: Date; updatedAt: Date; lastMessageAt?: Date;
 }
 export interface MessageSender { id: string; username: string; name?: string; type: UserType | 'visitor' }
@@ -102,7 +114,13 @@ export function clone<T>(v: T): T {
 	return out;
 }
 
-export interface RcOptions { siteUrl?: string; acceptChatsWithNoAgents?: boolean; maxUploadBytes?: number }
+/**
+ * What differs between the Rocket.Chat versions the engines of the matrix ship with (set by the harness from the
+ * engine in use; the defaults are the newest). `contacts`: Rocket.Chat 7+ contacts (a blocked contact channel,
+ * contact verification); `roomSourceDestination`: IOmnichannelSourceApp.destination (not in engine 1.46.0 / RC 6.13).
+ */
+export interface RcPlatform { contacts: boolean; roomSourceDestination: boolean }
+export interface RcOptions { siteUrl?: string; acceptChatsWithNoAgents?: boolean; maxUploadBytes?: number; platform?: Partial<RcPlatform> }
 
 export class RcState {
 	appId = '';
@@ -110,7 +128,15 @@ export class RcState {
 	appNameSlug = '';
 	siteUrl: string;
 	acceptChatsWithNoAgents: boolean;
-	maxUploadBytes: number;
+	readonly platform: RcPlatform;
+	/** Enterprise licence over its monthly-active-contacts cap, for contacts not yet counted this month (harness switch):
+	 *  non-visitor messages into omnichannel rooms throw error-mac-limit-reached (BeforeSaveCheckMAC) */
+	macLimitReached = false;
+	/** visitor ids whose contact channel (visitor + app source) an agent blocked (RC 7+, LivechatContacts.isChannelBlocked) */
+	blockedContacts = new Set<string>();
+	/** Livechat_Require_Contact_Verification with a verification app (RC 7+): new rooms of unverified contacts are not
+	 *  queued, no agent can take them (QueueManager.requestRoom, shouldTriggerVerificationApp) */
+	requireContactVerification = false;
 
 	users: StoredUser[] = [];
 	visitors: StoredVisitor[] = [];
@@ -152,15 +178,20 @@ export class RcState {
 	constructor(opts: RcOptions = {}) {
 		this.siteUrl = (opts.siteUrl ?? 'http://rc.test').replace(/\/$/, '');
 		this.acceptChatsWithNoAgents = opts.acceptChatsWithNoAgents ?? false;
-		this.maxUploadBytes = opts.maxUploadBytes ?? 104857600;
-		const s = (id: string, value: unknown, type = 'string') => this.serverSettings.set(id, { id, value, packageValue: value, type, public: true });
+		this.platform = { contacts: true, roomSourceDestination: true, ...opts.platform };
+		const s = (id: string, value: unknown, type = 'string', packageValue = value) => this.serverSettings.set(id, { id, value, packageValue, type, public: true });
 		s('Site_Url', this.siteUrl);
 		s('Site_Name', 'Rocket.Chat');
 		s('Language', 'en');
 		s('Livechat_enabled', true, 'boolean');
 		s('Livechat_Routing_Method', 'Auto_Selection');
-		s('FileUpload_MaxFileSize', this.maxUploadBytes, 'int');
+		s('Livechat_assign_new_conversation_to_bot', false, 'boolean');
+		s('FileUpload_MaxFileSize', opts.maxUploadBytes ?? 104857600, 'int', 104857600);
 		s('FileUpload_Enabled', true, 'boolean');
+		s('FileUpload_Enabled_Direct', true, 'boolean');
+		s('FileUpload_MediaTypeBlackList', 'image/svg+xml');
+		s('FileUpload_MediaTypeWhiteList', '');
+		s('Message_MaxAllowedSize', 5000, 'int');
 		s('Message_CustomFields_Enabled', false, 'boolean');
 		this.envVars = { NODE_ENV: 'production', ROOT_URL: this.siteUrl, INSTANCE_IP: '127.0.0.1' };
 	}
@@ -178,6 +209,20 @@ export class RcState {
 	fire(int: string, payload: unknown, ref: Record<string, unknown> = {}): void {
 		this.effect('event', { interface: int, ...ref });
 		this.eventSink(int, payload);
+	}
+	/** Changes a server setting as an admin would (Administration > Workspace > Settings). */
+	setServerSetting(id: string, value: unknown): void {
+		const s = this.serverSettings.get(id);
+		if (!s) throw new Error(`RcState: unknown server setting ${id}`);
+		s.value = value;
+		this.effect('server-setting.changed', { settingId: id, value });
+	}
+	/** FileUpload_MaxFileSize (-1: no limit) */
+	get maxUploadBytes(): number {
+		return Number(this.serverSettings.get('FileUpload_MaxFileSize')!.value);
+	}
+	set maxUploadBytes(v: number) {
+		this.serverSettings.get('FileUpload_MaxFileSize')!.value = v;
 	}
 	nextGuestUsername(): string {
 		return `guest-${++this.guestN}`;
@@ -199,7 +244,7 @@ export class RcState {
 		return this.users.find((u) => u.type === 'app' && u.appId === appId);
 	}
 	visitorByToken(token?: string): StoredVisitor | undefined {
-		return token ? this.visitors.find((v) => v.token === token) : undefined;
+		return token ? this.visitors.find((v) => v.token === token && !v.disabled) : undefined;
 	}
 	visitor(id?: string): StoredVisitor | undefined {
 		return id ? this.visitors.find((v) => v.id === id) : undefined;
@@ -231,6 +276,7 @@ export class RcState {
 	}
 	toAppVisitor(v?: StoredVisitor): any {
 		if (!v) return undefined;
+		if (v.disabled) return clone({ id: v.id, updatedAt: v.updatedAt }); // what disableById leaves
 		return clone({
 			id: v.id, token: v.token, username: v.username, name: v.name ?? v.username, department: v.department, phone: v.phone,
 			visitorEmails: v.visitorEmails, status: v.status, livechatData: v.livechatData, updatedAt: v.updatedAt,
@@ -239,7 +285,7 @@ export class RcState {
 	toAppDepartment(d?: StoredDepartment): any {
 		if (!d) return undefined;
 		const numberOfAgents = this.users.filter((u) => this.isAgent(u) && u.departmentIds.includes(d.id)).length;
-		return { id: d.id, name: d.name, enabled: d.enabled, updatedAt: d.updatedAt, numberOfAgents, showOnOfflineForm: false, showOnRegistration: true };
+		return { id: d.id, name: d.name, enabled: d.enabled, updatedAt: d.updatedAt, numberOfAgents, showOnOfflineForm: false, showOnRegistration: d.showOnRegistration ?? true };
 	}
 	toAppRoom(r?: StoredRoom): any {
 		if (!r) return undefined;

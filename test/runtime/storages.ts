@@ -34,6 +34,11 @@ export class MemoryMetadataStorage extends AppMetadataStorage {
 	async remove(id: string): Promise<{ success: boolean }> {
 		return { success: this.items.delete(id) };
 	}
+	/** engines before 1.57 store a whole changed item (status, settings, info) through update() */
+	async update(item: IAppStorageItem): Promise<IAppStorageItem> {
+		if (!this.touch(item._id ?? item.id, item)) throw new Error(`No app ${item.id} to update`);
+		return this.items.get(item.id)!;
+	}
 	async updatePartialAndReturnDocument(item: Partial<IAppStorageItem>): Promise<IAppStorageItem> {
 		this.touch(item._id ?? item.id!, item);
 		return [...this.items.values()].find((i) => i._id === item._id || i.id === item.id)!;
@@ -82,6 +87,10 @@ export class MemoryLogStorage extends AppLogStorage {
 		const hit = this.entries.filter((e) => Object.entries(query).every(([k, v]) => typeof v !== 'object' && e[k] === v));
 		const skip = options.skip ?? 0;
 		return { logs: hit.slice(skip, options.limit ? skip + options.limit : undefined), total: hit.length };
+	}
+	/** the pre-1.57 name of findPaginated (only the page) */
+	async find(query: Record<string, any>, options: { skip?: number; limit?: number } = {}): Promise<any[]> {
+		return (await this.findPaginated(query, options)).logs;
 	}
 	async storeEntries(entry: any): Promise<any> {
 		const stored = { _id: randomId(), _createdAt: new Date(), ...entry };

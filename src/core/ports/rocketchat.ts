@@ -6,6 +6,8 @@ export interface VisitorRef {
 	token: string;
 	name: string;
 	username?: string;
+	/** The department the room opens in: Rocket.Chat takes it from the visitor object passed, with no lookup. */
+	department?: string;
 }
 
 export interface RoomMetadata {

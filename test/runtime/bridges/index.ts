@@ -33,6 +33,19 @@ export function instrumentRuntime(): void {
 		if (rc) rc.calls.rpc++;
 		return appRequestContext.run({ method, bridges: this.bridges }, () => original.call(this, message));
 	};
+	// A restart is done when restartApp() has returned (1.62.0 also counts finished restarts in getRuntimeData(); 1.46.0
+	// counts them when they start, and is in state 'ready' before it re-initializes the app): count the ones in flight.
+	const restartApp = C.prototype.restartApp;
+	C.prototype.restartApp = function (this: any, ...args: unknown[]) {
+		this.gabRestartsInFlight = (this.gabRestartsInFlight ?? 0) + 1;
+		const rc: RcState | undefined = this.bridges?.rc;
+		// called synchronously, as the engine does (a deferred call would change what a request sent meanwhile meets)
+		const p = (restartApp.apply(this, args) as Promise<unknown>).finally(() => this.gabRestartsInFlight--);
+		// 1.53+ await a restart and retry when it fails; 1.46.0's LivenessManager does not, and Rocket.Chat's
+		// process-level unhandledRejection handler logs it: recorded here instead, the rejection still reaches a caller
+		p.catch((e: Error) => rc?.effect('runtime.restart-failed', { error: e?.message }));
+		return p;
+	};
 	// A message written to a subprocess that just died (killed, crashed) fails asynchronously with EPIPE on its stdin,
 	// which has no 'error' listener in the engine: in Rocket.Chat the process-level handler logs it; here it would
 	// surface as an uncaught exception in whatever test runs. Record it as an effect instead.
@@ -42,6 +55,14 @@ export function instrumentRuntime(): void {
 		const rc: RcState | undefined = this.bridges?.rc;
 		const child = this.deno;
 		child?.stdin?.on('error', (e: Error) => rc?.effect('runtime.stdin-error', { error: e.message, pid: child.pid }));
+		// every app process this controller started (first spawn and restarts), for TestRocketChat.appProcessIds()
+		if (child?.pid) {
+			rc?.effect('runtime.spawned', { pid: child.pid, previousPid: this.gabPids?.[this.gabPids.length - 1] });
+			(this.gabPids ??= []).push(child.pid);
+		}
+		// what the app process writes to stderr (Deno's own errors: uncaught exceptions, unhandled rejections); the
+		// engine only debug-logs it
+		child?.stderr?.on('data', (d: Buffer) => rc?.effect('runtime.stderr', { pid: child.pid, text: d.toString() }));
 		return out;
 	};
 }

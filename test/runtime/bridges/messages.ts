@@ -7,6 +7,9 @@ type NewMessage = Partial<StoredMessage> & Pick<StoredMessage, 'rid' | 'sender' 
 /** Inserts a message, bumps the room, logs the effect and (like RC's afterSaveMessage) fires IPostMessageSent
  *  (IPostSystemMessageSent for system messages) at the app asynchronously, also for messages the app created. */
 export function insertMessage(rc: RcState, p: NewMessage): StoredMessage {
+	// BeforeSaveCheckMAC (Message.beforeSave): in an omnichannel room, every message that is not a visitor's (token),
+	// not a system message and not an edit needs the contact within the licence's monthly-active-contacts cap.
+	if (rc.macLimitReached && rc.room(p.rid)?.type === 'l' && !p.token && !p.type) throw meteorError('error-mac-limit-reached');
 	const now = rc.now();
 	const m = { text: '', ...clone(p), id: p.id ?? randomId(), createdAt: now, updatedAt: now } as StoredMessage;
 	rc.messages.push(m);
@@ -26,6 +29,17 @@ export function assertCanPost(rc: RcState, user: StoredUser, room: StoredRoom): 
 	const privileged = user.roles.some((r) => ['admin', 'livechat-manager', 'livechat-monitor'].includes(r));
 	const ok = room.type === 'l' ? room.servedBy?.id === user.id || privileged : room.memberIds.includes(user.id) || user.roles.includes('admin');
 	if (!ok) throw meteorError('error-not-allowed', 'Not allowed');
+}
+
+/**
+ * executeSendMessage (lib/server/methods/sendMessage.ts), the path of app-user messages (MessageBridge.create) and of
+ * users writing from the client: the text, without emoji shortnames, may not be longer than Message_MaxAllowedSize
+ * (default 5,000; messageProperties.length counts code points). Visitor messages (livechat sendMessage) skip it.
+ */
+export function assertMessageSize(rc: RcState, text: unknown): void {
+	if (typeof text !== 'string' || !text) return;
+	const max = Number(rc.serverSetting('Message_MaxAllowedSize')?.value);
+	if ([...text.replace(/:[\w+-]+:/g, '')].length > max) throw meteorError('error-message-size-exceeded', 'Message size exceeds Message_MaxAllowedSize');
 }
 
 /** Fields an app-built IMessage may carry into the stored message. */
@@ -49,6 +63,7 @@ export class TestMessageBridge extends MessageBridge {
 		if (message.customFields && Object.keys(message.customFields).length && !this.rc.serverSetting('Message_CustomFields_Enabled')?.value) {
 			throw new Error('Custom fields not enabled');
 		}
+		assertMessageSize(this.rc, message.text);
 		assertCanPost(this.rc, user, room);
 		return insertMessage(this.rc, { ...messageFields(message), rid: room.id, sender: userSender(user), origin: 'app' }).id;
 	}

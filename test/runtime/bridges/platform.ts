@@ -5,17 +5,29 @@ import { ApiBridge } from '@rocket.chat/apps-engine/server/bridges/ApiBridge';
 import { AppActivationBridge } from '@rocket.chat/apps-engine/server/bridges/AppActivationBridge';
 import { CloudWorkspaceBridge } from '@rocket.chat/apps-engine/server/bridges/CloudWorkspaceBridge';
 import { CommandBridge } from '@rocket.chat/apps-engine/server/bridges/CommandBridge';
-import { ContactBridge } from '@rocket.chat/apps-engine/server/bridges/ContactBridge';
 import { EmailBridge } from '@rocket.chat/apps-engine/server/bridges/EmailBridge';
-import { ExperimentalBridge } from '@rocket.chat/apps-engine/server/bridges/ExperimentalBridge';
 import type { IInternalFederationBridge } from '@rocket.chat/apps-engine/server/bridges/IInternalFederationBridge';
 import type { IListenerBridge } from '@rocket.chat/apps-engine/server/bridges/IListenerBridge';
 import { ModerationBridge } from '@rocket.chat/apps-engine/server/bridges/ModerationBridge';
 import { OAuthAppsBridge } from '@rocket.chat/apps-engine/server/bridges/OAuthAppsBridge';
-import { OutboundMessageBridge } from '@rocket.chat/apps-engine/server/bridges/OutboundMessagesBridge';
 import { UiInteractionBridge } from '@rocket.chat/apps-engine/server/bridges/UiInteractionBridge';
 import { VideoConferenceBridge } from '@rocket.chat/apps-engine/server/bridges/VideoConferenceBridge';
 import { notImplemented as ni, RcState } from '../state';
+
+/** A bridge base class newer engines have and older ones lack (Contact: 1.53; Experimental, OutboundMessage: 1.59):
+ *  there the engine never asks for it, and a plain base keeps the stub loadable. */
+function optionalBridge<T>(file: string, name: string): T {
+	try {
+		// eslint-disable-next-line @typescript-eslint/no-var-requires
+		return require(`@rocket.chat/apps-engine/server/bridges/${file}`)[name];
+	} catch (e) {
+		if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+		return class {} as unknown as T;
+	}
+}
+const ContactBridge = optionalBridge<typeof import('@rocket.chat/apps-engine/server/bridges/ContactBridge').ContactBridge>('ContactBridge', 'ContactBridge');
+const ExperimentalBridge = optionalBridge<typeof import('@rocket.chat/apps-engine/server/bridges/ExperimentalBridge').ExperimentalBridge>('ExperimentalBridge', 'ExperimentalBridge');
+const OutboundMessageBridge = optionalBridge<typeof import('@rocket.chat/apps-engine/server/bridges/OutboundMessagesBridge').OutboundMessageBridge>('OutboundMessagesBridge', 'OutboundMessageBridge');
 
 let keys: { publicKey: string; privateKey: string } | undefined;
 /** One RSA key pair per process (the engine signs the installed app with it; generating costs ~200 ms). */

@@ -1,9 +1,9 @@
-// UploadBridge: RC's Uploads store (size validation, type sniffing) and the file message it always tries to post.
+// UploadBridge: RC's Uploads store (validateFileUpload, type sniffing) and the file message it always tries to post.
 import { UploadBridge } from '@rocket.chat/apps-engine/server/bridges/UploadBridge';
 import { createHash } from 'crypto';
 import { meteorError, randomId, RcState, StoredFile, StoredMessage, StoredUpload } from '../state';
 import { assertCanPost, insertMessage, userSender } from './messages';
-import { sendVisitorMessage } from './livechat';
+import { guestOf, sendVisitorMessage } from './livechat';
 
 const BY_EXT: Record<string, string> = {
 	jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp', svg: 'image/svg+xml',
@@ -55,24 +55,52 @@ function fileMessageFields(rc: RcState, u: StoredUpload, r: UploadRequest): Part
 	return { text: r.text ?? '', file, files, attachments: [att] };
 }
 
-/** FileUpload store insert + sendFileMessage / sendFileLivechatMessage. A visitor upload into a room that is not open
- *  (or belongs to another visitor) keeps the file but posts nothing, silently, as RC does. */
-export function uploadFile(rc: RcState, r: UploadRequest): { upload: StoredUpload; message?: StoredMessage } {
-	if (!r.userId && !r.visitorToken) throw new Error('Missing user to perform the upload operation');
-	if (rc.maxUploadBytes >= 0 && r.bytes.length > rc.maxUploadBytes) {
-		throw meteorError('error-file-too-large', `File exceeds allowed size of ${rc.maxUploadBytes} bytes`);
-	}
+/** fileUploadIsValidContentTypeFromSettings (app/utils/lib/restrictions.ts): the blacklist wins (exact type or
+ *  `group/*`); an empty whitelist (or `*`) accepts the rest. */
+export function isAcceptedMediaType(type: string, whiteList: string, blackList: string): boolean {
+	const list = (s: string) => s.split(',').map((x) => x.trim());
+	const onList = (l: string[]) => l.includes(type) || l.filter((x) => x.indexOf('/*') > 0).includes(type.replace(/(\/.*)$/, '/*'));
+	if (blackList && type && onList(list(blackList))) return false;
+	if (whiteList && whiteList !== '*') return onList(list(whiteList));
+	return true;
+}
+
+/**
+ * FileUpload.validateFileUpload (file-upload/server/lib/FileUpload.ts), the store's onCheck filter, on the type the
+ * upload bridge sniffed (determineFileType): the room must exist; users other than the app user must be able to post
+ * there; FileUpload_Enabled; FileUpload_Enabled_Direct for DMs; FileUpload_MaxFileSize (-1 = no limit);
+ * FileUpload_MediaTypeWhiteList / FileUpload_MediaTypeBlackList (SVG blacklisted by default).
+ */
+function validateFileUpload(rc: RcState, r: UploadRequest, type: string): void {
 	const room = rc.room(r.roomId);
+	if (!room) throw meteorError('invalid-file', 'File does not pass the "onCheck" filter');
 	const user = rc.user(r.userId);
 	if (r.userId && !user) throw meteorError('error-invalid-user', 'Invalid user');
-	if (!room && !r.visitorToken) throw meteorError('error-invalid-room', 'Invalid room');
-	if (user && room) assertCanPost(rc, user, room);
-	const upload = store(rc, r.name, r.bytes, r, determineFileType(r.bytes, r.name));
+	if (user) assertCanPost(rc, user, room);
+	const setting = (id: string) => rc.serverSetting(id)?.value;
+	if (setting('FileUpload_Enabled') !== true) throw meteorError('error-file-upload-disabled', 'File upload is disabled');
+	if (room.type === 'd' && setting('FileUpload_Enabled_Direct') !== true) throw meteorError('error-direct-message-file-upload-not-allowed', 'File sharing not allowed in direct messages');
+	const max = rc.maxUploadBytes;
+	if (max > -1 && r.bytes.length > max) throw meteorError('error-file-too-large', `File exceeds allowed size of ${max} bytes`);
+	if (!isAcceptedMediaType(type, String(setting('FileUpload_MediaTypeWhiteList') ?? ''), String(setting('FileUpload_MediaTypeBlackList') ?? ''))) {
+		throw meteorError('error-invalid-file-type', 'File type is not accepted');
+	}
+}
+
+/** FileUpload store insert (after validateFileUpload) + sendFileMessage / sendFileLivechatMessage. A visitor upload into
+ *  a room that is not open (or belongs to another visitor) keeps the file but posts nothing, silently, as RC does. */
+export function uploadFile(rc: RcState, r: UploadRequest): { upload: StoredUpload; message?: StoredMessage } {
+	if (!r.userId && !r.visitorToken) throw new Error('Missing user to perform the upload operation');
+	const type = determineFileType(r.bytes, r.name);
+	validateFileUpload(rc, r, type);
+	const room = rc.room(r.roomId)!;
+	const user = rc.user(r.userId);
+	const upload = store(rc, r.name, r.bytes, r, type);
 	let message: StoredMessage | undefined;
 	if (r.visitorToken) {
 		const guest = rc.visitorByToken(r.visitorToken);
-		if (guest && room && room.type === 'l' && room.isOpen && room.visitorToken === guest.token) {
-			message = sendVisitorMessage(rc, guest, room.id, fileMessageFields(rc, upload, r), { source: room.source ?? { type: 'app' }, origin: r.origin });
+		if (guest && room.type === 'l' && room.isOpen && room.visitorToken === guest.token) {
+			message = sendVisitorMessage(rc, guestOf(guest), room.id, fileMessageFields(rc, upload, r), { source: room.source ?? { type: 'app' }, origin: r.origin });
 		}
 	} else {
 		message = insertMessage(rc, { ...fileMessageFields(rc, upload, r), rid: r.roomId, sender: userSender(user!), origin: r.origin });

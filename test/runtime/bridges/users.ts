@@ -12,6 +12,8 @@ export function addUser(rc: RcState, p: Partial<StoredUser> & { username: string
 	if (rc.userByUsername(p.username)) throw new Error(`Username is already in use: ${p.username}`);
 	const now = rc.now();
 	const u: StoredUser = { id: randomId(), name: p.username, roles: ['user'], status: 'offline', type: 'user', departmentIds: [], active: true, createdAt: now, updatedAt: now, ...p };
+	// RC's addAgent: a user who becomes an agent is set available for Omnichannel (Users.setLivechatStatus)
+	if (u.roles.includes('livechat-agent') && !u.statusLivechat) u.statusLivechat = 'available';
 	rc.users.push(u);
 	if (!silent) rc.effect('user.created', { userId: u.id, username: u.username, type: u.type, roles: u.roles });
 	return u;

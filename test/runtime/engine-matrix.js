@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// `npm run test:engines`: the integration and durability suites (and the engine-dependent runtime tests) on several Apps-Engine server runtimes, one engine
+// after another (2 cores: never two Deno fleets at once), one JSON line per engine on stdout:
+//   {"engine":"1.46.0","deno":"1.46.3","passed":61,"failed":0}
+// Default: the oldest claimed engine, one in the middle and the newest (1.46.0, 1.55.1, 1.62.0); `--all` runs every
+// engine of the matrix; explicit versions run those. Names of failing tests go to stderr. Exit code 1 if any failed.
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { spawnSync } = require('child_process');
+const { DENO_FOR_ENGINE, ENGINES } = require('./paths');
+const { prepare } = require('./prepare');
+
+const DEFAULT_SET = ['1.46.0', '1.55.1', '1.62.0'];
+// the integration and durability suites, plus the engine facts and the __proto__ body (issue 11) on every engine
+const SUITES = ['test/integration', 'test/durability', 'test/runtime/engine.test.ts', 'test/runtime/proto-key.test.ts'];
+const root = path.resolve(__dirname, '../..');
+
+const args = process.argv.slice(2);
+const versions = args.includes('--all') ? ENGINES : args.filter((a) => !a.startsWith('--')).length ? args.filter((a) => !a.startsWith('--')) : DEFAULT_SET;
+for (const v of versions) if (!DENO_FOR_ENGINE[v]) throw new Error(`not an engine of the matrix: ${v} (${ENGINES.join(', ')})`);
+
+let anyFailed = false;
+for (const engine of versions) {
+	prepare(engine);
+	const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gab-matrix-')), 'results.json');
+	const jest = spawnSync(process.execPath, [require.resolve('jest/bin/jest', { paths: [root] }), ...SUITES, '--maxWorkers=1', '--json', `--outputFile=${out}`], {
+		cwd: root, stdio: ['ignore', process.stderr, 'inherit'], // stdout carries only the engine lines env: { ...process.env, GAB_ENGINE: engine },
+	});
+	let passed = 0;
+	let failed = 0;
+	const failures = [];
+	if (fs.existsSync(out)) {
+		const r = JSON.parse(fs.readFileSync(out, 'utf8'));
+		passed = r.numPassedTests;
+		failed = r.numFailedTests;
+		for (const suite of r.testResults) {
+			for (const t of suite.assertionResults) if (t.status === 'failed') failures.push(`${path.relative(root, suite.name)} › ${t.fullName}`);
+			// a suite that fails to run has no assertion results: count it as failed
+			if (suite.status === 'failed' && !suite.assertionResults.some((t) => t.status === 'failed')) {
+				failed++;
+				failures.push(`${path.relative(root, suite.name)} (suite did not run: ${String(suite.message).split('\n').find((l) => l.trim()) ?? ''})`);
+			}
+		}
+		fs.rmSync(path.dirname(out), { recursive: true, force: true });
+	} else {
+		failed = 1;
+		failures.push(`jest produced no results (exit ${jest.status}, signal ${jest.signal})`);
+	}
+	if (failed) anyFailed = true;
+	for (const f of failures) process.stderr.write(`[engine ${engine}] FAILED ${f}\n`);
+	process.stdout.write(`${JSON.stringify({ engine, deno: DENO_FOR_ENGINE[engine], passed, failed })}\n`);
+}
+process.exit(anyFailed ? 1 : 0);
