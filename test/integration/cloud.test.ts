@@ -1,7 +1,7 @@
 // WhatsApp Cloud API (Meta) ↔ Omnichannel on the real engine, against the fake Graph API: the number is
 // added with `/whatsapp instance add cloud …`, customers write every message type, agents answer text and
 // files, statuses come back with reasons, and a batch of many messages arrives in one POST.
-import { CLOUD, cloudErrorObject, msg } from '../fixtures/cloud';
+import { CLOUD, cloudErrorObject, msg, template } from '../fixtures/cloud';
 import { FakeGraphApi } from '../fakes/FakeCloudApi';
 import { CloudWorld, startCloudWorld } from './support/cloudWorld';
 
@@ -249,5 +249,55 @@ describe('a Cloud API number: customers write, agents answer', () => {
 		expect(await w.post(template)).toMatchObject({ status: 200, content: { outcome: 'ignored' } });
 		expect(await w.post(fake.signed({ object: 'page', entry: [] }, CLOUD.appSecret))).toMatchObject({ status: 200, content: { outcome: 'ignored' } });
 		expect(w.rc.rc.messages.length).toBe(before);
+	});
+});
+
+describe('templates through Rocket.Chat\'s outbound-message wizard (a Cloud API number)', () => {
+	let w: CloudWorld;
+	let fake: FakeGraphApi;
+
+	beforeAll(async () => {
+		w = await startCloudWorld({ provider: 'cloud', extraPermissions: ['outbound-communication.provide'] });
+		fake = w.fake as FakeGraphApi;
+		fake.addTemplate(CLOUD.wabaId, template({ name: 'order_update', body: 'Hi {{1}}, order {{2}} ships today.', header: { format: 'TEXT', text: 'Order news' } }));
+		fake.addTemplate(CLOUD.wabaId, template({ name: 'reservation', named: true, body: 'Your table for {{guests}} on {{day}}.' }));
+		fake.addTemplate(CLOUD.wabaId, template({ name: 'draft', body: 'not yet', status: 'PENDING' }));
+	});
+	afterAll(async () => {
+		await w?.stop();
+	});
+
+	it('lists the number\'s approved templates, read from the Graph API', async () => {
+		const meta = await w.rc.outboundProviderMetadata(w.rc.appId);
+		expect(meta.supportsTemplates).toBe(true);
+		expect(meta.templates[`+${CLOUD.display}`].map((t: any) => [t.name, t.language, t.components.find((c: any) => c.type === 'body').text])).toEqual([
+			['order_update', 'en_US', 'Hi {{1}}, order {{2}} ships today.'],
+			['reservation', 'en_US', 'Your table for {{guests}} on {{day}}.'],
+		]);
+		expect(fake.requests.filter((r) => r.method === 'templates').every((r) => r.headers.authorization === `Bearer ${CLOUD.accessToken}`)).toBe(true);
+	});
+
+	it('sends a positional and a NAMED template to a new customer (no open window needed)', async () => {
+		fake.reset();
+		await w.rc.sendOutboundMessage(w.rc.appId, {
+			to: '+4915112345678', type: 'template', templateProviderPhoneNumber: `+${CLOUD.display}`,
+			template: { name: 'order_update', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Anna' }, { type: 'text', text: 'A42' }] }] },
+		});
+		await w.rc.sendOutboundMessage(w.rc.appId, {
+			to: '+4915112345678', type: 'template', templateProviderPhoneNumber: `+${CLOUD.display}`,
+			template: { name: 'reservation', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: '4' }, { type: 'text', text: 'Friday' }] }] },
+		});
+		const [positional, named] = await fake.waitForSent(2);
+		expect(positional.body).toEqual({
+			messaging_product: 'whatsapp', recipient_type: 'individual', to: '4915112345678', type: 'template',
+			template: { name: 'order_update', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Anna' }, { type: 'text', text: 'A42' }] }] },
+		});
+		expect(named.body.template.components).toEqual([{ type: 'body', parameters: [{ type: 'text', parameter_name: 'guests', text: '4' }, { type: 'text', parameter_name: 'day', text: 'Friday' }] }]);
+	});
+
+	it('a template WhatsApp does not know is refused with the translated reason', async () => {
+		await expect(w.rc.sendOutboundMessage(w.rc.appId, {
+			to: '+4915112345678', type: 'template', templateProviderPhoneNumber: `+${CLOUD.display}`, template: { name: 'draft', language: { code: 'en_US' }, components: [] },
+		})).rejects.toMatchObject({ message: expect.stringContaining('this template does not exist in this language or is not approved (132001)') });
 	});
 });

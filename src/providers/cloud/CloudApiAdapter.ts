@@ -84,6 +84,14 @@ export abstract class CloudApiAdapter implements WhatsAppProvider {
 			const r = await this.client(http, instance).markRead(msg.messageId, this.capabilities.typing);
 			return r.ok ? { ok: true, messageId: msg.messageId } : r;
 		},
+		// The Cloud API has no lookup of who is on WhatsApp (the On-Premises /contacts check is gone): a
+		// phone number's chat is its digits (the wa_id), and a send to someone who is not on WhatsApp comes
+		// back as a failed status (131026). So `exists` only says the number is well-formed.
+		checkNumber: async (_http, _instance, phone) => {
+			const digits = phone.replace(/[\s().-]/g, '').replace(/^\+/, '').replace(/^00/, '');
+			if (!/^[1-9]\d{6,14}$/.test(digits)) return { ok: true, chatId: digits, exists: false };
+			return { ok: true, chatId: digits, exists: true };
+		},
 	};
 
 	private readonly templateCache = new Map<string, { at: number; templates: TemplateInfo[] }>();

@@ -67,10 +67,12 @@ export function templateBody(msg: OutboundTemplate, def: TemplateInfo | undefine
 	const components: Json[] = [];
 	const named = def ? def.parameterFormat === 'named' : Object.keys(msg.body).some((k) => !/^\d+$/.test(k));
 	const bodyNames = def ? def.bodyParameters : Object.keys(msg.body).sort((a, b) => (named ? 0 : Number(a) - Number(b)));
-	const missing = bodyNames.filter((n) => msg.body[n] === undefined || msg.body[n] === '');
+	// A named parameter may also come by position (callers that only know the order, like Rocket.Chat's wizard).
+	const value = (n: string, i: number) => (msg.body[n] !== undefined && msg.body[n] !== '' ? msg.body[n] : msg.body[String(i + 1)]);
+	const missing = bodyNames.filter((n, i) => value(n, i) === undefined || value(n, i) === '');
 	if (missing.length) return failure(false, 'cloud_template_parameters', `template ${msg.name}: parameters missing: ${missing.join(', ')}`, { name: msg.name, missing: missing.join(', ') });
 	if (bodyNames.length) {
-		components.push({ type: 'body', parameters: bodyNames.map((n) => textParameter(msg.body[n], named ? n : undefined)) });
+		components.push({ type: 'body', parameters: bodyNames.map((n, i) => textParameter(value(n, i), named ? n : undefined)) });
 	}
 
 	const header = headerComponent(msg, def, named);

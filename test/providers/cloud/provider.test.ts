@@ -241,15 +241,18 @@ describe('templates', () => {
 	});
 
 	it('sends NAMED parameters with their names (the definition comes from the cache), and a copy-code button', async () => {
-		const http = new FakeHttp().reply(json(200, { data: [ORDER, RESERVATION, CODE] }), sent('wamid.T2'), sent('wamid.T3'));
+		const http = new FakeHttp().reply(json(200, { data: [ORDER, RESERVATION, CODE] }), sent('wamid.T2'), sent('wamid.T2b'), sent('wamid.T3'));
 		await provider.templates.send(http, instance, { chatId: CLOUD.customer, name: 'reservation_confirmation', language: 'en_US', body: { day: 'Friday', number_of_guests: '4' }, header: { text: 'Anna' } });
 		expect(bodyOf(http.requests[1]).template.components).toEqual([
 			{ type: 'body', parameters: [{ type: 'text', parameter_name: 'number_of_guests', text: '4' }, { type: 'text', parameter_name: 'day', text: 'Friday' }] },
 			{ type: 'header', parameters: [{ type: 'text', parameter_name: 'guest', text: 'Anna' }] },
 		]);
+		// Named parameters given by position (the order of the definition) are named on the wire.
+		await provider.templates.send(http, instance, { chatId: CLOUD.customer, name: 'reservation_confirmation', language: 'en_US', body: { 1: '2', 2: 'Monday' }, header: { text: 'Bo' } });
+		expect(bodyOf(http.requests[2]).template.components[0]).toEqual({ type: 'body', parameters: [{ type: 'text', parameter_name: 'number_of_guests', text: '2' }, { type: 'text', parameter_name: 'day', text: 'Monday' }] });
 		await provider.templates.send(http, instance, { chatId: CLOUD.customer, name: 'discount', language: 'de', body: {}, buttons: { 0: 'SAVE10' } });
-		expect(bodyOf(http.requests[2]).template.components).toEqual([{ type: 'button', sub_type: 'copy_code', index: '0', parameters: [{ type: 'coupon_code', coupon_code: 'SAVE10' }] }]);
-		expect(http.requests).toHaveLength(3); // the list was read once
+		expect(bodyOf(http.requests[3]).template.components).toEqual([{ type: 'button', sub_type: 'copy_code', index: '0', parameters: [{ type: 'coupon_code', coupon_code: 'SAVE10' }] }]);
+		expect(http.requests).toHaveLength(4); // the list was read once
 	});
 
 	it('a template status update makes the next send read the list again', async () => {
