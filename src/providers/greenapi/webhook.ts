@@ -4,7 +4,7 @@ import { InboundEvent, IgnoredEvent, InboundMessage } from '../../core/ports/eve
 import { sameSecret } from '../../core/tokens';
 import { WebhookRequest } from '../../core/ports/provider';
 import { InstanceRecord } from '../../core/ports/records';
-import { header, idString, Json, nonEmpty, obj, printable, str, toMillis } from './fields';
+import { header, idString, Json, nonEmpty, obj, printable, str, toMillis } from '../shared/json';
 import { buildInboundMessage } from './inbound';
 import { deliveryStatus, instanceHealth, isDocumentedState } from './statuses';
 
