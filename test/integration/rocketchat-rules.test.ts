@@ -4,6 +4,7 @@
 import * as fx from '../fixtures/greenapi';
 import { GA } from '../fixtures/greenapi';
 import { startWorld, World } from './support/world';
+import { ENGINE } from '../runtime/TestRocketChat';
 
 const alertsIn = (w: World) => {
 	const dm = w.rc.rc.rooms.find((r) => r.type === 'd' && r.memberIds.includes(w.admin.id));
@@ -81,7 +82,8 @@ describe("Rocket.Chat's rules, and what the app does about them", () => {
 		await w.rc.waitFor(() => w.roomMessages(room.id).find((m: any) => m.text?.length === 110_000));
 	});
 
-	it('a blocked contact channel (Rocket.Chat 7+): kept, not retried for a day, admins told once; unblocked, it comes in', async () => {
+	// Rocket.Chat 6.13 (Apps-Engine 1.46.0) has no contacts to block.
+	(ENGINE.rcHasContacts ? it : it.skip)('a blocked contact channel (Rocket.Chat 7+): kept, not retried for a day, admins told once; unblocked, it comes in', async () => {
 		await w.customerSends(fx.textMessage('hello'));
 		const room = openRoomOf(w)!;
 		w.rc.blockContact(room.visitorId!);

@@ -45,6 +45,8 @@ export interface EngineInfo {
 	/** the app process runs main.ts from a symlink under AppManager's tempFilePath (1.62); older engines run it from
 	 *  the engine's own deno-runtime folder */
 	runtimeInTempDir: boolean;
+	/** apps can register as outbound-message providers (OutboundMessagesBridge, IOutboundPhoneMessageProvider) */
+	hasOutboundProviders: boolean;
 }
 
 const read = (dir: string, rel: string) => {
@@ -82,6 +84,7 @@ export function engineInfo(version = paths.selectedEngine()): EngineInfo {
 		denoErrorHandlers: fs.existsSync(path.join(p.engineDir, 'deno-runtime/error-handlers.ts')),
 		livenessWatchdog: livenessJs.includes('watchdogTimeout'),
 		rcHasContacts: fs.existsSync(path.join(p.engineDir, 'server/bridges/ContactBridge.js')),
+		hasOutboundProviders: fs.existsSync(path.join(p.engineDir, 'server/bridges/OutboundMessagesBridge.js')),
 	};
 }
 
