@@ -25,13 +25,24 @@ export type InboundContent =
 	| { kind: 'poll-update'; pollMessageId: string; question: string; votes: Array<{ option: string; voters: string[] }> }
 	/** A tap on a button / list row / template button the business sent. */
 	| { kind: 'choice'; text: string; choiceId?: string; inReplyTo?: string }
+	/** A message with buttons (a business or a bot wrote it): header, body, footer, and what each button does. */
+	| { kind: 'buttons'; header?: string; body: string; footer?: string; buttons: MessageButton[] }
 	/** emoji '' means the reaction was removed. */
 	| { kind: 'reaction'; targetMessageId: string; emoji: string }
 	| { kind: 'edit'; targetMessageId: string; text: string }
 	| { kind: 'delete'; targetMessageId: string }
-	| { kind: 'marker'; marker: ProviderMarker; originalType: string }
+	/** `fileName` / `caption`: what the provider still says of a file it did not fetch (SWE002). */
+	| { kind: 'marker'; marker: ProviderMarker; originalType: string; fileName?: string; caption?: string }
 	/** reason 'unreadable': a known type whose fields are missing or of the wrong type. */
 	| { kind: 'unsupported'; type: string; reason?: 'unreadable' };
+
+/** One button of a `buttons` message: `reply` sends its text back; the others copy a code, call a phone, open a URL (`value`). */
+export interface MessageButton {
+	action: 'reply' | 'copy' | 'call' | 'url';
+	text: string;
+	id?: string;
+	value?: string;
+}
 
 export interface QuotedMessage {
 	messageId: string;
@@ -66,7 +77,11 @@ export type DeliveryState = 'pending' | 'sent' | 'delivered' | 'read' | 'played'
 export interface DeliveryStatusEvent {
 	type: 'status';
 	instanceId: string;
-	chatId: string;
+	/**
+	 * Absent in a provider's older status format that names only the message: the core then asks the
+	 * provider (`recovery.chatOfSentMessage`), a call made for such statuses only.
+	 */
+	chatId?: string;
 	messageId: string;
 	status: DeliveryState;
 	/** Why it failed (status `failed`), in the provider's words or as a translated code. */
@@ -104,13 +119,29 @@ export interface TemplateStatusEvent {
 	timestamp: number;
 }
 
+/**
+ * Something the provider tells about the number itself that admins must hear of (GREEN-API
+ * `quotaExceeded`: the plan's monthly chat limit is used up). `code` names the alert text
+ * (`alert_provider_<code>`, filled with `params` plus `instance` and `number`); admins are told once
+ * per distinct (code, params).
+ */
+export interface ProviderNoticeEvent {
+	type: 'provider-notice';
+	instanceId: string;
+	code: ProviderNoticeCode;
+	params: Record<string, string>;
+	timestamp: number;
+}
+
+export type ProviderNoticeCode = 'quota_exceeded' | 'quota_exceeded_plain';
+
 export interface IgnoredEvent {
 	type: 'ignored';
 	instanceId?: string;
 	reason: string;
 }
 
-export type InboundEvent = InboundMessage | BusinessMessageEvent | DeliveryStatusEvent | InstanceStateEvent | TemplateStatusEvent | IgnoredEvent;
+export type InboundEvent = InboundMessage | BusinessMessageEvent | DeliveryStatusEvent | InstanceStateEvent | TemplateStatusEvent | ProviderNoticeEvent | IgnoredEvent;
 
 /** Instance-wide dedupe key: message ids are unique only within a chat. */
 export function inboundKey(e: { instanceId: string; chatId: string; messageId: string }): string {
