@@ -71,7 +71,7 @@ export class AdminCommands {
 		await instances.save(record);
 		const warning = webhookUrlWarning(url);
 		await c.reply(t('instance_added', { id, number: displayNumber(record.number), state: record.state || '?', url, token: mask(record.webhookSecret) })
-			+ (applied.manual ? `\n${t('instance_webhook_manual', { provider: provider.label, url })}` : '')
+			+ (applied.manual ? `\n${t(applied.verifyToken ? 'instance_webhook_manual_verify' : 'instance_webhook_manual', { provider: provider.label, url, token: applied.verifyToken || '' })}` : '')
 			+ (warning ? `\n⚠️ ${warning}` : '')
 			+ ((await readSettings(c.read)).alertRoom ? '' : `\n${t('instance_added_alert_hint')}`));
 	}

@@ -1,6 +1,8 @@
 import { CoreDeps, displayNumber } from './Core';
 import { ContactRecord, InstanceRecord } from './ports/records';
-import { NoAgentOnline } from './ports/rocketchat';
+import { NoAgentOnline, VisitorRef } from './ports/rocketchat';
+import { alertOnce } from './notices';
+import { t } from '../i18n/translate';
 import { RetryLater } from './failures';
 import { visitorToken } from './tokens';
 
@@ -25,7 +27,7 @@ export class ConversationOpener {
 		const next = { ...(contact.next || {}), ...routing };
 		const departmentId = next.departmentId || instance.departmentId || (await this.defaultDepartment());
 		const token = contact.visitorToken || visitorToken(instance.webhookSecret, instance.id, contact.chatId);
-		const visitor = await this.deps.rc.ensureVisitor({ token, name: contact.name, phone: contact.phone, departmentId });
+		const visitor = await this.visitorIn(instance, { token, name: contact.name, phone: contact.phone }, departmentId);
 		const customFields = { whatsappInstance: instance.id, whatsappChat: contact.chatId };
 		let roomId = await this.deps.rc.findOpenRoom(visitor, customFields);
 		if (!roomId) {
@@ -45,6 +47,26 @@ export class ConversationOpener {
 		// Remembered while open, so agent messages written while the app is down are found after a restart.
 		await this.deps.openRooms.add({ roomId, instanceId: instance.id, chatId: contact.chatId, openedAt });
 		return { ...contact, visitorId: visitor.id, visitorToken: visitor.token, visitorUsername: visitor.username, roomId, next: undefined, conversationStartedAt: openedAt };
+	}
+
+	/**
+	 * Rocket.Chat re-validates the visitor's department on every upsert: once a department is deleted,
+	 * every new conversation routed there would fail. Then the default department applies, else Rocket.Chat's
+	 * routing, and admins are told once.
+	 */
+	private async visitorIn(instance: InstanceRecord, who: { token: string; name: string; phone?: string }, departmentId: string | undefined): Promise<VisitorRef> {
+		try {
+			return await this.deps.rc.ensureVisitor({ ...who, departmentId });
+		} catch (e) {
+			if (!departmentId || (await this.deps.rc.findDepartment(departmentId))) throw e;
+			const fallback = await this.defaultDepartment();
+			const usable = fallback && fallback !== departmentId ? fallback : undefined;
+			await alertOnce(this.deps, instance, `department:${departmentId}`, `⚠️ ${t('alert_department_missing', {
+				instance: instance.id, number: displayNumber(instance.number), department: departmentId,
+				fallback: usable ? (await this.deps.rc.settings()).defaultDepartment : t('department_routing'),
+			})}`);
+			return this.deps.rc.ensureVisitor({ ...who, departmentId: usable });
+		}
 	}
 
 	private async defaultDepartment(): Promise<string | undefined> {

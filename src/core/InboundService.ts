@@ -6,14 +6,14 @@ import { monotonicNow } from './clock';
 import { chatKeyOf, findLink, newContact } from './contacts';
 import { ConversationOpener } from './ConversationOpener';
 import { DepartmentMenu } from './DepartmentMenu';
-import { CoreDeps } from './Core';
+import { CoreDeps, displayNumber } from './Core';
 import { InboundOutcome } from './outcomes';
 import { Dedupe } from './Dedupe';
 import { inboundKey, InboundMessage } from './ports/events';
 import { errorText, MediaNotYet } from './failures';
-import { alertAdmins, noticeInRoom } from './notices';
+import { alertAdmins, alertOnce, clearAlert, noticeInRoom } from './notices';
 import { ContactRecord, InboxItem, InstanceRecord } from './ports/records';
-import { RoomGone, VisitorRef } from './ports/rocketchat';
+import { ContactBlocked, OmnichannelOff, RoomGone, VisitorRef } from './ports/rocketchat';
 import { RoomPoster } from './RoomPoster';
 import { WindowReminder } from './WindowReminder';
 
@@ -22,6 +22,11 @@ interface DrainState {
 	instance?: InstanceRecord;
 	contact?: ContactRecord;
 }
+
+/** Alert key: Omnichannel switched off (told once per number, until a message gets through). */
+const OMNICHANNEL_OFF = 'omnichannel-off';
+/** A blocked contact's messages wait this long before the next try. */
+const BLOCKED_RETRY_MS = 24 * 60 * 60_000;
 
 /** customer → Rocket.Chat: one visitor per (instance, chat), one open room, every message type. */
 export class InboundService implements QueueHandler<InboxItem, DrainState> {
@@ -106,7 +111,8 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 			// Anything that fails before the message is in Rocket.Chat (no agent online, a Rocket.Chat
 			// error) parks it durably; if even that fails, the webhook answers 500 and the provider
 			// redelivers.
-			await this.park(instance, msg, contact || this.newContactFor(instance, msg), errorText(e));
+			const parked = contact || this.newContactFor(instance, msg);
+			await this.park(instance, msg, parked, errorText(e), await this.refused(instance, parked, msg, e));
 			return 'queued';
 		}
 	}
@@ -161,7 +167,9 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 				item.placeholderId ||= await noticeInRoom(this.deps, state.contact.roomId, `⏳ ${t('inbound_media_pending', { what: mediaLabel(item.event), name: item.event.sender.name })}`);
 				if (item.placeholderId) return { ok: false, retryable: true, reason: errorText(e), detached: true };
 			}
-			return { ok: false, retryable: true, reason: errorText(e) };
+			const wait = state.contact ? await this.refused(state.instance, state.contact, item.event, e) : undefined;
+			if (wait && state.contact) await this.deps.contacts.save(state.contact);
+			return { ok: false, retryable: true, reason: errorText(e), retryAfterMs: wait };
 		}
 	}
 
@@ -202,6 +210,9 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		}
 		onPosted?.();
 		noteActivity(instance.id);
+		// Posting works (again): conditions admins were told about are over.
+		contact.blockedSince = undefined;
+		await clearAlert(this.deps, instance, OMNICHANNEL_OFF, `✅ ${t('alert_omnichannel_on', { number: displayNumber(instance.number) })}`);
 		await this.dedupe.mark(instance, contact, msg.messageId, msg.timestamp || Date.now());
 		if (rcId) contact.links.push({ wa: msg.messageId, rc: rcId, dir: 'in' });
 		// The newest message decides the customer-service window (a journal may replay older ones later).
@@ -210,6 +221,23 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		await this.window.noteInbound(instance, contact);
 		await this.deps.contacts.save(contact, stored);
 		return contact;
+	}
+
+	/**
+	 * Workspace conditions that refuse a message: told to admins once, and the wait before the next try
+	 * (undefined: the usual backoff). A blocked contact is not tried again for a day.
+	 */
+	private async refused(instance: InstanceRecord, contact: ContactRecord, msg: InboundMessage, e: unknown): Promise<number | undefined> {
+		if (e instanceof OmnichannelOff) {
+			await alertOnce(this.deps, instance, OMNICHANNEL_OFF, `⚠️ ${t('alert_omnichannel_off', { number: displayNumber(instance.number) })}`);
+			return undefined;
+		}
+		if (!(e instanceof ContactBlocked)) return undefined;
+		if (!contact.blockedSince) {
+			contact.blockedSince = Date.now();
+			await alertAdmins(this.deps, instance, `⚠️ ${t('alert_contact_blocked', { name: msg.sender.name, chat: msg.chatId, number: displayNumber(instance.number) })}`);
+		}
+		return BLOCKED_RETRY_MS;
 	}
 
 	/** A group is one conversation named after the group; a private chat is the customer. */

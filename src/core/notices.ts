@@ -19,6 +19,27 @@ export async function noticeInRoom(deps: CoreDeps, roomId: string, text: string,
 	}
 }
 
+/**
+ * Tells admins of a condition once (remembered on the instance record under `key`), not on every
+ * message it affects. Returns false when it had been told already.
+ */
+export async function alertOnce(deps: CoreDeps, instance: InstanceRecord, key: string, text: string): Promise<boolean> {
+	const current = (await deps.instances.get(instance.id, true)) || instance;
+	if ((current.alerts || []).includes(key)) return false;
+	await deps.instances.save({ ...current, alerts: [...(current.alerts || []), key] });
+	await alertAdmins(deps, current, text);
+	return true;
+}
+
+/** The condition cleared: forget it (so it is told again if it comes back), and say so when `text` is given. */
+export async function clearAlert(deps: CoreDeps, instance: InstanceRecord, key: string, text?: string): Promise<void> {
+	if (!(instance.alerts || []).includes(key)) return; // the cached record is enough to know: no read on the hot path
+	const current = (await deps.instances.get(instance.id, true)) || instance;
+	if (!(current.alerts || []).includes(key)) return;
+	await deps.instances.save({ ...current, alerts: (current.alerts || []).filter((k) => k !== key) });
+	if (text) await alertAdmins(deps, current, text);
+}
+
 /** An alert for admins: the alert room, else a direct message to whoever added the number. */
 export async function alertAdmins(deps: CoreDeps, instance: Pick<InstanceRecord, 'addedBy'> | undefined, text: string): Promise<void> {
 	try {

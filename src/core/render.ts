@@ -1,5 +1,5 @@
 import { t } from '../i18n/translate';
-import { InboundContent, InboundMessage, MessageButton, ProviderMarker } from './ports/events';
+import { InboundContent, InboundMessage, MessageButton, OrderItem, ProviderMarker } from './ports/events';
 
 // How each WhatsApp message type reads in a Rocket.Chat room (as the customer's message).
 
@@ -30,7 +30,10 @@ export function renderContent(content: InboundContent): string {
 		case 'contacts':
 			return [
 				`👤 ${t('inbound_contacts', { count: content.contacts.length })}`,
-				...content.contacts.map((c) => `• ${c.name}${c.phones.length ? `: ${c.phones.join(', ')}` : ''}`),
+				...content.contacts.map((c) => {
+					const reach = [...c.phones, ...(c.emails || [])];
+					return `• ${c.name}${reach.length ? `: ${reach.join(', ')}` : ''}`;
+				}),
 			].join('\n');
 		case 'poll':
 			return [
@@ -43,9 +46,20 @@ export function renderContent(content: InboundContent): string {
 				...content.votes.map((v) => `• ${v.option}: ${v.voters.length}`),
 			].join('\n');
 		case 'choice':
-			return `🔘 ${t('inbound_choice')}: ${content.text}`;
+			return `🔘 ${t('inbound_choice')}: ${content.text}${content.description ? ` — ${content.description}` : ''}`;
 		case 'buttons':
 			return renderButtons(content);
+		case 'order':
+			return [`🛒 ${t('inbound_order', { count: content.items.length })}`, ...content.items.map(orderLine), ...orderTotal(content.items), ...(content.text ? [content.text] : [])].join('\n');
+		case 'system':
+			if (content.event === 'number-changed' && content.newId) return `ℹ️ ${t('inbound_system_number_changed', { number: `+${content.newId.replace(/^\+/, '')}` })}`;
+			if (content.event === 'user-id-changed') return `ℹ️ ${t('inbound_system_user_id_changed')}`;
+			return `ℹ️ ${content.text}`;
+		case 'referral': {
+			const key = content.sourceType === 'ad' ? 'inbound_referral_ad' : content.sourceType === 'post' ? 'inbound_referral_post' : 'inbound_referral';
+			const what = [content.headline, content.body].filter(Boolean).join(' — ');
+			return [`📣 ${t(key)}${what ? `: ${what}` : ''}`, ...(content.sourceUrl ? [content.sourceUrl] : [])].join('\n');
+		}
 		case 'reaction':
 			return content.emoji ? t('inbound_reaction', { emoji: content.emoji }) : t('inbound_reaction_removed');
 		case 'edit':
@@ -58,7 +72,7 @@ export function renderContent(content: InboundContent): string {
 			return `⚠️ ${text}${content.caption ? `\n${content.caption}` : ''}`;
 		}
 		case 'unsupported':
-			return `⚠️ ${content.reason === 'unreadable' ? t('inbound_unreadable') : t('inbound_unsupported', { type: content.type })}`;
+			return `⚠️ ${content.reason === 'unreadable' ? t('inbound_unreadable') : t('inbound_unsupported', { type: content.type })}${content.detail ? ` (${content.detail})` : ''}`;
 	}
 }
 
@@ -78,6 +92,19 @@ function renderButtons(c: Extract<InboundContent, { kind: 'buttons' }>): string 
 		}
 	}
 	return lines.join('\n');
+}
+
+function orderLine(i: OrderItem): string {
+	return `• ${i.productId} × ${i.quantity}${i.price !== undefined ? ` — ${i.price}${i.currency ? ` ${i.currency}` : ''}` : ''}`;
+}
+
+/** The sum, when there is more than one piece and every item has a price in one currency. */
+function orderTotal(items: OrderItem[]): string[] {
+	const currencies = new Set(items.map((i) => i.currency));
+	if (items.length === 0 || (items.length === 1 && items[0].quantity === 1) || items.some((i) => i.price === undefined) || currencies.size !== 1) return [];
+	const total = items.reduce((sum, i) => sum + (i.price as number) * i.quantity, 0);
+	const [currency] = [...currencies];
+	return [t('inbound_order_total', { total: `${Math.round(total * 100) / 100}${currency ? ` ${currency}` : ''}` })];
 }
 
 /** A quote block for replies whose quoted message is not (or no longer) in the room. */

@@ -3,7 +3,9 @@ import { ILivechatRoom, IVisitor } from '@rocket.chat/apps-engine/definition/liv
 import { IRoom, RoomType } from '@rocket.chat/apps-engine/definition/rooms';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 import { errorText } from '../core/failures';
-import { AgentMessage, CoreSettings, NoAgentOnline, NoticeAction, RocketChatPort, RoomGone, RoomMessageHead, RoomMetadata, VisitorRef } from '../core/ports/rocketchat';
+import {
+	AgentMessage, ContactBlocked, CoreSettings, NoAgentOnline, NoticeAction, OmnichannelOff, RocketChatPort, RoomGone, RoomMessageHead, RoomMetadata, VisitorRef,
+} from '../core/ports/rocketchat';
 import { messageAuthor, toAgentMessage } from './agentMessages';
 import { readBotMessages, readSettings, Setting } from './settings';
 import { ROOM_ICON } from './roomIcon';
@@ -72,7 +74,7 @@ export class RocketChatAdapter implements RocketChatPort {
 			return room.id;
 		} catch (e) {
 			if (/no-agent-online/.test(errorText(e))) throw new NoAgentOnline('no-agent-online');
-			throw e;
+			throw await this.refusal(e);
 		}
 	}
 
@@ -131,8 +133,20 @@ export class RocketChatAdapter implements RocketChatPort {
 		} catch (e) {
 			const room = await this.read.getRoomReader().getById(roomId).catch(() => undefined);
 			if (!room) throw new RoomGone(`room ${roomId} no longer exists`);
-			throw e;
+			throw await this.refusal(e);
 		}
+	}
+
+	/**
+	 * Why Rocket.Chat refused a livechat write, when it is a workspace condition the app must tell apart:
+	 * Omnichannel switched off (checked on the setting, as older engines only say "[object Object]"), or
+	 * a blocked contact channel (Rocket.Chat 7+).
+	 */
+	private async refusal(e: unknown): Promise<unknown> {
+		const text = errorText(e);
+		if (/error-contact-channel-blocked/.test(text)) return new ContactBlocked('the contact\'s channel is blocked in Rocket.Chat');
+		if (/error-omnichannel-is-disabled/.test(text) || (await serverSetting(this.read, 'Livechat_enabled')) === false) return new OmnichannelOff('Omnichannel is switched off');
+		return e;
 	}
 
 	/** App-user messages obey Message_MaxAllowedSize (visitor messages do not): cut notes to fit. */

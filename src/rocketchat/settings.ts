@@ -1,6 +1,7 @@
 import { IConfigurationExtend, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { ISetting, SettingType } from '@rocket.chat/apps-engine/definition/settings';
 import { parseHostPatterns } from '../core/mediaPolicy';
+import { CoreSettings } from '../core/ports/rocketchat';
 
 // Global app settings (admin panel). Per-number data (instances) lives in persistence, not here.
 
@@ -25,27 +26,12 @@ export enum Setting {
 	TemplateApiKey = 'template_api_key',
 }
 
-export type GroupChatMode = 'ignore' | 'bridge';
-export type DeliveryStatusMode = 'failures' | 'all' | 'none';
 
-export interface AppSettings {
-	defaultDepartment: string;
-	groupChats: GroupChatMode;
-	deliveryStatus: DeliveryStatusMode;
+/** Every app setting, read: what the core uses (CoreSettings) and what only the Rocket.Chat side does. */
+export interface AppSettings extends CoreSettings {
 	alertRoom: string;
-	maxAttempts: number;
-	giveUpAfterMinutes: number;
-	closeMessageEnabled: boolean;
-	closeMessageText: string;
 	noticeLanguage: string;
 	logLevel: 'error' | 'info' | 'debug';
-	/** Hosts media may also come from (besides the provider's own), as valid host patterns. */
-	mediaExtraHosts: string[];
-	menuMaxTries: number;
-	menuTimeoutMinutes: number;
-	menuExitKeyword: string;
-	menuText: string;
-	readReceipts: boolean;
 	/** Messages of bot users and other apps' users in WhatsApp rooms go to WhatsApp too. */
 	botMessages: boolean;
 }

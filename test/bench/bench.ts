@@ -1,6 +1,7 @@
 // `npm run bench`: performance figures of the app on the real engine, one JSON object per line on stdout:
 // {"name","value","unit","goal"}. Others add figures with the exported helpers.
 import { TestRocketChat } from '../runtime/TestRocketChat';
+import { cloudFigures } from './cloud';
 import { messagingFigures } from './messaging';
 
 export function median(values: number[]): number {
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
 		await t.stop();
 	}
 	await messagingFigures();
+	await cloudFigures();
 }
 
 if (require.main === module) {

@@ -33,6 +33,30 @@ describe('renderContent: what each WhatsApp message type reads like in the room'
 		expect(renderContent({ kind: 'unsupported', type: 'groupInviteMessage' })).toContain('"groupInviteMessage"');
 	});
 
+	it('shows e-mails of shared contacts, a list row\'s description, and what an unsupported message lacked', () => {
+		expect(renderContent({ kind: 'contacts', contacts: [{ name: 'Jane', phones: ['+1 650'], emails: ['jane@example.com'] }] })).toContain('• Jane: +1 650, jane@example.com');
+		expect(renderContent({ kind: 'choice', text: 'Express', description: '1-2 days' })).toBe('🔘 Selected: Express — 1-2 days');
+		expect(renderContent({ kind: 'unsupported', type: 'poll_update', detail: 'Message type is currently not supported.' })).toBe(
+			'⚠️ Unsupported WhatsApp message type "poll_update": ask the customer to send it another way. (Message type is currently not supported.)',
+		);
+	});
+
+	it('lists an order with its items and total', () => {
+		const items = [{ productId: 'di9ozbzfi4', quantity: 2, price: 7.99, currency: 'USD' }, { productId: 'b3kk1l', quantity: 1, price: 12.5, currency: 'USD' }];
+		expect(renderContent({ kind: 'order', catalogId: 'C', text: 'Love these!', items })).toBe('🛒 Order (items: 2)\n• di9ozbzfi4 × 2 — 7.99 USD\n• b3kk1l × 1 — 12.5 USD\nTotal: 28.48 USD\nLove these!');
+		expect(renderContent({ kind: 'order', items: [{ productId: 'x', quantity: 1 }] })).toBe('🛒 Order (items: 1)\n• x × 1');
+		expect(renderContent({ kind: 'order', items: [{ productId: 'x', quantity: 1, price: 1, currency: 'EUR' }, { productId: 'y', quantity: 1, price: 1, currency: 'USD' }] })).not.toContain('Total');
+	});
+
+	it('tells system notices and the ad a customer came from', () => {
+		expect(renderContent({ kind: 'system', event: 'number-changed', newId: '12195555358', text: 'User changed' })).toBe('ℹ️ The customer changed their WhatsApp number to +12195555358.');
+		expect(renderContent({ kind: 'system', event: 'user-id-changed', text: 'x' })).toBe("ℹ️ The customer's WhatsApp user id changed.");
+		expect(renderContent({ kind: 'system', event: 'other', text: 'Something happened' })).toBe('ℹ️ Something happened');
+		expect(renderContent({ kind: 'referral', sourceType: 'ad', headline: 'Summer sale', body: '20% off', sourceUrl: 'https://fb.me/x' })).toBe('📣 The customer came from an ad: Summer sale — 20% off\nhttps://fb.me/x');
+		expect(renderContent({ kind: 'referral', sourceType: 'post', sourceUrl: 'https://fb.me/p' })).toBe('📣 The customer came from a post\nhttps://fb.me/p');
+		expect(renderContent({ kind: 'referral', headline: 'Hi' })).toBe('📣 The customer came from a link: Hi');
+	});
+
 	it('falls back to the file label for media without caption', () => {
 		expect(renderContent({ kind: 'media', media: 'voice', ref: 'u', fileName: 'a.ogg' })).toBe('Voice message (a.ogg)');
 		expect(renderContent({ kind: 'media', media: 'image', ref: 'u', fileName: 'a.jpg', caption: 'look' })).toBe('look');

@@ -1,4 +1,4 @@
-// Fake GREEN-API server for integration tests (Node built-ins only).
+// Fake GREEN-API server for integration tests (Node built-ins only), on the shared FakeProviderServer.
 //
 // Three HTTP servers on 127.0.0.1, each on its own random port (the real API uses distinct hosts):
 //   apiUrl   — `{apiUrl}/waInstance{id}/{method}/{token}` for every non-media method
@@ -14,20 +14,19 @@
 // Every request is appended to `requests` before anything else, with the answered status filled in later.
 
 import * as http from 'http';
-import type { AddressInfo, Socket } from 'net';
 import { randomBytes } from 'crypto';
+import { FakeProviderServer, FailureMode as BaseFailureMode, FailureSpec, Failure, isObject, mimeOf, ok, RecordedRequestBase, Reply, Route } from './FakeProviderServer';
 import { MultipartError, MultipartPart, multipartBoundary, parseMultipart } from './multipart';
 
 export type { MultipartPart, BuildPart } from './multipart';
 export { parseMultipart, buildMultipart, MultipartError } from './multipart';
+export type { Failure, FailureSpec, FileDownload, ServeOptions } from './FakeProviderServer';
 
 // ───────────────────────────── public types ─────────────────────────────
 
 export type Host = 'api' | 'media';
 
-export interface RecordedRequest {
-	/** 1-based arrival number across all hosts. */
-	seq: number;
+export interface RecordedRequest extends RecordedRequestBase {
 	host: Host;
 	/** From the path (`waInstance{idInstance}`), even when unknown; '' if the path has no such segment. */
 	idInstance: string;
@@ -37,27 +36,6 @@ export interface RecordedRequest {
 	token: string;
 	/** Path segments after the token (deleteNotification's receiptId). */
 	extra: string[];
-	httpMethod: string;
-	/** URL pathname (contains the token, like the real API). */
-	path: string;
-	query: Record<string, string>;
-	headers: http.IncomingHttpHeaders;
-	/**
-	 * Parsed leniently for inspection: parsed JSON when the Content-Type is JSON and the body parses,
-	 * MultipartPart[] for a parsable multipart body, otherwise the raw Buffer; undefined for an empty body.
-	 */
-	body: unknown;
-	bodyKind: 'json' | 'multipart' | 'raw' | 'none';
-	rawBody: Buffer;
-	/** Date.now() at arrival (after the body was read). */
-	at: number;
-	/** HTTP status answered; undefined while pending, for hung ('timeout') and reset requests. */
-	status?: number;
-	/** Body answered (parsed JSON or text). */
-	response?: unknown;
-	respondedAt?: number;
-	/** Set when a failure rule (failNext/failWhile/setFailureMode) or the rate limiter decided the answer. */
-	outcome?: 'ok' | 'error' | 'rateLimited' | 'injected' | 'timeout' | 'reset';
 }
 
 export interface SentFile {
@@ -102,27 +80,7 @@ export type JournalEntry = Record<string, unknown> & {
 	chatId?: string;
 };
 
-export interface FailureSpec {
-	/** Status to answer. Omit (with action 'respond') to only delay and then process normally. */
-	status?: number;
-	/** String → text/plain, anything else → JSON. Default: a short text for the status. */
-	body?: unknown;
-	headers?: Record<string, string>;
-	/** Wait this long before failing (or before normal processing when no status). */
-	delayMs?: number;
-	/** Adds `Retry-After: <n>`. */
-	retryAfterSec?: number;
-	/** 'timeout' = never answer (until the client gives up or stop()); 'reset' = destroy the connection. Default 'respond'. */
-	action?: 'respond' | 'timeout' | 'reset';
-	/**
-	 * Run the request for real first (it lands in `sent`, ids are consumed) and only then fail the
-	 * answer — the "accepted but the ack was lost" case that produces duplicates on retry.
-	 */
-	processAnyway?: boolean;
-}
-
-export type Failure = FailureSpec | 'timeout' | 'reset';
-export type FailureMode = (req: RecordedRequest) => Failure | undefined | null | void;
+export type FailureMode = BaseFailureMode<RecordedRequest>;
 
 export interface AddInstanceOptions {
 	idInstance: string;
@@ -131,31 +89,6 @@ export interface AddInstanceOptions {
 	wid?: string;
 	/** Default 'authorized'. null = still being created (getStateInstance answers null). */
 	state?: string | null;
-}
-
-export interface ServeOptions {
-	/** Delay before the headers are sent. */
-	delayMs?: number;
-	/** Send the body in chunks of this size with chunkDelayMs between them (slow download). */
-	chunkSize?: number;
-	chunkDelayMs?: number;
-	/** Never answer. */
-	hang?: boolean;
-	/** Destroy the connection after this many body bytes (0 = before the headers). */
-	resetAfterBytes?: number;
-	/** Answer this status instead of 200 (body: the bytes). */
-	status?: number;
-	/** Use chunked encoding without Content-Length. */
-	omitContentLength?: boolean;
-	headers?: Record<string, string>;
-}
-
-export interface FileDownload {
-	name: string;
-	httpMethod: string;
-	status?: number;
-	headers: http.IncomingHttpHeaders;
-	at: number;
 }
 
 /** Ready-made failures matching what the real API answers. */
@@ -249,33 +182,10 @@ const READ_ONLY_SETTINGS = new Set(['wid', 'countryInstance', 'typeAccount', 'sh
 
 const CHAT_ID_RE = /^(\d+@c\.us|\d+(-\d+)?@g\.us|\d+@lid)$/;
 const MAX_MESSAGE_LENGTH = 20000;
-
-const STATUS_TEXT: Record<number, string> = {
-	400: 'Bad Request',
-	401: 'Unauthorized',
-	403: 'Forbidden',
-	404: 'Not Found',
-	405: 'Method Not Allowed',
-	429: 'Too Many Requests',
-	466: 'Quota exceeded',
-	499: 'Client Closed Request',
-	500: 'Internal Server Error',
-	502: 'Bad Gateway',
-	503: 'Service Unavailable',
-};
-
 // ───────────────────────────── internals ─────────────────────────────
 
 type Verb = 'GET' | 'POST' | 'DELETE';
 type BodyKind = 'json' | 'multipart' | 'raw' | 'none';
-
-interface Reply {
-	status: number;
-	json?: unknown;
-	text?: string;
-	headers?: Record<string, string>;
-}
-
 interface InstanceState {
 	idInstance: string;
 	token: string;
@@ -309,31 +219,6 @@ interface MethodDef {
 }
 
 class BadRequest extends Error {}
-
-interface RateWindow {
-	accepted: number[];
-	attempts: number[];
-}
-
-interface StoredFile {
-	bytes: Buffer;
-	mimeType: string;
-	missing?: boolean;
-	opts: ServeOptions;
-}
-
-type FailRule = { method: string; idInstance?: string; remaining: number; failure: Failure };
-type WhileRule = { predicate: (req: RecordedRequest) => boolean; failure: Failure };
-
-const ok = (json: unknown): Reply => ({ status: 200, json });
-
-function isObject(v: unknown): v is Record<string, unknown> {
-	return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function mimeOf(header: string | undefined): string {
-	return (header ?? '').split(';')[0].trim().toLowerCase();
-}
 
 function extFromMime(mime: string): string {
 	const map: Record<string, string> = {
@@ -395,20 +280,14 @@ function isHttpUrl(s: string): boolean {
 
 // ───────────────────────────── the fake ─────────────────────────────
 
-export class FakeGreenApi {
+export class FakeGreenApi extends FakeProviderServer<RecordedRequest> {
 	/** Base URL for every non-media method, no trailing slash. */
 	apiUrl = '';
 	/** Base URL for sendFileByUpload / uploadFile, no trailing slash. */
 	mediaUrl = '';
-	/** Base URL of the file host; files are at `{filesUrl}/files/<name>`. */
-	filesUrl = '';
 
-	/** Every API/media request, in arrival order. */
-	readonly requests: RecordedRequest[] = [];
 	/** Accepted sends per idInstance, in arrival order (filled for every added instance). */
 	readonly sent: Record<string, SentMessage[]> = {};
-	/** Every GET/HEAD on the file host. */
-	readonly downloads: FileDownload[] = [];
 
 	/** Limit for SEND_METHODS, per instance, per method, per sliding second. */
 	sendsPerSecondLimit = 50;
@@ -429,49 +308,27 @@ export class FakeGreenApi {
 	/** Phone numbers (digits) checkWhatsapp answers `existsWhatsapp: false` for; every other valid number has WhatsApp. */
 	readonly numbersWithoutWhatsapp = new Set<string>();
 
-	private servers: http.Server[] = [];
-	private sockets = new Set<Socket>();
-	private timers = new Set<NodeJS.Timeout>();
-	private waiters = new Set<() => void>();
+	protected readonly label = 'FakeGreenApi';
 	private instances = new Map<string, InstanceState>();
-	private files = new Map<string, StoredFile>();
-	private windows = new Map<string, RateWindow>();
-	private maxRates = new Map<string, number>();
-	private failRules: FailRule[] = [];
-	private whileRules: WhileRule[] = [];
-	private failureMode: FailureMode | undefined;
 	private usedIds = new Set<string>();
-	private seq = 0;
 	private receiptSeq = 0;
-	private stopped = false;
 	private readonly methods: Record<string, MethodDef>;
 
 	private constructor() {
+		super();
+		this.defaultFailure = GreenApiFailures.serverError;
+		this.statusTexts[466] = 'Quota exceeded';
 		this.methods = this.buildMethods();
 	}
 
 	static async start(): Promise<FakeGreenApi> {
 		const fake = new FakeGreenApi();
-		const api = await fake.listen((req, res) => fake.handleApi('api', req, res));
-		const media = await fake.listen((req, res) => fake.handleApi('media', req, res));
-		const files = await fake.listen((req, res) => fake.handleFile(req, res));
+		const api = await fake.listen((req, res) => fake.handle('api', fake.incoming('api'), req, res));
+		const media = await fake.listen((req, res) => fake.handle('media', fake.incoming('media'), req, res));
+		await fake.listenFiles();
 		fake.apiUrl = `http://127.0.0.1:${api}`;
 		fake.mediaUrl = `http://127.0.0.1:${media}`;
-		fake.filesUrl = `http://127.0.0.1:${files}`;
 		return fake;
-	}
-
-	/** Closes the servers, destroys every connection (hung requests included) and clears all timers. Idempotent. */
-	async stop(): Promise<void> {
-		if (this.stopped) return;
-		this.stopped = true;
-		for (const t of this.timers) clearTimeout(t);
-		this.timers.clear();
-		const closes = this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
-		for (const s of this.sockets) s.destroy();
-		this.sockets.clear();
-		for (const w of [...this.waiters]) w();
-		await Promise.all(closes);
 	}
 
 	// ───────── instances ─────────
@@ -567,97 +424,17 @@ export class FakeGreenApi {
 
 	/** Highest attempts-per-1000ms seen for one instance+method (any method; all instances when idInstance omitted). */
 	maxObservedRate(method: string, idInstance?: string): number {
-		let max = 0;
-		for (const [key, v] of this.maxRates) {
-			const [id, m] = key.split('\u0000');
-			if (m === method && (idInstance === undefined || id === idInstance)) max = Math.max(max, v);
-		}
-		return max;
+		return super.maxObservedRate(method, idInstance);
 	}
 
 	// ───────── failure injection ─────────
 
 	/** The next `count` requests to `method` ('*' = any) fail as described. */
 	failNext(method: string, count: number, failure: Failure, opts: { idInstance?: string } = {}): void {
-		this.failRules.push({ method, idInstance: opts.idInstance, remaining: count, failure });
-	}
-
-	/** Every request matching `predicate` fails until the returned function is called. */
-	failWhile(predicate: (req: RecordedRequest) => boolean, failure: Failure = GreenApiFailures.serverError): () => void {
-		const rule: WhileRule = { predicate, failure };
-		this.whileRules.push(rule);
-		return () => {
-			this.whileRules = this.whileRules.filter((r) => r !== rule);
-		};
-	}
-
-	/** Arbitrary per-request decision (checked before failWhile and failNext); undefined to clear. */
-	setFailureMode(fn: FailureMode | undefined): void {
-		this.failureMode = fn;
-	}
-
-	clearFailures(): void {
-		this.failRules = [];
-		this.whileRules = [];
-		this.failureMode = undefined;
-	}
-
-	// ───────── file host ─────────
-
-	/** Serves bytes at `{filesUrl}/files/<name>` with Content-Type/Content-Length; returns the URL. */
-	serveFile(name: string, bytes: Buffer | Uint8Array | string, mimeType: string, opts: ServeOptions = {}): string {
-		this.files.set(name, { bytes: Buffer.from(bytes as Buffer), mimeType, opts });
-		return this.fileUrl(name);
-	}
-
-	/** A URL that answers 404. */
-	serveMissing(name: string): string {
-		this.files.set(name, { bytes: Buffer.alloc(0), mimeType: 'text/plain', missing: true, opts: {} });
-		return this.fileUrl(name);
-	}
-
-	/** serveFile with a delay before the headers and, optionally, a trickled body. */
-	serveSlow(name: string, bytes: Buffer | Uint8Array | string, mimeType: string, delayMs: number, trickle?: { chunkSize: number; chunkDelayMs: number }): string {
-		return this.serveFile(name, bytes, mimeType, { delayMs, chunkSize: trickle?.chunkSize, chunkDelayMs: trickle?.chunkDelayMs });
-	}
-
-	fileUrl(name: string): string {
-		return `${this.filesUrl}/files/${encodeURIComponent(name)}`;
-	}
-
-	/** Successful (2xx) GET downloads of a file. */
-	downloadCount(name: string): number {
-		return this.downloads.filter((d) => d.name === name && d.httpMethod === 'GET' && d.status !== undefined && d.status < 300).length;
-	}
-
-	/** Bytes stored for a served or uploaded file. */
-	fileBytes(name: string): Buffer | undefined {
-		return this.files.get(name)?.bytes;
+		this.addFailRule(method, count, failure, opts.idInstance);
 	}
 
 	// ───────── waiting & reset ─────────
-
-	/** Resolves once `cond()` holds (re-checked on every request event and every 10 ms); rejects after timeoutMs or on stop(). */
-	waitFor(cond: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-		if (cond()) return Promise.resolve();
-		return new Promise<void>((resolve, reject) => {
-			const check = (): void => {
-				if (this.stopped) return done(new Error(`FakeGreenApi stopped while waiting for ${what}`));
-				if (cond()) done();
-			};
-			const timer = setTimeout(() => done(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
-			// conditions may also change without traffic (timers, test code): poll as well
-			const poll = setInterval(check, 10);
-			const done = (err?: Error): void => {
-				clearTimeout(timer);
-				clearInterval(poll);
-				this.waiters.delete(check);
-				if (err) reject(err);
-				else resolve();
-			};
-			this.waiters.add(check);
-		});
-	}
 
 	/** Waits until `idInstance` has at least `n` accepted sends; returns them. */
 	async waitForSent(idInstance: string, n: number, timeoutMs = 5000): Promise<SentMessage[]> {
@@ -674,8 +451,7 @@ export class FakeGreenApi {
 
 	/** Forgets requests, sends, downloads, journals, failures and rate windows; keeps instances (settings reset to defaults) and files. */
 	reset(): void {
-		this.requests.length = 0;
-		this.downloads.length = 0;
+		this.resetRecords();
 		for (const k of Object.keys(this.sent)) this.sent[k] = [];
 		for (const i of this.instances.values()) {
 			i.incoming = [];
@@ -683,9 +459,6 @@ export class FakeGreenApi {
 			i.notifications = [];
 			i.settings = FakeGreenApi.defaultSettings();
 		}
-		this.clearFailures();
-		this.windows.clear();
-		this.maxRates.clear();
 		this.maxObservedSendRatePerSecond = 0;
 	}
 
@@ -701,43 +474,18 @@ export class FakeGreenApi {
 
 	// ───────────────────────────── plumbing ─────────────────────────────
 
+	protected instanceOf(rec: RecordedRequest): string {
+		return rec.idInstance;
+	}
+
+	protected observedRate(_instance: string, method: string, observed: number): void {
+		if (SEND_METHODS.has(method) && observed > this.maxObservedSendRatePerSecond) this.maxObservedSendRatePerSecond = observed;
+	}
+
 	private inst(idInstance: string): InstanceState {
 		const i = this.instances.get(idInstance);
 		if (!i) throw new Error(`FakeGreenApi: unknown instance ${idInstance}`);
 		return i;
-	}
-
-	private listen(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<number> {
-		const server = http.createServer(handler);
-		server.on('connection', (s: Socket) => {
-			if (this.stopped) {
-				s.destroy();
-				return;
-			}
-			this.sockets.add(s);
-			s.on('close', () => this.sockets.delete(s));
-		});
-		server.on('clientError', (_err, socket) => socket.destroy());
-		this.servers.push(server);
-		return new Promise((resolve, reject) => {
-			server.once('error', reject);
-			server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
-		});
-	}
-
-	private sleep(ms: number): Promise<void> {
-		if (ms <= 0) return Promise.resolve();
-		return new Promise((resolve) => {
-			const t = setTimeout(() => {
-				this.timers.delete(t);
-				resolve();
-			}, ms);
-			this.timers.add(t);
-		});
-	}
-
-	private notify(): void {
-		for (const w of [...this.waiters]) w();
 	}
 
 	private newIdMessage(): string {
@@ -760,243 +508,51 @@ export class FakeGreenApi {
 		};
 	}
 
-	/** Reads the whole body; bytes beyond `limit` are drained but not kept (`truncated`). */
-	private readBody(req: http.IncomingMessage, limit: number): Promise<{ body: Buffer; truncated: boolean }> {
-		return new Promise((resolve, reject) => {
-			const chunks: Buffer[] = [];
-			let size = 0;
-			let truncated = false;
-			req.on('data', (c: Buffer) => {
-				if (truncated) return;
-				size += c.length;
-				if (size > limit) {
-					truncated = true;
-					chunks.length = 0;
-					return;
-				}
-				chunks.push(c);
-			});
-			req.on('end', () => resolve({ body: Buffer.concat(chunks), truncated }));
-			req.on('error', reject);
-			req.on('aborted', () => reject(new Error('aborted')));
-		});
-	}
-
-	private send(res: http.ServerResponse, rec: RecordedRequest | undefined, reply: Reply, outcome: RecordedRequest['outcome']): void {
-		if (res.writableEnded || res.destroyed) return;
-		let payload: Buffer;
-		const headers: Record<string, string> = { ...(reply.headers ?? {}) };
-		let response: unknown;
-		if (reply.text !== undefined) {
-			payload = Buffer.from(reply.text, 'utf8');
-			headers['Content-Type'] = headers['Content-Type'] ?? 'text/plain; charset=utf-8';
-			response = reply.text;
-		} else if (reply.json !== undefined) {
-			payload = Buffer.from(JSON.stringify(reply.json), 'utf8');
-			headers['Content-Type'] = headers['Content-Type'] ?? 'application/json';
-			response = reply.json;
-		} else {
-			payload = Buffer.alloc(0);
-		}
-		headers['Content-Length'] = String(payload.length);
-		try {
-			res.writeHead(reply.status, headers);
-			res.end(payload);
-		} catch {
-			/* socket gone */
-		}
-		if (rec) {
-			rec.status = reply.status;
-			rec.response = response;
-			rec.respondedAt = Date.now();
-			rec.outcome = outcome;
-		}
-		this.notify();
-	}
-
-	private failureReply(spec: FailureSpec): Reply {
-		const status = spec.status ?? 500;
-		const headers: Record<string, string> = { ...(spec.headers ?? {}) };
-		if (spec.retryAfterSec !== undefined) headers['Retry-After'] = String(spec.retryAfterSec);
-		const body = spec.body === undefined ? STATUS_TEXT[status] ?? `Error ${status}` : spec.body;
-		return typeof body === 'string' ? { status, text: body, headers } : { status, json: body, headers };
-	}
-
-	private pickFailure(rec: RecordedRequest): Failure | undefined {
-		if (this.failureMode) {
-			const f = this.failureMode(rec);
-			if (f) return f;
-		}
-		for (const r of this.whileRules) if (r.predicate(rec)) return r.failure;
-		const idx = this.failRules.findIndex(
-			(r) => r.remaining > 0 && (r.method === '*' || r.method === rec.method) && (r.idInstance === undefined || r.idInstance === rec.idInstance),
-		);
-		if (idx >= 0) {
-			const r = this.failRules[idx];
-			r.remaining--;
-			if (r.remaining <= 0) this.failRules.splice(idx, 1);
-			return r.failure;
-		}
-		return undefined;
-	}
-
-	private checkRate(idInstance: string, method: string): boolean {
-		const key = idInstance + '\u0000' + method;
-		const now = Date.now();
-		let w = this.windows.get(key);
-		if (!w) {
-			w = { accepted: [], attempts: [] };
-			this.windows.set(key, w);
-		}
-		while (w.accepted.length && w.accepted[0] <= now - 1000) w.accepted.shift();
-		while (w.attempts.length && w.attempts[0] <= now - 1000) w.attempts.shift();
-		w.attempts.push(now);
-		const observed = w.attempts.length;
-		if (observed > (this.maxRates.get(key) ?? 0)) this.maxRates.set(key, observed);
-		if (SEND_METHODS.has(method) && observed > this.maxObservedSendRatePerSecond) this.maxObservedSendRatePerSecond = observed;
-		if (w.accepted.length >= this.rateLimitFor(method)) return false;
-		w.accepted.push(now);
-		return true;
-	}
-
 	// ───────────────────────────── API / media hosts ─────────────────────────────
 
-	private handleApi(host: Host, req: http.IncomingMessage, res: http.ServerResponse): void {
-		this.processApi(host, req, res).catch(() => {
-			if (!res.headersSent && !res.destroyed) this.send(res, undefined, { status: 500, text: 'fake internal error' }, 'error');
-		});
-	}
-
-	private async processApi(host: Host, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-		const url = new URL(req.url ?? '/', 'http://fake.local');
-		const segs = url.pathname.split('/').slice(1);
-		const def0 = segs[1] !== undefined ? this.methods[segs[1]] : undefined;
-		const limit = def0 && (def0.body === 'multipart' || def0.body === 'raw') ? this.maxUploadBytes : 20 * 1024 * 1024;
-		let body: Buffer;
-		let truncated: boolean;
-		try {
-			({ body, truncated } = await this.readBody(req, limit));
-		} catch {
-			return; // client went away
-		}
-
-		const query: Record<string, string> = {};
-		url.searchParams.forEach((v, k) => {
-			query[k] = v;
-		});
-		const idMatch = /^waInstance(.*)$/.exec(segs[0] ?? '');
-		const rec: RecordedRequest = {
-			seq: ++this.seq,
-			host,
-			idInstance: idMatch ? decodeURIComponent(idMatch[1]) : '',
-			method: idMatch ? segs[1] ?? '' : '',
-			token: idMatch ? segs[2] ?? '' : '',
-			extra: idMatch ? segs.slice(3) : [],
-			httpMethod: req.method ?? 'GET',
-			path: url.pathname,
-			query,
-			headers: req.headers,
-			body: undefined,
-			bodyKind: 'none',
-			rawBody: body,
-			at: Date.now(),
+	/** `waInstance{id}/{method}/{token}[/extra]`: route (404) → verb (405) → instance (403) → token (401) → rate → body → state → handler. */
+	private incoming(host: Host) {
+		return {
+			bodyLimit: (url: URL): number => {
+				const def0 = this.methods[url.pathname.split('/')[2] ?? ''];
+				return def0 && (def0.body === 'multipart' || def0.body === 'raw') ? this.maxUploadBytes : 20 * 1024 * 1024;
+			},
+			record: (url: URL, base: RecordedRequestBase): RecordedRequest => {
+				const segs = url.pathname.split('/').slice(1);
+				const idMatch = /^waInstance(.*)$/.exec(segs[0] ?? '');
+				return {
+					...base,
+					host,
+					idInstance: idMatch ? decodeURIComponent(idMatch[1]) : '',
+					method: idMatch ? segs[1] ?? '' : '',
+					token: idMatch ? segs[2] ?? '' : '',
+					extra: idMatch ? segs.slice(3) : [],
+				};
+			},
+			route: (rec: RecordedRequest, truncated: boolean): Reply | Route => {
+				const def = rec.path.startsWith('/waInstance') ? this.methods[rec.method] : undefined;
+				if (!def || def.host !== host || rec.token === '' || rec.extra.length !== (def.extraSegment ? 1 : 0) || rec.extra.some((s) => s === '')) {
+					return { status: 404, text: 'Not Found' };
+				}
+				if (rec.httpMethod !== def.verb) return { status: 405, text: 'Method Not Allowed', headers: { Allow: def.verb } };
+				const inst = this.instances.get(rec.idInstance);
+				if (!inst) return { status: 403, text: 'Forbidden' };
+				if (inst.token !== rec.token) return { status: 401, text: 'Unauthorized' };
+				return {
+					rate: { instance: inst.idInstance, method: rec.method, limit: this.rateLimitFor(rec.method), reply: { status: 429, text: 'Too Many Requests', headers: { 'Retry-After': '1' } } },
+					handle: async (): Promise<Reply> => {
+						if (truncated) return { status: 500, text: `file exceeded max upload size (${this.maxUploadBytes} bytes)` };
+						try {
+							const ctx = this.validateBody(def, rec, inst);
+							return this.stateGate(def, inst) ?? (await def.handler(ctx));
+						} catch (e) {
+							if (e instanceof BadRequest) return { status: 400, text: e.message };
+							throw e;
+						}
+					},
+				};
+			},
 		};
-		this.lenientParse(rec);
-		this.requests.push(rec);
-		this.notify();
-		const reply = (r: Reply, outcome: RecordedRequest['outcome'] = r.status < 400 ? 'ok' : 'error'): void => this.send(res, rec, r, outcome);
-
-		// route
-		const def = idMatch ? this.methods[rec.method] : undefined;
-		if (!idMatch || !def || def.host !== host || rec.token === '' || rec.extra.length !== (def.extraSegment ? 1 : 0) || rec.extra.some((s) => s === '')) {
-			return reply({ status: 404, text: 'Not Found' });
-		}
-		if (rec.httpMethod !== def.verb) return reply({ status: 405, text: 'Method Not Allowed', headers: { Allow: def.verb } });
-		// auth
-		const inst = this.instances.get(rec.idInstance);
-		if (!inst) return reply({ status: 403, text: 'Forbidden' });
-		if (inst.token !== rec.token) return reply({ status: 401, text: 'Unauthorized' });
-		// rate limit
-		if (!this.checkRate(inst.idInstance, rec.method)) {
-			return reply({ status: 429, text: 'Too Many Requests', headers: { 'Retry-After': '1' } }, 'rateLimited');
-		}
-		// injected failures
-		const failure = this.pickFailure(rec);
-		let lateFailure: FailureSpec | undefined;
-		if (failure) {
-			const spec: FailureSpec = typeof failure === 'string' ? { action: failure } : failure;
-			await this.sleep(spec.delayMs ?? 0);
-			if (this.stopped) return;
-			if (spec.processAnyway) lateFailure = spec;
-			else if (spec.action === 'timeout') {
-				rec.outcome = 'timeout';
-				this.notify();
-				return; // never answer
-			} else if (spec.action === 'reset') {
-				rec.outcome = 'reset';
-				req.socket.destroy();
-				this.notify();
-				return;
-			} else if (spec.status !== undefined) {
-				return reply(this.failureReply(spec), 'injected');
-			}
-			// no status: delay only, then normal processing
-		}
-
-		let result: Reply;
-		try {
-			if (truncated) {
-				result = { status: 500, text: `file exceeded max upload size (${this.maxUploadBytes} bytes)` };
-			} else {
-				const ctx = this.validateBody(def, rec, inst);
-				result = this.stateGate(def, inst) ?? (await def.handler(ctx));
-			}
-		} catch (e) {
-			if (e instanceof BadRequest) result = { status: 400, text: e.message };
-			else throw e;
-		}
-		if (this.stopped) return;
-
-		if (lateFailure) {
-			if (lateFailure.action === 'timeout') {
-				rec.outcome = 'timeout';
-				this.notify();
-				return;
-			}
-			if (lateFailure.action === 'reset') {
-				rec.outcome = 'reset';
-				req.socket.destroy();
-				this.notify();
-				return;
-			}
-			if (lateFailure.status !== undefined) return reply(this.failureReply(lateFailure), 'injected');
-		}
-		reply(result);
-	}
-
-	private lenientParse(rec: RecordedRequest): void {
-		if (rec.rawBody.length === 0) return;
-		const ct = rec.headers['content-type'];
-		const mime = mimeOf(ct);
-		if (mime === 'application/json' || mime.endsWith('+json')) {
-			try {
-				rec.body = JSON.parse(rec.rawBody.toString('utf8'));
-				rec.bodyKind = 'json';
-				return;
-			} catch {
-				/* fall through to raw */
-			}
-		} else if (multipartBoundary(ct) !== undefined) {
-			try {
-				rec.body = parseMultipart(rec.rawBody, ct);
-				rec.bodyKind = 'multipart';
-				return;
-			} catch {
-				/* raw */
-			}
-		}
-		rec.body = rec.rawBody;
-		rec.bodyKind = 'raw';
 	}
 
 	private validateBody(def: MethodDef, rec: RecordedRequest, inst: InstanceState): Ctx {
@@ -1380,79 +936,4 @@ export class FakeGreenApi {
 				},
 			},
 		};
-	}
-
-	// ───────────────────────────── file host ─────────────────────────────
-
-	private handleFile(req: http.IncomingMessage, res: http.ServerResponse): void {
-		this.processFile(req, res).catch(() => {
-			if (!res.headersSent && !res.destroyed) res.destroy();
-		});
-	}
-
-	private async processFile(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-		const url = new URL(req.url ?? '/', 'http://fake.local');
-		const m = /^\/files\/(.+)$/.exec(url.pathname);
-		let name = '';
-		try {
-			name = m ? decodeURIComponent(m[1]) : '';
-		} catch {
-			name = '';
-		}
-		const dl: FileDownload = { name, httpMethod: req.method ?? 'GET', headers: req.headers, at: Date.now() };
-		this.downloads.push(dl);
-		const finish = (status: number): void => {
-			dl.status = status;
-			this.notify();
-		};
-		const file = name ? this.files.get(name) : undefined;
-		if (req.method !== 'GET' && req.method !== 'HEAD') {
-			res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Length': '0' });
-			res.end();
-			return finish(405);
-		}
-		if (!file || file.missing) {
-			const body = Buffer.from('Not Found');
-			res.writeHead(404, { 'Content-Type': 'text/plain', 'Content-Length': String(body.length) });
-			res.end(req.method === 'HEAD' ? undefined : body);
-			return finish(404);
-		}
-		const o = file.opts;
-		if (o.hang) return;
-		await this.sleep(o.delayMs ?? 0);
-		if (this.stopped || res.destroyed) return;
-		if (o.resetAfterBytes === 0) {
-			req.socket.destroy();
-			return;
-		}
-		const status = o.status ?? 200;
-		const headers: Record<string, string> = { 'Content-Type': file.mimeType, ...(o.headers ?? {}) };
-		if (!o.omitContentLength) headers['Content-Length'] = String(file.bytes.length);
-		res.writeHead(status, headers);
-		if (req.method === 'HEAD') {
-			res.end();
-			return finish(status);
-		}
-		const limit = o.resetAfterBytes ?? Infinity;
-		const chunkSize = o.chunkSize && o.chunkSize > 0 ? o.chunkSize : file.bytes.length || 1;
-		let sentBytes = 0;
-		while (sentBytes < file.bytes.length) {
-			const end = Math.min(file.bytes.length, sentBytes + chunkSize, limit);
-			if (end > sentBytes) {
-				res.write(file.bytes.subarray(sentBytes, end));
-				sentBytes = end;
-			}
-			if (sentBytes >= limit) {
-				await this.sleep(20); // let the partial body reach the client
-				req.socket.destroy();
-				return;
-			}
-			if (sentBytes < file.bytes.length && o.chunkDelayMs) {
-				await this.sleep(o.chunkDelayMs);
-				if (this.stopped || res.destroyed) return;
-			}
-		}
-		res.end();
-		finish(status);
-	}
-}
+	}}

@@ -368,9 +368,10 @@ describe("Rocket.Chat's outbound-message provider interface (Apps-Engine 1.62 ha
 	it('with the permission it registers; GREEN-API numbers list no templates and a template send is refused clearly', async () => {
 		const w = await startWorld({ extraPermissions: ['outbound-communication.provide'] });
 		try {
-			expect(w.rc.outboundProviders()).toEqual([{ providerId: w.rc.appId, providerName: 'WhatsApp (GREEN-API Bridge)', providerType: 'phone' }]);
+			// The build carries Cloud API providers, so the app supports templates; a GREEN-API number lists none.
+			expect(w.rc.outboundProviders()).toEqual([{ providerId: w.rc.appId, providerName: 'WhatsApp (GREEN-API Bridge)', providerType: 'phone', supportsTemplates: true }]);
 			expect(await w.rc.outboundProviderMetadata(w.rc.appId)).toEqual({
-				providerId: w.rc.appId, providerName: 'WhatsApp (GREEN-API Bridge)', providerType: 'phone', supportsTemplates: false, templates: {},
+				providerId: w.rc.appId, providerName: 'WhatsApp (GREEN-API Bridge)', providerType: 'phone', supportsTemplates: true, templates: {},
 			});
 			const message = { to: '+79001234567', type: 'template', templateProviderPhoneNumber: '+79990000000', template: { name: 'hello', language: { code: 'en' } } };
 			// the engine rejects with its AppOutboundProcessError (not an Error subclass): `<app's message> (sendOutboundMessage)`

@@ -20,21 +20,35 @@ export type InboundContent =
 	/** `ref` is opaque: the provider downloads it (GREEN-API: a URL; Cloud API: a media id). */
 	| { kind: 'media'; media: MediaKind; ref: string; fileName: string; mimeType?: string; caption?: string }
 	| { kind: 'location'; latitude: number; longitude: number; name?: string; address?: string }
-	| { kind: 'contacts'; contacts: Array<{ name: string; phones: string[] }> }
+	/** `emails` where the provider passes them (Cloud API contacts; GREEN-API vCards carry phones only). */
+	| { kind: 'contacts'; contacts: Array<{ name: string; phones: string[]; emails?: string[] }> }
 	| { kind: 'poll'; question: string; options: string[]; multipleAnswers: boolean }
 	| { kind: 'poll-update'; pollMessageId: string; question: string; votes: Array<{ option: string; voters: string[] }> }
-	/** A tap on a button / list row / template button the business sent. */
-	| { kind: 'choice'; text: string; choiceId?: string; inReplyTo?: string }
+	/** A tap on a button / list row / template button the business sent; `description`: the list row's. */
+	| { kind: 'choice'; text: string; choiceId?: string; inReplyTo?: string; description?: string }
 	/** A message with buttons (a business or a bot wrote it): header, body, footer, and what each button does. */
 	| { kind: 'buttons'; header?: string; body: string; footer?: string; buttons: MessageButton[] }
+	/** A cart the customer sent from the business's catalog (Cloud API `order`). */
+	| { kind: 'order'; catalogId?: string; text?: string; items: OrderItem[] }
+	/** WhatsApp itself tells about the customer (Cloud API `system`): a changed number (`newId`: the new one) or user id. */
+	| { kind: 'system'; event: 'number-changed' | 'user-id-changed' | 'other'; text: string; newId?: string }
+	/** Where the customer came from (a click-to-WhatsApp ad or post, Cloud API `referral`): posted once, before their message. */
+	| { kind: 'referral'; sourceType?: string; sourceUrl?: string; sourceId?: string; headline?: string; body?: string }
 	/** emoji '' means the reaction was removed. */
 	| { kind: 'reaction'; targetMessageId: string; emoji: string }
 	| { kind: 'edit'; targetMessageId: string; text: string }
 	| { kind: 'delete'; targetMessageId: string }
 	/** `fileName` / `caption`: what the provider still says of a file it did not fetch (SWE002). */
 	| { kind: 'marker'; marker: ProviderMarker; originalType: string; fileName?: string; caption?: string }
-	/** reason 'unreadable': a known type whose fields are missing or of the wrong type. */
-	| { kind: 'unsupported'; type: string; reason?: 'unreadable' };
+	/** reason 'unreadable': a known type whose fields are missing or of the wrong type; `detail`: what the provider says could not be shown (Cloud API `errors[]`). */
+	| { kind: 'unsupported'; type: string; reason?: 'unreadable'; detail?: string };
+
+export interface OrderItem {
+	productId: string;
+	quantity: number;
+	price?: number;
+	currency?: string;
+}
 
 /** One button of a `buttons` message: `reply` sends its text back; the others copy a code, call a phone, open a URL (`value`). */
 export interface MessageButton {

@@ -182,7 +182,11 @@ export interface ProviderAdmin {
 	/** Query parameters the webhook URL of `instance` carries. */
 	webhookQuery(instance: InstanceRecord): Record<string, string>;
 	/** Points the provider's webhook at `url`; `manual`: the admin must paste it into the provider's console. */
-	configureWebhook(http: HttpClient, instance: InstanceRecord, url: string): Promise<{ ok: true; manual?: boolean } | ({ ok: false; badCredentials?: boolean } & Failure)>;
+	configureWebhook(
+		http: HttpClient,
+		instance: InstanceRecord,
+		url: string,
+	): Promise<{ ok: true; manual?: boolean; /** Pasted with the URL (Cloud API verify token); shown to the admin privately. */ verifyToken?: string } | ({ ok: false; badCredentials?: boolean } & Failure)>;
 	/** The QR code that links the phone, where the provider links phones that way. */
 	qr?(http: HttpClient, instance: InstanceRecord): Promise<QrResult>;
 	/** The credential shown (masked) in `instance list`. */

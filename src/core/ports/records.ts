@@ -29,6 +29,8 @@ export interface InstanceRecord {
 	alertedState?: string;
 	/** Up to when the provider's journal was checked for missed messages, ms. */
 	recoveredUntil?: number;
+	/** Conditions admins were told about (`omnichannel-off`, `department:<id>`): each is told once, until it clears. */
+	alerts?: string[];
 	/** The Rocket.Chat user who added the number: told of alerts when no alert room is picked. */
 	addedBy?: string;
 	/** Per-number send rate override (e.g. an upgraded Cloud API number). */
@@ -84,6 +86,8 @@ export interface ContactRecord {
 	pending?: string[];
 	/** Outbox keys (RC message ids) waiting to be sent, in order. */
 	outPending?: string[];
+	/** Since when Rocket.Chat refuses this contact (its channel blocked); cleared once a message gets through. */
+	blockedSince?: number;
 	/** When the newest agent message the app took for sending was written (catch-up after a restart). */
 	lastAgentAt?: number;
 	links: MessageLink[];

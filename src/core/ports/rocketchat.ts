@@ -120,3 +120,9 @@ export class NoAgentOnline extends Error {}
 
 /** The room no longer exists (a visitor's data was removed): open a new one. */
 export class RoomGone extends Error {}
+
+/** Omnichannel is switched off in the workspace: nothing can be posted until an admin switches it on. */
+export class OmnichannelOff extends Error {}
+
+/** Rocket.Chat 7+: an agent blocked this contact's channel; its messages are refused. */
+export class ContactBlocked extends Error {}

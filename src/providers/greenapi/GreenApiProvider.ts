@@ -10,7 +10,7 @@ import { checkMediaUrl, hostsOfUrls } from '../../core/mediaPolicy';
 import { InstanceRecord } from '../../core/ports/records';
 import { DEFAULT_API_URL, DEFAULT_MEDIA_URL, downloadMedia, GreenApiClient, GreenApiClientOptions, GreenApiCredentials, MAX_UPLOAD_BYTES } from './client';
 import { failure } from './errors';
-import { nonEmpty, obj } from './fields';
+import { nonEmpty, obj } from '../shared/json';
 import { parseJournal, parseOutgoingJournal } from './journal';
 import { GREEN_API_MEDIA_HOSTS } from './mediaHosts';
 import { chatIdFromPhone } from './phone';

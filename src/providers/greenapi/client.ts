@@ -6,8 +6,9 @@ import { Failure } from '../../core/ports/failure';
 import { DownloadResult, OutboundFile, OutboundText, SendResult } from '../../core/ports/provider';
 import { HttpClient, HttpRequest, HttpResponse } from '../../core/ports/http';
 import { classifyHttpFailure, classifySendResponse, classifyTransportError, failure, responseJson, SendFailure } from './errors';
-import { header, Json, nonEmpty, obj, str } from './fields';
-import { buildMultipart, MultipartPart } from './multipart';
+import { fetchMedia } from '../shared/download';
+import { Json, nonEmpty, obj, str } from '../shared/json';
+import { buildMultipart, MultipartPart } from '../shared/multipart';
 import { splitText } from './textSplit';
 
 /** Universal hosts, used only when an instance has no console-provided host stored. */
@@ -314,48 +315,9 @@ function apiFailure(f: SendFailure): ApiResult<never> {
 	return out;
 }
 
-/**
- * GET a webhook `downloadUrl` as bytes, refusing more than maxBytes (by Content-Length first, then by
- * what actually arrived). 404/410 = gone for good; 408/429/5xx/timeouts/network = try again later.
- * Reasons never contain the URL: storage links can be bearer credentials.
- */
+/** GET a webhook `downloadUrl` as bytes (see shared/download.ts); a `{{SWE002}}` marker was never fetched. */
 export async function downloadMedia(http: HttpClient, url: string, maxBytes: number, timeoutMs = 120000): Promise<DownloadResult> {
 	if (!url || !/^https?:\/\//i.test(url)) return failure(false, 'media_invalid_url', 'invalid media URL');
 	if (url.includes('{{SWE002}}')) return failure(false, 'media_not_fetched', 'file too large: GREEN-API did not fetch it');
-	let res: HttpResponse;
-	try {
-		res = await http.request({ method: 'GET', url, binary: true, timeoutMs });
-	} catch (e) {
-		const f = classifyTransportError(e, [url]);
-		return failure(true, 'media_network', `media download failed: ${f.reason}`);
-	}
-	const s = res.status;
-	if (s === 404 || s === 410) return failure(false, 'media_gone', `media no longer available (HTTP ${s})`, { status: s });
-	if (s === 408 || s === 429 || s >= 500) return failure(true, 'media_failed', `media download failed (HTTP ${s})`, { status: s });
-	if (s < 200 || s >= 300) return failure(false, 'media_refused', `media download refused (HTTP ${s})`, { status: s });
-
-	const declared = Number(header(res.headers, 'content-length'));
-	if (Number.isFinite(declared) && declared > maxBytes) return tooLarge(declared, maxBytes);
-	const bytes = toBuffer(res.body);
-	if (!bytes) return failure(false, 'media_no_body', 'media download returned no binary body');
-	if (bytes.length > maxBytes) return tooLarge(bytes.length, maxBytes);
-	if (bytes.length === 0) return failure(false, 'media_empty', 'media file is empty');
-
-	const result: DownloadResult = { ok: true, bytes };
-	// Parameters (`; codecs=opus`) are dropped: consumers match on the bare media type.
-	const mime = nonEmpty(header(res.headers, 'content-type')?.split(';')[0]);
-	if (mime) result.mimeType = mime.toLowerCase();
-	return result;
+	return fetchMedia(http, url, { maxBytes, timeoutMs });
 }
-
-function tooLarge(size: number, max: number): DownloadResult {
-	return failure(false, 'media_too_large', `media too large (${size} bytes, limit ${max})`, { size, max });
-}
-
-/** A string body means the adapter decoded bytes as text: refuse rather than store corrupt files. */
-function toBuffer(body: unknown): Buffer | undefined {
-	if (Buffer.isBuffer(body)) return body;
-	if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-	return undefined;
-}
-

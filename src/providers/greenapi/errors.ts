@@ -12,9 +12,11 @@
 
 import { HttpResponse } from '../../core/ports/http';
 import { SendResult } from '../../core/ports/provider';
-import { header, nonEmpty, num, obj } from './fields';
+import { header, nonEmpty, obj } from '../shared/json';
+import { failure, responseJson, retryAfterMs, scrub, SendFailure } from '../shared/results';
 
-export type SendFailure = Extract<SendResult, { ok: false }>;
+export { failure, responseJson, retryAfterMs };
+export type { SendFailure };
 
 const MAX_DETAIL = 160;
 
@@ -23,29 +25,7 @@ const MAX_DETAIL = 160;
  * `waInstance{id}/{method}/` is a token by construction and is masked too.
  */
 export function redact(text: string, secrets: ReadonlyArray<string | undefined>): string {
-	let out = text;
-	for (const s of secrets) {
-		if (!s) continue;
-		for (const form of unique([s, encodeURIComponent(s)])) out = out.split(form).join('***');
-	}
-	return out.replace(/(waInstance\d+\/[A-Za-z]+\/)[^/?#\s"'<>]+/g, '$1***');
-}
-
-function unique(xs: string[]): string[] {
-	return xs.filter((x, i) => xs.indexOf(x) === i);
-}
-
-/** JSON body whether or not the HTTP adapter parsed it. */
-export function responseJson(res: HttpResponse): unknown {
-	if (res.json !== undefined) return res.json;
-	if (typeof res.body === 'string' && res.body.trim()) {
-		try {
-			return JSON.parse(res.body);
-		} catch {
-			return undefined;
-		}
-	}
-	return undefined;
+	return scrub(text, secrets).replace(/(waInstance\d+\/[A-Za-z]+\/)[^/?#\s"'<>]+/g, '$1***');
 }
 
 /** Short, single-line error text from the body: `{message}`/`{error}`/`{description}` or plain text. */
@@ -69,11 +49,6 @@ export function classifySendResponse(res: HttpResponse, secrets: ReadonlyArray<s
 		return { ...failure(false, 'no_id', 'GREEN-API accepted the request but returned no idMessage'), status: res.status };
 	}
 	return classifyHttpFailure(res, secrets);
-}
-
-/** A failure with its i18n code (`reason_<code>`), the values for it, and the English text. */
-export function failure(retryable: boolean, code: string, reason: string, params: Record<string, string | number> = {}): SendFailure {
-	return { ok: false, retryable, reason, code, params };
 }
 
 export function classifyHttpFailure(res: HttpResponse, secrets: ReadonlyArray<string | undefined>): SendFailure {
@@ -113,13 +88,4 @@ export function classifyTransportError(err: unknown, secrets: ReadonlyArray<stri
 	if (/time(d)?\s*out|timeout|ETIMEDOUT|ESOCKETTIMEDOUT/i.test(message)) return failure(true, 'timeout', 'GREEN-API request timed out');
 	const detail = redact(message.replace(/\s+/g, ' ').trim(), secrets).slice(0, MAX_DETAIL);
 	return failure(true, 'network', detail ? `network error: ${detail}` : 'network error', { detail: detail ? `: ${detail}` : '' });
-}
-
-/** `Retry-After` is seconds (GREEN-API) or, per HTTP, a date. */
-export function retryAfterMs(value: string | undefined, now: () => number = Date.now): number | undefined {
-	if (!value) return undefined;
-	const seconds = num(value.trim());
-	if (seconds !== undefined) return seconds >= 0 ? Math.round(seconds * 1000) : undefined;
-	const at = Date.parse(value);
-	return Number.isFinite(at) ? Math.max(0, at - now()) : undefined;
 }

@@ -1,7 +1,7 @@
 // Envelope of an inbound message (who, where, when), shared by webhook and journal parsing.
 
 import { IgnoredEvent, InboundMessage } from '../../core/ports/events';
-import { displayName, nonEmpty, printable, toMillis } from './fields';
+import { displayName, nonEmpty, printable, toMillis } from '../shared/json';
 import { parseMessageData } from './messages';
 import { chatKind, phoneFromChatId } from './phone';
 

@@ -3,7 +3,7 @@
 // so every entry is read defensively and one bad entry never loses the others.
 
 import { DeliveryStatusEvent, InboundMessage } from '../../core/ports/events';
-import { arr, nonEmpty, obj } from './fields';
+import { arr, nonEmpty, obj } from '../shared/json';
 import { buildInboundMessage } from './inbound';
 import { flatToMessageData } from './messages';
 import { deliveryStatus } from './statuses';

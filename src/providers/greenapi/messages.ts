@@ -3,7 +3,7 @@
 // shape, which flatToMessageData() lifts into the webhook shape so there is one conversion only.
 
 import { InboundContent, MediaKind, MessageButton, ProviderMarker, QuotedMessage } from '../../core/ports/events';
-import { arr, displayName, Json, nonEmpty, num, obj, str } from './fields';
+import { arr, displayName, Json, nonEmpty, num, obj, str } from '../shared/json';
 import { parseVCard } from './vcard';
 
 export interface ParsedMessageData {

@@ -4,7 +4,7 @@ import { InboundEvent, IgnoredEvent, InboundMessage } from '../../core/ports/eve
 import { sameSecret } from '../../core/tokens';
 import { WebhookRequest } from '../../core/ports/provider';
 import { InstanceRecord } from '../../core/ports/records';
-import { displayName, header, idString, Json, nonEmpty, num, obj, printable, str, toMillis } from './fields';
+import { displayName, header, idString, Json, nonEmpty, num, obj, printable, str, toMillis } from '../shared/json';
 import { buildInboundMessage } from './inbound';
 import { deliveryStatus, instanceHealth, isDocumentedState } from './statuses';
 

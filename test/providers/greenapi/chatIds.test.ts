@@ -1,7 +1,7 @@
 // Issue 11 item 2: only the chat ids GREEN-API documents open a conversation; every other id (and the
 // business number itself) is `ignored` with a reason that is safe to log.
 import { InboundEvent } from '../../../src/core/ports/events';
-import { printable, displayName } from '../../../src/providers/greenapi/fields';
+import { printable, displayName } from '../../../src/providers/shared/json';
 import { parseJournal } from '../../../src/providers/greenapi/journal';
 import { chatKind } from '../../../src/providers/greenapi/phone';
 import { parseWebhook } from '../../../src/providers/greenapi/webhook';

@@ -1,4 +1,4 @@
-import { buildMultipart, randomBoundary } from '../../../src/providers/greenapi/multipart';
+import { buildMultipart, randomBoundary } from '../../../src/providers/shared/multipart';
 import { chatIdFromPhone, isGroupChatId, phoneFromChatId } from '../../../src/providers/greenapi/phone';
 import { splitText } from '../../../src/providers/greenapi/textSplit';
 import { parseVCard } from '../../../src/providers/greenapi/vcard';

@@ -1,4 +1,4 @@
-// Defensive readers for untyped JSON. Webhook and journal payloads are external input:
+// Defensive readers for untyped JSON (every provider's webhooks and answers are external input):
 // nothing here throws, and a field of the wrong type reads as absent.
 
 export type Json = Record<string, unknown>;
@@ -38,7 +38,7 @@ export function num(v: unknown): number | undefined {
 	return undefined;
 }
 
-/** GREEN-API timestamps are Unix seconds; tolerate milliseconds and fall back to now. */
+/** Provider timestamps are Unix seconds (GREEN-API numbers, Cloud API strings); tolerate milliseconds and fall back to now. */
 export function toMillis(v: unknown, now: () => number = Date.now): number {
 	const n = num(v);
 	if (n === undefined || n <= 0) return now();

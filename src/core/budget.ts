@@ -1,0 +1,14 @@
+// Time budgets, in one place. Rocket.Chat gives every call into the app (webhook, job, event) a fixed
+// time: 10 s on the oldest engine we claim (Apps-Engine 1.46, Rocket.Chat 6.13), 30 s from 1.48. The
+// app cannot ask the engine which it is, so it plans for the shortest: a call that overruns is failed by
+// the engine (a webhook answers 500 and is redelivered; a job counts as failed) although the app's work
+// goes on, so every provider call is bounded to leave room for the bridge calls around it.
+
+/** The shortest budget of one call into the app among the engines we claim. */
+export const CALL_BUDGET_MS = 10_000;
+
+/** One provider API call (a send, a state read, settings). Two fit in a call, with room for the rest. */
+export const PROVIDER_CALL_MS = 4_000;
+
+/** One media download or upload (inside a job, never inside a webhook call). */
+export const MEDIA_TRANSFER_MS = 7_000;

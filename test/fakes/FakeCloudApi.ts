@@ -1,0 +1,604 @@
+// Fake WhatsApp Cloud API servers for tests, on the shared FakeProviderServer (Node built-ins only):
+//   FakeGraphApi   — Meta's Graph API: `{apiUrl}/{version}/{phone_number_id}/messages|media`, `/{version}/{media id}`,
+//                    `/{version}/{phone_number_id}?fields=…`, `/{version}/{waba}/message_templates|subscribed_apps`;
+//                    `Authorization: Bearer <token>`.
+//   FakeDialog360  — 360dialog v2: `{apiUrl}/messages|media`, `/{media id}`, `/health_status`, `/v1/configs/webhook|templates`;
+//                    `D360-API-KEY: <key>` (one key = one number).
+// Both serve media at `{apiUrl}/whatsapp_business/attachments/?mid=…` behind the same credentials (the real
+// hosts do), check paths, auth and bodies like the real APIs (unknown template → 132001, parameter counts →
+// 132000, free-form outside the 24 h window → 131047, bad media → 131053, bad token → 190) and build webhook
+// bodies the way Meta writes and signs them.
+//
+// The customer-service window: every webhook message built with `webhook()` (or `customerWrote()`) opens
+// it for that customer; `clock` decides when it closes.
+
+import { createHash, createHmac, randomBytes } from 'crypto';
+import * as http from 'http';
+import { FakeProviderServer, Failure, isObject, mimeOf, ok, RecordedRequestBase, Reply, Route, ServeOptions } from './FakeProviderServer';
+import { MultipartError, MultipartPart, multipartBoundary, parseMultipart } from './multipart';
+
+export type { Failure, FailureSpec, ServeOptions } from './FakeProviderServer';
+
+export const FAKE_GRAPH_VERSION = 'v23.0';
+
+export interface CloudRecordedRequest extends RecordedRequestBase {
+	/** The number the request spoke for ('' when unknown). */
+	phoneNumberId: string;
+}
+
+export interface FakeNumber {
+	phoneNumberId: string;
+	/** Digits. */
+	display: string;
+	wabaId: string;
+	/** Graph: the bearer token; 360dialog: the API key. */
+	secret: string;
+	verifiedName: string;
+	quality: string;
+	status: string;
+	canSend: string;
+}
+
+export interface CloudSent {
+	phoneNumberId: string;
+	id: string;
+	/** `to` or `recipient`. */
+	to: string;
+	type: string;
+	body: Record<string, any>;
+	at: number;
+	requestSeq: number;
+}
+
+export interface SignedWebhook {
+	/** The body as Meta writes it (non-ASCII escaped, `\/`). */
+	raw: string;
+	/** The same, parsed (what Rocket.Chat hands the app). */
+	content: Record<string, unknown>;
+	headers: Record<string, string>;
+}
+
+class GraphFailure extends Error {
+	constructor(readonly status: number, readonly code: number, message: string, readonly details?: string) {
+		super(message);
+	}
+}
+
+const DAY = 24 * 60 * 60_000;
+const MEDIA_MIME = new Set(['image/jpeg', 'image/png', 'image/webp', 'video/mp4', 'video/3gpp', 'audio/aac', 'audio/amr', 'audio/mpeg', 'audio/mp4', 'audio/ogg', 'text/plain', 'application/pdf',
+	'application/msword', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/vnd.ms-excel', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+	'application/vnd.ms-powerpoint', 'application/vnd.openxmlformats-officedocument.presentationml.presentation']);
+const MESSAGE_TYPES = new Set(['text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'contacts', 'reaction', 'interactive', 'template']);
+const PHONE_FIELDS = new Set(['display_phone_number', 'verified_name', 'quality_rating', 'status', 'health_status', 'id', 'code_verification_status', 'throughput']);
+const BSUID = /^[A-Z]{2}\.[A-Za-z0-9.]+$/;
+
+/** Meta's bytes: every UTF-16 unit above U+007F as \uXXXX (lower-case hex), `/` as `\/` — written independently of the app's code. */
+export function metaBytes(value: unknown): string {
+	let out = '';
+	for (const ch of JSON.stringify(value)) {
+		for (let i = 0; i < ch.length; i++) {
+			const code = ch.charCodeAt(i);
+			out += code > 0x7f ? `\\u${code.toString(16).padStart(4, '0')}` : ch[i] === '/' ? '\\/' : ch[i];
+		}
+	}
+	return out;
+}
+
+abstract class FakeCloudApi extends FakeProviderServer<CloudRecordedRequest> {
+	/** Base URL of the API, no trailing slash. */
+	apiUrl = '';
+	/** Accepted messages (texts, media, templates, reactions), in arrival order. */
+	readonly sent: CloudSent[] = [];
+	/** Read receipts: [phone number id, message id, with typing]. */
+	readonly reads: Array<{ phoneNumberId: string; messageId: string; typing: boolean }> = [];
+	/** Sends per second per number (the Cloud API's default 80). */
+	sendsPerSecondLimit = 80;
+	/** 'sync': a free-form send outside the window is refused at once; 'status': accepted, then a failed status is queued in `webhooks`. */
+	windowFailure: 'sync' | 'status' = 'sync';
+	/** Status webhooks produced by the fake (window failures in 'status' mode), for the test to deliver. */
+	readonly webhooks: SignedWebhook[] = [];
+	clock: () => number = () => Date.now();
+
+	protected readonly numbers = new Map<string, FakeNumber>();
+	protected readonly templates = new Map<string, Array<Record<string, any>>>();
+	private readonly lastInbound = new Map<string, number>();
+	private readonly media = new Map<string, { phoneNumberId: string; mimeType: string; name: string }>();
+	private readonly expired = new Set<string>();
+	private ids = 0;
+
+	protected abstract readonly host: string;
+	/** The number a request's credentials speak for (undefined: refused). */
+	protected abstract numberFor(rec: CloudRecordedRequest): FakeNumber | undefined;
+	protected abstract routeApi(rec: CloudRecordedRequest, truncated: boolean): Reply | Route;
+
+	protected instanceOf(rec: CloudRecordedRequest): string {
+		return rec.phoneNumberId;
+	}
+
+	protected async listenApi(): Promise<void> {
+		const spec = {
+			bodyLimit: () => 110 * 1024 * 1024,
+			record: (_url: URL, base: RecordedRequestBase): CloudRecordedRequest => ({ ...base, phoneNumberId: '' }),
+			route: (rec: CloudRecordedRequest, truncated: boolean) => this.routeApi(rec, truncated),
+		};
+		const port = await this.listen((req, res) => {
+			// Media downloads stream bytes (with ServeOptions) outside the JSON pipeline.
+			if ((req.url || '').startsWith('/whatsapp_business/attachments/')) return void this.download(req, res);
+			this.handle(this.host, spec, req, res);
+		});
+		this.apiUrl = `http://127.0.0.1:${port}`;
+		await this.listenFiles();
+	}
+
+	// ───────── world ─────────
+
+	addNumber(n: Partial<FakeNumber> & { phoneNumberId: string; secret: string }): FakeNumber {
+		const full: FakeNumber = { display: '15550783881', wabaId: '102290129340398', verifiedName: 'Acme Support', quality: 'GREEN', status: 'CONNECTED', canSend: 'AVAILABLE', ...n };
+		this.numbers.set(full.phoneNumberId, full);
+		return full;
+	}
+
+	number(phoneNumberId: string): FakeNumber {
+		const n = this.numbers.get(phoneNumberId);
+		if (!n) throw new Error(`fake: unknown number ${phoneNumberId}`);
+		return n;
+	}
+
+	/** An approved (or other status) template of a WhatsApp Business Account. */
+	addTemplate(wabaId: string, template: Record<string, any>): void {
+		this.templates.set(wabaId, [...(this.templates.get(wabaId) || []), template]);
+	}
+
+	/** The customer wrote now (opens the 24 h window). */
+	customerWrote(phoneNumberId: string, customer: string, at = this.clock()): void {
+		this.lastInbound.set(`${phoneNumberId}:${customer}`, at);
+	}
+
+	windowOpen(phoneNumberId: string, customer: string): boolean {
+		const at = this.lastInbound.get(`${phoneNumberId}:${customer}`);
+		return at !== undefined && this.clock() - at < DAY;
+	}
+
+	/** A file the customer sent: its media id (downloadable with the number's credentials). */
+	addMedia(phoneNumberId: string, bytes: Buffer | string, mimeType: string, opts: ServeOptions = {}): string {
+		const id = String(1_000_000_000_000 + ++this.ids * 7919);
+		const name = `media/${id}`;
+		this.files.set(name, { bytes: Buffer.from(bytes as Buffer), mimeType, opts });
+		this.media.set(id, { phoneNumberId, mimeType, name });
+		return id;
+	}
+
+	/** The id no longer resolves (media ids live 7 days). */
+	expireMedia(id: string): void {
+		this.expired.add(id);
+	}
+
+	mediaBytes(id: string): Buffer | undefined {
+		const m = this.media.get(id);
+		return m ? this.files.get(m.name)?.bytes : undefined;
+	}
+
+	/** Successful downloads of a media id. */
+	mediaDownloads(id: string): number {
+		return this.downloadCount(`media/${id}`);
+	}
+
+	sentTo(to: string): CloudSent[] {
+		return this.sent.filter((s) => s.to === to);
+	}
+
+	async waitForSent(n: number, timeoutMs = 5000): Promise<CloudSent[]> {
+		await this.waitFor(() => this.sent.length >= n, timeoutMs, `${n} messages sent`);
+		return this.sent;
+	}
+
+	/** The next `count` requests to `method` ('*' = any: messages, media.upload, media.info, phone, templates, …) fail. */
+	failNext(method: string, count: number, failure: Failure, opts: { phoneNumberId?: string } = {}): void {
+		this.addFailRule(method, count, failure, opts.phoneNumberId);
+	}
+
+	/** An error answer shaped like the Graph API's. */
+	static error(status: number, code: number, message: string, details?: string): Failure {
+		return { status, body: errorBody(code, message, details) };
+	}
+
+	reset(): void {
+		this.resetRecords();
+		this.sent.length = 0;
+		this.reads.length = 0;
+		this.webhooks.length = 0;
+	}
+
+	// ───────── webhooks ─────────
+
+	/**
+	 * A `messages` webhook for a number, as Meta writes and signs it (`appSecret`: the Meta app's; for
+	 * 360dialog bodies the signature is irrelevant). Messages open the window of their sender.
+	 */
+	webhook(phoneNumberId: string, v: { messages?: unknown[]; statuses?: unknown[]; errors?: unknown[]; contacts?: unknown[] | null }, appSecret = ''): SignedWebhook {
+		const n = this.number(phoneNumberId);
+		const value: Record<string, unknown> = { messaging_product: 'whatsapp', metadata: { display_phone_number: n.display, phone_number_id: n.phoneNumberId } };
+		if (v.contacts !== null) value.contacts = v.contacts ?? this.contactsOf(v.messages || []);
+		if (v.messages) value.messages = v.messages;
+		if (v.statuses) value.statuses = v.statuses;
+		if (v.errors) value.errors = v.errors;
+		for (const m of v.messages || []) {
+			const from = isObject(m) ? String(m.from ?? '') : '';
+			if (from) this.customerWrote(phoneNumberId, from);
+		}
+		return this.signed({ object: 'whatsapp_business_account', entry: [{ id: n.wabaId, changes: [{ value, field: 'messages' }] }] }, appSecret);
+	}
+
+	/** Any body, written the Meta way and signed with `appSecret`. */
+	signed(content: Record<string, unknown>, appSecret: string): SignedWebhook {
+		const raw = metaBytes(content);
+		const headers: Record<string, string> = { 'content-type': 'application/json' };
+		if (appSecret) headers['x-hub-signature-256'] = `sha256=${createHmac('sha256', appSecret).update(raw, 'utf8').digest('hex')}`;
+		return { raw, content: JSON.parse(raw), headers };
+	}
+
+	/** Statuses (sent, delivered, read, failed with errors) of sent messages, as a webhook. */
+	statusWebhook(phoneNumberId: string, statuses: Array<{ id: string; status: string; to?: string; errors?: unknown[] }>, appSecret = ''): SignedWebhook {
+		const now = String(Math.floor(this.clock() / 1000));
+		return this.webhook(phoneNumberId, {
+			contacts: null,
+			statuses: statuses.map((s) => {
+				const to = s.to ?? this.sent.find((x) => x.id === s.id)?.to ?? '';
+				return { id: s.id, status: s.status, timestamp: now, ...(BSUID.test(to) ? { recipient_user_id: to } : { recipient_id: to }), ...(s.errors && { errors: s.errors }) };
+			}),
+		}, appSecret);
+	}
+
+	private contactsOf(messages: unknown[]): unknown[] {
+		const froms = [...new Set(messages.map((m) => (isObject(m) ? String(m.from ?? '') : '')).filter(Boolean))];
+		return froms.map((from) => (BSUID.test(from) ? { profile: { name: `Customer ${from.slice(-4)}` }, user_id: from } : { profile: { name: `Customer ${from.slice(-4)}` }, wa_id: from }));
+	}
+
+	// ───────── shared handlers ─────────
+
+	protected newMessageId(): string {
+		return `wamid.HBgL${randomBytes(12).toString('base64').replace(/[^A-Za-z0-9]/g, 'A')}`;
+	}
+
+	/** Runs a handler; a GraphFailure becomes the Graph API's error answer. */
+	protected graph(fn: () => Reply): Reply {
+		try {
+			return fn();
+		} catch (e) {
+			if (e instanceof GraphFailure) return { status: e.status, json: errorBody(e.code, e.message, e.details) };
+			throw e;
+		}
+	}
+
+	protected route(rec: CloudRecordedRequest, method: string, limit: number | undefined, handle: (n: FakeNumber) => Reply): Reply | Route {
+		rec.method = method;
+		const n = this.numberFor(rec);
+		if (!n) return { status: 401, json: errorBody(190, 'Invalid OAuth access token - Cannot parse access token') };
+		rec.phoneNumberId = n.phoneNumberId;
+		return {
+			rate: limit ? { instance: n.phoneNumberId, method, limit, reply: { status: 429, json: errorBody(130429, 'Rate limit hit', 'Cloud API message throughput has been reached.') } } : undefined,
+			handle: () => this.graph(() => handle(n)),
+		};
+	}
+
+	protected sendMessage(n: FakeNumber, rec: CloudRecordedRequest): Reply {
+		const b = jsonBody(rec);
+		if (b.messaging_product !== 'whatsapp') throw bad(100, 'The parameter messaging_product is required.');
+		if (b.status === 'read') {
+			if (typeof b.message_id !== 'string' || !b.message_id) throw bad(100, 'The parameter message_id is required.');
+			if (b.typing_indicator !== undefined && (!isObject(b.typing_indicator) || b.typing_indicator.type !== 'text')) throw bad(100, 'Invalid typing_indicator');
+			this.reads.push({ phoneNumberId: n.phoneNumberId, messageId: b.message_id, typing: b.typing_indicator !== undefined });
+			return ok({ success: true });
+		}
+		if (b.recipient_type !== undefined && b.recipient_type !== 'individual') throw bad(100, 'recipient_type must be individual');
+		const to = typeof b.to === 'string' && /^\d{6,15}$/.test(b.to) ? b.to : typeof b.recipient === 'string' && BSUID.test(b.recipient) ? b.recipient : undefined;
+		if (!to) throw bad(100, 'The parameter to is required (or recipient for a business-scoped user id).');
+		const type = String(b.type ?? 'text');
+		if (!MESSAGE_TYPES.has(type)) throw bad(100, `Invalid message type ${type}`);
+		if (b.context !== undefined && (!isObject(b.context) || typeof b.context.message_id !== 'string')) throw bad(100, 'context.message_id must be a string');
+		this.validateContent(n, type, b);
+		if (type !== 'template' && !this.windowOpen(n.phoneNumberId, to)) {
+			if (this.windowFailure === 'sync') throw new GraphFailure(400, 131047, 'Re-engagement message', 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.');
+			const id = this.record(n, rec, to, type, b);
+			this.webhooks.push(this.statusWebhook(n.phoneNumberId, [{ id, status: 'failed', to, errors: [{ code: 131047, title: 'Re-engagement message', message: 'Re-engagement message', error_data: { details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' } }] }]));
+			return this.accepted(to, id);
+		}
+		return this.accepted(to, this.record(n, rec, to, type, b));
+	}
+
+	private record(n: FakeNumber, rec: CloudRecordedRequest, to: string, type: string, body: Record<string, any>): string {
+		const id = this.newMessageId();
+		this.sent.push({ phoneNumberId: n.phoneNumberId, id, to, type, body, at: rec.at, requestSeq: rec.seq });
+		return id;
+	}
+
+	private accepted(to: string, id: string): Reply {
+		return ok({ messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id }] });
+	}
+
+	private validateContent(n: FakeNumber, type: string, b: Record<string, any>): void {
+		const c = b[type];
+		if (!isObject(c)) throw bad(100, `The parameter ${type} is required.`);
+		switch (type) {
+			case 'text':
+				if (typeof c.body !== 'string' || !c.body.trim()) throw bad(100, 'The parameter text.body is required.');
+				if (c.body.length > 4096) throw bad(100, 'Param text.body must be at most 4096 characters long.');
+				if (c.preview_url !== undefined && typeof c.preview_url !== 'boolean') throw bad(100, 'preview_url must be a boolean');
+				return;
+			case 'image':
+			case 'video':
+			case 'audio':
+			case 'document':
+			case 'sticker': {
+				if (typeof c.id === 'string') {
+					const m = this.media.get(c.id);
+					if (!m || m.phoneNumberId !== n.phoneNumberId) throw new GraphFailure(400, 131053, 'Media upload error', `Media id ${c.id} was not uploaded for this number.`);
+				} else if (typeof c.link !== 'string' || !/^https:\/\//.test(c.link)) throw bad(100, `${type}.id or an https ${type}.link is required.`);
+				if (c.caption !== undefined && (type === 'audio' || type === 'sticker')) throw bad(100, `${type} does not take a caption`);
+				if (typeof c.caption === 'string' && c.caption.length > 1024) throw bad(100, 'caption must be at most 1024 characters');
+				return;
+			}
+			case 'reaction':
+				if (typeof c.message_id !== 'string' || typeof c.emoji !== 'string') throw bad(100, 'reaction.message_id and reaction.emoji are required.');
+				return;
+			case 'template':
+				return this.validateTemplate(n, c);
+			default:
+		}
+	}
+
+	private validateTemplate(n: FakeNumber, t: Record<string, any>): void {
+		const code = isObject(t.language) ? t.language.code : undefined;
+		const def = (this.templates.get(n.wabaId) || []).find((x) => x.name === t.name && x.language === code && x.status === 'APPROVED');
+		if (!def) throw new GraphFailure(404, 132001, 'Template name does not exist in the translation', `template name (${t.name}) does not exist in ${code}`);
+		const comps: Array<Record<string, any>> = Array.isArray(t.components) ? t.components : [];
+		const find = (type: string) => comps.filter((c) => c.type === type);
+		const defComp = (type: string) => (def.components as Array<Record<string, any>>).find((c) => c.type === type);
+		const names = (text: string | undefined) => [...new Set([...(text || '').matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]))];
+		const named = def.parameter_format === 'NAMED';
+		const check = (what: string, want: string[], given: Array<Record<string, any>>) => {
+			if (given.length !== want.length) throw new GraphFailure(400, 132000, 'Number of parameters does not match the expected number of params', `${what}: expected number of params (${want.length}) does not match received number of params (${given.length})`);
+			if (named && given.some((p, i) => p.parameter_name !== want[i] && !want.includes(p.parameter_name))) throw new GraphFailure(400, 132000, 'Number of parameters does not match the expected number of params', `${what}: unknown parameter names`);
+			if (given.some((p) => p.type === 'text' && (typeof p.text !== 'string' || !p.text))) throw bad(100, `${what}: text parameters need a text`);
+		};
+		check('body', names(defComp('BODY')?.text), find('body')[0]?.parameters || []);
+		const header = defComp('HEADER');
+		const headerGiven = find('header')[0]?.parameters || [];
+		if (header && header.format && header.format !== 'TEXT') {
+			const f = String(header.format).toLowerCase();
+			if (headerGiven.length !== 1 || headerGiven[0].type !== f || !isObject(headerGiven[0][f])) throw new GraphFailure(400, 132012, 'Parameter format does not match format in the created template', `header: a ${f} parameter is required`);
+		} else check('header', names(header?.text), headerGiven);
+		const buttons: Array<Record<string, any>> = defComp('BUTTONS')?.buttons || [];
+		for (const b of find('button')) {
+			const def = buttons[Number(b.index)];
+			if (!def) throw bad(100, `button index ${b.index} does not exist`);
+			const sub = { URL: 'url', QUICK_REPLY: 'quick_reply', COPY_CODE: 'copy_code' }[String(def.type)];
+			if (b.sub_type !== sub) throw new GraphFailure(400, 132012, 'Parameter format does not match format in the created template', `button ${b.index} is ${def.type}`);
+		}
+	}
+
+	protected upload(n: FakeNumber, rec: CloudRecordedRequest, truncated: boolean): Reply {
+		if (truncated) throw new GraphFailure(400, 131053, 'Media upload error', 'File is too big (max 100 MB).');
+		const ct = rec.headers['content-type'];
+		if (multipartBoundary(ct) === undefined) throw bad(100, 'multipart/form-data is required');
+		let parts: MultipartPart[];
+		try {
+			parts = parseMultipart(rec.rawBody, ct);
+		} catch (e) {
+			if (e instanceof MultipartError) throw bad(100, `invalid multipart body: ${e.message}`);
+			throw e;
+		}
+		const field = (name: string) => parts.find((p) => p.name === name && p.filename === undefined)?.value;
+		const file = parts.find((p) => p.name === 'file' && p.filename !== undefined);
+		if (field('messaging_product') !== 'whatsapp') throw bad(100, 'The parameter messaging_product is required.');
+		if (!file) throw bad(100, 'The parameter file is required.');
+		const mime = mimeOf(field('type') || file.contentType);
+		if (!MEDIA_MIME.has(mime) || file.data.length === 0) throw new GraphFailure(400, 131053, 'Media upload error', `Unsupported file type ${mime || 'unknown'} or empty file.`);
+		return ok({ id: this.addMedia(n.phoneNumberId, file.data, mime) });
+	}
+
+	protected mediaInfo(n: FakeNumber, id: string): Reply {
+		const m = this.media.get(id);
+		if (!m || this.expired.has(id) || m.phoneNumberId !== n.phoneNumberId) throw bad(100, `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation`);
+		const bytes = this.files.get(m.name)!.bytes;
+		const hash = createHash('sha256').update(bytes).digest('hex');
+		// Meta's lookaside URL shape, on this host.
+		const url = `${this.mediaBaseUrl()}/whatsapp_business/attachments/?mid=${id}&ext=${Math.floor(this.clock() / 1000)}&hash=${hash.slice(0, 16)}`;
+		return ok({ messaging_product: 'whatsapp', url, mime_type: m.mimeType, sha256: hash, file_size: String(bytes.length), id });
+	}
+
+	/** Where media info points (Graph: this host; 360dialog: Meta's lookaside host, which 360dialog serves too). */
+	protected mediaBaseUrl(): string {
+		return this.apiUrl;
+	}
+
+	protected phone(n: FakeNumber, fields: string[], alwaysHealth: boolean): Reply {
+		const unknown = fields.filter((f) => !PHONE_FIELDS.has(f));
+		if (unknown.length) throw bad(100, `Tried accessing nonexisting field (${unknown[0]}) on node type (WhatsAppBusinessPhoneNumber)`);
+		const all: Record<string, unknown> = {
+			display_phone_number: `+${n.display.slice(0, 1)} ${n.display.slice(1, 4)}-${n.display.slice(4, 7)}-${n.display.slice(7)}`,
+			verified_name: n.verifiedName,
+			quality_rating: n.quality,
+			status: n.status,
+			health_status: { can_send_message: n.canSend, entities: [{ entity_type: 'PHONE_NUMBER', id: n.phoneNumberId, can_send_message: n.canSend }, { entity_type: 'WABA', id: n.wabaId, can_send_message: n.canSend }] },
+		};
+		const out: Record<string, unknown> = { id: n.phoneNumberId };
+		for (const f of alwaysHealth ? [...fields, 'health_status'] : fields) if (f in all) out[f] = all[f];
+		return ok(out);
+	}
+
+	protected templatesOf(n: FakeNumber): Array<Record<string, any>> {
+		return this.templates.get(n.wabaId) || [];
+	}
+
+	private download(req: http.IncomingMessage, res: http.ServerResponse): void {
+		const url = new URL(req.url || '/', 'http://fake.local');
+		const id = url.searchParams.get('mid') || '';
+		const m = this.media.get(id);
+		const n = m ? this.numbers.get(m.phoneNumberId) : undefined;
+		// The real hosts refuse a download without the number's credentials.
+		if (!m || !n || !this.downloadAuthorized(req, n) || this.expired.has(id)) {
+			this.downloads.push({ name: `media/${id}`, httpMethod: req.method || 'GET', headers: req.headers, at: Date.now(), status: 404 });
+			res.writeHead(404, { 'Content-Type': 'text/plain', 'Content-Length': '9' });
+			res.end('Not Found');
+			this.notify();
+			return;
+		}
+		this.serveStored(m.name, req, res).catch(() => res.destroy());
+	}
+
+	protected abstract downloadAuthorized(req: http.IncomingMessage, n: FakeNumber): boolean;
+}
+
+export class FakeGraphApi extends FakeCloudApi {
+	protected readonly label = 'FakeGraphApi';
+	protected readonly host = 'graph';
+	/** WABA ids an app subscribed (`POST /{waba}/subscribed_apps`). */
+	readonly subscribedWabas = new Set<string>();
+
+	static async start(): Promise<FakeGraphApi> {
+		const fake = new FakeGraphApi();
+		await fake.listenApi();
+		return fake;
+	}
+
+	/** Rotates the access token (the old one then answers 190). */
+	setToken(phoneNumberId: string, token: string): void {
+		this.number(phoneNumberId).secret = token;
+	}
+
+	private bearer(headers: http.IncomingHttpHeaders): string {
+		return /^Bearer (.+)$/.exec(String(headers.authorization || ''))?.[1] || '';
+	}
+
+	protected numberFor(rec: CloudRecordedRequest): FakeNumber | undefined {
+		const token = this.bearer(rec.headers);
+		const segs = rec.path.split('/').slice(2);
+		// A token belongs to the numbers it was issued for: the path's number (or media's / account's).
+		const byPath = this.numbers.get(segs[0] ?? '') || this.numbers.get(rec.query.phone_number_id ?? '') || [...this.numbers.values()].find((n) => n.wabaId === segs[0]);
+		if (byPath) return byPath.secret === token ? byPath : undefined;
+		return [...this.numbers.values()].find((n) => n.secret === token);
+	}
+
+	protected downloadAuthorized(req: http.IncomingMessage, n: FakeNumber): boolean {
+		return this.bearer(req.headers) === n.secret;
+	}
+
+	protected routeApi(rec: CloudRecordedRequest, truncated: boolean): Reply | Route {
+		const segs = rec.path.split('/').slice(1);
+		if (segs[0] !== FAKE_GRAPH_VERSION) return { status: 400, json: errorBody(2635, `Unknown API version ${segs[0]}`) };
+		const [id, edge, ...rest] = segs.slice(1);
+		if (!id || rest.length) return { status: 404, json: errorBody(100, 'Unknown path components') };
+		const verb = rec.httpMethod;
+		if (edge === 'messages' && verb === 'POST') return this.route(rec, 'messages', this.sendsPerSecondLimit, (n) => this.sendMessage(n, rec));
+		if (edge === 'media' && verb === 'POST') return this.route(rec, 'media.upload', undefined, (n) => this.upload(n, rec, truncated));
+		if (edge === 'subscribed_apps' && verb === 'POST') {
+			return this.route(rec, 'subscribed_apps', undefined, (n) => {
+				if (n.wabaId !== id) throw bad(100, `Unsupported post request. Object with ID '${id}' does not exist`);
+				this.subscribedWabas.add(id);
+				return ok({ success: true });
+			});
+		}
+		if (edge === 'message_templates' && verb === 'GET') {
+			return this.route(rec, 'templates', undefined, (n) => {
+				if (n.wabaId !== id) throw bad(100, `Unsupported get request. Object with ID '${id}' does not exist`);
+				const limit = Math.max(1, Math.min(Number(rec.query.limit) || 25, 100));
+				const start = rec.query.after ? Number(Buffer.from(rec.query.after, 'base64').toString()) : 0;
+				const all = this.templatesOf(n);
+				const page = all.slice(start, start + limit);
+				const cursor = (i: number) => Buffer.from(String(i)).toString('base64');
+				const paging: Record<string, unknown> = { cursors: { before: cursor(start), after: cursor(start + page.length) } };
+				if (start + page.length < all.length) paging.next = `${this.apiUrl}/${FAKE_GRAPH_VERSION}/${id}/message_templates?limit=${limit}&after=${cursor(start + page.length)}`;
+				return ok({ data: page, paging });
+			});
+		}
+		if (!edge && verb === 'GET') {
+			if (this.numbers.has(id)) return this.route(rec, 'phone', undefined, (n) => this.phone(n, (rec.query.fields || '').split(',').filter(Boolean), false));
+			return this.route(rec, 'media.info', undefined, (n) => this.mediaInfo(n, id));
+		}
+		return { status: 400, json: errorBody(100, `Unsupported ${verb.toLowerCase()} request.`) };
+	}
+}
+
+export class FakeDialog360 extends FakeCloudApi {
+	protected readonly label = 'FakeDialog360';
+	protected readonly host = '360dialog';
+	/** What `POST /v1/configs/webhook` set, per number. */
+	readonly webhookConfigs = new Map<string, { url: string; headers: Record<string, string> }>();
+
+	static async start(): Promise<FakeDialog360> {
+		const fake = new FakeDialog360();
+		await fake.listenApi();
+		return fake;
+	}
+
+	protected numberFor(rec: CloudRecordedRequest): FakeNumber | undefined {
+		const key = String(rec.headers['d360-api-key'] || '');
+		return key ? [...this.numbers.values()].find((n) => n.secret === key) : undefined;
+	}
+
+	protected downloadAuthorized(req: http.IncomingMessage, n: FakeNumber): boolean {
+		return String(req.headers['d360-api-key'] || '') === n.secret;
+	}
+
+	/** The real media info names Meta's lookaside host; the client must fetch the same path from 360dialog. */
+	protected mediaBaseUrl(): string {
+		return 'https://lookaside.fbsbx.com';
+	}
+
+	protected routeApi(rec: CloudRecordedRequest, truncated: boolean): Reply | Route {
+		const p = rec.path;
+		const verb = rec.httpMethod;
+		const unauthorized: Reply = { status: 401, json: { meta: { success: false, http_code: 401, developer_message: 'Invalid api key' } } };
+		const routed = (method: string, limit: number | undefined, handle: (n: FakeNumber) => Reply): Reply | Route => {
+			const r = this.route(rec, method, limit, handle);
+			return 'handle' in r ? r : unauthorized;
+		};
+		if (p === '/messages' && verb === 'POST') return routed('messages', this.sendsPerSecondLimit, (n) => this.sendMessage(n, rec));
+		if (p === '/media' && verb === 'POST') return routed('media.upload', undefined, (n) => this.upload(n, rec, truncated));
+		if (p === '/health_status' && verb === 'GET') return routed('health_status', undefined, (n) => this.phone(n, (rec.query.fields || '').split(',').filter(Boolean), true));
+		if (p === '/v1/configs/webhook') {
+			return routed('configs.webhook', undefined, (n) => {
+				if (verb === 'GET') return ok(this.webhookConfigs.get(n.phoneNumberId) || {});
+				const b = jsonBody(rec);
+				let url: URL;
+				try {
+					url = new URL(String(b.url));
+				} catch {
+					throw bad(100, 'url must be a valid URL');
+				}
+				// 360dialog's rules for webhook hosts.
+				if (url.hostname.includes('_') || url.port) throw bad(100, 'The webhook hostname may not contain underscores or a port');
+				if (b.headers !== undefined && (!isObject(b.headers) || Object.values(b.headers).some((v) => typeof v !== 'string'))) throw bad(100, 'headers must be an object of strings');
+				this.webhookConfigs.set(n.phoneNumberId, { url: url.href, headers: (b.headers as Record<string, string>) || {} });
+				return ok({ url: url.href });
+			});
+		}
+		if (p === '/v1/configs/templates' && verb === 'GET') {
+			return routed('templates', undefined, (n) => {
+				const limit = Math.max(1, Math.min(Number(rec.query.limit) || 50, 1000));
+				const offset = Math.max(0, Number(rec.query.offset) || 0);
+				const all = this.templatesOf(n);
+				const page = all.slice(offset, offset + limit);
+				return ok({ count: page.length, filters: {}, limit, offset, sort: ['id'], total: all.length, waba_templates: page });
+			});
+		}
+		const media = /^\/([0-9]+)$/.exec(p);
+		if (media && verb === 'GET') return routed('media.info', undefined, (n) => this.mediaInfo(n, media[1]));
+		return { status: 404, json: { meta: { success: false, http_code: 404, developer_message: 'Not found' } } };
+	}
+}
+
+function errorBody(code: number, message: string, details?: string): Record<string, unknown> {
+	return { error: { message: `(#${code}) ${message}`, type: 'OAuthException', code, ...(details && { error_data: { messaging_product: 'whatsapp', details } }), fbtrace_id: randomBytes(8).toString('hex') } };
+}
+
+function bad(code: number, message: string): GraphFailure {
+	return new GraphFailure(400, code, message);
+}
+
+function jsonBody(rec: CloudRecordedRequest): Record<string, any> {
+	if (mimeOf(rec.headers['content-type']) !== 'application/json') throw bad(100, 'Content-Type must be application/json');
+	if (rec.bodyKind !== 'json' || !isObject(rec.body)) throw bad(100, 'The request body must be a JSON object');
+	return rec.body as Record<string, any>;
+}
