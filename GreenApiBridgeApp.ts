@@ -26,6 +26,7 @@ import { WebhookEndpoint } from './src/endpoints/WebhookEndpoint';
 import { setLanguage } from './src/i18n/translate';
 import { processors, TICK_INTERVAL, TICK_JOB } from './src/jobs/processors';
 import { availableProviders } from './src/providers/available';
+import { setSignaturePolicy } from './src/providers/cloud/signature';
 import { ProviderRegistry } from './src/providers/registry';
 import { AgentActions } from './src/core/AgentActions';
 import { isAgentMessageForUs, isNewAgentMessageForUs, isOurRoom, isPerson, messageAuthor, toAgentMessage } from './src/rocketchat/agentMessages';
@@ -72,6 +73,7 @@ export class GreenApiBridgeApp extends App
 	public async onEnable(environment: IEnvironmentRead, configurationModify: IConfigurationModify): Promise<boolean> {
 		setLanguage((await environment.getSettings().getById(Setting.NoticeLanguage))?.value);
 		setLogLevel((await environment.getSettings().getById(Setting.LogLevel))?.value);
+		setSignaturePolicy(settingValue(await environment.getSettings().getById(Setting.CloudSignaturePolicy)));
 		// Agent messages written while the app was not running are sent by the next tick.
 		requestCatchUp();
 		// Re-assert the recurring job (one job for everything; harmless when it exists).
@@ -82,6 +84,7 @@ export class GreenApiBridgeApp extends App
 	public async onSettingUpdated(setting: ISetting, _m: IConfigurationModify, _read: IRead, _http: IHttp): Promise<void> {
 		if (setting.id === Setting.NoticeLanguage) setLanguage(setting.value);
 		if (setting.id === Setting.LogLevel) setLogLevel(setting.value);
+		if (setting.id === Setting.CloudSignaturePolicy) setSignaturePolicy(settingValue(setting));
 	}
 
 	public async checkPostMessageSent(message: IMessage, read: IRead): Promise<boolean> {
@@ -164,4 +167,9 @@ function isDeletedByAgent(message: IMessage, context: IMessageDeleteContext | un
 function millis(d: Date | string | undefined): number | undefined {
 	const n = d ? new Date(d).getTime() : NaN;
 	return Number.isFinite(n) ? n : undefined;
+}
+
+/** A setting's value, or its package value while the admin never saved it. */
+function settingValue(setting: ISetting | undefined): unknown {
+	return setting?.value ?? setting?.packageValue;
 }

@@ -5,7 +5,7 @@ import { ProviderDirectory, WhatsAppProvider } from '../core/ports/provider';
 import { InstanceRecord } from '../core/ports/records';
 import { describeFailure } from '../core/reasons';
 import { mask, randomToken } from '../core/tokens';
-import { t } from '../i18n/translate';
+import { hasKey, t } from '../i18n/translate';
 import { HttpAdapter } from '../rocketchat/HttpAdapter';
 import { serverSetting } from '../rocketchat/serverSettings';
 import { readSettings } from '../rocketchat/settings';
@@ -70,7 +70,9 @@ export class AdminCommands {
 		if (!applied.ok) return c.reply(t('instance_webhook_failed', { id, reason: describeFailure(applied) }));
 		await instances.save(record);
 		const warning = webhookUrlWarning(url);
-		await c.reply(t('instance_added', { id, number: displayNumber(record.number), state: record.state || '?', url, token: mask(record.webhookSecret) })
+		const hint = `instance_added_hint_${provider.name}`;
+		await c.reply(t('instance_added', { id, provider: provider.label, number: displayNumber(record.number), state: record.state || '?', url, token: mask(record.webhookSecret) })
+			+ (hasKey(hint) ? ` ${t(hint)}` : '')
 			+ (applied.manual ? `\n${t(applied.verifyToken ? 'instance_webhook_manual_verify' : 'instance_webhook_manual', { provider: provider.label, url, token: applied.verifyToken || '' })}` : '')
 			+ (warning ? `\n⚠️ ${warning}` : '')
 			+ ((await readSettings(c.read)).alertRoom ? '' : `\n${t('instance_added_alert_hint')}`));
@@ -121,7 +123,7 @@ export class AdminCommands {
 			const url = await this.webhookUrl(c, provider, record);
 			if (!url) return c.reply(t('site_url_missing'));
 			const r = await provider.admin.configureWebhook(new HttpAdapter(c.http), record, url);
-			lines.push(r.ok ? t('sync_ok', { id: record.id, url }) : t('sync_failed', { id: record.id, reason: describeFailure(r) }));
+			lines.push(r.ok ? t(r.manual ? 'sync_manual' : 'sync_ok', { id: record.id, url, provider: provider.label }) : t('sync_failed', { id: record.id, reason: describeFailure(r) }));
 		}
 		await c.reply(lines.join('\n'));
 	}
@@ -141,10 +143,12 @@ export class AdminCommands {
 			const ins = inbox.filter((x) => x.event.instanceId === i.id);
 			const outs = outbox.filter((x) => x.instanceId === i.id);
 			const lastError = [...ins.map((x) => x.lastError), ...outs.map((x) => x.lastError)].filter(Boolean).pop() || i.lastError || '—';
-			return t('status_line', {
+			const line = t('status_line', {
 				id: i.id, number: displayNumber(i.number), state: i.state || '?', inbound: ins.length, outbound: outs.length,
 				error: lastError, last: when(lastActivity(i.id, i.lastHeardAt)),
 			});
+			const checks = this.providers.get(i.provider)?.admin.webhookChecks?.(i);
+			return checks ? `${line}\n  ${t('status_signatures', checks)}` : line;
 		});
 		await c.reply([t('status_title'), ...lines].join('\n'));
 	}

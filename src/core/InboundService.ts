@@ -196,6 +196,8 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 	private async deliver(instance: InstanceRecord, msg: InboundMessage, existing: ContactRecord | undefined, onPosted?: () => void): Promise<ContactRecord> {
 		let contact = existing || this.newContactFor(instance, msg);
 		const stored = existing ? { roomId: existing.roomId } : undefined;
+		// A customer first known by a username id (Cloud API BSUID) may later write with their number.
+		if (!contact.phone && msg.sender.phone && !msg.isGroup) contact.phone = msg.sender.phone;
 		if (!contact.roomId || !contact.visitorToken) contact = await this.opener.open(instance, contact);
 		let rcId: string | undefined;
 		try {

@@ -4,10 +4,10 @@ import { withChatLock } from './ChatLock';
 import { AttemptResult, ChatQueue, GiveUp, QueueHandler } from './ChatQueue';
 import { monotonicNow } from './clock';
 import { chatKeyOf, findLink } from './contacts';
-import { CoreDeps, providerOf } from './Core';
+import { CoreDeps, displayNumber, providerOf } from './Core';
 import { errorText } from './failures';
 import { OutboundFile, SendResult, WhatsAppProvider } from './ports/provider';
-import { noticeInRoom, windowClosedNotice } from './notices';
+import { alertOnce, clearAlert, noticeInRoom, windowClosedNotice } from './notices';
 import { ContactRecord, InstanceRecord, OutboxItem } from './ports/records';
 import { AgentMessage } from './ports/rocketchat';
 import { TemplateMessage } from './ports/templates';
@@ -24,6 +24,8 @@ interface SendState {
 	sent?: SendResult;
 	/** The last attempt was refused because the customer-service window is closed (ours or the provider's). */
 	windowClosed?: { templates: boolean; hours: number };
+	/** The number the last attempt went through (admin alerts on its failures). */
+	instance?: InstanceRecord;
 }
 
 /** What became of a template the app queued (the REST endpoint and the picker report it). */
@@ -176,6 +178,7 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 			}
 			await this.deps.contacts.save(contact);
 		}
+		await this.alertOnProviderRefusal(state);
 		if (!result.ok) {
 			this.deps.log?.info(`outbound ${item.chatKey} ${item.key}: not sent (${result.reason})`);
 			const text = item.text.slice(0, 100) || item.file?.name || '';
@@ -185,9 +188,26 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 		}
 	}
 
+	/**
+	 * Failures the provider declares as needing an admin (an expired token, a policy block) are told once;
+	 * a send that works again clears them (the cached record says whether there is anything to clear).
+	 */
+	private async alertOnProviderRefusal(state: SendState): Promise<void> {
+		const { instance, sent } = state;
+		if (!instance || !sent) return;
+		if (sent.ok) {
+			for (const key of (instance.alerts || []).filter((k) => k.startsWith('send:'))) await clearAlert(this.deps, instance, key);
+			return;
+		}
+		const codes = providerOf(this.deps, instance).capabilities.adminAlertCodes || [];
+		if (!sent.code || !codes.includes(sent.code)) return;
+		await alertOnce(this.deps, instance, `send:${sent.code}`, `⚠️ ${t('alert_provider_refused', { instance: instance.id, number: displayNumber(instance.number), reason: describeFailure(sent) })}`);
+	}
+
 	private async deliver(item: OutboxItem, state: SendState): Promise<SendResult> {
 		const instance = await this.deps.instances.get(item.instanceId);
 		if (!instance) return { ok: false, retryable: false, reason: t('reason_instance_removed') };
+		state.instance = instance;
 		const provider = providerOf(this.deps, instance);
 		const caps = provider.capabilities;
 		const closed = { templates: caps.templates, hours: windowHours(caps) };

@@ -24,6 +24,7 @@ export enum Setting {
 	ReadReceipts = 'read_receipts',
 	BotMessages = 'bot_messages',
 	TemplateApiKey = 'template_api_key',
+	CloudSignaturePolicy = 'cloud_signature_policy',
 }
 
 
@@ -66,6 +67,14 @@ const definitions: ISetting[] = [
 		i18nLabel: 'setting_notice_language', i18nDescription: 'setting_notice_language_description',
 	},
 	{ id: Setting.MediaExtraHosts, type: SettingType.STRING, packageValue: '', required: false, public: false, i18nLabel: 'setting_media_extra_hosts', i18nDescription: 'setting_media_extra_hosts_description' },
+	{
+		id: Setting.CloudSignaturePolicy, type: SettingType.SELECT, packageValue: 'log', required: false, public: false,
+		values: [
+			{ key: 'reject', i18nLabel: 'setting_cloud_signature_policy_reject' }, { key: 'log', i18nLabel: 'setting_cloud_signature_policy_log' },
+			{ key: 'off', i18nLabel: 'setting_cloud_signature_policy_off' },
+		],
+		i18nLabel: 'setting_cloud_signature_policy', i18nDescription: 'setting_cloud_signature_policy_description',
+	},
 	{ id: Setting.TemplateApiKey, type: SettingType.PASSWORD, packageValue: '', required: false, public: false, i18nLabel: 'setting_template_api_key', i18nDescription: 'setting_template_api_key_description' },
 	{
 		id: Setting.LogLevel, type: SettingType.SELECT, packageValue: 'info', required: false, public: false,

@@ -26,7 +26,9 @@ for (const engine of versions) {
 	prepare(engine);
 	const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gab-matrix-')), 'results.json');
 	const jest = spawnSync(process.execPath, [require.resolve('jest/bin/jest', { paths: [root] }), ...SUITES, '--maxWorkers=1', '--json', `--outputFile=${out}`], {
-		cwd: root, stdio: ['ignore', process.stderr, 'inherit'], // stdout carries only the engine lines env: { ...process.env, GAB_ENGINE: engine },
+		cwd: root,
+		stdio: ['ignore', process.stderr, 'inherit'], // stdout carries only the engine lines
+		env: { ...process.env, GAB_ENGINE: engine },
 	});
 	let passed = 0;
 	let failed = 0;

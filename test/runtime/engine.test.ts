@@ -10,7 +10,8 @@ const { ENGINES, DENO_FOR_ENGINE, enginePaths } = require('./paths') as { ENGINE
 /** What each Apps-Engine server runtime of the claimed range does (read from the engines' server/runtime/deno/* and
  *  deno-runtime/*): 10 s call budget and 3 restarts only on 1.46; "[object Object]" errors until 1.53's
  *  formatErrorResponse; getDenoRuntime until 1.57; getMessageUpdater only on 1.62; no room source destination and no
- *  re-enable after a restart on 1.46; Rocket.Chat 7 contacts with the engines after 1.46. */
+ *  re-enable after a restart on 1.46; Deno-side error handlers (a broken read loop exits cleanly) from 1.53; the
+ *  LivenessManager watchdog that also restarts a cleanly exited process from 1.58; Rocket.Chat 7 contacts after 1.46. */
 const KNOWN: Record<string, Partial<ReturnType<typeof engineInfo>>> = {
 	'1.46.0': { requestTimeoutMs: 10_000, maxRestarts: 3, runtimeGetter: 'getDenoRuntime', bridgeErrorsAsObjects: true, hasMessageUpdater: false, roomSourceHasDestination: false, restartRunsOnEnable: false, rcHasContacts: false, runtimeInTempDir: false, denoErrorHandlers: false, livenessWatchdog: false },
 	'1.53.1': { requestTimeoutMs: 30_000, maxRestarts: Infinity, runtimeGetter: 'getDenoRuntime', bridgeErrorsAsObjects: false, hasMessageUpdater: false, roomSourceHasDestination: true, restartRunsOnEnable: true, rcHasContacts: true, runtimeInTempDir: false, denoErrorHandlers: true, livenessWatchdog: false },

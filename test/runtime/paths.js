@@ -32,14 +32,26 @@ function enginePaths(version = selectedEngine()) {
 	if (!DENO_FOR_ENGINE[version]) throw new Error(`unknown engine ${version}`);
 	const denoVersion = DENO_FOR_ENGINE[version];
 	if (version === DEFAULT_ENGINE) {
-		const engineDir = path.dirname(require.resolve('@rocket.chat/apps-engine/package.json', { paths: [__dirname] }));
-		const denoBinDir = path.dirname(require.resolve('@deno/linux-x64-glibc/package.json', { paths: [__dirname] }));
+		const engineDir = installed('@rocket.chat/apps-engine', version);
+		const denoBinDir = installed('@deno/linux-x64-glibc', denoVersion);
 		return finish({ version, denoVersion, engineDir, denoBinDir, builtin: true });
 	}
 	return finish({
 		version, denoVersion, engineDir: path.join(copiesDir, version, 'apps-engine'),
 		denoBinDir: path.join(matrixDir, 'node_modules', `deno-${denoVersion}`), builtin: false,
 	});
+}
+/** Where the workspace installed `name` at `version` (this package's node_modules, else the hoisted root one), found
+ *  by path rather than require.resolve, which jest-resolver.js / register-ts.js redirect to the selected engine. */
+function installed(name, version) {
+	for (const dir of [path.join(__dirname, 'node_modules', name), path.join(__dirname, '..', '..', 'node_modules', name)]) {
+		try {
+			if (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).version === version) return dir;
+		} catch {
+			/* not there */
+		}
+	}
+	throw new Error(`${name}@${version} is not installed (npm ci)`);
 }
 function finish(p) {
 	const denoDir = path.join(p.engineDir, '.deno-cache');

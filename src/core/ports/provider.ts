@@ -43,6 +43,8 @@ export interface ProviderCapabilities {
 	typing: boolean;
 	/** The phone is linked by scanning a QR code (`admin.qr`). */
 	qrLinking: boolean;
+	/** Failure codes that need an admin (an expired token, a policy block): told once, until a send works again. */
+	adminAlertCodes?: ReadonlyArray<string>;
 	/** Outbound file limits per kind; a kind absent here cannot be sent as that kind. */
 	media: Partial<Record<MediaKind, MediaLimit>>;
 }
@@ -189,6 +191,8 @@ export interface ProviderAdmin {
 	): Promise<{ ok: true; manual?: boolean; /** Pasted with the URL (Cloud API verify token); shown to the admin privately. */ verifyToken?: string } | ({ ok: false; badCredentials?: boolean } & Failure)>;
 	/** The QR code that links the phone, where the provider links phones that way. */
 	qr?(http: HttpClient, instance: InstanceRecord): Promise<QrResult>;
+	/** How the number's recent webhooks fared against the provider's signature, for `/whatsapp status`. */
+	webhookChecks?(instance: InstanceRecord): { matched: number; mismatched: number; missing: number } | undefined;
 	/** The credential shown (masked) in `instance list`. */
 	primarySecret(instance: InstanceRecord): string;
 	/** Every secret of the instance, for scrubbing text. */

@@ -16,7 +16,7 @@ import { CloudApiAdapter, cloudCapabilities } from './CloudApiAdapter';
 import { CloudClientOptions } from './client';
 import { CREDENTIAL_CODES } from './errors';
 import { DEFAULT_GRAPH_URL, GRAPH_API_VERSION, graphCredentials, graphTransport } from './graph';
-import { checkSignature, currentSignaturePolicy, recordSignature, SignaturePolicy } from './signature';
+import { checkSignature, currentSignaturePolicy, recordSignature, SignaturePolicy, webhookSignatureStats } from './signature';
 import { parseUrl } from './transport';
 import { phoneNumberIds } from './webhook';
 
@@ -52,6 +52,7 @@ export class CloudProvider extends CloudApiAdapter {
 		// Meta takes the callback URL only in the app dashboard: the admin pastes it with the verify token.
 		configureWebhook: async (_http, instance) => ({ ok: true, manual: true, verifyToken: verifyTokenOf(instance) }),
 		primarySecret: (instance) => graphCredentials(instance).accessToken,
+		webhookChecks: (instance) => webhookSignatureStats(instance.id),
 		secrets: (instance) => [...this.transport.secrets(instance), instance.webhookSecret, instance.webhookSecret ? verifyTokenOf(instance) : ''].filter(Boolean),
 	};
 
