@@ -29,9 +29,9 @@ import { availableProviders } from './src/providers/available';
 import { setSignaturePolicy } from './src/providers/cloud/signature';
 import { ProviderRegistry } from './src/providers/registry';
 import { AgentActions } from './src/core/AgentActions';
-import { isAgentMessageForUs, isNewAgentMessageForUs, isOurRoom, isPerson, toAgentMessage } from './src/rocketchat/agentMessages';
+import { isAgentMessageForUs, isNewAgentMessageForUs, isOurRoom, isPerson, messageAuthor, toAgentMessage } from './src/rocketchat/agentMessages';
 import { registerOutboundProvider } from './src/endpoints/OutboundPhoneProvider';
-import { provideSettings, Setting } from './src/rocketchat/settings';
+import { provideSettings, readBotMessages, Setting } from './src/rocketchat/settings';
 import { SEND_TEMPLATE_BUTTON } from './src/rocketchat/uikitIds';
 import { TemplateInteractions } from './src/uikit/TemplateInteractions';
 
@@ -87,25 +87,30 @@ export class GreenApiBridgeApp extends App
 		if (setting.id === Setting.CloudSignaturePolicy) setSignaturePolicy(settingValue(setting));
 	}
 
-	public async checkPostMessageSent(message: IMessage): Promise<boolean> {
-		return isNewAgentMessageForUs(message, this.getID());
+	public async checkPostMessageSent(message: IMessage, read: IRead): Promise<boolean> {
+		return isNewAgentMessageForUs(message, this.getID(), await this.botsSend(message, read));
 	}
 
 	public async executePostMessageSent(message: IMessage, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<void> {
-		if (!isNewAgentMessageForUs(message, this.getID())) return;
+		if (!isNewAgentMessageForUs(message, this.getID(), await this.botsSend(message, read))) return;
 		const deps = coreDeps({ read, modify, http, persis }, this.providers, new Log(this.getLogger()));
 		await new OutboundService(deps).send(toAgentMessage(message));
+	}
+
+	/** A bot's or another app's message goes to WhatsApp when the setting says so (read for such messages only). */
+	private async botsSend(message: IMessage, read: IRead): Promise<boolean> {
+		return messageAuthor(message, this.getID()) === 'bot' && (await readBotMessages(read));
 	}
 
 	// Agent actions on WhatsApp messages (issue 12). Every engine the app supports (1.46+) dispatches these
 	// three events; an engine without one would simply never call it.
 
-	public async checkPostMessageUpdated(message: IMessage): Promise<boolean> {
-		return isAgentMessageForUs(message, this.getID()) && !!message.editedAt;
+	public async checkPostMessageUpdated(message: IMessage, read: IRead): Promise<boolean> {
+		return isAgentMessageForUs(message, this.getID(), await this.botsSend(message, read)) && !!message.editedAt;
 	}
 
 	public async executePostMessageUpdated(message: IMessage, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<void> {
-		if (!isAgentMessageForUs(message, this.getID()) || !message.editedAt) return;
+		if (!isAgentMessageForUs(message, this.getID(), await this.botsSend(message, read)) || !message.editedAt) return;
 		const m = toAgentMessage(message);
 		await this.agentActions(read, modify, http, persis).edit({
 			roomId: m.roomId, messageId: m.id, text: m.text, hasFile: !!m.file, createdAt: millis(message.createdAt), editedAt: millis(message.editedAt),

@@ -2,9 +2,10 @@ import { t } from '../i18n/translate';
 import { withChatLock } from './ChatLock';
 import { chatKeyOf, findLink } from './contacts';
 import { CoreDeps, providerOf } from './Core';
+import { errorText } from './failures';
 import { DeliveryState, DeliveryStatusEvent } from './ports/events';
 import { noticeInRoom, windowClosedNotice } from './notices';
-import { InstanceRecord } from './ports/records';
+import { ContactRecord, InstanceRecord, MessageLink } from './ports/records';
 import { describeFailure } from './reasons';
 import { quoteLink } from './render';
 import { isWindowClosedFailure, windowHours } from './serviceWindow';
@@ -14,41 +15,90 @@ import { isWindowClosedFailure, windowHours } from './serviceWindow';
 const DELIVERY_RANK: Record<DeliveryState, number> = { pending: 0, sent: 1, delivered: 2, read: 3, played: 3.5, failed: 4 };
 const rank = (s: string | undefined) => DELIVERY_RANK[(s || 'pending') as DeliveryState] ?? DELIVERY_RANK.failed;
 
+/** What "Delivery status shown to agents: all" shows for a state: the reaction, or the note where the app may not react. */
+const PROGRESS: Partial<Record<DeliveryState, { reaction: string; note: string }>> = {
+	delivered: { reaction: ':white_check_mark:', note: '✅' },
+	read: { reaction: ':eyes:', note: '👀' },
+};
+
 /** Delivery states of agent messages, told to the agent in the room when they fail. */
 export class DeliveryStatusService {
 	constructor(private readonly deps: CoreDeps) {}
+
+	/**
+	 * A status webhook. One that names only the message (a provider's older format) is matched by its id:
+	 * the provider says which chat it was sent to. That lookup is made for such statuses only; when the
+	 * provider cannot be asked, the status is left to the journal's reconciliation rather than failing the webhook.
+	 */
+	public async receive(instance: InstanceRecord, event: DeliveryStatusEvent): Promise<void> {
+		let chatId = event.chatId;
+		if (!chatId) {
+			const resolve = providerOf(this.deps, instance).recovery?.chatOfSentMessage;
+			try {
+				chatId = resolve ? await resolve(this.deps.http, instance, event.messageId) : undefined;
+			} catch (e) {
+				this.deps.log?.info(`status of ${instance.id}:${event.messageId} without chat: ${errorText(e)}`);
+				return;
+			}
+			if (!chatId) {
+				this.deps.log?.info(`status of ${instance.id}:${event.messageId} without chat: the message is not one the business sent recently`);
+				return;
+			}
+		}
+		await this.apply(instance, chatId, [{ ...event, chatId }]);
+	}
 
 	/** Statuses of one chat (a status webhook, or the outgoing journal): one read and at most one write. */
 	public async apply(instance: InstanceRecord, chatId: string, events: DeliveryStatusEvent[]): Promise<void> {
 		await withChatLock(chatKeyOf(instance.id, chatId), async () => {
 			const contact = await this.deps.contacts.get(instance.id, chatId);
 			if (!contact) return;
-			const changed: Array<{ e: DeliveryStatusEvent; rc: string }> = [];
+			const changed: Array<{ e: DeliveryStatusEvent; link: MessageLink }> = [];
 			for (const e of events) {
 				const link = findLink(contact, { wa: e.messageId });
 				// Only messages the business sent have a delivery state (a status naming a customer's
 				// message is not ours to show).
 				if (!link || link.dir !== 'out' || link.state === e.status || rank(e.status) < rank(link.state)) continue;
 				link.state = e.status;
-				changed.push({ e, rc: link.rc });
+				changed.push({ e, link });
 			}
 			if (changed.length === 0) return;
 			await this.deps.contacts.save(contact);
 			const mode = contact.roomId ? (await this.deps.rc.settings()).deliveryStatus : 'none';
 			const caps = providerOf(this.deps, instance).capabilities;
-			for (const { e, rc } of changed) {
+			let notesPosted = false;
+			for (const [i, { e, link }] of changed.entries()) {
 				if (!contact.roomId || mode === 'none') break;
 				if (e.status === 'failed' && isWindowClosedFailure(caps, e.failure)) {
 					// Accepted, then refused for the window (Cloud API reports 131047 this way): offer a template.
-					await windowClosedNotice(this.deps, contact.roomId, { messageId: rc, lastInboundAt: contact.lastInboundAt, hours: windowHours(caps), templates: caps.templates });
+					await windowClosedNotice(this.deps, contact.roomId, { messageId: link.rc, lastInboundAt: contact.lastInboundAt, hours: windowHours(caps), templates: caps.templates });
 				} else if (e.status === 'failed') {
 					const reason = e.failure ? describeFailure(e.failure) : t('reason_delivery_failed');
 					// The note quotes the agent's message (a link Rocket.Chat renders as a quote).
-					await noticeInRoom(this.deps, contact.roomId, `${quoteLink(await this.deps.rc.siteUrl(), contact.roomId, rc)}⚠️ ${t('notice_delivery_failed', { reason })}`);
-				} else if (mode === 'all' && (e.status === 'delivered' || e.status === 'read')) {
-					await this.deps.rc.react(rc, e.status === 'read' ? ':eyes:' : ':white_check_mark:');
+					await noticeInRoom(this.deps, contact.roomId, `${quoteLink(await this.deps.rc.siteUrl(), contact.roomId, link.rc)}⚠️ ${t('notice_delivery_failed', { reason })}`);
+				} else if (mode === 'all' && PROGRESS[e.status] && !changed.slice(i + 1).some((later) => later.link === link)) {
+					// Only a message's newest state of this batch is shown (a journal can bring delivered and read at once).
+					notesPosted = (await this.showProgress(contact, link, e.status)) || notesPosted;
 				}
 			}
+			if (notesPosted) await this.deps.contacts.save(contact);
 		});
+	}
+
+	/**
+	 * Delivered / read as the app user's reaction where the engine offers reactions and Rocket.Chat lets the
+	 * app user react in the room; otherwise the short note the setting promises — one per message, edited
+	 * from delivered to read, so the room stays readable. True when the note's id changed (to be saved).
+	 */
+	private async showProgress(contact: ContactRecord, link: MessageLink, state: DeliveryState): Promise<boolean> {
+		const shown = PROGRESS[state]!;
+		if (await this.deps.rc.react(link.rc, shown.reaction)) return false;
+		const roomId = contact.roomId!;
+		const text = `${quoteLink(await this.deps.rc.siteUrl(), roomId, link.rc)}${shown.note} ${t(`notice_status_${state}`)}`;
+		if (link.stateNoteId && (await this.deps.rc.updateMessageText(link.stateNoteId, text))) return false;
+		const noteId = await noticeInRoom(this.deps, roomId, text);
+		if (!noteId) return false;
+		link.stateNoteId = noteId;
+		return true;
 	}
 }

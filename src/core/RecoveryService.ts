@@ -79,7 +79,7 @@ export class RecoveryService {
 	/** Status webhooks can be missed too: apply the outgoing journal's states, one read per chat. */
 	private async reconcileStatuses(recovery: ProviderRecovery, instance: InstanceRecord, minutes: number): Promise<void> {
 		const byChat = new Map<string, DeliveryStatusEvent[]>();
-		for (const e of await recovery.fetchStatuses(this.deps.http, instance, minutes)) byChat.set(e.chatId, [...(byChat.get(e.chatId) || []), e]);
+		for (const e of await recovery.fetchStatuses(this.deps.http, instance, minutes)) if (e.chatId) byChat.set(e.chatId, [...(byChat.get(e.chatId) || []), e]);
 		const statuses = new DeliveryStatusService(this.deps);
 		for (const [chatId, events] of byChat) await statuses.apply(instance, chatId, events);
 	}

@@ -4,10 +4,11 @@ import { DeliveryStatusService } from './DeliveryStatusService';
 import { InboundEvent } from './ports/events';
 import { InboundService } from './InboundService';
 import { InstanceRecord } from './ports/records';
+import { ProviderNotices } from './ProviderNotices';
 import { StateService } from './StateService';
 import { TemplateService } from './TemplateService';
 
-export type EventOutcome = 'posted' | 'duplicate' | 'ignored' | 'queued' | 'status' | 'state' | 'template';
+export type EventOutcome = 'posted' | 'duplicate' | 'ignored' | 'queued' | 'status' | 'state' | 'template' | 'notice';
 
 /**
  * A webhook's events, from any provider, through the same core calls. Resolves once every event was
@@ -35,7 +36,7 @@ export class WebhookIntake {
 			case 'business-message':
 				return new BusinessPhoneNotes(this.deps).post(instance, event);
 			case 'status':
-				await new DeliveryStatusService(this.deps).apply(instance, event.chatId, [event]);
+				await new DeliveryStatusService(this.deps).receive(instance, event);
 				return 'status';
 			case 'state':
 				await new StateService(this.deps).record(instance, event.health, event.detail, event.timestamp);
@@ -43,6 +44,9 @@ export class WebhookIntake {
 			case 'template-status':
 				await new TemplateService(this.deps).statusChanged(instance, event);
 				return 'template';
+			case 'provider-notice':
+				await new ProviderNotices(this.deps).received(instance, event);
+				return 'notice';
 		}
 	}
 }

@@ -1,5 +1,5 @@
 import { t } from '../i18n/translate';
-import { InboundContent, InboundMessage, OrderItem, ProviderMarker } from './ports/events';
+import { InboundContent, InboundMessage, MessageButton, OrderItem, ProviderMarker } from './ports/events';
 
 // How each WhatsApp message type reads in a Rocket.Chat room (as the customer's message).
 
@@ -47,6 +47,8 @@ export function renderContent(content: InboundContent): string {
 			].join('\n');
 		case 'choice':
 			return `🔘 ${t('inbound_choice')}: ${content.text}${content.description ? ` — ${content.description}` : ''}`;
+		case 'buttons':
+			return renderButtons(content);
 		case 'order':
 			return [`🛒 ${t('inbound_order', { count: content.items.length })}`, ...content.items.map(orderLine), ...orderTotal(content.items), ...(content.text ? [content.text] : [])].join('\n');
 		case 'system':
@@ -64,11 +66,32 @@ export function renderContent(content: InboundContent): string {
 			return `✏️ ${t('inbound_edited')}: ${content.text}`;
 		case 'delete':
 			return `🗑️ ${t('inbound_deleted')}`;
-		case 'marker':
-			return `⚠️ ${t(markerKeys[content.marker])}`;
+		case 'marker': {
+			// A file's marker names the file and keeps its caption (the customer's words are not lost).
+			const text = content.marker === 'file-too-large' && content.fileName ? t('inbound_marker_file_too_large_named', { name: content.fileName }) : t(markerKeys[content.marker]);
+			return `⚠️ ${text}${content.caption ? `\n${content.caption}` : ''}`;
+		}
 		case 'unsupported':
 			return `⚠️ ${content.reason === 'unreadable' ? t('inbound_unreadable') : t('inbound_unsupported', { type: content.type })}${content.detail ? ` (${content.detail})` : ''}`;
 	}
+}
+
+const buttonKeys: Record<Exclude<MessageButton['action'], 'reply'>, string> = { copy: 'inbound_button_copy', call: 'inbound_button_call', url: 'inbound_button_url' };
+
+/** Header (bold), body, footer (italic), then each button with what it does: the code it copies, the phone it calls, the URL it opens. */
+function renderButtons(c: Extract<InboundContent, { kind: 'buttons' }>): string {
+	const lines: string[] = [];
+	if (c.header) lines.push(`*${c.header}*`);
+	if (c.body) lines.push(c.body);
+	if (c.footer) lines.push(`_${c.footer}_`);
+	if (c.buttons.length) {
+		lines.push(`🔘 ${t('inbound_buttons', { count: c.buttons.length })}:`);
+		for (const b of c.buttons) {
+			const what = b.action !== 'reply' && b.value ? ` — ${t(buttonKeys[b.action], { value: b.value })}` : '';
+			lines.push(`• ${b.text}${what}`);
+		}
+	}
+	return lines.join('\n');
 }
 
 function orderLine(i: OrderItem): string {

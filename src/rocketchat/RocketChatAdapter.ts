@@ -6,8 +6,8 @@ import { errorText } from '../core/failures';
 import {
 	AgentMessage, ContactBlocked, CoreSettings, NoAgentOnline, NoticeAction, OmnichannelOff, RocketChatPort, RoomGone, RoomMessageHead, RoomMetadata, VisitorRef,
 } from '../core/ports/rocketchat';
-import { isAgentMessage, toAgentMessage } from './agentMessages';
-import { readSettings, Setting } from './settings';
+import { messageAuthor, toAgentMessage } from './agentMessages';
+import { readBotMessages, readSettings, Setting } from './settings';
 import { ROOM_ICON } from './roomIcon';
 import { serverSetting } from './serverSettings';
 import { buttonElement, contextBlock, OPEN_TEMPLATE_PICKER, sectionBlock, SENT_TEMPLATE_BLOCK } from './uikitIds';
@@ -222,7 +222,14 @@ export class RocketChatAdapter implements RocketChatPort {
 
 	public async agentMessage(messageId: string): Promise<AgentMessage | undefined> {
 		const message = await this.read.getMessageReader().getById(messageId);
-		return message && isAgentMessage(message) ? toAgentMessage(message) : undefined;
+		if (!message) return undefined;
+		// This app's id tells its own user from other apps' users; it is looked up for an app user's message only
+		// (unknown: the sender's own, so that such a message is never sent).
+		const sender = message.sender as { type?: string; appId?: string } | undefined;
+		const appId = sender?.type === 'app' ? (await this.read.getUserReader().getAppUser())?.appId ?? sender.appId ?? '' : '';
+		const author = messageAuthor(message, appId);
+		if (author === 'none' || (author === 'bot' && !(await readBotMessages(this.read)))) return undefined;
+		return toAgentMessage(message);
 	}
 }
 

@@ -4,24 +4,43 @@ import { SENT_TEMPLATE_BLOCK } from './uikitIds';
 
 /**
  * Cheap, no bridge calls: is this an agent's message in a livechat room this app opened? (Edited ones
- * too: edits arrive through IPostMessageUpdated, which sends them as edits.)
+ * too: edits arrive through IPostMessageUpdated, which sends them as edits.) `bots`: messages of bot users
+ * and of other apps' users count too (the *bot messages* setting; the caller reads it only when
+ * `messageAuthor` says `bot`).
  */
-export function isAgentMessageForUs(message: IMessage, appId: string): boolean {
+export function isAgentMessageForUs(message: IMessage, appId: string, bots = false): boolean {
 	// A sent template: the app posted it and queued it itself.
-	return isAgentMessage(message) && !isSentTemplate(message, appId) && isOurRoom(message.room, appId);
+	return isAgentMessage(message, appId, bots) && !isSentTemplate(message, appId) && isOurRoom(message.room, appId);
 }
 
-/** A person's own message in a livechat room: not the visitor's, not a system message, not an app's note. */
-export function isAgentMessage(message: IMessage): boolean {
-	if (!message.id || !message.room || message.room.type !== 'l') return false;
-	if ((message as { token?: string }).token) return false; // visitor messages (including ours)
-	if ((message as { type?: string }).type) return false; // system messages
-	return isPerson(message.sender);
+/**
+ * Who wrote a message in a livechat room, as far as WhatsApp goes: a person (agent, manager), a bot (a
+ * user of type `bot`, or the app user of ANOTHER app — a chatbot answering), or `none`: the visitor, a
+ * system message, this app's own notes, anything that is not a livechat message.
+ */
+export type MessageAuthor = 'person' | 'bot' | 'none';
+
+export function messageAuthor(message: IMessage, appId: string): MessageAuthor {
+	if (!message.id || !message.room || message.room.type !== 'l') return 'none';
+	if ((message as { token?: string }).token) return 'none'; // visitor messages (including ours)
+	if ((message as { type?: string }).type) return 'none'; // system messages
+	const sender = message.sender as { type?: unknown; appId?: unknown } | undefined;
+	const type = String(sender?.type || '');
+	// An app user that does not say which app it belongs to might be ours: never sent.
+	if (type === 'app') return typeof sender?.appId === 'string' && sender.appId && sender.appId !== appId ? 'bot' : 'none';
+	if (type === 'bot') return 'bot';
+	return sender && type !== 'unknown' ? 'person' : 'none';
+}
+
+/** A message for WhatsApp in a livechat room: a person's, or (with `bots`) a bot's; never the visitor's, a system message or this app's note. */
+export function isAgentMessage(message: IMessage, appId: string, bots = false): boolean {
+	const author = messageAuthor(message, appId);
+	return author === 'person' || (bots && author === 'bot');
 }
 
 /** A new agent message to send: IPostMessageSent (an edited one would be sent twice; the update hook edits it). */
-export function isNewAgentMessageForUs(message: IMessage, appId: string): boolean {
-	return isAgentMessageForUs(message, appId) && !message.editedAt;
+export function isNewAgentMessageForUs(message: IMessage, appId: string, bots = false): boolean {
+	return isAgentMessageForUs(message, appId, bots) && !message.editedAt;
 }
 
 /** A livechat room this app opened (rooms without an app source are checked against the app's records later). */

@@ -22,6 +22,7 @@ export enum Setting {
 	MenuExitKeyword = 'menu_exit_keyword',
 	MenuText = 'menu_text',
 	ReadReceipts = 'read_receipts',
+	BotMessages = 'bot_messages',
 	TemplateApiKey = 'template_api_key',
 	CloudSignaturePolicy = 'cloud_signature_policy',
 }
@@ -32,6 +33,8 @@ export interface AppSettings extends CoreSettings {
 	alertRoom: string;
 	noticeLanguage: string;
 	logLevel: 'error' | 'info' | 'debug';
+	/** Messages of bot users and other apps' users in WhatsApp rooms go to WhatsApp too. */
+	botMessages: boolean;
 }
 
 const definitions: ISetting[] = [
@@ -84,7 +87,14 @@ const definitions: ISetting[] = [
 	{ id: Setting.MenuTimeoutMinutes, type: SettingType.NUMBER, packageValue: 30, required: false, public: false, i18nLabel: 'setting_menu_timeout_minutes', i18nDescription: 'setting_menu_timeout_minutes_description' },
 	{ id: Setting.MenuExitKeyword, type: SettingType.STRING, packageValue: '#exit', required: false, public: false, i18nLabel: 'setting_menu_exit_keyword', i18nDescription: 'setting_menu_exit_keyword_description' },
 	{ id: Setting.ReadReceipts, type: SettingType.BOOLEAN, packageValue: false, required: false, public: false, i18nLabel: 'setting_read_receipts', i18nDescription: 'setting_read_receipts_description' },
+	{ id: Setting.BotMessages, type: SettingType.BOOLEAN, packageValue: false, required: false, public: false, i18nLabel: 'setting_bot_messages', i18nDescription: 'setting_bot_messages_description' },
 ];
+
+/** The *bot messages* setting alone (read only for a message a bot wrote: people's messages cost nothing extra). */
+export async function readBotMessages(read: IRead): Promise<boolean> {
+	const setting = await read.getEnvironmentReader().getSettings().getById(Setting.BotMessages);
+	return (setting?.value ?? setting?.packageValue) === true;
+}
 
 export async function provideSettings(configuration: IConfigurationExtend): Promise<void> {
 	for (const setting of definitions) await configuration.settings.provideSetting(setting);
@@ -105,11 +115,12 @@ export async function readSettings(read: IRead): Promise<AppSettings> {
 		const setting = await reader.getById(id);
 		return setting?.value ?? setting?.packageValue;
 	};
-	const [dept, groups, status, alertRoom, attempts, giveUp, closeOn, closeText, lang, level, mediaHosts, menuTries, menuTimeout, menuExit, menuText, receipts] = await Promise.all([
+	const [dept, groups, status, alertRoom, attempts, giveUp, closeOn, closeText, lang, level, mediaHosts, menuTries, menuTimeout, menuExit, menuText, receipts, bots] = await Promise.all([
 		value(Setting.DefaultDepartment), value(Setting.GroupChats), value(Setting.DeliveryStatus), value(Setting.AlertRoom),
 		value(Setting.MaxAttempts), value(Setting.GiveUpAfterMinutes), value(Setting.CloseMessageEnabled), value(Setting.CloseMessageText),
 		value(Setting.NoticeLanguage), value(Setting.LogLevel), value(Setting.MediaExtraHosts),
 		value(Setting.MenuMaxTries), value(Setting.MenuTimeoutMinutes), value(Setting.MenuExitKeyword), value(Setting.MenuText), value(Setting.ReadReceipts),
+		value(Setting.BotMessages),
 	]);
 	return {
 		defaultDepartment: typeof dept === 'string' ? dept.trim() : '',
@@ -129,5 +140,6 @@ export async function readSettings(read: IRead): Promise<AppSettings> {
 		menuExitKeyword: typeof menuExit === 'string' ? menuExit.trim() : '#exit',
 		menuText: typeof menuText === 'string' ? menuText : '',
 		readReceipts: receipts === true,
+		botMessages: bots === true,
 	};
 }

@@ -1,6 +1,6 @@
 import { IMessage } from '@rocket.chat/apps-engine/definition/messages';
 import { backoffMs } from '../../src/core/ChatQueue';
-import { isAgentMessageForUs, isNewAgentMessageForUs, toAgentMessage } from '../../src/rocketchat/agentMessages';
+import { isAgentMessageForUs, isNewAgentMessageForUs, messageAuthor, toAgentMessage } from '../../src/rocketchat/agentMessages';
 
 const APP = 'app-1';
 const agentMessage = (over: Partial<IMessage> & Record<string, unknown> = {}): IMessage => ({
@@ -25,6 +25,33 @@ describe('which messages go to WhatsApp', () => {
 		['a template the app showed as the agent\'s message', { blocks: [{ type: 'section' }, { type: 'context', blockId: 'gab-sent-template', appId: APP }] }],
 	])('skips %s', (_name, over) => {
 		expect(isAgentMessageForUs(agentMessage(over as never), APP)).toBe(false);
+	});
+});
+
+describe("bots and other apps' users (the *bot messages* setting)", () => {
+	const bot = agentMessage({ sender: { id: 'B', type: 'bot', roles: ['bot'] } } as never);
+	const otherApp = agentMessage({ sender: { id: 'C', type: 'app', appId: 'chatbot-app' } } as never);
+	const ownApp = agentMessage({ sender: { id: 'A', type: 'app', appId: APP } } as never);
+	const appWithoutId = agentMessage({ sender: { id: 'X', type: 'app' } } as never);
+
+	it('tells a person, a bot (type bot, or ANOTHER app\'s user) and this app\'s own user apart', () => {
+		expect(messageAuthor(agentMessage(), APP)).toBe('person');
+		expect(messageAuthor(bot, APP)).toBe('bot');
+		expect(messageAuthor(otherApp, APP)).toBe('bot');
+		expect(messageAuthor(ownApp, APP)).toBe('none');
+		expect(messageAuthor(appWithoutId, APP)).toBe('none'); // could be ours: never sent
+		expect(messageAuthor(agentMessage({ token: 'vt' }), APP)).toBe('none');
+		expect(messageAuthor(agentMessage({ sender: { id: 'V', type: 'unknown' } } as never), APP)).toBe('none');
+	});
+
+	it('sends bots\' messages only when the setting allows, this app\'s notes never', () => {
+		expect(isNewAgentMessageForUs(bot, APP)).toBe(false);
+		expect(isNewAgentMessageForUs(otherApp, APP)).toBe(false);
+		expect(isNewAgentMessageForUs(bot, APP, true)).toBe(true);
+		expect(isNewAgentMessageForUs(otherApp, APP, true)).toBe(true);
+		expect(isNewAgentMessageForUs(ownApp, APP, true)).toBe(false);
+		expect(isNewAgentMessageForUs(appWithoutId, APP, true)).toBe(false);
+		expect(isNewAgentMessageForUs(agentMessage(), APP, false)).toBe(true);
 	});
 });
 

@@ -243,7 +243,8 @@ export class WebhookInputs {
 			{ ...fx.status(this.id(), 'read', { chatId: this.customerChat() }), status: 42 }, { ...fx.status(this.id(), 'read'), chatId: null },
 			{ typeWebhook: 'stateInstanceChanged', instanceData: inst }, { typeWebhook: 'stateInstanceChanged', instanceData: inst, stateInstance: '' },
 			{ typeWebhook: 'stateInstanceChanged', stateInstance: 'notAuthorized' },
-			fx.incomingCall(), fx.quotaExceeded(), fx.outgoingApi(fx.textMessage('echo of our own send'), { chatId: this.customerChat(), idMessage: this.id() }),
+			// A quotaExceeded with quotaData is acted on (an admin alert, remembered on the instance): only broken ones here.
+			fx.incomingCall(), { ...fx.quotaExceeded(), quotaData: undefined }, { ...fx.quotaExceeded(), quotaData: 'x' }, fx.quotaExceeded({ quotaData: { used: 3 } }), fx.outgoingApi(fx.textMessage('echo of our own send'), { chatId: this.customerChat(), idMessage: this.id() }),
 			{ typeWebhook: 'deviceInfo', instanceData: inst }, { typeWebhook: 'incomingBlock', instanceData: inst }, { typeWebhook: 'statusInstanceChanged', instanceData: inst, statusInstance: 'online' },
 			...PROTOTYPE_NAMES.map((name) => ({ ...full(), typeWebhook: name })),
 			{ ...full(), typeWebhook: '__proto__' },

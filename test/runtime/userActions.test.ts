@@ -49,6 +49,30 @@ describe('reactions (setReaction.ts: executeSetReaction → setReaction → IPos
 	});
 });
 
+describe("an app's reactions (AppMessageBridge.addReaction/removeReaction → executeSetReaction(userId, reaction, messageId, shouldReact))", () => {
+	const appReact = (b: TestBridges, add: boolean, messageId: string, userId: string, reaction: string) =>
+		(b.message as any)[add ? 'addReaction' : 'removeReaction'](messageId, userId, reaction) as Promise<void>;
+
+	it('needs the `:name:` form (isValidReaction), then sets or takes back the reaction like a user would', async () => {
+		const { rc, b, agent, mine, events } = await world();
+		await expect(appReact(b, true, mine.id, agent.id, 'thumbsup')).rejects.toThrow('Invalid reaction');
+		await appReact(b, true, mine.id, agent.id, ':thumbsup:');
+		await appReact(b, true, mine.id, agent.id, ':thumbsup:'); // shouldReact true: no toggle
+		expect(rc.message(mine.id)!.reactions).toEqual({ ':thumbsup:': { usernames: ['agent'] } });
+		await appReact(b, false, mine.id, agent.id, ':thumbsup:');
+		expect(rc.message(mine.id)!.reactions).toBeUndefined();
+		expect(events.map((e) => [e.int, e.payload.isReacted])).toEqual([['IPostMessageReacted', true], ['IPostMessageReacted', false]]);
+	});
+	it("refuses the app user in a livechat room (canAccessRoom: no view-livechat-rooms, not serving), until its roles give it access", async () => {
+		const { rc, b, mine } = await world();
+		const appUser = addUser(rc, { username: 'green-api-whatsapp-bridge.bot', roles: ['app'], type: 'app', appId: APP });
+		await expect(appReact(b, true, mine.id, appUser.id, ':eyes:')).rejects.toThrow('not-authorized');
+		appUser.roles.push('livechat-manager');
+		await appReact(b, true, mine.id, appUser.id, ':eyes:');
+		expect(rc.message(mine.id)!.reactions).toEqual({ ':eyes:': { usernames: ['green-api-whatsapp-bridge.bot'] } });
+	});
+});
+
 describe('edits (chat.update: canEditMessage → updateMessage → IPostMessageUpdated)', () => {
 	it('lets the author edit (editedAt, editor) and fires IPostMessageUpdated with the new text', async () => {
 		const { rc, agent, mine, events } = await world();

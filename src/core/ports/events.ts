@@ -26,6 +26,8 @@ export type InboundContent =
 	| { kind: 'poll-update'; pollMessageId: string; question: string; votes: Array<{ option: string; voters: string[] }> }
 	/** A tap on a button / list row / template button the business sent; `description`: the list row's. */
 	| { kind: 'choice'; text: string; choiceId?: string; inReplyTo?: string; description?: string }
+	/** A message with buttons (a business or a bot wrote it): header, body, footer, and what each button does. */
+	| { kind: 'buttons'; header?: string; body: string; footer?: string; buttons: MessageButton[] }
 	/** A cart the customer sent from the business's catalog (Cloud API `order`). */
 	| { kind: 'order'; catalogId?: string; text?: string; items: OrderItem[] }
 	/** WhatsApp itself tells about the customer (Cloud API `system`): a changed number (`newId`: the new one) or user id. */
@@ -36,7 +38,8 @@ export type InboundContent =
 	| { kind: 'reaction'; targetMessageId: string; emoji: string }
 	| { kind: 'edit'; targetMessageId: string; text: string }
 	| { kind: 'delete'; targetMessageId: string }
-	| { kind: 'marker'; marker: ProviderMarker; originalType: string }
+	/** `fileName` / `caption`: what the provider still says of a file it did not fetch (SWE002). */
+	| { kind: 'marker'; marker: ProviderMarker; originalType: string; fileName?: string; caption?: string }
 	/** reason 'unreadable': a known type whose fields are missing or of the wrong type; `detail`: what the provider says could not be shown (Cloud API `errors[]`). */
 	| { kind: 'unsupported'; type: string; reason?: 'unreadable'; detail?: string };
 
@@ -45,6 +48,14 @@ export interface OrderItem {
 	quantity: number;
 	price?: number;
 	currency?: string;
+}
+
+/** One button of a `buttons` message: `reply` sends its text back; the others copy a code, call a phone, open a URL (`value`). */
+export interface MessageButton {
+	action: 'reply' | 'copy' | 'call' | 'url';
+	text: string;
+	id?: string;
+	value?: string;
 }
 
 export interface QuotedMessage {
@@ -80,7 +91,11 @@ export type DeliveryState = 'pending' | 'sent' | 'delivered' | 'read' | 'played'
 export interface DeliveryStatusEvent {
 	type: 'status';
 	instanceId: string;
-	chatId: string;
+	/**
+	 * Absent in a provider's older status format that names only the message: the core then asks the
+	 * provider (`recovery.chatOfSentMessage`), a call made for such statuses only.
+	 */
+	chatId?: string;
 	messageId: string;
 	status: DeliveryState;
 	/** Why it failed (status `failed`), in the provider's words or as a translated code. */
@@ -118,13 +133,29 @@ export interface TemplateStatusEvent {
 	timestamp: number;
 }
 
+/**
+ * Something the provider tells about the number itself that admins must hear of (GREEN-API
+ * `quotaExceeded`: the plan's monthly chat limit is used up). `code` names the alert text
+ * (`alert_provider_<code>`, filled with `params` plus `instance` and `number`); admins are told once
+ * per distinct (code, params).
+ */
+export interface ProviderNoticeEvent {
+	type: 'provider-notice';
+	instanceId: string;
+	code: ProviderNoticeCode;
+	params: Record<string, string>;
+	timestamp: number;
+}
+
+export type ProviderNoticeCode = 'quota_exceeded' | 'quota_exceeded_plain';
+
 export interface IgnoredEvent {
 	type: 'ignored';
 	instanceId?: string;
 	reason: string;
 }
 
-export type InboundEvent = InboundMessage | BusinessMessageEvent | DeliveryStatusEvent | InstanceStateEvent | TemplateStatusEvent | IgnoredEvent;
+export type InboundEvent = InboundMessage | BusinessMessageEvent | DeliveryStatusEvent | InstanceStateEvent | TemplateStatusEvent | ProviderNoticeEvent | IgnoredEvent;
 
 /** Instance-wide dedupe key: message ids are unique only within a chat. */
 export function inboundKey(e: { instanceId: string; chatId: string; messageId: string }): string {

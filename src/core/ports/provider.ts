@@ -156,6 +156,12 @@ export interface ProviderRecovery {
 	fetchMissed(http: HttpClient, instance: InstanceRecord, minutes: number): Promise<InboundMessage[]>;
 	/** Delivery states of messages sent in the last `minutes` (reconciles missed status webhooks). */
 	fetchStatuses(http: HttpClient, instance: InstanceRecord, minutes: number): Promise<DeliveryStatusEvent[]>;
+	/**
+	 * The chat of a message the business sent, for a status that names only the message (GREEN-API's older
+	 * format). Called for such statuses only, never on the normal paths; undefined when unknown. Rejects when
+	 * the provider cannot be asked now.
+	 */
+	chatOfSentMessage?(http: HttpClient, instance: InstanceRecord, messageId: string): Promise<string | undefined>;
 }
 
 /** `/whatsapp instance add <provider> …`: the provider's own arguments, parsed. */

@@ -37,6 +37,8 @@ export interface InstanceRecord {
 	sendsPerSecond?: number;
 	/** Department menu a new conversation answers first (core/DepartmentMenu.ts); absent = off. */
 	menu?: DepartmentMenuConfig;
+	/** Provider notices admins were told about (core/ProviderNotices.ts): code → what was said, so a redelivery or the same notice again is not repeated. */
+	providerNotices?: Record<string, string>;
 	createdAt: number;
 }
 
@@ -52,6 +54,8 @@ export interface MessageLink {
 	/** 'in' from the customer, 'out' from an agent. */
 	dir: 'in' | 'out';
 	state?: DeliveryState;
+	/** The note that shows its delivered / read state where the app may not react (edited as the state moves on). */
+	stateNoteId?: string;
 }
 
 /**

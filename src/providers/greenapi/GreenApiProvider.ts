@@ -10,6 +10,7 @@ import { checkMediaUrl, hostsOfUrls } from '../../core/mediaPolicy';
 import { InstanceRecord } from '../../core/ports/records';
 import { DEFAULT_API_URL, DEFAULT_MEDIA_URL, downloadMedia, GreenApiClient, GreenApiClientOptions, GreenApiCredentials, MAX_UPLOAD_BYTES } from './client';
 import { failure } from './errors';
+import { nonEmpty, obj } from '../shared/json';
 import { parseJournal, parseOutgoingJournal } from './journal';
 import { GREEN_API_MEDIA_HOSTS } from './mediaHosts';
 import { chatIdFromPhone } from './phone';
@@ -78,7 +79,23 @@ export class GreenApiProvider implements WhatsAppProvider {
 			if (!r.ok) throw new Error(`lastOutgoingMessages failed: ${r.reason}`);
 			return parseOutgoingJournal(r.data, { instanceId: instance.id, wid: widOf(instance) });
 		},
+		// From the outgoing journal: one provider call, no Rocket.Chat call. A burst of such statuses is served
+		// by one journal read (the journal allows 1 request per second).
+		chatOfSentMessage: async (http: HttpClient, instance: InstanceRecord, messageId: string): Promise<string | undefined> => {
+			const cached = this.sentChats.get(instance.id);
+			const age = cached ? Date.now() - cached.at : Infinity;
+			// A hit is good for a while; a miss only until the journal may be asked again.
+			if (cached && (age < JOURNAL_INTERVAL_MS || (age < SENT_CHATS_TTL_MS && cached.chats.has(messageId)))) return cached.chats.get(messageId);
+			const r = await this.client(http, instance).lastOutgoingMessages(SENT_CHATS_MINUTES);
+			if (!r.ok) throw new Error(`lastOutgoingMessages failed: ${r.reason}`);
+			const chats = sentChatsOf(r.data);
+			this.sentChats.set(instance.id, { at: Date.now(), chats });
+			return chats.get(messageId);
+		},
 	};
+
+	/** Per instance: message id → chat of the last outgoing journal read (chatOfSentMessage). */
+	private readonly sentChats = new Map<string, { at: number; chats: Map<string, string> }>();
 
 	readonly admin: ProviderAdmin = {
 		parseAdd: (args: string[]): AddArguments => {
@@ -164,6 +181,23 @@ export class GreenApiProvider implements WhatsAppProvider {
 		if (!verdict.ok) return { ok: false, retryable: false, reason: `media host ${verdict.host || '?'} is not allowed (${verdict.reason})`, code: 'media_host_refused', params: { host: verdict.host || '?' } };
 		return downloadMedia(http, ref, policy.maxBytes, this.options.downloadTimeoutMs);
 	}
+}
+
+/** How far back a status's message is looked for: the journal's default day, GREEN-API's redelivery horizon too. */
+const SENT_CHATS_MINUTES = 24 * 60;
+const SENT_CHATS_TTL_MS = 10_000;
+/** GREEN-API's journals take one request per second per instance. */
+const JOURNAL_INTERVAL_MS = 1_000;
+
+/** `lastOutgoingMessages` entries → message id → chat id. */
+function sentChatsOf(entries: unknown): Map<string, string> {
+	const chats = new Map<string, string>();
+	for (const e of Array.isArray(entries) ? entries : []) {
+		const id = nonEmpty(obj(e)?.idMessage);
+		const chat = nonEmpty(obj(e)?.chatId);
+		if (id && chat) chats.set(id, chat);
+	}
+	return chats;
 }
 
 /** GREEN-API names the business number `digits@c.us` (to tell our own quoted messages apart). */

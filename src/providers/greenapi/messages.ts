@@ -2,7 +2,7 @@
 // Shared by webhooks, journal entries and quoted messages: the journal and `quotedMessage` use a flat
 // shape, which flatToMessageData() lifts into the webhook shape so there is one conversion only.
 
-import { InboundContent, MediaKind, ProviderMarker, QuotedMessage } from '../../core/ports/events';
+import { InboundContent, MediaKind, MessageButton, ProviderMarker, QuotedMessage } from '../../core/ports/events';
 import { arr, displayName, Json, nonEmpty, num, obj, str } from '../shared/json';
 import { parseVCard } from './vcard';
 
@@ -53,7 +53,7 @@ export function parseMessageData(messageData: unknown, ownWid?: string): ParsedM
 
 export function contentOf(md: Json, type: string): InboundContent {
 	const marker = findMarker(md);
-	if (marker) return { kind: 'marker', marker, originalType: type };
+	if (marker) return markerContent(md, type, marker);
 
 	const media = MEDIA_TYPES.get(type);
 	if (media) return mediaContent(md, type, media);
@@ -155,11 +155,17 @@ export function contentOf(md: Json, type: string): InboundContent {
 			const id = nonEmpty(t?.selectedId) ?? (num(t?.selectedIndex) !== undefined ? String(num(t?.selectedIndex)) : undefined);
 			return choice(md, type, t, str(t?.selectedDisplayText), id);
 		}
-		// Beta interactive buttons: the tap is documented as interactiveButtonsResponse, the brief names
-		// interactiveButtonsReply; accept both, as long as a selection is present.
+		// Beta interactive buttons. A message with buttons (a business or a bot sent it) is
+		// `interactiveButtons`; one with reply buttons is documented as `interactiveButtonsReply`, with the
+		// type also spelt `interactiveButtonReply`. A tap carries a selection instead of buttons (documented
+		// as `interactiveButtonsResponse`). Every spelling is read either way, by what the data holds.
+		case 'interactiveButtons':
 		case 'interactiveButtonsReply':
+		case 'interactiveButtonReply':
 		case 'interactiveButtonsResponse': {
-			const i = obj(md.interactiveButtonsReply) || obj(md.interactiveButtonsResponse);
+			const i = obj(md.interactiveButtons) || obj(md.interactiveButtonsReply) || obj(md.interactiveButtonReply) || obj(md.interactiveButtonsResponse);
+			if (!i) return unreadable(type);
+			if (isButtonsMessage(i)) return buttonsContent(i, type);
 			return choice(md, type, i, str(i?.selectedDisplayText) ?? str(i?.buttonText), nonEmpty(i?.selectedId) ?? nonEmpty(i?.buttonId));
 		}
 		default:
@@ -191,6 +197,69 @@ function choice(md: Json, type: string, data: Json | undefined, text: string | u
 	const inReplyTo = nonEmpty(data.stanzaId) ?? nonEmpty(obj(md.quotedMessage)?.stanzaId);
 	if (inReplyTo) c.inReplyTo = inReplyTo;
 	return c;
+}
+
+/** Buttons, or a body / header of its own: a message with buttons, not a tap on one. */
+function isButtonsMessage(i: Json): boolean {
+	return Array.isArray(i.buttons) || [i.contentText, i.body, i.titleText, i.header].some((v) => readable(v) !== undefined);
+}
+
+/** Incoming webhooks name the parts titleText / contentText / footerText; the send method (and outgoing echoes) header / body / footer. */
+function buttonsContent(i: Json, type: string): InboundContent {
+	const header = readable(i.titleText) ?? readable(i.header) ?? readable(i.title);
+	const body = readable(i.contentText) ?? readable(i.body) ?? readable(i.text);
+	const footer = readable(i.footerText) ?? readable(i.footer);
+	const buttons = arr(i.buttons)
+		.map((b) => messageButton(obj(b)))
+		.filter((b): b is MessageButton => !!b)
+		.slice(0, MAX_BUTTONS);
+	if (body === undefined && header === undefined && buttons.length === 0) return unreadable(type);
+	const c: InboundContent = { kind: 'buttons', body: body ?? '', buttons };
+	if (header !== undefined) c.header = header;
+	if (footer !== undefined) c.footer = footer;
+	return c;
+}
+
+/** WhatsApp shows at most 3 buttons (10 in some list forms); more in a payload is noise. */
+const MAX_BUTTONS = 10;
+
+const BUTTON_ACTIONS = new Map<string, MessageButton['action']>([
+	['reply', 'reply'], ['quick_reply', 'reply'],
+	['copy', 'copy'], ['cta_copy', 'copy'],
+	['call', 'call'], ['cta_call', 'call'],
+	['url', 'url'], ['cta_url', 'url'],
+]);
+
+function messageButton(b: Json | undefined): MessageButton | undefined {
+	if (!b) return undefined;
+	const value = { copy: nonEmpty(b.copyCode), call: nonEmpty(b.phoneNumber), url: nonEmpty(b.url) };
+	// The type is required by the docs; without one, the field that is present says what it does.
+	const action = BUTTON_ACTIONS.get(str(b.type)?.toLowerCase() ?? '') ?? (value.url ? 'url' : value.call ? 'call' : value.copy ? 'copy' : 'reply');
+	const text = readable(b.buttonText) ?? readable(b.displayText) ?? readable(b.text);
+	const v = action === 'reply' ? undefined : value[action];
+	if (text === undefined && v === undefined) return undefined;
+	const button: MessageButton = { action, text: text ?? v ?? '' };
+	const id = nonEmpty(b.buttonId) ?? nonEmpty(b.id);
+	if (id) button.id = id;
+	if (v) button.value = v;
+	return button;
+}
+
+/** A marker in a file message (SWE002: over 100 MB, not fetched) keeps what is known of the file: its name and caption. */
+function markerContent(md: Json, type: string, marker: ProviderMarker): InboundContent {
+	const c: InboundContent = { kind: 'marker', marker, originalType: type };
+	const f = MEDIA_TYPES.has(type) ? obj(md.fileMessageData) : undefined;
+	if (!f) return c;
+	const fileName = safeFileName(withoutMarkers(f.fileName));
+	const caption = readable(withoutMarkers(f.caption));
+	if (fileName) c.fileName = fileName;
+	if (caption) c.caption = caption.trim();
+	return c;
+}
+
+/** A field with the marker in it says nothing of the file. */
+function withoutMarkers(v: unknown): unknown {
+	return typeof v === 'string' && MARKERS.some(([code]) => v.includes(code)) ? undefined : v;
 }
 
 function mediaContent(md: Json, type: string, kind: MediaKind): InboundContent {
@@ -348,6 +417,8 @@ export function renderPlain(c: InboundContent): string | undefined {
 			return `[poll: ${c.question}]`;
 		case 'choice':
 			return c.text || undefined;
+		case 'buttons':
+			return c.body || c.header || undefined;
 		case 'edit':
 			return c.text || undefined;
 		default:

@@ -20,7 +20,26 @@ export function deliveryStatus(raw: string | undefined, description?: string): {
 	const failure = FAILURES[raw];
 	if (!failure) return undefined;
 	// GREEN-API's own description, when it gives one, says more than the state's name.
-	return { status: 'failed', failure: description ? { reason: description } : failure };
+	return { status: 'failed', failure: description ? describedFailure(description) : failure };
+}
+
+/** `SWE004: 1000`, `SWE004: the number of participants in the group has been exceeded - 300`, `{{SWE002}}`. */
+const SWE_CODE = /^\s*\{{0,2}\s*(SWE\d{3})\s*\}{0,2}\s*(?:[:\-–]\s*([\s\S]*))?$/i;
+const KNOWN_SWE = ['SWE001', 'SWE002', 'SWE003', 'SWE004'];
+
+/**
+ * A status description: GREEN-API's `SWE00x` codes become a translated reason (i18n `reason_<code>`);
+ * plain text stays as GREEN-API wrote it. The raw description is kept as the English reason (logs).
+ */
+export function describedFailure(description: string): Failure {
+	const m = SWE_CODE.exec(description);
+	if (!m) return { reason: description };
+	const code = m[1].toUpperCase();
+	const detail = (m[2] || '').trim();
+	if (!KNOWN_SWE.includes(code)) return { reason: description, code: 'swe_unknown', params: { code } };
+	// SWE004 (group too large) ends with the group's limit: `1000`, `… exceeded - 300`.
+	const limit = code === 'SWE004' ? /(\d+)\s*$/.exec(detail)?.[1] : undefined;
+	return limit ? { reason: description, code: 'swe004_limit', params: { limit } } : { reason: description, code: code.toLowerCase() };
 }
 
 const HEALTH: Record<string, InstanceHealth> = {

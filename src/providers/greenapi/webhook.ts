@@ -4,7 +4,7 @@ import { InboundEvent, IgnoredEvent, InboundMessage } from '../../core/ports/eve
 import { sameSecret } from '../../core/tokens';
 import { WebhookRequest } from '../../core/ports/provider';
 import { InstanceRecord } from '../../core/ports/records';
-import { header, idString, Json, nonEmpty, obj, printable, str, toMillis } from '../shared/json';
+import { displayName, header, idString, Json, nonEmpty, num, obj, printable, str, toMillis } from '../shared/json';
 import { buildInboundMessage } from './inbound';
 import { deliveryStatus, instanceHealth, isDocumentedState } from './statuses';
 
@@ -71,6 +71,26 @@ function envelopeMessage(p: Record<string, unknown>, instanceId: string | undefi
 	});
 }
 
+/** A chat id in a quota description (`10001234560@c.us, …`): private numbers, groups, hidden-number ids. */
+const CHAT_IN_TEXT = /\b\d{5,20}(?:-\d{5,20})?@(?:c\.us|g\.us|lid)\b/g;
+
+/**
+ * `quotaData {method, used, total, status, description}`: the plan limit is used up (Developer plan: 3
+ * chats a month). The description names the chats still allowed; they are listed for admins as numbers.
+ */
+function quotaNotice(instanceId: string, q: Json, timestamp: unknown): InboundEvent | undefined {
+	const status = displayName(q.status, 60);
+	const method = displayName(q.method, 60);
+	if (!status && !method) return undefined;
+	const count = (v: unknown) => (num(v) !== undefined ? String(num(v)) : '?');
+	const description = displayName(q.description, 500) ?? '';
+	const chats = Array.from(new Set(description.match(CHAT_IN_TEXT) ?? [])).map((c) => (c.endsWith('@c.us') ? `+${c.slice(0, -5)}` : c));
+	const params: Record<string, string> = { limit: method ?? '?', used: count(q.used), total: count(q.total), status: status ?? '?' };
+	if (chats.length) params.chats = chats.slice(0, 20).join(', ');
+	else params.description = description;
+	return { type: 'provider-notice', instanceId, code: chats.length ? 'quota_exceeded' : 'quota_exceeded_plain', params, timestamp: toMillis(timestamp) };
+}
+
 /** One GREEN-API notification → one neutral event. Never throws: odd input becomes `ignored`. */
 export function parseWebhook(content: unknown): InboundEvent {
 	try {
@@ -88,7 +108,7 @@ function parse(content: unknown): InboundEvent {
 	const instanceId = idString(instanceData?.idInstance);
 	const ignored = (reason: string): IgnoredEvent => (instanceId ? { type: 'ignored', instanceId, reason } : { type: 'ignored', reason });
 	if (!typeWebhook) return ignored('missing typeWebhook');
-	if (!instanceId && (typeWebhook === 'incomingMessageReceived' || typeWebhook === 'outgoingMessageStatus' || typeWebhook === 'stateInstanceChanged')) {
+	if (!instanceId && (typeWebhook === 'incomingMessageReceived' || typeWebhook === 'outgoingMessageStatus' || typeWebhook === 'stateInstanceChanged' || typeWebhook === 'quotaExceeded')) {
 		return ignored(`${typeWebhook} without instanceData.idInstance`);
 	}
 
@@ -103,14 +123,23 @@ function parse(content: unknown): InboundEvent {
 		case 'incomingMessageReceived':
 			return envelopeMessage(p, instanceId, instanceData) ?? ignored('incomingMessageReceived without senderData.chatId or idMessage');
 		case 'outgoingMessageStatus': {
+			// The older format has no chatId: the message id is enough, the core asks for its chat.
 			const chatId = nonEmpty(p.chatId);
 			const messageId = nonEmpty(p.idMessage);
-			if (!chatId || !messageId) return ignored('outgoingMessageStatus without chatId or idMessage');
+			if (!messageId) return ignored('outgoingMessageStatus without idMessage');
 			const neutral = deliveryStatus(str(p.status), nonEmpty(p.description));
 			if (!neutral) return ignored(`outgoingMessageStatus: unknown status ${JSON.stringify(String(p.status)).slice(0, 40)}`);
-			const event: InboundEvent = { type: 'status', instanceId: instanceId as string, chatId, messageId, status: neutral.status, timestamp: toMillis(p.timestamp) };
+			const event: InboundEvent = { type: 'status', instanceId: instanceId as string, messageId, status: neutral.status, timestamp: toMillis(p.timestamp) };
+			if (chatId) event.chatId = chatId;
 			if (neutral.failure) event.failure = neutral.failure;
 			return event;
+		}
+		case 'quotaExceeded':
+		case 'incomingBlock': {
+			// One documentation example carries quotaData under `incomingBlock`; without quotaData that type is a block-list change.
+			const quota = obj(p.quotaData);
+			if (!quota) return ignored(typeWebhook);
+			return quotaNotice(instanceId as string, quota, p.timestamp) ?? ignored(`${typeWebhook} without quotaData.status or method`);
 		}
 		case 'stateInstanceChanged': {
 			const state = nonEmpty(p.stateInstance);
@@ -120,7 +149,7 @@ function parse(content: unknown): InboundEvent {
 			return { type: 'state', instanceId: instanceId as string, health: instanceHealth(state), detail: state, timestamp: toMillis(p.timestamp) };
 		}
 		default:
-			// outgoingAPIMessageReceived (our own sends), incomingCall, quotaExceeded, deprecated types…
+			// outgoingAPIMessageReceived (our own sends), incomingCall, deprecated types…
 			// The reason is the bare type so the core can decide later (e.g. mirroring phone replies).
 			return ignored(typeWebhook.slice(0, 80));
 	}

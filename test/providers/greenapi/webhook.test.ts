@@ -259,8 +259,8 @@ describe('parseWebhook: every typeMessage', () => {
 			choiceId: '2',
 			inReplyTo: 'S4',
 		});
-		// A reply-buttons *message* (no selection) is not a choice.
-		expect(content({ typeMessage: 'interactiveButtonsReply', interactiveButtonsReply: { body: 'Pick one', buttons: [] } })).toEqual({ kind: 'unsupported', type: 'interactiveButtonsReply' });
+		// A reply-buttons *message* (no selection) is not a choice: it is a message with buttons.
+		expect(content({ typeMessage: 'interactiveButtonsReply', interactiveButtonsReply: { body: 'Pick one', buttons: [] } })).toEqual({ kind: 'buttons', body: 'Pick one', buttons: [] });
 	});
 
 	it('reactionMessage → reaction; removal is an empty emoji; the target is not a quote', () => {
@@ -281,11 +281,12 @@ describe('parseWebhook: every typeMessage', () => {
 		expect(content(F.markerMessage('SWE002'))).toEqual({ kind: 'marker', marker: 'file-too-large', originalType: 'imageMessage' });
 		expect(content(F.markerMessage('SWE003'))).toEqual({ kind: 'marker', marker: 'decryption-failed', originalType: 'textMessage' });
 		expect(content(F.markerMessage('SWE004'))).toEqual({ kind: 'marker', marker: 'group-too-large', originalType: 'textMessage' });
-		expect(content(F.documentMessage('{{SWE002}}', 'big.zip', 'application/zip'))).toEqual({ kind: 'marker', marker: 'file-too-large', originalType: 'documentMessage' });
+		// The file's name survives the marker (it is not in the marker's own field).
+		expect(content(F.documentMessage('{{SWE002}}', 'big.zip', 'application/zip'))).toEqual({ kind: 'marker', marker: 'file-too-large', originalType: 'documentMessage', fileName: 'big.zip' });
 	});
 
 	it('unknown types → unsupported with the type', () => {
-		for (const t of ['interactiveButtons', 'groupInviteMessage', 'buttonsMessage', 'listMessage', 'templateMessage', 'brandNewMessage']) {
+		for (const t of ['groupInviteMessage', 'buttonsMessage', 'listMessage', 'templateMessage', 'brandNewMessage']) {
 			expect(content(F.otherMessage(t))).toEqual({ kind: 'unsupported', type: t });
 		}
 	});
@@ -407,7 +408,6 @@ describe('parseWebhook: ignored notifications and odd input', () => {
 	it('names the type for notifications the core does not consume yet', () => {
 		expect(parseWebhook(F.outgoingApi(F.textMessage('echo')))).toEqual({ type: 'ignored', instanceId: GA.idInstance, reason: 'outgoingAPIMessageReceived' });
 		expect(parseWebhook(F.incomingCall())).toEqual({ type: 'ignored', instanceId: GA.idInstance, reason: 'incomingCall' });
-		expect(parseWebhook(F.quotaExceeded())).toEqual({ type: 'ignored', instanceId: GA.idInstance, reason: 'quotaExceeded' });
 		expect(parseWebhook({ typeWebhook: 'deviceInfo' })).toEqual({ type: 'ignored', reason: 'deviceInfo' });
 	});
 

@@ -1,6 +1,7 @@
 // MessageBridge (+ the notifier) and the message insert every other path shares (RC's sendMessage + afterSaveMessage).
 import { MessageBridge } from '@rocket.chat/apps-engine/server/bridges/MessageBridge';
-import { clone, meteorError, notImplemented, randomId, RcState, StoredMessage, StoredRoom, StoredUser } from '../state';
+import { clone, meteorError, randomId, RcState, StoredMessage, StoredRoom, StoredUser } from '../state';
+import { setReaction } from './userActions';
 
 type NewMessage = Partial<StoredMessage> & Pick<StoredMessage, 'rid' | 'sender' | 'origin'>;
 
@@ -99,11 +100,21 @@ export class TestMessageBridge extends MessageBridge {
 		this.rc.messages.splice(i, 1);
 		this.rc.effect('message.deleted', { messageId: message.id, byUserId: user?.id });
 	}
-	protected async addReaction(): Promise<void> {
-		notImplemented('MessageBridge', 'addReaction');
+	/**
+	 * RC's AppMessageBridge.addReaction / removeReaction (app/apps/server/bridges/messages.ts): the reaction must be
+	 * written `:name:`, then executeSetReaction(userId, reaction, messageId, true|false) — which refuses a user who
+	 * cannot access the room (`not-authorized`; the app user has no access to livechat rooms unless its roles give it)
+	 * and fires IPostMessageReacted like a user's reaction.
+	 */
+	protected async addReaction(messageId: string, userId: string, reaction: string): Promise<void> {
+		this.react(messageId, userId, reaction, true);
 	}
-	protected async removeReaction(): Promise<void> {
-		notImplemented('MessageBridge', 'removeReaction');
+	protected async removeReaction(messageId: string, userId: string, reaction: string): Promise<void> {
+		this.react(messageId, userId, reaction, false);
+	}
+	private react(messageId: string, userId: string, reaction: string, shouldReact: boolean): void {
+		if (typeof reaction !== 'string' || !reaction.startsWith(':') || !reaction.endsWith(':')) throw new Error('Invalid reaction');
+		setReaction(this.rc, { messageId, userId, reaction, shouldReact });
 	}
 }
 
