@@ -1,4 +1,5 @@
 import { t } from '../i18n/translate';
+import { MAX_INBOUND_MEDIA_BYTES } from './budget';
 import { findLink } from './contacts';
 import { CoreDeps, providerOf } from './Core';
 import { InboundContent, InboundMessage } from './ports/events';
@@ -8,8 +9,6 @@ import { RoomGone, VisitorRef } from './ports/rocketchat';
 import { describeFailure } from './reasons';
 import { quoteLink, renderContent, renderQuote, senderPrefix } from './render';
 
-/** Largest file fetched when Rocket.Chat sets no upload limit of its own. */
-export const DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024;
 
 type MediaContent = Extract<InboundContent, { kind: 'media' }>;
 
@@ -46,7 +45,8 @@ export class RoomPoster {
 	private async postMedia(instance: InstanceRecord, roomId: string, visitor: VisitorRef, c: MediaContent, prefix: string): Promise<string | undefined> {
 		const rc = this.deps.rc;
 		const [limit, settings] = await Promise.all([rc.maxUploadBytes(), rc.settings()]);
-		const maxBytes = limit && limit > 0 ? limit : DEFAULT_MAX_FILE_BYTES;
+		// Rocket.Chat's own upload limit, within what one job can carry (core/budget.ts).
+		const maxBytes = limit && limit > 0 ? Math.min(limit, MAX_INBOUND_MEDIA_BYTES) : MAX_INBOUND_MEDIA_BYTES;
 		// Items parked by 0.1.0 carry the download URL as `url`.
 		const ref = c.ref ?? (c as { url?: string }).url ?? '';
 		const got = await providerOf(this.deps, instance).downloadMedia(this.deps.http, instance, ref, { maxBytes, extraHosts: settings.mediaExtraHosts });
