@@ -10,7 +10,7 @@
 import { DeliveryState, InboundEvent, InboundMessage } from '../../core/ports/events';
 import { InstanceHealth } from '../../core/ports/provider';
 import { InstanceRecord } from '../../core/ports/records';
-import { arr, Json, nonEmpty, obj, toMillis } from '../shared/json';
+import { arr, asPayload, Json, nonEmpty, obj, toMillis } from '../shared/json';
 import { cloudErrors, errorFailure } from './errors';
 import { parseMessage, referralOf } from './messages';
 
@@ -31,18 +31,6 @@ const QUALITY_HEALTH: Record<string, InstanceHealth> = { FLAGGED: 'restricted', 
 /** A BSUID (`CC.` + alphanumerics, `CC.ENT.…` for a parent id); wa_ids are digits. */
 export function isBsuid(id: string): boolean {
 	return /^[A-Z]{2}\.[A-Za-z0-9.]+$/.test(id);
-}
-
-/** The body normally arrives parsed; accept raw JSON text too. */
-export function asPayload(content: unknown): Json | undefined {
-	if (typeof content === 'string') {
-		try {
-			return obj(JSON.parse(content));
-		} catch {
-			return undefined;
-		}
-	}
-	return obj(content);
 }
 
 /** Every `metadata.phone_number_id` a body names. */

@@ -4,7 +4,7 @@ import { InboundEvent, IgnoredEvent, InboundMessage } from '../../core/ports/eve
 import { sameSecret } from '../../core/tokens';
 import { WebhookRequest } from '../../core/ports/provider';
 import { InstanceRecord } from '../../core/ports/records';
-import { displayName, header, idString, Json, nonEmpty, num, obj, printable, str, toMillis } from '../shared/json';
+import { asPayload, displayName, header, idString, Json, nonEmpty, num, obj, printable, str, toMillis } from '../shared/json';
 import { buildInboundMessage } from './inbound';
 import { deliveryStatus, instanceHealth, isDocumentedState } from './statuses';
 
@@ -37,18 +37,6 @@ function queryInstanceId(query: Record<string, string> | undefined): string | un
 
 function payloadInstanceId(content: unknown): string | undefined {
 	return idString(obj(asPayload(content)?.instanceData)?.idInstance);
-}
-
-/** The body normally arrives parsed; accept raw JSON text too. */
-function asPayload(content: unknown): Json | undefined {
-	if (typeof content === 'string') {
-		try {
-			return obj(JSON.parse(content));
-		} catch {
-			return undefined;
-		}
-	}
-	return obj(content);
 }
 
 /** The message of an incoming/outgoing message notification (same envelope), `ignored` when its chat is not a customer's, or undefined when incomplete. */

@@ -79,3 +79,15 @@ export function displayName(v: unknown, max = 100): string | undefined {
 	const chars = Array.from(cleaned);
 	return chars.length > max ? `${chars.slice(0, max).join('')}…` : cleaned;
 }
+
+/** The body normally arrives parsed; accept raw JSON text too. */
+export function asPayload(content: unknown): Json | undefined {
+	if (typeof content === 'string') {
+		try {
+			return obj(JSON.parse(content));
+		} catch {
+			return undefined;
+		}
+	}
+	return obj(content);
+}
