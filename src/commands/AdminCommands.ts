@@ -35,6 +35,7 @@ export class AdminCommands {
 			case 'list': return this.list(c);
 			case 'remove': return this.remove(c, args);
 			case 'department': return this.department(c, args);
+			case 'rate': return this.rate(c, args);
 			case 'sync-url': return this.syncUrl(c);
 			case 'qr': return this.qr(c, args);
 			default: return c.reply(t('instance_usage'));
@@ -107,6 +108,20 @@ export class AdminCommands {
 		if (department !== '-' && !departmentId) return c.reply(t('department_unknown', { department }));
 		await instances.save({ ...record, departmentId });
 		await c.reply(t('instance_department_set', { id, department: departmentId ? department : '—' }));
+	}
+
+	/** Sends per second for one number (an upgraded Cloud API number allows more); `-` = the provider's default. */
+	private async rate(c: CommandContext, args: string[]): Promise<void> {
+		const [id, value] = args;
+		const n = Number(value);
+		if (!id || !value || (value !== '-' && !(Number.isInteger(n) && n >= 1 && n <= 1000))) return c.reply(t('instance_rate_usage'));
+		const instances = this.instances(c);
+		const record = await instances.get(id, true);
+		if (!record) return c.reply(t('instance_unknown', { id }));
+		const sendsPerSecond = value === '-' ? undefined : n;
+		await instances.save({ ...record, sendsPerSecond });
+		const fallback = this.providers.get(record.provider)?.capabilities.sendsPerSecond ?? '?';
+		await c.reply(t('instance_rate_set', { id, rate: sendsPerSecond ?? fallback }));
 	}
 
 	/** After Site_Url changed: point every instance's webhook at the current URL again. */

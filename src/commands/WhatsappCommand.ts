@@ -68,7 +68,7 @@ function helpText(roles: string[] | undefined): string {
 	const lines = [t('help_title'), t('help_info'), t('help_start'), t('help_templates'), t('help_template'), t('help_help')];
 	if (hasRole(roles, 'manager')) lines.push(t('help_status'));
 	if (hasRole(roles, 'admin')) {
-		lines.push(t('help_instance_add'), t('help_instance_list'), t('help_instance_remove'), t('help_instance_department'), t('help_instance_sync_url'), t('help_instance_qr'), t('help_menu'));
+		lines.push(t('help_instance_add'), t('help_instance_list'), t('help_instance_remove'), t('help_instance_department'), t('help_instance_rate'), t('help_instance_sync_url'), t('help_instance_qr'), t('help_menu'));
 	}
 	return lines.join('\n');
 }

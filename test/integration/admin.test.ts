@@ -80,6 +80,16 @@ describe('/whatsapp for admins, managers and agents', () => {
 		expect(await run(w.admin.id, 'instance list')).not.toContain('2202000002');
 	});
 
+	it('sets a per-number send rate (an upgraded number), back to the provider default with -', async () => {
+		expect(await run(w.admin.id, `instance rate ${GA.idInstance} 120`)).toContain(`Instance ${GA.idInstance} now sends at most 120 messages per second.`);
+		const stored = () => w.rc.rc.persistence.find((p) => p.data?.id === GA.idInstance && p.data?.provider === 'greenapi')!.data;
+		expect(stored().sendsPerSecond).toBe(120);
+		expect(await run(w.admin.id, `instance rate ${GA.idInstance} -`)).toContain('at most 45 messages per second');
+		expect(stored().sendsPerSecond).toBeUndefined();
+		expect(await run(w.admin.id, `instance rate ${GA.idInstance} 0`)).toMatch(/^Usage: \/whatsapp instance rate/);
+		expect(await run(w.agent.id, `instance rate ${GA.idInstance} 10`)).not.toContain('now sends');
+	});
+
 	it('adds, re-routes, re-syncs and removes a second instance', async () => {
 		const added = await run(w.admin.id, `instance add 2202000002 right-token-2202 Support ${w.green.apiUrl} ${w.green.mediaUrl}`);
 		expect(added).toContain('Instance 2202000002 connected: number +79991111111');
