@@ -204,7 +204,7 @@ describe('the sandbox page (npm start) in headless Chromium', () => {
 	}, 20_000);
 
 	let second: RunningSandbox;
-	it('the phone on the WhatsApp Cloud API (npm start -- --provider cloud): signed webhooks in, the answer out with its ticks', async () => {
+	it('the phone on the WhatsApp Cloud API (npm start -- --provider cloud): signed webhooks in, the answer out with its ticks, a template once the 24 h window closed', async () => {
 		second = await startSandbox(['--provider', 'cloud']);
 		await page.goto(second.url);
 		await page.waitForSelector('body[data-ready="1"]');
@@ -233,6 +233,17 @@ describe('the sandbox page (npm start) in headless Chromium', () => {
 		// Out through the Graph API's /messages; the ticks came back as signed status webhooks the app acknowledged.
 		expect(s.providerRequests.some((r: any) => r.method === 'messages' && r.status === 200)).toBe(true);
 		expect(s.notifications.filter((n: any) => /^status (sent|delivered|read)$/.test(n.label)).map((n: any) => `${n.label}:${n.state}`).sort()).toEqual(['status delivered:acknowledged', 'status read:acknowledged', 'status sent:acknowledged']);
+
+		// A day later the customer-service window is closed: free text is refused with the app's note, a template goes out.
+		await page.getByTestId('advance-24h').click();
+		await page.getByTestId('agent-input').fill('Did the parcel arrive?');
+		await page.getByTestId('agent-send').click();
+		const note = roomMessages.getByTestId('rc-message').filter({ hasText: 'more than 24 hours ago' });
+		await note.getByRole('button', { name: 'Send template' }).waitFor();
+		await page.getByTestId('agent-input').fill('/whatsapp template order_update Anna 1042');
+		await page.getByTestId('agent-send').click();
+		await phone.getByTestId('phone-business-message').filter({ hasText: 'news about your order 1042' }).locator('[data-testid="tick"][data-state="read"]').waitFor();
+		expect(await phone.getByText('Did the parcel arrive?').count()).toBe(0);
 		await shot('05-cloud-api');
 	}, 45_000);
 
