@@ -115,7 +115,8 @@ export class Sandbox {
 		if (this.stopped) return;
 		this.stopped = true;
 		for (const x of this.timers) clearInterval(x);
-		await Promise.race([this.lock.catch(() => undefined), sleep(2000)]);
+		// At most 2 s for the action in flight; the wait itself must not keep the process alive.
+		await Promise.race([this.lock.catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
 		await this.t?.stop().catch(() => undefined);
 		await this.provider.stop().catch(() => undefined);
 	}

@@ -78,6 +78,7 @@ export class WebhookQueue {
 					return answer;
 				}).catch(() => undefined);
 				if (answer === undefined) this.answered(next, 0);
+				if (this.stopped) return; // no retry timer outliving stop()
 				if (next.lastStatus !== undefined && redeliver(next.lastStatus)) {
 					// Head-of-line: the provider retries this one before anything after it.
 					this.timer = setTimeout(() => {
