@@ -173,6 +173,13 @@ abstract class FakeCloudApi extends FakeProviderServer<CloudRecordedRequest> {
 		this.expired.add(id);
 	}
 
+	/** An uploaded or added media file: its bytes and MIME type. */
+	mediaFile(id: string): { bytes: Buffer; mimeType: string } | undefined {
+		const m = this.media.get(id);
+		const bytes = m && this.files.get(m.name)?.bytes;
+		return m && bytes ? { bytes, mimeType: m.mimeType } : undefined;
+	}
+
 	mediaBytes(id: string): Buffer | undefined {
 		const m = this.media.get(id);
 		return m ? this.files.get(m.name)?.bytes : undefined;

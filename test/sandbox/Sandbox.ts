@@ -103,8 +103,10 @@ export class Sandbox {
 		this.alertRoom = t.addRoom({ name: 'whatsapp-alerts', type: 'p', memberIds: [this.admin.id] });
 		await t.setAppSetting(Setting.AlertRoom, this.alertRoom.id);
 		await t.setAppSetting(Setting.MediaExtraHosts, this.provider.mediaHosts().join(','));
+		this.provider.useClock?.(() => this.t.now().getTime());
+		const before = t.rc.notices.length;
 		await this.command(this.admin.id, this.provider.connectCommand(this.department.name), undefined, 'connect the number');
-		this.provider.afterConnect();
+		this.provider.afterConnect(t.rc.notices.slice(before).map((n) => n.text ?? '').join('\n'));
 		this.timers.push(setInterval(() => void this.schedulerTick(), SCHEDULER_EVERY_MS));
 		this.timers.push(setInterval(() => this.watchBusinessMessages(), 100));
 	}
@@ -113,7 +115,8 @@ export class Sandbox {
 		if (this.stopped) return;
 		this.stopped = true;
 		for (const x of this.timers) clearInterval(x);
-		await Promise.race([this.lock.catch(() => undefined), sleep(2000)]);
+		// At most 2 s for the action in flight; the wait itself must not keep the process alive.
+		await Promise.race([this.lock.catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
 		await this.t?.stop().catch(() => undefined);
 		await this.provider.stop().catch(() => undefined);
 	}
@@ -220,6 +223,7 @@ export class Sandbox {
 	/** The customer sends / reacts / edits / deletes: the provider turns it into its webhook. */
 	phoneAction(customerId: string, action: PhoneAction): string {
 		const c = this.customer(customerId);
+		if ((action.kind === 'edit' || action.kind === 'delete') && !this.provider.canEditOrDelete) throw new SandboxError(`${this.provider.label}: customers’ edits and deletions do not reach the business`);
 		if (action.kind === 'edit' || action.kind === 'delete' || action.kind === 'reaction') {
 			const target = this.phoneMessages.find((m) => m.id === action.target.messageId);
 			if (action.kind !== 'reaction' && (!target || target.customerId !== c.id)) throw new SandboxError('only the customer’s own messages can be edited or deleted');
@@ -362,7 +366,7 @@ export class Sandbox {
 		const acked = this.phoneMessages.filter((m) => byMessage.get(m.id)?.state === 'acknowledged').length;
 		return {
 			samples: Object.entries(SAMPLES).map(([id, x]) => ({ id, name: x.file, kind: x.kind, url: `/sandbox/samples/${id}` })),
-			provider: { id: this.provider.id, label: this.provider.label, instance: this.provider.instance() },
+			provider: { id: this.provider.id, label: this.provider.label, canEditOrDelete: this.provider.canEditOrDelete, instance: this.provider.instance() },
 			app: { pid: t.denoPid() ?? null, restarting: this.restarting, restarts: this.restarts, status: rc.appStatus ?? null },
 			clock: { offsetMs: rc.clockOffsetMs, now: t.now().toISOString(), autoScheduler: this.autoScheduler, jobs: rc.jobs.filter((j) => j.nextRunAt).map((j) => ({ name: j.processorId.replace(/_.*$/, ''), due: j.nextRunAt!.toISOString(), type: j.type })) },
 			faults: { ...this.faults },

@@ -12,6 +12,20 @@ export function portFrom(argv: string[], env: NodeJS.ProcessEnv): number {
 	return port;
 }
 
+export const PROVIDERS = ['greenapi', 'cloud', '360dialog'] as const;
+export type ProviderId = (typeof PROVIDERS)[number];
+
+/** --provider P, --provider=P, else PROVIDER, else greenapi: which provider the customer's phone is on. */
+export function providerFrom(argv: string[], env: NodeJS.ProcessEnv): ProviderId {
+	const i = argv.indexOf('--provider');
+	const eq = argv.find((a) => a.startsWith('--provider='));
+	const raw = eq ? eq.slice('--provider='.length) : i >= 0 ? argv[i + 1] : env.PROVIDER;
+	if (raw === undefined || raw === '') return 'greenapi';
+	const id = PROVIDERS.find((p) => p === raw.toLowerCase());
+	if (!id) throw new Error(`unknown provider "${raw}" (use --provider ${PROVIDERS.join('|')})`);
+	return id;
+}
+
 /** Child processes of this process and theirs (Linux /proc): the app's Deno subprocess(es). */
 export function descendants(root = process.pid): number[] {
 	let stats: Array<{ pid: number; ppid: number }>;

@@ -1,7 +1,10 @@
-// `npm start`: the sandbox on http://127.0.0.1:<port> (--port N or PORT, default a free port). Prints one line,
+// `npm start`: the sandbox on http://127.0.0.1:<port> (--port N or PORT, default a free port), the customer's phone
+// on --provider greenapi|cloud|360dialog (or PROVIDER, default greenapi). Prints one line,
 // `Sandbox: <url>`, once everything is up; SIGINT / SIGTERM stop it all, the app's Deno process included.
-import { descendants, portFrom } from './cli';
+import { descendants, portFrom, ProviderId, providerFrom } from './cli';
+import { CloudPhone, Dialog360Phone } from './providers/CloudPhone';
 import { GreenApiPhone } from './providers/GreenApiPhone';
+import { DeliveryRunner } from './providers/WebhookQueue';
 import { Sandbox } from './Sandbox';
 import { SandboxServer } from './server';
 
@@ -9,11 +12,12 @@ const STOP_TIMEOUT_MS = 8000;
 
 async function main(): Promise<void> {
 	const port = portFrom(process.argv.slice(2), process.env);
+	const providerId = providerFrom(process.argv.slice(2), process.env);
 	const server = new SandboxServer();
 	const url = await server.listen(port);
 	let sandbox: Sandbox | undefined;
-	const provider = new GreenApiPhone((label, attempt) => sandbox!.deliver(label, attempt));
-	sandbox = new Sandbox(provider, url);
+	const provider = phoneOn(providerId, (label, attempt) => sandbox!.deliver(label, attempt));
+	sandbox = new Sandbox(provider, provider.publicSiteUrl?.(url) ?? url);
 
 	let stopping: Promise<void> | undefined;
 	const stop = (why: string): Promise<void> =>
@@ -52,6 +56,12 @@ async function main(): Promise<void> {
 	}
 	server.serve(sandbox);
 	process.stdout.write(`Sandbox: ${url}\n`);
+}
+
+function phoneOn(id: ProviderId, run: DeliveryRunner): GreenApiPhone | CloudPhone | Dialog360Phone {
+	if (id === 'cloud') return new CloudPhone(run);
+	if (id === '360dialog') return new Dialog360Phone(run);
+	return new GreenApiPhone(run);
 }
 
 if (require.main === module) {

@@ -48,9 +48,9 @@ const state = async (base = url): Promise<any> => JSON.parse((await get('/sandbo
 const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 const exitOf = (child: ChildProcess) => new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 
-function startSandbox(): Promise<RunningSandbox> {
+function startSandbox(args: string[] = []): Promise<RunningSandbox> {
 	// Its own process group, like a terminal's foreground job: Ctrl-C reaches the node process and the Deno child.
-	const child = spawn(process.execPath, ['-r', './test/runtime/register-ts.js', 'test/sandbox/main.ts', '--port', '0'], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(process.execPath, ['-r', './test/runtime/register-ts.js', 'test/sandbox/main.ts', '--port', '0', ...args], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 	let stderr = '';
 	child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
 	const running = { child, url: '', stderr: () => stderr };
@@ -203,8 +203,51 @@ describe('the sandbox page (npm start) in headless Chromium', () => {
 		expect(sandbox.stderr()).toContain('SIGINT: stopping');
 	}, 20_000);
 
+	let second: RunningSandbox;
+	it('the phone on the WhatsApp Cloud API (npm start -- --provider cloud): signed webhooks in, the answer out with its ticks, a template once the 24 h window closed', async () => {
+		second = await startSandbox(['--provider', 'cloud']);
+		await page.goto(second.url);
+		await page.waitForSelector('body[data-ready="1"]');
+		const phone = page.getByTestId('phone-chat');
+		const roomMessages = page.getByTestId('room-messages');
+		await expectText(page.locator('#phone-provider'), 'WhatsApp Cloud API');
+
+		await page.getByTestId('phone-input').fill('Hi, is my order on its way?');
+		await page.getByTestId('phone-send').click();
+		const room = page.getByTestId('room').filter({ hasText: 'Anna Petrova' });
+		await room.waitFor();
+		await expectText(room, 'Support');
+		await room.click();
+		await roomMessages.locator('[data-kind="visitor"]', { hasText: 'on its way' }).waitFor();
+		const own = phone.locator('[data-testid="phone-own-message"][data-webhook="acknowledged"]').first();
+		await own.waitFor();
+		// A normal Cloud API number passes on no customer edits or deletions: the phone does not offer them.
+		expect(await own.locator('[data-msg-act="edit"], [data-msg-act="delete"]').count()).toBe(0);
+		expect(await own.locator('[data-msg-act="reply"]').count()).toBe(1);
+
+		await page.getByTestId('agent-input').fill('Yes, Anna, it left the warehouse this morning.');
+		await page.getByTestId('agent-send').click();
+		const answer = phone.getByTestId('phone-business-message').filter({ hasText: 'left the warehouse' });
+		await answer.locator('[data-testid="tick"][data-state="read"]').waitFor();
+		const s = await state(second.url);
+		// Out through the Graph API's /messages; the ticks came back as signed status webhooks the app acknowledged.
+		expect(s.providerRequests.some((r: any) => r.method === 'messages' && r.status === 200)).toBe(true);
+		expect(s.notifications.filter((n: any) => /^status (sent|delivered|read)$/.test(n.label)).map((n: any) => `${n.label}:${n.state}`).sort()).toEqual(['status delivered:acknowledged', 'status read:acknowledged', 'status sent:acknowledged']);
+
+		// A day later the customer-service window is closed: free text is refused with the app's note, a template goes out.
+		await page.getByTestId('advance-24h').click();
+		await page.getByTestId('agent-input').fill('Did the parcel arrive?');
+		await page.getByTestId('agent-send').click();
+		const note = roomMessages.getByTestId('rc-message').filter({ hasText: 'more than 24 hours ago' });
+		await note.getByRole('button', { name: 'Send template' }).waitFor();
+		await page.getByTestId('agent-input').fill('/whatsapp template order_update Anna 1042');
+		await page.getByTestId('agent-send').click();
+		await phone.getByTestId('phone-business-message').filter({ hasText: 'news about your order 1042' }).locator('[data-testid="tick"][data-state="read"]').waitFor();
+		expect(await phone.getByText('Did the parcel arrive?').count()).toBe(0);
+		await shot('05-cloud-api');
+	}, 45_000);
+
 	it('stops everything on SIGTERM to its own process only (kill, a service manager)', async () => {
-		const second = await startSandbox();
 		const denoPid: number = (await state(second.url)).app.pid;
 		expect(alive(denoPid)).toBe(true);
 		const exited = exitOf(second.child);

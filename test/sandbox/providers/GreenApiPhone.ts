@@ -22,6 +22,7 @@ const KIND_LABEL: Record<PhoneAction['kind'], string> = {
 export class GreenApiPhone implements PhoneProvider {
 	readonly id = 'greenapi';
 	readonly label = 'GREEN-API';
+	readonly canEditOrDelete = true;
 	readonly idInstance = '1101000001';
 	readonly businessNumber = '79990000000';
 	/** made up per run: the sandbox types it into `/whatsapp instance add`, nowhere else */

@@ -1,6 +1,6 @@
 // What the sandbox needs from a WhatsApp provider to play the customer's phone. The page and the Sandbox only
 // speak these types; a provider adapter turns them into that provider's webhooks and reads back what the app
-// sent through that provider's (fake) API. GREEN-API today; Cloud API / 360dialog adapters implement the same.
+// sent through that provider's (fake) API. GREEN-API (GreenApiPhone), the Cloud API and 360dialog (CloudPhone).
 
 export interface Customer {
 	id: string;
@@ -85,14 +85,20 @@ export interface ProviderInstanceView {
 export interface PhoneProvider {
 	readonly id: string;
 	readonly label: string;
+	/** the customer can edit and delete sent messages (GREEN-API; not the Cloud API for normal numbers) */
+	readonly canEditOrDelete: boolean;
 	start(): Promise<void>;
 	stop(): Promise<void>;
 	/** `/whatsapp …` arguments an admin types to connect this provider's number to `department`. */
 	connectCommand(department: string): string[];
 	/** Hosts the customer's files are served from, which an admin allows in "Extra media hosts" (the fake is not on the provider's real hosts). */
 	mediaHosts(): string[];
-	/** Reads what the app configured at the provider (webhook address and secret); throws if it did not. */
-	afterConnect(): void;
+	/** Reads what the app configured at the provider (webhook address and secret) or told the admin (`answer`: its private answers to `instance add`); throws if neither. */
+	afterConnect(answer: string): void;
+	/** The provider's clock is the sandbox's (for a customer-service window that "advance clock" can close). */
+	useClock?(now: () => number): void;
+	/** The Site_Url Rocket.Chat must run with when the provider cannot reach `localUrl` as it is (the provider delivers to `localUrl` anyway). */
+	publicSiteUrl?(localUrl: string): string;
 	instance(): ProviderInstanceView;
 	/** The customer does something on the phone; returns the provider's message id (queued for the webhook). */
 	customerActs(customer: Customer, action: PhoneAction): string;

@@ -16,7 +16,10 @@ export type DeliveryRunner = (label: string, attempt: () => Promise<number>) => 
 const redeliver = (status: number): boolean => !(status >= 200 && status < 300) && !(status >= 400 && status < 500 && status !== 429);
 
 interface Item extends Notification {
+	/** a string is sent as is (a provider that signs the exact bytes), anything else as its JSON */
 	body: unknown;
+	/** this notification's own headers (a signature) on top of the target's */
+	headers?: Record<string, string>;
 }
 
 export class WebhookQueue {
@@ -34,8 +37,8 @@ export class WebhookQueue {
 		private readonly attemptTimeoutMs = 40_000,
 	) {}
 
-	push(label: string, body: unknown, ref: { messageId?: string; customerPhone?: string } = {}): Notification {
-		const item: Item = { seq: ++this.seq, label, state: 'queued', attempts: 0, at: Date.now(), body, ...ref };
+	push(label: string, body: unknown, ref: { messageId?: string; customerPhone?: string } = {}, headers?: Record<string, string>): Notification {
+		const item: Item = { seq: ++this.seq, label, state: 'queued', attempts: 0, at: Date.now(), body, headers, ...ref };
 		this.items.push(item);
 		this.changes++;
 		void this.pump();
@@ -43,7 +46,7 @@ export class WebhookQueue {
 	}
 
 	list(): Notification[] {
-		return this.items.map(({ body: _body, ...n }) => ({ ...n }));
+		return this.items.map(({ body: _body, headers: _headers, ...n }) => ({ ...n }));
 	}
 	pending(): number {
 		return this.items.filter((i) => i.state !== 'acknowledged' && i.state !== 'rejected').length;
@@ -70,11 +73,12 @@ export class WebhookQueue {
 				// The answer counts the moment it arrives (the runner may go on observing the app for a while).
 				let answer: number | undefined;
 				await this.run(next.label, async () => {
-					answer = await this.post(next.body);
+					answer = await this.post(next.body, next.headers);
 					this.answered(next, answer);
 					return answer;
 				}).catch(() => undefined);
 				if (answer === undefined) this.answered(next, 0);
+				if (this.stopped) return; // no retry timer outliving stop()
 				if (next.lastStatus !== undefined && redeliver(next.lastStatus)) {
 					// Head-of-line: the provider retries this one before anything after it.
 					this.timer = setTimeout(() => {
@@ -95,9 +99,10 @@ export class WebhookQueue {
 		this.changes++;
 	}
 
-	private post(body: unknown): Promise<number> {
-		const { url, headers } = this.target();
-		const data = Buffer.from(JSON.stringify(body));
+	private post(body: unknown, own: Record<string, string> = {}): Promise<number> {
+		const { url, headers: targetHeaders } = this.target();
+		const headers = { ...targetHeaders, ...own };
+		const data = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
 		return new Promise<number>((resolve) => {
 			const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(data.length), ...headers }, timeout: this.attemptTimeoutMs }, (res) => {
 				res.resume();

@@ -193,8 +193,10 @@ function phoneText(a) {
 	}
 }
 function menu(m, own) {
+	// The Cloud API passes on no customer edits or deletions for normal numbers: not offered on that phone.
+	const editable = own && ui.state.provider.canEditOrDelete;
 	const b = (act, label, title) => `<button type="button" data-msg-act="${act}" data-id="${esc(m.id)}" title="${title}">${label}</button>`;
-	return `<div class="msg-menu">${b('reply', '↩', 'Reply')}${['👍', '❤️', '😂', '🙏'].map((e) => `<button type="button" data-msg-act="react" data-emoji="${e}" data-id="${esc(m.id)}" title="React ${e}">${e}</button>`).join('')}${own && m.action.kind === 'text' ? b('edit', '✎', 'Edit') : ''}${own ? b('delete', '🗑', 'Delete for everyone') : ''}</div>`;
+	return `<div class="msg-menu">${b('reply', '↩', 'Reply')}${['👍', '❤️', '😂', '🙏'].map((e) => `<button type="button" data-msg-act="react" data-emoji="${e}" data-id="${esc(m.id)}" title="React ${e}">${e}</button>`).join('')}${editable && m.action.kind === 'text' ? b('edit', '✎', 'Edit') : ''}${editable ? b('delete', '🗑', 'Delete for everyone') : ''}</div>`;
 }
 
 function renderPhoneBars() {
