@@ -16,7 +16,7 @@ import { Store } from '../store/Store';
 import { CommandContext, when } from './context';
 import { QR_TIMEOUT_MS, showQr } from './QrLink';
 
-/** GREEN-API calls the webhook from the internet: say so when the Site URL cannot work for that. */
+/** The provider calls the webhook from the internet: say so when the Site URL cannot work for that. */
 export function webhookUrlWarning(url: string): string | undefined {
 	const { protocol, hostname } = new URL(url);
 	if (/^(localhost|127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|\[?::1\]?$)/.test(hostname) || !hostname.includes('.')) return t('site_url_private', { host: hostname });

@@ -4,6 +4,7 @@
 import { descendants, portFrom, ProviderId, providerFrom } from './cli';
 import { CloudPhone, Dialog360Phone } from './providers/CloudPhone';
 import { GreenApiPhone } from './providers/GreenApiPhone';
+import { PhoneProvider } from './providers/PhoneProvider';
 import { DeliveryRunner } from './providers/WebhookQueue';
 import { Sandbox } from './Sandbox';
 import { SandboxServer } from './server';
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
 	process.stdout.write(`Sandbox: ${url}\n`);
 }
 
-function phoneOn(id: ProviderId, run: DeliveryRunner): GreenApiPhone | CloudPhone | Dialog360Phone {
+function phoneOn(id: ProviderId, run: DeliveryRunner): PhoneProvider {
 	if (id === 'cloud') return new CloudPhone(run);
 	if (id === '360dialog') return new Dialog360Phone(run);
 	return new GreenApiPhone(run);
