@@ -63,7 +63,7 @@ export class GreenApiBridgeApp extends App
 			labelI18n: 'action_send_template',
 			when: { roomTypes: [RoomTypeFilter.LIVE_CHAT], hasOneRole: ['livechat-agent', 'livechat-manager', 'admin'] },
 		});
-		await configuration.scheduler.registerProcessors(processors(this.providers));
+		await configuration.scheduler.registerProcessors(processors(this.providers, (read) => applyProcessSettings(read.getEnvironmentReader().getSettings())));
 		await configuration.slashCommands.provideSlashCommand(new WhatsappCommand(this, this.providers));
 		// Rocket.Chat's "Outbound message" wizard, on engines that offer the provider interface (1.54+).
 		const outbound = await registerOutboundProvider(configuration, this, this.providers);
@@ -71,9 +71,7 @@ export class GreenApiBridgeApp extends App
 	}
 
 	public async onEnable(environment: IEnvironmentRead, configurationModify: IConfigurationModify): Promise<boolean> {
-		setLanguage((await environment.getSettings().getById(Setting.NoticeLanguage))?.value);
-		setLogLevel((await environment.getSettings().getById(Setting.LogLevel))?.value);
-		setSignaturePolicy(settingValue(await environment.getSettings().getById(Setting.CloudSignaturePolicy)));
+		await applyProcessSettings(environment.getSettings());
 		// Agent messages written while the app was not running are sent by the next tick.
 		requestCatchUp();
 		// Re-assert the recurring job (one job for everything; harmless when it exists).
@@ -167,6 +165,13 @@ function isDeletedByAgent(message: IMessage, context: IMessageDeleteContext | un
 function millis(d: Date | string | undefined): number | undefined {
 	const n = d ? new Date(d).getTime() : NaN;
 	return Number.isFinite(n) ? n : undefined;
+}
+
+/** Settings kept per app process (module state): applied at enable, on change, and by every job run. */
+async function applyProcessSettings(settings: { getById(id: string): Promise<ISetting> }): Promise<void> {
+	setLanguage((await settings.getById(Setting.NoticeLanguage))?.value);
+	setLogLevel((await settings.getById(Setting.LogLevel))?.value);
+	setSignaturePolicy(settingValue(await settings.getById(Setting.CloudSignaturePolicy)));
 }
 
 /** A setting's value, or its package value while the admin never saved it. */

@@ -19,9 +19,15 @@ export const TICK_INTERVAL = '60 seconds';
  * TICK_JOB: the safety net for anything due whose retry job was lost. Each run is short and idempotent.
  * WINDOW_JOB (data.chatKey): the customer-service window reminder of one chat (core/WindowReminder.ts).
  */
-export function processors(providers: ProviderDirectory): IProcessor[] {
+/**
+ * `applySettings` re-applies the process-wide settings (notice language, log level, signature policy) on
+ * every run: on Apps-Engine 1.46 a restarted app process never runs onEnable, so they would otherwise
+ * fall back to their defaults (settings are read in-process, at no bridge call).
+ */
+export function processors(providers: ProviderDirectory, applySettings: (read: IRead) => Promise<void>): IProcessor[] {
 	const run = async (ctx: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) => {
 		const deps = coreDeps({ read, modify, http, persis }, providers);
+		await applySettings(read);
 		const settings = await readSettings(read);
 		const policy = { maxAttempts: settings.maxAttempts, maxAgeMs: settings.giveUpAfterMinutes * 60_000 };
 		const inbound = new InboundService(deps);
