@@ -240,3 +240,47 @@ describe('room source destination (engine definition IOmnichannelSourceApp)', ()
 		}
 	});
 });
+
+describe('closing a room from an app (app/apps/server/bridges/livechat.ts closeRoom, converters/rooms.ts convertAppRoom, livechat/server/lib/closeRoom.ts)', () => {
+	const setup = async () => {
+		const w = world();
+		const v = await w.b.livechat.createAndReturnVisitor(visitorIn('tok-1', '+79001234567'));
+		const created = await w.b.livechat.createRoom(v, undefined as any, APP, { source: { type: 'app' } } as any);
+		return { ...w, v, roomId: created.id as string };
+	};
+	const closedEvents = (rc: ReturnType<typeof world>['rc']) => rc.effects.filter((e) => e.kind === 'event' && e.interface === 'IPostLivechatRoomClosed');
+
+	it('a bare {id, type} converts to open: undefined and throws error-room-closed; the room stays open', async () => {
+		const { rc, b, roomId } = await setup();
+		await expect(b.livechat.closeRoom({ id: roomId, type: 'l' } as any, 'bye', undefined)).rejects.toThrow('error-room-closed');
+		await expect(b.livechat.closeRoom({ id: roomId } as any, 'bye', undefined)).rejects.toThrow('error-room-closed'); // no t: not an omnichannel room
+		expect(rc.room(roomId)!.isOpen).toBe(true);
+		expect(closedEvents(rc)).toHaveLength(0);
+	});
+	it('with isOpen but neither a closer nor room.visitor it asks for one; a visitor without visitorChannelInfo breaks the converter', async () => {
+		const { rc, b, v, roomId } = await setup();
+		await expect(b.livechat.closeRoom({ id: roomId, type: 'l', isOpen: true } as any, 'bye', undefined)).rejects.toThrow('Please provide details of the user or visitor who closed the room');
+		await expect(b.livechat.closeRoom({ id: roomId, type: 'l', isOpen: true, visitor: v } as any, 'bye', undefined)).rejects.toThrow(TypeError);
+		expect(rc.room(roomId)!.isOpen).toBe(true);
+	});
+	it('the room as the room reader returned it closes, by the visitor (its token on the livechat-close message), and fires IPostLivechatRoomClosed', async () => {
+		const { rc, b, v, roomId } = await setup();
+		const room = await b.room.getById(roomId, APP);
+		expect(room).toMatchObject({ isOpen: true, visitor: { id: v.id }, visitorChannelInfo: {} });
+		expect(await b.livechat.closeRoom(room, 'bye', undefined)).toBe(true);
+		expect(rc.room(roomId)).toMatchObject({ isOpen: false, closer: 'visitor', closedById: v.id, closeComment: 'bye' });
+		expect(rc.messages.filter((m) => m.rid === roomId).slice(-1)[0]).toMatchObject({ type: 'livechat-close', token: 'tok-1', text: 'bye' });
+		expect(closedEvents(rc)).toHaveLength(1);
+		// a fresh read says closed: error-room-closed; the stale copy (isOpen: true) fails at the inquiry, already removed
+		await expect(b.livechat.closeRoom(await b.room.getById(roomId, APP), 'again', undefined)).rejects.toThrow('error-room-closed');
+		await expect(b.livechat.closeRoom(room, 'again', undefined)).rejects.toThrow('Error removing inquiry');
+		expect(closedEvents(rc)).toHaveLength(1);
+	});
+	it('a closing user is recorded as the closer; Livechat_request_comment_when_closing_conversation refuses a blank comment', async () => {
+		const { rc, b, agent, roomId } = await setup();
+		rc.setServerSetting('Livechat_request_comment_when_closing_conversation', true);
+		await expect(b.livechat.closeRoom(await b.room.getById(roomId, APP), '  ', rc.toAppUser(agent))).rejects.toThrow('error-comment-is-required');
+		await b.livechat.closeRoom(await b.room.getById(roomId, APP), 'done', rc.toAppUser(agent));
+		expect(rc.room(roomId)).toMatchObject({ isOpen: false, closer: 'user', closedById: agent.id });
+	});
+});

@@ -190,6 +190,7 @@ export class RcState {
 		s('Livechat_enabled', true, 'boolean');
 		s('Livechat_Routing_Method', 'Auto_Selection');
 		s('Livechat_assign_new_conversation_to_bot', false, 'boolean');
+		s('Livechat_request_comment_when_closing_conversation', false, 'boolean');
 		s('FileUpload_MaxFileSize', opts.maxUploadBytes ?? 104857600, 'int', 104857600);
 		s('FileUpload_Enabled', true, 'boolean');
 		s('FileUpload_Enabled_Direct', true, 'boolean');
@@ -301,7 +302,8 @@ export class RcState {
 		if (r.type !== 'l') return clone(base);
 		const last = [...this.messages].reverse().find((m) => m.rid === r.id && !m.type);
 		return clone({
-			...base, isOpen: !!r.isOpen, visitor: this.toAppVisitor(this.visitor(r.visitorId)), department: this.toAppDepartment(this.department(r.departmentId)),
+			// converters/rooms.ts convertRoom: `open` → isOpen, `v` → visitor plus visitorChannelInfo (phone, lastMessageTs when set)
+			...base, isOpen: !!r.isOpen, visitor: this.toAppVisitor(this.visitor(r.visitorId)), ...(r.visitorId && { visitorChannelInfo: {} }), department: this.toAppDepartment(this.department(r.departmentId)),
 			servedBy: this.toAppUser(this.user(r.servedBy?.id)), source: r.source, livechatData: r.livechatData,
 			isWaitingResponse: last?.sender.type === 'visitor', closedAt: r.closedAt, closer: r.closer,
 			closedBy: r.closer === 'user' ? this.toAppUser(this.user(r.closedById)) : undefined,
