@@ -85,9 +85,14 @@ export class RocketChatAdapter implements RocketChatPort {
 		});
 	}
 
-	public async closeRoom(roomId: string, comment: string): Promise<void> {
-		// Without a closer Rocket.Chat records the visitor as the one who closed it.
-		await this.modify.getUpdater().getLivechatUpdater().closeRoom(roomRef(roomId), comment);
+	public async closeRoom(roomId: string, comment: string): Promise<boolean> {
+		// Rocket.Chat closes the room object it is given, converted as is: it must be the reader's current one
+		// (isOpen, and the visitor, who becomes the closer when no user is passed). A bare {id, type} converts
+		// to a room that is not open; a stale copy of a room closed meanwhile fails further in.
+		const room = (await this.read.getRoomReader().getById(roomId)) as ILivechatRoom | undefined;
+		if (!room || room.type !== RoomType.LIVE_CHAT || !room.isOpen) return false;
+		await this.modify.getUpdater().getLivechatUpdater().closeRoom(room, comment);
+		return true;
 	}
 
 	public async postAsUser(roomId: string, userId: string, text: string): Promise<string> {

@@ -296,9 +296,12 @@ export class TestRocketChat {
 	}
 
 	// ---- world building ----
-	addDepartment(p: { name: string; enabled?: boolean; fallbackForwardDepartment?: string; showOnRegistration?: boolean }): { id: string; name: string } {
+	addDepartment(p: { name: string; enabled?: boolean; fallbackForwardDepartment?: string; showOnRegistration?: boolean; requestTagBeforeClosingChat?: boolean; chatClosingTags?: string[] }): { id: string; name: string } {
 		const now = this.rc.now();
-		const d = { id: randomId(), name: p.name, enabled: p.enabled ?? true, createdAt: now, updatedAt: now, fallbackForwardDepartment: p.fallbackForwardDepartment, showOnRegistration: p.showOnRegistration ?? true };
+		const d = {
+			id: randomId(), name: p.name, enabled: p.enabled ?? true, createdAt: now, updatedAt: now, fallbackForwardDepartment: p.fallbackForwardDepartment, showOnRegistration: p.showOnRegistration ?? true,
+			requestTagBeforeClosingChat: p.requestTagBeforeClosingChat, chatClosingTags: p.chatClosingTags,
+		};
 		this.rc.departments.push(d);
 		return d;
 	}

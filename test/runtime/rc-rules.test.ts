@@ -283,4 +283,14 @@ describe('closing a room from an app (app/apps/server/bridges/livechat.ts closeR
 		await b.livechat.closeRoom(await b.room.getById(roomId, APP), 'done', rc.toAppUser(agent));
 		expect(rc.room(roomId)).toMatchObject({ isOpen: false, closer: 'user', closedById: agent.id });
 	});
+	it('a department that requests tags before closing and has none configured refuses an app\'s close (resolveChatTags)', async () => {
+		const { rc, b, dep } = world();
+		const v = await b.livechat.createAndReturnVisitor(visitorIn('tok-2', undefined, { department: dep.id }));
+		const { id } = await b.livechat.createRoom(v, undefined as any, APP);
+		Object.assign(rc.departments[0], { requestTagBeforeClosingChat: true });
+		await expect(b.livechat.closeRoom(await b.room.getById(id, APP), 'bye', undefined)).rejects.toThrow('error-tags-must-be-assigned-before-closing-chat');
+		expect(rc.room(id)!.isOpen).toBe(true);
+		Object.assign(rc.departments[0], { chatClosingTags: ['whatsapp'] });
+		expect(await b.livechat.closeRoom(await b.room.getById(id, APP), 'bye', undefined)).toBe(true);
+	});
 });

@@ -20,6 +20,9 @@ export interface StoredDepartment {
 	id: string; name: string; enabled: boolean; createdAt: Date; updatedAt: Date;
 	/** where a room goes when this department has no available agent (QueueManager getDepartment) */
 	fallbackForwardDepartment?: string;
+	/** closeRoom's resolveChatTags: closing needs tags; with no chatClosingTags configured every close without the
+	 *  client's tag form (an app's, a visitor's) throws error-tags-must-be-assigned-before-closing-chat */
+	requestTagBeforeClosingChat?: boolean; chatClosingTags?: string[];
 	/** shown on the registration form: getRequiredDepartment picks only those (default true) */
 	showOnRegistration?: boolean;
 }

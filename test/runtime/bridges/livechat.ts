@@ -172,6 +172,8 @@ export function roomDoc(rc: RcState, r: StoredRoom): RoomDoc {
  * livechat/server/lib/closeRoom.ts closeRoom → doCloseRoom, with the room document it is given (not re-read):
  * - not an omnichannel room (`t !== 'l'`) or not `open` → `error-room-closed`;
  * - Livechat_request_comment_when_closing_conversation and a blank comment → `error-comment-is-required`;
+ * - resolveChatTags: the room's department requests tags before closing and has no chatClosingTags →
+ *   `error-tags-must-be-assigned-before-closing-chat` (an app passes no clientAction, so the department's tags count);
  * - a `user` closes as 'user', else a `visitor` as 'visitor', else "Error: Please provide details of the user or
  *   visitor who closed the room";
  * - the room's inquiry must be removed (deletedCount 1): a room already closed (its inquiry gone) or not in the
@@ -187,6 +189,9 @@ export function closeRoom(rc: RcState, p: { room: RoomDoc | undefined; comment?:
 	if (p.user) [closer, closedBy] = ['user', p.user];
 	else if (p.visitor) [closer, closedBy] = ['visitor', p.visitor];
 	else throw new Error('Error: Please provide details of the user or visitor who closed the room');
+	const dep = room.departmentId ? rc.departments.find((d) => d.id === room.departmentId) : undefined;
+	// resolveChatTags without clientAction (not the agent's close form): only the department's own tags can satisfy it
+	if (dep?.requestTagBeforeClosingChat && !dep.chatClosingTags?.length) throw new Error('error-tags-must-be-assigned-before-closing-chat');
 	const stored = rc.rooms.find((r) => r.id === room._id && r.type === 'l');
 	if (!stored || !stored.isOpen) throw new Error('Error removing inquiry');
 	const now = rc.now();
