@@ -154,10 +154,16 @@ export class RocketChatAdapter implements RocketChatPort {
 		return e;
 	}
 
-	/** App-user messages obey Message_MaxAllowedSize (visitor messages do not): cut notes to fit. */
+	/**
+	 * App-user messages obey Message_MaxAllowedSize (visitor messages do not), which Rocket.Chat compares with
+	 * the text's length in UTF-16 units, shortcodes as written: cut notes to fit, never inside a surrogate pair.
+	 */
 	private async fitted(text: string): Promise<string> {
 		const max = Number(await serverSetting(this.read, 'Message_MaxAllowedSize')) || DEFAULT_MAX_MESSAGE_SIZE;
-		return text.length > max ? `${text.slice(0, Math.max(1, max - 1))}…` : text;
+		if (text.length <= max) return text;
+		let cut = Math.max(1, max - 1);
+		if (/[\uD800-\uDBFF]/.test(text[cut - 1] ?? '')) cut -= 1;
+		return `${text.slice(0, cut)}…`;
 	}
 
 	public async updateMessageText(messageId: string, text: string): Promise<boolean> {
