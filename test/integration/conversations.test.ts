@@ -143,6 +143,7 @@ describe('the department menu', () => {
 		await w.webhook(c.says(fx.textMessage('2')));
 		await w.rc.runDueJobs();
 		const first = await w.rc.waitFor(() => roomOf(c.chatId));
+		await w.rc.drain(2000); // the posting job has updated the contact (a keyword behind parked messages is posted)
 		const exit = await w.webhook(c.says(fx.textMessage(' #EXIT ')));
 		expect(exit.status).toBe(200);
 		const closed = w.rc.rc.room(first.id)!;
@@ -171,6 +172,7 @@ describe('the department menu', () => {
 		await w.rc.runDueJobs();
 		const first = await w.rc.waitFor(() => roomOf(c.chatId));
 		await w.rc.waitFor(() => texts(first.id).length === 2);
+		await w.rc.drain(2000);
 		// closed in Rocket.Chat while the app did not hear of it: the app still takes the room for open
 		w.rc.rc.rooms.find((r) => r.id === first.id)!.isOpen = false;
 		const exit = await w.webhook(c.says(fx.textMessage('#exit')));
@@ -194,6 +196,7 @@ describe('the department menu', () => {
 		await w.rc.runDueJobs();
 		const room = await w.rc.waitFor(() => roomOf(c.chatId));
 		await w.rc.waitFor(() => texts(room.id).length === 2);
+		await w.rc.drain(2000); // the posting job has updated the contact (nothing parked any more)
 		const dep = w.rc.rc.departments.find((d) => d.id === sales.id)!;
 		dep.requestTagBeforeClosingChat = true;
 		try {
@@ -203,7 +206,9 @@ describe('the department menu', () => {
 			expect(texts(room.id)).toEqual(['hi there', '1', '#exit']);
 			expect(w.rc.rc.room(room.id)!.isOpen).toBe(true);
 			expect(menusTo(c.chatId)).toHaveLength(1);
-			await w.rc.waitFor(() => /Rocket\.Chat did not close room .*error-tags-must-be-assigned-before-closing-chat/.test(w.rc.appWrittenLogText()));
+			// Apps-Engine 1.46.0 hands bridge errors to the app as "[object Object]": the reason is lost there
+			const logged = ENGINE.bridgeErrorsAsObjects ? /Rocket\.Chat did not close room \w+: / : /Rocket\.Chat did not close room \w+: error-tags-must-be-assigned-before-closing-chat/;
+			await w.rc.waitFor(() => logged.test(w.rc.appWrittenLogText()));
 		} finally {
 			dep.requestTagBeforeClosingChat = undefined;
 		}
