@@ -34,8 +34,8 @@ export const DEFAULT_ZIP = path.resolve(__dirname, '../../dist/green-api-whatsap
 /** `extraPermissions`: granted on top of the packaged app.json's, for code that needs a permission the app's build
  *  toolchain (Apps-Engine 1.46 validates app.json) cannot declare yet — e.g. `outbound-communication.provide`. */
 export interface StartOptions extends RcOptions { zipPath?: string; appSettings?: Record<string, unknown>; extraPermissions?: string[] }
-/** `query`: an object (arrays become repeated keys) or the raw query string (`'a=1&a[b]=2'`), parsed like Express. */
-export interface EndpointRequest { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; headers?: Record<string, string>; query?: Record<string, string | string[]> | string; content?: unknown }
+/** `query`: an object (arrays become repeated keys, objects brackets) or the raw query string (`'a=1&a[b]=2'`), parsed like Express. */
+export interface EndpointRequest { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; headers?: Record<string, string>; query?: Record<string, unknown> | string; content?: unknown }
 export interface EndpointResponse { status: number; content?: any; headers?: Record<string, string> }
 export interface FileInput { name: string; type?: string; bytes: Buffer }
 

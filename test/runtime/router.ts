@@ -126,12 +126,18 @@ function compact(v: any): any {
 	return v;
 }
 
-/** A query given as an object: serialised with repeated keys for arrays (`{ a: ['1', '2'] }` → `a=1&a=2`), as a
- *  client would send it, then parsed like Express does. */
-export function queryString(query: Record<string, string | string[]>): string {
-	return Object.entries(query)
-		.flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => `${encodeURIComponent(k)}=${encodeURIComponent(x)}`))
-		.join('&');
+/** A query given as an object, serialised as a client would send it (qs.stringify with repeated keys): arrays repeat
+ *  the key (`{ a: ['1', '2'] }` → `a=1&a=2`), objects nest in brackets (`{ a: { b: '1' } }` → `a[b]=1`); then parsed
+ *  like Express does. */
+export function queryString(query: Record<string, unknown>): string {
+	const pairs: string[] = [];
+	const walk = (key: string, v: unknown) => {
+		if (Array.isArray(v)) for (const x of v) walk(key, x);
+		else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(`${key}[${k}]`, x);
+		else if (v !== undefined) pairs.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(v))}`);
+	};
+	for (const [k, v] of Object.entries(query)) walk(k, v);
+	return pairs.join('&');
 }
 
 /**
