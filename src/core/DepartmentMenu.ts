@@ -52,8 +52,8 @@ export class DepartmentMenu {
 		if (stored?.roomId) {
 			// The keyword ends the conversation (after anything still waiting to be posted).
 			if (!keyword || (stored.pending || []).length) return undefined;
-			await this.exit(instance, stored, msg, settings);
-			return 'ignored';
+			// Not closed: the keyword goes to the agent like any message, the conversation stays as it is.
+			return (await this.exit(instance, stored, msg, settings)) ? 'ignored' : undefined;
 		}
 		// Where the next room goes is already decided (an answer, the default, /whatsapp start).
 		if (stored?.next) return undefined;
@@ -103,20 +103,25 @@ export class DepartmentMenu {
 		return 'queued';
 	}
 
-	/** The keyword in an open conversation: the customer closes it and gets the menu again. */
-	private async exit(instance: InstanceRecord, contact: ContactRecord, msg: InboundMessage, settings: CoreSettings): Promise<void> {
+	/**
+	 * The keyword in an open conversation: the customer closes it and gets the menu again. False when
+	 * Rocket.Chat refused to close the room: it stays open with its agent, and nothing else changes.
+	 */
+	private async exit(instance: InstanceRecord, contact: ContactRecord, msg: InboundMessage, settings: CoreSettings): Promise<boolean> {
 		const roomId = contact.roomId!;
 		try {
+			// false: closed (or gone) in Rocket.Chat already, the conversation is over either way
 			await this.deps.rc.closeRoom(roomId, t('menu_exit_comment', { keyword: settings.menuExitKeyword }));
 		} catch (e) {
-			// Already closed in Rocket.Chat: the conversation is over either way.
-			this.deps.log?.info(`menu keyword: room ${roomId} not closed: ${errorText(e)}`);
+			this.deps.log?.error(`menu keyword: Rocket.Chat did not close room ${roomId}: ${errorText(e)}`);
+			return false;
 		}
 		contact.roomId = undefined;
 		contact.seen.push(msg.messageId);
 		contact.menu = { shownAt: Date.now(), tries: 0, held: [] };
 		await this.deps.contacts.save(contact, { roomId });
 		await this.show(instance, instance.menu!, contact, settings, false);
+		return true;
 	}
 
 	/**

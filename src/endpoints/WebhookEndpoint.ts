@@ -53,5 +53,16 @@ export class WebhookEndpoint extends AppEndpoint {
 }
 
 function webhookRequest(request: IApiRequest, method: string): WebhookRequest {
-	return { method, headers: request.headers || {}, query: request.query || {}, content: request.content };
+	return { method, headers: request.headers || {}, query: stringQuery(request.query), content: request.content };
+}
+
+/**
+ * Rocket.Chat parses the query with Express's parser: a repeated key (`?instance=1&instance=2`) or brackets
+ * (`?secret[x]=1`) give arrays and objects. Only plain string values are read; anything else is ignored.
+ */
+function stringQuery(query: unknown): Record<string, string> {
+	const out: Record<string, string> = Object.create(null);
+	if (!query || typeof query !== 'object') return out;
+	for (const [key, value] of Object.entries(query)) if (typeof value === 'string') out[key] = value;
+	return out;
 }

@@ -85,9 +85,14 @@ export class RocketChatAdapter implements RocketChatPort {
 		});
 	}
 
-	public async closeRoom(roomId: string, comment: string): Promise<void> {
-		// Without a closer Rocket.Chat records the visitor as the one who closed it.
-		await this.modify.getUpdater().getLivechatUpdater().closeRoom(roomRef(roomId), comment);
+	public async closeRoom(roomId: string, comment: string): Promise<boolean> {
+		// Rocket.Chat closes the room object it is given, converted as is: it must be the reader's current one
+		// (isOpen, and the visitor, who becomes the closer when no user is passed). A bare {id, type} converts
+		// to a room that is not open; a stale copy of a room closed meanwhile fails further in.
+		const room = (await this.read.getRoomReader().getById(roomId)) as ILivechatRoom | undefined;
+		if (!room || room.type !== RoomType.LIVE_CHAT || !room.isOpen) return false;
+		await this.modify.getUpdater().getLivechatUpdater().closeRoom(room, comment);
+		return true;
 	}
 
 	public async postAsUser(roomId: string, userId: string, text: string): Promise<string> {
@@ -149,10 +154,16 @@ export class RocketChatAdapter implements RocketChatPort {
 		return e;
 	}
 
-	/** App-user messages obey Message_MaxAllowedSize (visitor messages do not): cut notes to fit. */
+	/**
+	 * App-user messages obey Message_MaxAllowedSize (visitor messages do not), which Rocket.Chat compares with
+	 * the text's length in UTF-16 units, shortcodes as written: cut notes to fit, never inside a surrogate pair.
+	 */
 	private async fitted(text: string): Promise<string> {
 		const max = Number(await serverSetting(this.read, 'Message_MaxAllowedSize')) || DEFAULT_MAX_MESSAGE_SIZE;
-		return text.length > max ? `${text.slice(0, Math.max(1, max - 1))}…` : text;
+		if (text.length <= max) return text;
+		let cut = Math.max(1, max - 1);
+		if (/[\uD800-\uDBFF]/.test(text[cut - 1] ?? '')) cut -= 1;
+		return `${text.slice(0, cut)}…`;
 	}
 
 	public async updateMessageText(messageId: string, text: string): Promise<boolean> {

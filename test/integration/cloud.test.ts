@@ -71,6 +71,24 @@ describe('a Cloud API number: customers write, agents answer', () => {
 		expect(after).toEqual([]);
 	});
 
+	it('refuses query keys that Rocket.Chat hands over as arrays or objects (repeated or bracketed), without side effects', async () => {
+		await w.rc.drain(3000);
+		const before = w.rc.rc.effects.length;
+		const genuine = fake.webhook(CLOUD.phoneNumberId, { messages: [msg.text('x')] }, CLOUD.appSecret);
+		const { instance, secret } = w.query;
+		const raw = (q: string) => w.post(genuine, { query: q });
+		for (const q of [`instance=${instance}&instance=${instance}&secret=${secret}`, `instance=${instance}&secret=${secret}&secret=${secret}`, `instance[]=${instance}&secret=${secret}`, `instance=${instance}&secret[a]=${secret}`]) {
+			expect({ q, status: (await raw(q)).status }).toEqual({ q, status: 401 });
+		}
+		const get = (q: string) => w.rc.callEndpoint('cloud', { method: 'GET', query: q });
+		const base = `instance=${instance}&secret=${secret}&hub.mode=subscribe&hub.verify_token=${w.verifyToken}`;
+		expect(await get(`${base}&hub.challenge=42`)).toMatchObject({ status: 200, content: '42' });
+		expect(await get(`${base}&hub.challenge=42&hub.challenge=43`)).toMatchObject({ status: 403, content: 'Forbidden' });
+		expect(await get(`${base}&hub.challenge[x]=42`)).toMatchObject({ status: 403, content: 'Forbidden' });
+		const after = w.rc.rc.effects.slice(before).filter((e: any) => !/read|get|find/i.test(e.kind));
+		expect(after).toEqual([]);
+	});
+
 	it('brings images, video, documents, audio, voice notes and stickers in as real files (fetched by id with the token, in a job)', async () => {
 		const cases: Array<[Record<string, unknown>, string, string]> = [];
 		const add = (bytes: Buffer | string, mime: string) => fake.addMedia(CLOUD.phoneNumberId, bytes, mime);

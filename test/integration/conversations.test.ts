@@ -143,6 +143,7 @@ describe('the department menu', () => {
 		await w.webhook(c.says(fx.textMessage('2')));
 		await w.rc.runDueJobs();
 		const first = await w.rc.waitFor(() => roomOf(c.chatId));
+		await w.rc.drain(2000); // the posting job has updated the contact (a keyword behind parked messages is posted)
 		const exit = await w.webhook(c.says(fx.textMessage(' #EXIT ')));
 		expect(exit.status).toBe(200);
 		const closed = w.rc.rc.room(first.id)!;
@@ -156,6 +157,62 @@ describe('the department menu', () => {
 		expect(second.departmentId).toBe(sales.id);
 		await w.rc.waitFor(() => texts(second.id).length === 1);
 		expect(texts(second.id)).toEqual(['1']);
+		// exactly one new room, and nothing more went into the closed one
+		await w.rc.drain(2000);
+		expect(w.rc.rc.rooms.filter((r) => r.customFields?.whatsappChat === c.chatId).map((r) => r.id)).toEqual([first.id, second.id]);
+		expect(texts(first.id)).toEqual(['hey', '2']);
+		expect(w.rc.rc.effects.filter((e) => e.kind === 'room.closed' && e.roomId === first.id)).toHaveLength(1);
+	});
+
+	it('#exit in a room Rocket.Chat already closed (its event missed) just shows the menu; the answer opens one room', async () => {
+		const c = customer('Gil');
+		await w.webhook(c.says(fx.textMessage('hello')));
+		await menuShown(c.chatId);
+		await w.webhook(c.says(fx.textMessage('1')));
+		await w.rc.runDueJobs();
+		const first = await w.rc.waitFor(() => roomOf(c.chatId));
+		await w.rc.waitFor(() => texts(first.id).length === 2);
+		await w.rc.drain(2000);
+		// closed in Rocket.Chat while the app did not hear of it: the app still takes the room for open
+		w.rc.rc.rooms.find((r) => r.id === first.id)!.isOpen = false;
+		const exit = await w.webhook(c.says(fx.textMessage('#exit')));
+		expect(exit.content.outcome).toBe('ignored');
+		await menuShown(c.chatId, 2);
+		expect(w.rc.rc.effects.filter((e) => e.kind === 'room.closed' && e.roomId === first.id)).toHaveLength(0);
+		await w.webhook(c.says(fx.textMessage('2')));
+		await w.rc.runDueJobs();
+		const second = await w.rc.waitFor(() => w.rc.rc.rooms.find((r) => r.customFields?.whatsappChat === c.chatId && r.isOpen));
+		expect(second.id).not.toBe(first.id);
+		expect(second.departmentId).toBe(w.department.id);
+		await w.rc.waitFor(() => texts(second.id).length === 1);
+		expect(w.rc.rc.rooms.filter((r) => r.customFields?.whatsappChat === c.chatId)).toHaveLength(2);
+	});
+
+	it('#exit that Rocket.Chat refuses to close (the department requires closing tags) goes to the agent; the room stays', async () => {
+		const c = customer('Gus');
+		await w.webhook(c.says(fx.textMessage('hi there')));
+		await menuShown(c.chatId);
+		await w.webhook(c.says(fx.textMessage('1')));
+		await w.rc.runDueJobs();
+		const room = await w.rc.waitFor(() => roomOf(c.chatId));
+		await w.rc.waitFor(() => texts(room.id).length === 2);
+		await w.rc.drain(2000); // the posting job has updated the contact (nothing parked any more)
+		const dep = w.rc.rc.departments.find((d) => d.id === sales.id)!;
+		dep.requestTagBeforeClosingChat = true;
+		try {
+			const exit = await w.webhook(c.says(fx.textMessage('#exit')));
+			expect(exit.content.outcome).toBe('posted');
+			await w.rc.waitFor(() => texts(room.id).length === 3);
+			expect(texts(room.id)).toEqual(['hi there', '1', '#exit']);
+			expect(w.rc.rc.room(room.id)!.isOpen).toBe(true);
+			expect(menusTo(c.chatId)).toHaveLength(1);
+			// the admin can read why (Apps-Engine 1.46.0 hands bridge errors to the app as "[object Object]": no reason there)
+			if (!ENGINE.bridgeErrorsAsObjects) {
+				await w.rc.waitFor(() => /Rocket\.Chat did not close room \w+: error-tags-must-be-assigned-before-closing-chat/.test(w.rc.appWrittenLogText()));
+			}
+		} finally {
+			dep.requestTagBeforeClosingChat = undefined;
+		}
 	});
 
 	it('survives a restart of the app between the menu and the answer', async () => {
@@ -269,13 +326,15 @@ describe('what agents do to messages reaches WhatsApp', () => {
 		await w.rc.reactToMessage({ messageId: customerRc, userId: w.agent.id, reaction: ':thumbsup:' });
 		await w.green.waitFor(() => w.green.requestsFor('sendReaction').length === 2);
 		expect(w.green.requestsFor('sendReaction')[1].body).toEqual({ chatId: GA.chatId, idMessage: customerWa, reaction: '' });
-		await w.rc.reactToMessage({ messageId: customerRc, userId: w.agent.id, reaction: ':heart_tone2:' });
+		// a skin tone Rocket.Chat's emoji list has (hearts have none there: :heart_tone2: is refused before the app)
+		await w.rc.reactToMessage({ messageId: customerRc, userId: w.agent.id, reaction: ':thumbsup_tone3:' });
 		await w.green.waitFor(() => w.green.requestsFor('sendReaction').length === 3);
-		expect((w.green.requestsFor('sendReaction')[2].body as any).reaction).toBe('❤🏼');
+		expect((w.green.requestsFor('sendReaction')[2].body as any).reaction).toBe('👍🏽');
 	});
 
 	it('a custom emoji is not sent, and the agent is told why', async () => {
 		const before = w.green.requestsFor('sendReaction').length;
+		w.rc.addCustomEmoji('party_parrot'); // an admin uploaded it (Administration → Custom Emoji)
 		await w.rc.reactToMessage({ messageId: customerRc, userId: w.agent.id, reaction: ':party_parrot:' });
 		await w.rc.waitFor(() => notes().some((t) => t.includes(':party_parrot:')));
 		expect(notes().slice(-1)[0]).toBe(`[ ](http://rc.test/live/${roomId}?msg=${customerRc}) ⚠️ The reaction :party_parrot: was not sent to WhatsApp: WhatsApp only takes standard emoji.`);

@@ -72,9 +72,10 @@ describe("Rocket.Chat's rules, and what the app does about them", () => {
 		expect(w.rc.appWrittenLogText()).toMatch(/not posted/);
 	});
 
-	it('a body over 100 kB is refused (413) before the app sees it; the journal brings the message in', async () => {
+	it(`a body over ${ENGINE.endpointBodyLimitBytes} bytes is refused (413) before the app sees it; the journal brings the message in`, async () => {
+		// RC 7+: express's 100 kB; RC 6.13 (Apps-Engine 1.46.0) takes up to 50 MB, so a 110 kB body reaches the app there
 		const big = fx.incoming(fx.textMessage('y'.repeat(110_000)), { timestamp: Math.floor(Date.now() / 1000) });
-		expect((await w.webhook(big)).status).toBe(413);
+		expect((await w.webhook(big)).status).toBe(ENGINE.endpointBodyLimitBytes < 110_000 ? 413 : 200);
 		w.green.addJournalEntry(GA.idInstance, { ...fx.journalOf(big) });
 		w.rc.advanceClock(6 * 60_000);
 		await w.rc.runDueJobs();

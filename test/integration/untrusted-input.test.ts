@@ -40,6 +40,17 @@ describe('untrusted webhook fields and command names', () => {
 		expect(counts()).toEqual(before);
 	});
 
+	it('reads only plain string query values: repeated or bracketed keys (arrays, objects) are ignored, never a crash', async () => {
+		const send = (query: string, text: string) => w.webhook(fx.incoming(fx.textMessage(text), { chatId: '79005550101@c.us' }), { query });
+		// the instance in the payload still names the number: the request is authentic and goes through
+		for (const q of [`instance=${GA.idInstance}&instance=${GA.idInstance}`, `instance[]=${GA.idInstance}`, `instance[a][b]=1&idInstance=x&idInstance=y`]) {
+			const res = await send(q, `via ${q}`);
+			expect({ q, status: res.status, outcome: res.content?.outcome }).toEqual({ q, status: 200, outcome: 'posted' });
+		}
+		// an array never stands in for the instance: a wrong one in plain form is still refused
+		expect((await send(`idInstance=999&instance[]=${GA.idInstance}`, 'wrong')).status).toBe(401);
+	});
+
 	it('logs why, once per request, with the id escaped', async () => {
 		const reasons = () => w.rc.appWrittenLogText().split('\n').filter((l) => l.includes('not a customer chat id: "status@broadcast"')).length;
 		const before = reasons();

@@ -20,9 +20,9 @@ import { uploadFile } from './bridges/uploads';
 import { deleteMessage, editMessage, setReaction } from './bridges/userActions';
 import { addUser } from './bridges/users';
 import { clone, RcOptions, RcState, RoomSource, StoredMessage, StoredRoom, StoredUser, StoredVisitor, randomId } from './state';
-import { parseRouterBody } from './router';
+import { authenticateAppRequest, parseQuery, parseRouterBody, queryString } from './router';
 import { MemoryLogStorage, MemoryMetadataStorage, MemorySourceStorage } from './storages';
-import { issueLoginToken, restCaller, UiInteractionBody, uiKitAction } from './uikit';
+import { issueLoginToken, UiInteractionBody, uiKitAction } from './uikit';
 
 import { ENGINE, EngineInfo, runtimeControllerOf } from './engine';
 
@@ -34,7 +34,8 @@ export const DEFAULT_ZIP = path.resolve(__dirname, '../../dist/green-api-whatsap
 /** `extraPermissions`: granted on top of the packaged app.json's, for code that needs a permission the app's build
  *  toolchain (Apps-Engine 1.46 validates app.json) cannot declare yet — e.g. `outbound-communication.provide`. */
 export interface StartOptions extends RcOptions { zipPath?: string; appSettings?: Record<string, unknown>; extraPermissions?: string[] }
-export interface EndpointRequest { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; headers?: Record<string, string>; query?: Record<string, string>; content?: unknown }
+/** `query`: an object (arrays become repeated keys, objects brackets) or the raw query string (`'a=1&a[b]=2'`), parsed like Express. */
+export interface EndpointRequest { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; headers?: Record<string, string>; query?: Record<string, unknown> | string; content?: unknown }
 export interface EndpointResponse { status: number; content?: any; headers?: Record<string, string> }
 export interface FileInput { name: string; type?: string; bytes: Buffer }
 
@@ -100,7 +101,10 @@ export class TestRocketChat {
 			return;
 		}
 		// the Rocket.Chat of the engine in use: what it has differs by version
-		this.rc = new RcState({ ...opts, platform: { contacts: ENGINE.rcHasContacts, roomSourceDestination: ENGINE.roomSourceHasDestination, ...opts.platform } });
+		this.rc = new RcState({ ...opts, platform: {
+				contacts: ENGINE.rcHasContacts, roomSourceDestination: ENGINE.roomSourceHasDestination, messageType: ENGINE.messageHasType, messageFiles: ENGINE.messageHasFiles,
+				endpointBodyLimitBytes: ENGINE.endpointBodyLimitBytes, ...opts.platform,
+			} });
 		this.metadataStorage = new MemoryMetadataStorage();
 		this.sourceStorage = new MemorySourceStorage();
 		this.processors = this.rc.processors;
@@ -296,9 +300,12 @@ export class TestRocketChat {
 	}
 
 	// ---- world building ----
-	addDepartment(p: { name: string; enabled?: boolean; fallbackForwardDepartment?: string; showOnRegistration?: boolean }): { id: string; name: string } {
+	addDepartment(p: { name: string; enabled?: boolean; fallbackForwardDepartment?: string; showOnRegistration?: boolean; requestTagBeforeClosingChat?: boolean; chatClosingTags?: string[] }): { id: string; name: string } {
 		const now = this.rc.now();
-		const d = { id: randomId(), name: p.name, enabled: p.enabled ?? true, createdAt: now, updatedAt: now, fallbackForwardDepartment: p.fallbackForwardDepartment, showOnRegistration: p.showOnRegistration ?? true };
+		const d = {
+			id: randomId(), name: p.name, enabled: p.enabled ?? true, createdAt: now, updatedAt: now, fallbackForwardDepartment: p.fallbackForwardDepartment, showOnRegistration: p.showOnRegistration ?? true,
+			requestTagBeforeClosingChat: p.requestTagBeforeClosingChat, chatClosingTags: p.chatClosingTags,
+		};
 		this.rc.departments.push(d);
 		return d;
 	}
@@ -372,7 +379,7 @@ export class TestRocketChat {
 	 */
 	async callEndpoint(p: string, req: EndpointRequest = {}): Promise<EndpointResponse> {
 		const headers = lower({ host: new URL(this.rc.siteUrl).host, ...(req.content !== undefined && { 'content-type': 'application/json' }), ...req.headers });
-		const parsed = parseRouterBody(headers['content-type'], req.content === undefined || typeof req.content === 'string' ? req.content : JSON.stringify(req.content));
+		const parsed = parseRouterBody(headers['content-type'], req.content === undefined || typeof req.content === 'string' ? req.content : JSON.stringify(req.content), this.rc.platform.endpointBodyLimitBytes);
 		if ('status' in parsed) {
 			this.rc.effect('http.rejected', { path: p, status: parsed.status, reason: parsed.content });
 			return parsed;
@@ -381,11 +388,15 @@ export class TestRocketChat {
 		// Rocket.Chat only routes what the app registered through the API bridge (which needs the `api` permission).
 		const api = this.rc.apis.find((a) => a.appId === this.appId && a.path === p);
 		if (!api) return { status: 404 };
-		const caller = restCaller(this.rc, api.authRequired, headers);
-		if (!caller.ok) return { status: caller.status, content: caller.content };
+		const caller = authenticateAppRequest(this.rc, api.authRequired, headers);
+		if (!caller.ok) {
+			this.rc.effect('http.rejected', { path: p, status: caller.status, reason: caller.content });
+			return { status: caller.status, content: caller.content, headers: caller.headers };
+		}
 		const user = caller.user;
+		const query = parseQuery(typeof req.query === 'string' ? req.query : queryString(req.query ?? {}));
 		const request: any = {
-			method: (req.method ?? 'GET').toLowerCase(), headers, query: { ...req.query }, params: {}, content, privateHash: this.app().getStorageItem()._id,
+			method: (req.method ?? 'GET').toLowerCase(), headers, query, params: {}, content, privateHash: this.app().getStorageItem()._id,
 			...(user && { user: this.rc.toAppUser(user) }),
 		};
 		try {
@@ -457,6 +468,10 @@ export class TestRocketChat {
 		return sendVisitorMessage(this.rc, guestOf(guest), p.roomId, { text: p.text ?? '' }, { source: { type: 'widget' }, origin: 'harness' });
 	}
 	/** A user reacts to a message (or takes the reaction back) from the client: RC's executeSetReaction, IPostMessageReacted. */
+	/** An admin adds a custom emoji (Administration → Custom Emoji): reactions may then name it. */
+	addCustomEmoji(name: string, aliases: string[] = []): void {
+		this.rc.customEmoji.push({ name, aliases });
+	}
 	async reactToMessage(p: { messageId: string; userId: string; reaction: string; shouldReact?: boolean }): Promise<boolean | undefined> {
 		return actingNode.run(this, () => setReaction(this.rc, p));
 	}

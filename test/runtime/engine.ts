@@ -47,6 +47,13 @@ export interface EngineInfo {
 	runtimeInTempDir: boolean;
 	/** apps can register as outbound-message providers (OutboundMessagesBridge, IOutboundPhoneMessageProvider) */
 	hasOutboundProviders: boolean;
+	/** IMessage has `type` (system message type) / `files`: the Rocket.Chat of that engine's era maps `t` / `files` in its
+	 *  message converter; the RC of 1.46.0 (6.13) maps neither */
+	messageHasType: boolean;
+	messageHasFiles: boolean;
+	/** largest app endpoint body before the app (413): RC 7+ parses with express.json()/urlencoded() defaults in
+	 *  bridges/router.ts (100 kB); RC 6.13 (the engine without RC 7's ContactBridge) with its REST stack's 50 MB */
+	endpointBodyLimitBytes: number;
 }
 
 const read = (dir: string, rel: string) => {
@@ -85,6 +92,9 @@ export function engineInfo(version = paths.selectedEngine()): EngineInfo {
 		livenessWatchdog: livenessJs.includes('watchdogTimeout'),
 		rcHasContacts: fs.existsSync(path.join(p.engineDir, 'server/bridges/ContactBridge.js')),
 		hasOutboundProviders: fs.existsSync(path.join(p.engineDir, 'server/bridges/OutboundMessagesBridge.js')),
+		messageHasType: /\btype\?: MessageType/.test(read(p.engineDir, 'definition/messages/IMessage.d.ts')),
+		messageHasFiles: /\bfiles\?: Array<IMessageFile>/.test(read(p.engineDir, 'definition/messages/IMessage.d.ts')),
+		endpointBodyLimitBytes: fs.existsSync(path.join(p.engineDir, 'server/bridges/ContactBridge.js')) ? 100 * 1024 : 50 * 1024 * 1024,
 	};
 }
 

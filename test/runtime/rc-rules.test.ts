@@ -4,7 +4,11 @@ import { APP, livechatMessage, visitorIn, world } from './bridge-world';
 import { closeLivechatRoom, removeDepartment, removeGuest } from './bridges/livechat';
 import { isAcceptedMediaType } from './bridges/uploads';
 import { addUser } from './bridges/users';
-import { parseRouterBody, ROUTER_BODY_LIMIT } from './router';
+import { authenticateAppRequest, parseQuery, parseRouterBody, ROUTER_BODY_LIMIT } from './router';
+import { runDueJobs } from './bridges/scheduler';
+import { setReaction } from './bridges/userActions';
+import { insertMessage, userSender } from './bridges/messages';
+import { issueLoginToken } from './uikit';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>');
@@ -50,8 +54,8 @@ describe('visitor department re-validated on every upsert (livechat/server/lib/V
 	});
 });
 
-describe('message size (lib/server/methods/sendMessage.ts executeSendMessage)', () => {
-	it('app-user messages obey Message_MaxAllowedSize (default 5,000 code points, emoji shortnames not counted); visitor messages are exempt', async () => {
+describe('message size (lib/server/methods/sendMessage.ts executeSendMessage: message.msg.length > Message_MaxAllowedSize)', () => {
+	it('app-user messages obey Message_MaxAllowedSize in UTF-16 units (default 5,000), :shortcodes: counted as written; visitor messages are exempt', async () => {
 		const { rc, b, appUser } = world();
 		const v = await b.livechat.createAndReturnVisitor(visitorIn('t1'));
 		const room = await b.livechat.createRoom(v, undefined as any, APP);
@@ -59,7 +63,11 @@ describe('message size (lib/server/methods/sendMessage.ts executeSendMessage)', 
 		expect(rc.serverSetting('Message_MaxAllowedSize')?.value).toBe(5000);
 		await expect(b.message.create({ room, sender, text: 'x'.repeat(5001) } as any, APP)).rejects.toThrow('error-message-size-exceeded');
 		expect(await b.message.create({ room, sender, text: 'x'.repeat(5000) } as any, APP)).toBeTruthy();
-		expect(await b.message.create({ room, sender, text: `${'я'.repeat(4999)}:smile:😀` } as any, APP)).toBeTruthy(); // 5000 code points
+		// 4,999 code points, 5,000 UTF-16 units: fits; one more emoji outside the BMP does not
+		expect(await b.message.create({ room, sender, text: `${'я'.repeat(4998)}😀` } as any, APP)).toBeTruthy();
+		await expect(b.message.create({ room, sender, text: `${'я'.repeat(4999)}😀` } as any, APP)).rejects.toThrow('error-message-size-exceeded');
+		// a shortcode is its characters, not one emoji
+		await expect(b.message.create({ room, sender, text: `${'x'.repeat(4994)}:smile:` } as any, APP)).rejects.toThrow('error-message-size-exceeded');
 		const id = await b.livechat.createMessage(livechatMessage({ room, visitor: v, text: 'y'.repeat(20_000) }), APP);
 		expect(rc.message(id)!.text).toHaveLength(20_000);
 		rc.setServerSetting('Message_MaxAllowedSize', 10);
@@ -238,5 +246,149 @@ describe('room source destination (engine definition IOmnichannelSourceApp)', ()
 			const room = await b.livechat.createRoom(v, undefined as any, APP, { source: { type: 'app', label: 'WhatsApp', destination: '+7999' } } as any);
 			expect(room.source.destination).toBe(roomSourceDestination ? '+7999' : undefined);
 		}
+	});
+});
+
+describe('closing a room from an app (app/apps/server/bridges/livechat.ts closeRoom, converters/rooms.ts convertAppRoom, livechat/server/lib/closeRoom.ts)', () => {
+	const setup = async () => {
+		const w = world();
+		const v = await w.b.livechat.createAndReturnVisitor(visitorIn('tok-1', '+79001234567'));
+		const created = await w.b.livechat.createRoom(v, undefined as any, APP, { source: { type: 'app' } } as any);
+		return { ...w, v, roomId: created.id as string };
+	};
+	const closedEvents = (rc: ReturnType<typeof world>['rc']) => rc.effects.filter((e) => e.kind === 'event' && e.interface === 'IPostLivechatRoomClosed');
+
+	it('a bare {id, type} converts to open: undefined and throws error-room-closed; the room stays open', async () => {
+		const { rc, b, roomId } = await setup();
+		await expect(b.livechat.closeRoom({ id: roomId, type: 'l' } as any, 'bye', undefined)).rejects.toThrow('error-room-closed');
+		await expect(b.livechat.closeRoom({ id: roomId } as any, 'bye', undefined)).rejects.toThrow('error-room-closed'); // no t: not an omnichannel room
+		expect(rc.room(roomId)!.isOpen).toBe(true);
+		expect(closedEvents(rc)).toHaveLength(0);
+	});
+	it('with isOpen but neither a closer nor room.visitor it asks for one; a visitor without visitorChannelInfo breaks the converter', async () => {
+		const { rc, b, v, roomId } = await setup();
+		await expect(b.livechat.closeRoom({ id: roomId, type: 'l', isOpen: true } as any, 'bye', undefined)).rejects.toThrow('Please provide details of the user or visitor who closed the room');
+		await expect(b.livechat.closeRoom({ id: roomId, type: 'l', isOpen: true, visitor: v } as any, 'bye', undefined)).rejects.toThrow(TypeError);
+		expect(rc.room(roomId)!.isOpen).toBe(true);
+	});
+	it('the room as the room reader returned it closes, by the visitor (its token on the livechat-close message), and fires IPostLivechatRoomClosed', async () => {
+		const { rc, b, v, roomId } = await setup();
+		const room = await b.room.getById(roomId, APP);
+		expect(room).toMatchObject({ isOpen: true, visitor: { id: v.id }, visitorChannelInfo: {} });
+		expect(await b.livechat.closeRoom(room, 'bye', undefined)).toBe(true);
+		expect(rc.room(roomId)).toMatchObject({ isOpen: false, closer: 'visitor', closedById: v.id, closeComment: 'bye' });
+		expect(rc.messages.filter((m) => m.rid === roomId).slice(-1)[0]).toMatchObject({ type: 'livechat-close', token: 'tok-1', text: 'bye' });
+		expect(closedEvents(rc)).toHaveLength(1);
+		// a fresh read says closed: error-room-closed; the stale copy (isOpen: true) fails at the inquiry, already removed
+		await expect(b.livechat.closeRoom(await b.room.getById(roomId, APP), 'again', undefined)).rejects.toThrow('error-room-closed');
+		await expect(b.livechat.closeRoom(room, 'again', undefined)).rejects.toThrow('Error removing inquiry');
+		expect(closedEvents(rc)).toHaveLength(1);
+	});
+	it('a closing user is recorded as the closer; Livechat_request_comment_when_closing_conversation refuses a blank comment', async () => {
+		const { rc, b, agent, roomId } = await setup();
+		rc.setServerSetting('Livechat_request_comment_when_closing_conversation', true);
+		await expect(b.livechat.closeRoom(await b.room.getById(roomId, APP), '  ', rc.toAppUser(agent))).rejects.toThrow('error-comment-is-required');
+		await b.livechat.closeRoom(await b.room.getById(roomId, APP), 'done', rc.toAppUser(agent));
+		expect(rc.room(roomId)).toMatchObject({ isOpen: false, closer: 'user', closedById: agent.id });
+	});
+	it('a department that requests tags before closing and has none configured refuses an app\'s close (resolveChatTags)', async () => {
+		const { rc, b, dep } = world();
+		const v = await b.livechat.createAndReturnVisitor(visitorIn('tok-2', undefined, { department: dep.id }));
+		const { id } = await b.livechat.createRoom(v, undefined as any, APP);
+		Object.assign(rc.departments[0], { requestTagBeforeClosingChat: true });
+		await expect(b.livechat.closeRoom(await b.room.getById(id, APP), 'bye', undefined)).rejects.toThrow('error-tags-must-be-assigned-before-closing-chat');
+		expect(rc.room(id)!.isOpen).toBe(true);
+		Object.assign(rc.departments[0], { chatClosingTags: ['whatsapp'] });
+		expect(await b.livechat.closeRoom(await b.room.getById(id, APP), 'bye', undefined)).toBe(true);
+	});
+});
+
+describe('reaction names (reactions/server/setReaction.ts executeSetReaction: emoji.list from emoji-toolkit, or EmojiCustom)', () => {
+	it('takes names of the emoji list and its alternates, and custom emoji by name or alias; anything else is Invalid emoji provided.', async () => {
+		const { rc, b, agent } = world();
+		const v = await b.livechat.createAndReturnVisitor(visitorIn('t1'));
+		const room = await b.livechat.createRoom(v, rc.toAppUser(agent), APP);
+		const m = insertMessage(rc, { rid: room.id, text: 'hi', sender: userSender(agent), origin: 'harness' });
+		for (const ok of [':thumbsup:', '+1', ':thumbsup_tone3:', ':white_check_mark:', ':eyes:']) expect(setReaction(rc, { messageId: m.id, userId: agent.id, reaction: ok })).toBe(true);
+		for (const bad of [':heart_tone2:', ':party_parrot:', ':not_an_emoji:']) expect(() => setReaction(rc, { messageId: m.id, userId: agent.id, reaction: bad })).toThrow('Invalid emoji provided.');
+		rc.customEmoji.push({ name: 'party_parrot', aliases: ['parrot'] });
+		expect(setReaction(rc, { messageId: m.id, userId: agent.id, reaction: ':party_parrot:' })).toBe(true);
+		expect(setReaction(rc, { messageId: m.id, userId: agent.id, reaction: 'parrot' })).toBe(true);
+	});
+});
+
+describe('messages read back (converters/messages, bridges/rooms.ts getMessages, lib/server/functions/deleteMessage.ts)', () => {
+	it('the Rocket.Chat of engine 1.46.0 (6.13) maps neither `type` nor `files`; later ones map both', async () => {
+		for (const [mapped, platform] of [[true, {}], [false, { messageType: false, messageFiles: false }]] as const) {
+			const { rc, b, agent } = world({ platform });
+			const v = await b.livechat.createAndReturnVisitor(visitorIn('t1'));
+			const room = await b.livechat.createRoom(v, rc.toAppUser(agent), APP);
+			const sys = insertMessage(rc, { rid: room.id, text: '', sender: userSender(agent), type: 'uj', origin: 'system' });
+			const file = insertMessage(rc, { rid: room.id, text: '', sender: userSender(agent), file: { _id: 'f1', name: 'a.png', type: 'image/png' }, files: [{ _id: 'f1', name: 'a.png', type: 'image/png' }], origin: 'harness' });
+			const [s1, f1] = [await b.message.getById(sys.id, APP), await b.message.getById(file.id, APP)];
+			expect({ type: s1.type, files: f1.files, file: f1.file?._id }).toEqual(mapped ? { type: 'uj', files: [{ _id: 'f1', name: 'a.png', type: 'image/png' }], file: 'f1' } : { type: undefined, files: undefined, file: 'f1' });
+		}
+	});
+	it('RoomBridge.getMessages leaves out system messages (t set) and hidden ones', async () => {
+		const { rc, b, agent } = world();
+		const v = await b.livechat.createAndReturnVisitor(visitorIn('t1'));
+		const room = await b.livechat.createRoom(v, rc.toAppUser(agent), APP);
+		insertMessage(rc, { rid: room.id, text: 'one', sender: userSender(agent), origin: 'harness' });
+		insertMessage(rc, { rid: room.id, text: '', sender: userSender(agent), type: 'livechat-started', origin: 'system' });
+		insertMessage(rc, { rid: room.id, text: 'old version', sender: userSender(agent), hidden: true, origin: 'harness' });
+		insertMessage(rc, { rid: room.id, text: 'two', sender: userSender(agent), origin: 'harness' });
+		expect((await b.room.getMessages(room.id, { limit: 10 }, APP)).map((m: any) => m.text)).toEqual(['one', 'two']);
+	});
+	it("an app's delete removes the message and fires IPostMessageDeleted(message, user) at the app", async () => {
+		const { rc, b, agent, appUser } = world();
+		const v = await b.livechat.createAndReturnVisitor(visitorIn('t1'));
+		const room = await b.livechat.createRoom(v, rc.toAppUser(agent), APP);
+		const m = insertMessage(rc, { rid: room.id, text: 'bye', sender: userSender(agent), origin: 'harness' });
+		const fired: any[] = [];
+		rc.eventSink = (int: string, payload: unknown) => fired.push({ int, payload });
+		await b.message.delete(rc.toAppMessage(m), rc.toAppUser(appUser), APP);
+		expect(rc.message(m.id)).toBeUndefined();
+		expect(fired).toMatchObject([{ int: 'IPostMessageDeleted', payload: { message: { id: m.id, text: 'bye' }, user: { id: appUser.id } } }]);
+		await expect(b.message.delete({ id: m.id } as any, rc.toAppUser(appUser), APP)).rejects.toThrow('error-invalid-message');
+	});
+});
+
+describe('scheduler (app/apps/server/bridges/scheduler.ts: scheduleOnce / scheduleRecurring inside try/catch)', () => {
+	it('an Agenda error is logged and the app gets undefined, never the error; nothing is scheduled', async () => {
+		const { rc, b } = world();
+		rc.schedulerDown = true;
+		expect(await b.scheduler.scheduleOnce({ id: `p1_${APP}`, when: new Date(), data: {} } as any, APP)).toBeUndefined();
+		expect(await b.scheduler.scheduleRecurring({ id: `p2_${APP}`, interval: '1 minute' } as any, APP)).toBeUndefined();
+		expect(rc.jobs).toEqual([]);
+		expect(rc.effects.filter((e) => e.kind === 'job.schedule-failed').map((e) => e.method)).toEqual(['scheduleOnce', 'scheduleRecurring']);
+		rc.schedulerDown = false;
+		expect(await b.scheduler.scheduleOnce({ id: `p1_${APP}`, when: new Date(), data: {} } as any, APP)).toMatch(/^[0-9a-f]{24}$/);
+		expect(await runDueJobs(rc)).toBe(0); // no processor registered: the job waits
+	});
+});
+
+describe('app endpoint requests (bridges/router.ts, bridges/api.ts: Express query parser, authenticationMiddleware, body limit per version)', () => {
+	it('repeated or bracketed query keys become arrays and objects (qs, Express 4 "extended")', () => {
+		expect(parseQuery('instance=1&instance=2')).toEqual({ instance: ['1', '2'] });
+		expect(parseQuery('instance[]=1')).toEqual({ instance: ['1'] });
+		expect(parseQuery('secret[a]=1&x=y+z')).toEqual({ secret: { a: '1' }, x: 'y z' });
+		expect(parseQuery('a[0]=x&a[1]=y&b[21]=z')).toEqual({ a: ['x', 'y'], b: { 21: 'z' } });
+		expect(parseQuery('a=1&a[b]=2')).toEqual({ a: ['1', { b: '2' }] });
+		expect(parseQuery('__proto__[polluted]=1&ok=%E2%9C%93&bad=%ZZ')).toEqual({ ok: '✓', bad: '%ZZ' });
+		expect(({} as any).polluted).toBeUndefined();
+	});
+	it('an anonymous call to an authRequired endpoint gets plain-text 401 Unauthorized before the app; a login is passed on', () => {
+		const { rc, agent } = world();
+		expect(authenticateAppRequest(rc, true, {})).toEqual({ ok: false, status: 401, content: 'Unauthorized', headers: { 'content-type': 'text/html; charset=utf-8' } });
+		expect(authenticateAppRequest(rc, true, { 'x-user-id': agent.id, 'x-auth-token': 'forged' })).toMatchObject({ ok: false, status: 401, content: 'Unauthorized' });
+		const token = issueLoginToken(rc, agent);
+		expect(authenticateAppRequest(rc, true, { 'x-user-id': agent.id, 'x-auth-token': token })).toEqual({ ok: true, user: agent });
+		expect(authenticateAppRequest(rc, false, {})).toEqual({ ok: true, user: undefined });
+	});
+	it('bodies: 100 kB from RC 7.0 (express defaults), 50 MB on 6.13 (the engine without ContactBridge)', () => {
+		const body = JSON.stringify({ pad: 'p'.repeat(200 * 1024) });
+		expect(parseRouterBody('application/json', body)).toMatchObject({ status: 413 });
+		expect(parseRouterBody('application/json', body, 50 * 1024 * 1024)).toEqual({ body: { pad: 'p'.repeat(200 * 1024) } });
+		expect(world().rc.platform.endpointBodyLimitBytes).toBe(ROUTER_BODY_LIMIT);
 	});
 });

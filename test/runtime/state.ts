@@ -20,6 +20,9 @@ export interface StoredDepartment {
 	id: string; name: string; enabled: boolean; createdAt: Date; updatedAt: Date;
 	/** where a room goes when this department has no available agent (QueueManager getDepartment) */
 	fallbackForwardDepartment?: string;
+	/** closeRoom's resolveChatTags: closing needs tags; with no chatClosingTags configured every close without the
+	 *  client's tag form (an app's, a visitor's) throws error-tags-must-be-assigned-before-closing-chat */
+	requestTagBeforeClosingChat?: boolean; chatClosingTags?: string[];
 	/** shown on the registration form: getRequiredDepartment picks only those (default true) */
 	showOnRegistration?: boolean;
 }
@@ -44,6 +47,8 @@ export interface StoredMessage {
 	file?: StoredFile; files?: StoredFile[];
 	/** system message type ('livechat-started', 'livechat-close', ...); undefined for normal messages */
 	type?: string;
+	/** `_hidden` (Message_KeepHistory keeps old versions hidden): never read back by RoomBridge.getMessages */
+	hidden?: boolean;
 	editedAt?: Date; editor?: { id: string; username: string };
 	/** RC's message.reactions: shortcode (`:thumbsup:`) -> who reacted */
 	reactions?: Record<string, { usernames: string[] }>;
@@ -119,7 +124,13 @@ export function clone<T>(v: T): T {
  * engine in use; the defaults are the newest). `contacts`: Rocket.Chat 7+ contacts (a blocked contact channel,
  * contact verification); `roomSourceDestination`: IOmnichannelSourceApp.destination (not in engine 1.46.0 / RC 6.13).
  */
-export interface RcPlatform { contacts: boolean; roomSourceDestination: boolean }
+export interface RcPlatform {
+	contacts: boolean; roomSourceDestination: boolean;
+	/** the message converter maps `t` → `type` and `files` (not on RC 6.13 / engine 1.46.0) */
+	messageType: boolean; messageFiles: boolean;
+	/** app endpoint body limit (router.ts): 100 kB from RC 7.0, 50 MB on 6.13 */
+	endpointBodyLimitBytes: number;
+}
 export interface RcOptions { siteUrl?: string; acceptChatsWithNoAgents?: boolean; maxUploadBytes?: number; platform?: Partial<RcPlatform> }
 
 export class RcState {
@@ -132,6 +143,10 @@ export class RcState {
 	/** Enterprise licence over its monthly-active-contacts cap, for contacts not yet counted this month (harness switch):
 	 *  non-visitor messages into omnichannel rooms throw error-mac-limit-reached (BeforeSaveCheckMAC) */
 	macLimitReached = false;
+	/** Agenda cannot write its job (its database down): the scheduler bridge logs the error and returns undefined */
+	schedulerDown = false;
+	/** Administration → Custom Emoji (EmojiCustom: name and aliases, without colons) */
+	customEmoji: Array<{ name: string; aliases: string[] }> = [];
 	/** visitor ids whose contact channel (visitor + app source) an agent blocked (RC 7+, LivechatContacts.isChannelBlocked) */
 	blockedContacts = new Set<string>();
 	/** Livechat_Require_Contact_Verification with a verification app (RC 7+): new rooms of unverified contacts are not
@@ -182,7 +197,7 @@ export class RcState {
 	constructor(opts: RcOptions = {}) {
 		this.siteUrl = (opts.siteUrl ?? 'http://rc.test').replace(/\/$/, '');
 		this.acceptChatsWithNoAgents = opts.acceptChatsWithNoAgents ?? false;
-		this.platform = { contacts: true, roomSourceDestination: true, ...opts.platform };
+		this.platform = { contacts: true, roomSourceDestination: true, messageType: true, messageFiles: true, endpointBodyLimitBytes: 100 * 1024, ...opts.platform };
 		const s = (id: string, value: unknown, type = 'string', packageValue = value) => this.serverSettings.set(id, { id, value, packageValue, type, public: true });
 		s('Site_Url', this.siteUrl);
 		s('Site_Name', 'Rocket.Chat');
@@ -190,6 +205,7 @@ export class RcState {
 		s('Livechat_enabled', true, 'boolean');
 		s('Livechat_Routing_Method', 'Auto_Selection');
 		s('Livechat_assign_new_conversation_to_bot', false, 'boolean');
+		s('Livechat_request_comment_when_closing_conversation', false, 'boolean');
 		s('FileUpload_MaxFileSize', opts.maxUploadBytes ?? 104857600, 'int', 104857600);
 		s('FileUpload_Enabled', true, 'boolean');
 		s('FileUpload_Enabled_Direct', true, 'boolean');
@@ -301,7 +317,8 @@ export class RcState {
 		if (r.type !== 'l') return clone(base);
 		const last = [...this.messages].reverse().find((m) => m.rid === r.id && !m.type);
 		return clone({
-			...base, isOpen: !!r.isOpen, visitor: this.toAppVisitor(this.visitor(r.visitorId)), department: this.toAppDepartment(this.department(r.departmentId)),
+			// converters/rooms.ts convertRoom: `open` → isOpen, `v` → visitor plus visitorChannelInfo (phone, lastMessageTs when set)
+			...base, isOpen: !!r.isOpen, visitor: this.toAppVisitor(this.visitor(r.visitorId)), ...(r.visitorId && { visitorChannelInfo: {} }), department: this.toAppDepartment(this.department(r.departmentId)),
 			servedBy: this.toAppUser(this.user(r.servedBy?.id)), source: r.source, livechatData: r.livechatData,
 			isWaitingResponse: last?.sender.type === 'visitor', closedAt: r.closedAt, closer: r.closer,
 			closedBy: r.closer === 'user' ? this.toAppUser(this.user(r.closedById)) : undefined,
@@ -318,7 +335,9 @@ export class RcState {
 			id: m.id, room: this.toAppRoom(this.room(m.rid)), sender: this.toAppSender(m), text: m.text, createdAt: m.createdAt, updatedAt: m.updatedAt,
 			editedAt: m.editedAt, editor: m.editor && this.toAppUser(this.user(m.editor.id)), alias: m.alias, emoji: m.emoji, avatarUrl: m.avatarUrl,
 			groupable: m.groupable, parseUrls: m.parseUrls, attachments: m.attachments, blocks: m.blocks, customFields: m.customFields,
-			threadId: m.threadId, token: m.token, file: m.file, files: m.files, type: m.type, reactions: m.reactions,
+			threadId: m.threadId, token: m.token, file: m.file, reactions: m.reactions,
+			// converters/messages: `t` → type and `files` only where the RC of the engine maps them (not 6.13)
+			...(this.platform.messageFiles && { files: m.files }), ...(this.platform.messageType && { type: m.type }),
 		};
 		return clone(out);
 	}

@@ -136,7 +136,7 @@ export class SandboxServer {
 				return this.json(res, 400, { error: 'invalid JSON' });
 			}
 		}
-		const r = await sb.t.callEndpoint(endpoint, { method: (req.method ?? 'GET') as any, headers, query: Object.fromEntries(url.searchParams), content });
+		const r = await sb.t.callEndpoint(endpoint, { method: (req.method ?? 'GET') as any, headers, query: url.search, content });
 		const h = { ...(r.headers ?? {}) };
 		if (Buffer.isBuffer(r.content) || typeof r.content === 'string') {
 			res.writeHead(r.status, h);

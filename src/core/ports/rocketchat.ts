@@ -82,8 +82,11 @@ export interface RocketChatPort {
 	openRoom(visitor: VisitorRef, meta: RoomMetadata, agentId?: string): Promise<string>;
 	/** The user id of an Omnichannel agent, by username. */
 	findAgent(username: string): Promise<string | undefined>;
-	/** Closes a livechat room as its visitor (the customer ended the conversation). */
-	closeRoom(roomId: string, comment: string): Promise<void>;
+	/**
+	 * Closes a livechat room as its visitor (the customer ended the conversation): true when it was open and is
+	 * closed now, false when Rocket.Chat has it closed or no longer has it. Rejects when Rocket.Chat refuses.
+	 */
+	closeRoom(roomId: string, comment: string): Promise<boolean>;
 	postAsVisitor(roomId: string, visitor: VisitorRef, text: string): Promise<string>;
 	/** A message written by a Rocket.Chat user (an agent starting a conversation); Rocket.Chat checks they may post there. */
 	postAsUser(roomId: string, userId: string, text: string): Promise<string>;

@@ -3,7 +3,7 @@
 // fake through the instance's graphUrl / baseUrl.
 import { CLOUD } from '../../fixtures/cloud';
 import { FakeDialog360, FakeGraphApi, SignedWebhook } from '../../fakes/FakeCloudApi';
-import { TestRocketChat } from '../../runtime/TestRocketChat';
+import { EndpointRequest, TestRocketChat } from '../../runtime/TestRocketChat';
 
 export const D360_KEY = 'D360keyForIntegration0123456789abcdef';
 
@@ -25,7 +25,7 @@ export interface CloudWorld {
 	/** Headers a genuine webhook carries besides Meta's signature (360dialog: the configured secret header). */
 	headers: Record<string, string>;
 	/** Posts a webhook body (raw text, as the provider sends it) to the app. */
-	post(w: SignedWebhook, o?: { query?: Record<string, string>; headers?: Record<string, string> }): Promise<{ status: number; content?: any }>;
+	post(w: SignedWebhook, o?: { query?: EndpointRequest['query']; headers?: Record<string, string> }): Promise<{ status: number; content?: any }>;
 	/** The customer writes: message objects (test/fixtures/cloud.ts `msg.*`) in one webhook. */
 	customerSends(...messages: Array<Record<string, unknown>>): Promise<{ status: number; content?: any }>;
 	roomMessages(roomId: string): any[];

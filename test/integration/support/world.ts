@@ -1,6 +1,6 @@
 // A Rocket.Chat with the packaged app, a fake GREEN-API, an admin, an agent and one connected
 // WhatsApp number, so conversation tests read like conversations.
-import { TestRocketChat } from '../../runtime/TestRocketChat';
+import { EndpointRequest, TestRocketChat } from '../../runtime/TestRocketChat';
 import { FakeGreenApi } from '../../fakes/FakeGreenApi';
 import { GA, incoming, MessageData, EnvelopeOptions } from '../../fixtures/greenapi';
 
@@ -13,7 +13,7 @@ export interface World {
 	/** The webhook token the app generated for the instance (read from what GREEN-API received). */
 	webhookToken: string;
 	/** Post a GREEN-API notification to the app's webhook, authenticated like GREEN-API does. */
-	webhook(content: unknown, opts?: { token?: string; bearer?: boolean; query?: Record<string, string> }): Promise<{ status: number; content?: any }>;
+	webhook(content: unknown, opts?: { token?: string; bearer?: boolean; query?: EndpointRequest['query'] }): Promise<{ status: number; content?: any }>;
 	/** The customer writes (incomingMessageReceived); returns the webhook answer and the payload. */
 	customerSends(md: MessageData, opts?: EnvelopeOptions): Promise<{ status: number; content?: any; payload: any }>;
 	/** Messages in a room, oldest first. */

@@ -129,19 +129,93 @@ export function createLivechatRoom(rc: RcState, guest: Guest, o: { agent?: Store
 	return room;
 }
 
-/** RC's closeRoom: throws error-room-closed for rooms not open; records the closer; posts the livechat-close system message. */
-export function closeLivechatRoom(rc: RcState, roomId: string, o: { comment?: string; userId?: string }): StoredRoom {
-	const room = rc.room(roomId);
-	if (!room || room.type !== 'l' || !room.isOpen) throw new Error('error-room-closed');
-	const user = rc.user(o.userId);
+/** The room document closeRoom works on: what RC's rooms converter builds from an app's room, or the stored room. */
+export interface RoomDoc { _id?: string; t?: string; open?: boolean; v?: { _id: string; username: string; token: string }; departmentId?: string }
+/** A closing user or visitor as RC passes it (`{_id, username}`, the visitor with its token). */
+export interface Closer { _id: string; username?: string; token?: string }
+
+/**
+ * converters/rooms.ts convertAppRoom, the fields closeRoom reads. Everything comes from the object the app passed;
+ * nothing is read from the stored room but the visitor record (LivechatVisitors.findOneEnabledById):
+ * - `open` only when the app's room has `isOpen` (`typeof room.isOpen !== 'undefined' && { open: !!room.isOpen }`);
+ *   `{id, type}` gives `open: undefined`;
+ * - `type` → `t` only when given; a `visitor` needs the `visitorChannelInfo` the reader's convertRoom adds
+ *   (`const { lastMessageTs, phone } = room.visitorChannelInfo` throws without it).
+ */
+export function convertAppRoom(rc: RcState, room: any): RoomDoc | undefined {
+	if (!room) return undefined;
+	let v: RoomDoc['v'];
+	if (room.visitor) {
+		const visitor = rc.visitors.find((x) => x.id === room.visitor.id && !x.disabled);
+		if (room.visitorChannelInfo === undefined || room.visitorChannelInfo === null) {
+			throw new TypeError(`Cannot destructure property 'lastMessageTs' of 'room.visitorChannelInfo' as it is ${room.visitorChannelInfo}.`);
+		}
+		if (visitor) v = { _id: visitor.id, username: visitor.username, token: visitor.token };
+	}
+	const departmentId = room.department?.id && rc.departments.some((d) => d.id === room.department.id) ? room.department.id : undefined;
+	return {
+		...(room.id && { _id: room.id }),
+		...(typeof room.type !== 'undefined' && { t: room.type }),
+		...(v && { v }),
+		...(departmentId && { departmentId }),
+		...(typeof room.isOpen !== 'undefined' && { open: !!room.isOpen }),
+	};
+}
+
+/** The stored room as RC's models return it (LivechatRooms.findOneById). */
+export function roomDoc(rc: RcState, r: StoredRoom): RoomDoc {
+	const v = rc.visitor(r.visitorId);
+	return { _id: r.id, t: r.type, open: r.isOpen ? true : undefined, ...(v && { v: { _id: v.id, username: v.username, token: v.token } }), departmentId: r.departmentId };
+}
+
+/**
+ * livechat/server/lib/closeRoom.ts closeRoom → doCloseRoom, with the room document it is given (not re-read):
+ * - not an omnichannel room (`t !== 'l'`) or not `open` → `error-room-closed`;
+ * - Livechat_request_comment_when_closing_conversation and a blank comment → `error-comment-is-required`;
+ * - resolveChatTags: the room's department requests tags before closing and has no chatClosingTags →
+ *   `error-tags-must-be-assigned-before-closing-chat` (an app passes no clientAction, so the department's tags count);
+ * - a `user` closes as 'user', else a `visitor` as 'visitor', else "Error: Please provide details of the user or
+ *   visitor who closed the room";
+ * - the room's inquiry must be removed (deletedCount 1): a room already closed (its inquiry gone) or not in the
+ *   database → `Error removing inquiry`;
+ * - then the livechat-close system message (the visitor's token when the visitor closed) and IPostLivechatRoomClosed.
+ */
+export function closeRoom(rc: RcState, p: { room: RoomDoc | undefined; comment?: string; user?: Closer; visitor?: Closer }): StoredRoom {
+	const { room, comment } = p;
+	if (!room || room.t !== 'l' || !room.open) throw new Error('error-room-closed');
+	if (rc.serverSetting('Livechat_request_comment_when_closing_conversation')?.value === true && !comment?.trim()) throw new Error('error-comment-is-required');
+	let closer: 'user' | 'visitor';
+	let closedBy: Closer;
+	if (p.user) [closer, closedBy] = ['user', p.user];
+	else if (p.visitor) [closer, closedBy] = ['visitor', p.visitor];
+	else throw new Error('Error: Please provide details of the user or visitor who closed the room');
+	const dep = room.departmentId ? rc.departments.find((d) => d.id === room.departmentId) : undefined;
+	// resolveChatTags without clientAction (not the agent's close form): only the department's own tags can satisfy it
+	if (dep?.requestTagBeforeClosingChat && !dep.chatClosingTags?.length) throw new Error('error-tags-must-be-assigned-before-closing-chat');
+	const stored = rc.rooms.find((r) => r.id === room._id && r.type === 'l');
+	if (!stored || !stored.isOpen) throw new Error('Error removing inquiry');
 	const now = rc.now();
-	Object.assign(room, { isOpen: false, closedAt: now, updatedAt: now, closer: user ? 'user' : 'visitor', closedById: user ? user.id : room.visitorId, closeComment: o.comment });
-	rc.effect('room.closed', { roomId, closer: room.closer, closedById: room.closedById, comment: o.comment });
-	const v = rc.visitor(room.visitorId);
-	const sender = user ? { id: user.id, username: user.username, name: user.name, type: user.type } : { id: v!.id, username: v!.username, name: v!.name, type: 'visitor' as const };
-	insertMessage(rc, { rid: roomId, text: o.comment ?? '', sender, type: 'livechat-close', origin: 'system', ...(!user && { token: v!.token }) });
-	rc.fire('IPostLivechatRoomClosed', rc.toAppRoom(room), { roomId });
-	return room;
+	Object.assign(stored, { isOpen: false, closedAt: now, updatedAt: now, closer, closedById: closedBy._id, closeComment: comment });
+	rc.effect('room.closed', { roomId: stored.id, closer, closedById: closedBy._id, comment });
+	const user = closer === 'user' ? rc.user(closedBy._id) : undefined;
+	const sender = user
+		? { id: user.id, username: user.username, name: user.name, type: user.type }
+		: { id: closedBy._id, username: closedBy.username ?? '', name: rc.visitor(closedBy._id)?.name, type: (closer === 'user' ? 'user' : 'visitor') as 'user' | 'visitor' };
+	insertMessage(rc, { rid: stored.id, text: comment ?? '', sender, type: 'livechat-close', origin: 'system', ...(closer === 'visitor' && { token: p.visitor!.token }) });
+	rc.fire('IPostLivechatRoomClosed', rc.toAppRoom(stored), { roomId: stored.id });
+	return stored;
+}
+
+/** An agent closing from the client (livechat/server/lib/closeLivechatRoom.ts → closeRoom with the stored room and the
+ *  user), or, without a user, the visitor closing from the widget (livechat:closeByVisitor with the visitor). */
+export function closeLivechatRoom(rc: RcState, roomId: string, o: { comment?: string; userId?: string }): StoredRoom {
+	const stored = rc.room(roomId);
+	const user = rc.user(o.userId);
+	const v = stored && rc.visitor(stored.visitorId);
+	return closeRoom(rc, {
+		room: stored && roomDoc(rc, stored), comment: o.comment,
+		...(user ? { user: { _id: user.id, username: user.username } } : v && { visitor: { _id: v.id, username: v.username, token: v.token } }),
+	});
 }
 
 /**
@@ -284,8 +358,15 @@ export class TestLivechatBridge extends LivechatBridge {
 		};
 		return this.rc.toAppRoom(createLivechatRoom(this.rc, guest, { agent: agentUser, source, customFields: extraParams.customFields }));
 	}
+	/**
+	 * RC's AppLivechatBridge.closeRoom (app/apps/server/bridges/livechat.ts): the closer through the users converter,
+	 * the visitor through convertAppVisitor(room.visitor) (as passed, no lookup), the room through the rooms
+	 * converter (convertAppRoom), then closeRoom with that converted room, never the stored one.
+	 */
 	public async closeRoom(room: any, comment: string, closer: any, _appId?: string): Promise<boolean> {
-		closeLivechatRoom(this.rc, room?.id, { comment, userId: closer?.id });
+		const user = closer ? { _id: closer.id, username: closer.username } : undefined;
+		const visitor = room?.visitor ? { _id: room.visitor.id, username: room.visitor.username, token: room.visitor.token } : undefined;
+		closeRoom(this.rc, { room: convertAppRoom(this.rc, room), comment, ...(user && { user }), ...(visitor && { visitor }) });
 		return true;
 	}
 	public async countOpenRoomsByAgentId(agentId: string): Promise<number> {

@@ -33,14 +33,15 @@ export function assertCanPost(rc: RcState, user: StoredUser, room: StoredRoom): 
 }
 
 /**
- * executeSendMessage (lib/server/methods/sendMessage.ts), the path of app-user messages (MessageBridge.create) and of
- * users writing from the client: the text, without emoji shortnames, may not be longer than Message_MaxAllowedSize
- * (default 5,000; messageProperties.length counts code points). Visitor messages (livechat sendMessage) skip it.
+ * executeSendMessage (lib/server/methods/sendMessage.ts), the path of app-user messages (MessageBridge.create →
+ * Message.sendMessage) and of users writing from the client: `message.msg.length > Message_MaxAllowedSize` (default
+ * 5,000) throws — JavaScript's length, UTF-16 code units (an emoji outside the BMP counts 2), `:shortcodes:` counted
+ * as written. Visitor messages (livechat sendMessage) skip it.
  */
 export function assertMessageSize(rc: RcState, text: unknown): void {
 	if (typeof text !== 'string' || !text) return;
-	const max = Number(rc.serverSetting('Message_MaxAllowedSize')?.value);
-	if ([...text.replace(/:[\w+-]+:/g, '')].length > max) throw meteorError('error-message-size-exceeded', 'Message size exceeds Message_MaxAllowedSize');
+	const max = Number(rc.serverSetting('Message_MaxAllowedSize')?.value ?? 0);
+	if (text.length > max) throw meteorError('error-message-size-exceeded', 'Message size exceeds Message_MaxAllowedSize');
 }
 
 /** Fields an app-built IMessage may carry into the stored message. */
@@ -94,11 +95,21 @@ export class TestMessageBridge extends MessageBridge {
 	public async getById(messageId: string, _appId?: string): Promise<any> {
 		return this.rc.toAppMessage(this.rc.message(messageId));
 	}
+	/**
+	 * AppMessageBridge.delete → Message.deleteMessage (lib/server/functions/deleteMessage.ts), no permission check: the
+	 * message is removed (Message_KeepHistory off) and IPostMessageDeleted(deletedMsg, user) fires — at the app that
+	 * deleted it too.
+	 */
 	public async delete(message: any, user: any, _appId?: string): Promise<void> {
-		const i = this.rc.messages.findIndex((m) => m.id === message?.id);
-		if (i < 0) throw meteorError('error-invalid-message', 'Invalid message');
-		this.rc.messages.splice(i, 1);
+		if (!message?.id) throw new Error('Invalid message id');
+		const stored = this.rc.message(message.id);
+		if (!stored) throw meteorError('error-invalid-message', 'Invalid message');
+		const deleted = this.rc.toAppMessage(stored);
+		this.rc.messages.splice(this.rc.messages.indexOf(stored), 1);
+		const room = this.rc.room(stored.rid);
+		if (room) room.messageCount = Math.max(0, room.messageCount - 1);
 		this.rc.effect('message.deleted', { messageId: message.id, byUserId: user?.id });
+		this.rc.fire('IPostMessageDeleted', { message: clone(deleted), user: this.rc.toAppUser(this.rc.user(user?.id)) }, { messageId: message.id });
 	}
 	/**
 	 * RC's AppMessageBridge.addReaction / removeReaction (app/apps/server/bridges/messages.ts): the reaction must be

@@ -90,12 +90,14 @@ export class TestRoomBridge extends RoomBridge {
 	protected async getLeaders(): Promise<any[]> {
 		return notImplemented('RoomBridge', 'getLeaders');
 	}
+	/** AppRoomBridge.getMessages: `Messages.find({ rid, _hidden: { $ne: true }, t: { $exists: false }, ... })` — no
+	 *  system messages (`t` set), no hidden ones; thread replies only with showThreadMessages. */
 	public async getMessages(roomId: string, options: any, _appId?: string): Promise<any[]> {
 		const { limit = 100, skip = 0, sort = { createdAt: 'asc' }, showThreadMessages = true } = options ?? {};
 		const [field, dir] = Object.entries(sort)[0] ?? ['createdAt', 'asc'];
 		const sign = dir === 'desc' ? -1 : 1;
 		return this.rc.messages
-			.filter((m) => m.rid === roomId && (showThreadMessages || !m.threadId))
+			.filter((m) => m.rid === roomId && !m.type && !m.hidden && (showThreadMessages || !m.threadId))
 			.sort((a: any, b: any) => sign * (a[field] < b[field] ? -1 : a[field] > b[field] ? 1 : 0))
 			.slice(skip, skip + Math.min(limit, 100))
 			.map((m) => toRaw(this.rc, m));

@@ -36,7 +36,7 @@ export class TestSchedulerBridge extends SchedulerBridge {
 		super();
 	}
 	public async registerProcessors(processors: any[] = [], appId: string): Promise<void | string[]> {
-		const after: Array<Promise<void | string>> = [];
+		const after: Array<Promise<void | string | undefined>> = [];
 		for (const { id, processor, startupSetting } of processors) {
 			this.processors.set(id, processor);
 			this.rc.effect('job.processor', { processorId: id });
@@ -48,7 +48,25 @@ export class TestSchedulerBridge extends SchedulerBridge {
 		}
 		if (after.length) return (await Promise.all(after)) as string[];
 	}
-	public async scheduleOnce({ id, when, data }: any, appId: string): Promise<string> {
+	/**
+	 * AppSchedulerBridge.scheduleOnce / scheduleRecurring (app/apps/server/bridges/scheduler.ts) wrap Agenda in
+	 * try/catch: an error is logged and the app gets undefined, never the error. `rc.schedulerDown` is such an error
+	 * (Agenda cannot write). A `when` / interval this runtime does not implement still throws, loudly: that is the
+	 * runtime's gap, not Rocket.Chat's behaviour.
+	 */
+	public async scheduleOnce(job: any, appId: string): Promise<string | undefined> {
+		if (this.rc.schedulerDown) return this.swallowed('scheduleOnce', job.id);
+		return this.once(job, appId);
+	}
+	public async scheduleRecurring(job: any, appId: string): Promise<string | undefined> {
+		if (this.rc.schedulerDown) return this.swallowed('scheduleRecurring', job.id);
+		return this.recurring(job, appId);
+	}
+	private swallowed(method: string, id: string): undefined {
+		this.rc.effect('job.schedule-failed', { method, processorId: id, error: 'agenda: cannot write the job' });
+		return undefined;
+	}
+	private async once({ id, when, data }: any, appId: string): Promise<string> {
 		const job: StoredJob = {
 			id: objectId(), name: id, processorId: id.replace(`_${appId}`, ''), appId, type: 'onetime', nextRunAt: whenToDate(this.rc, when),
 			data: { ...clone(data), appId }, createdAt: this.rc.now(), runCount: 0,
@@ -58,7 +76,7 @@ export class TestSchedulerBridge extends SchedulerBridge {
 		return job.id;
 	}
 	/** Agenda `every` is unique by name: the same processor id updates its single recurring job. */
-	public async scheduleRecurring({ id, interval, skipImmediate = false, data }: any, appId: string): Promise<string> {
+	private async recurring({ id, interval, skipImmediate = false, data }: any, appId: string): Promise<string> {
 		const intervalMs = intervalToMs(interval);
 		const now = this.rc.now().getTime();
 		let job = this.rc.jobs.find((j) => j.name === id && j.type === 'recurring');

@@ -1,6 +1,7 @@
 // What a user does to an existing message from the Rocket.Chat client — react, edit, delete — and the app
 // event each fires, copied from Rocket.Chat:
-// - reactions: apps/meteor/app/reactions/server/setReaction.ts (executeSetReaction → setReaction), which ends with
+// - reactions: apps/meteor/app/reactions/server/setReaction.ts (executeSetReaction: the name must be in emoji.list or a
+//   custom emoji, then setReaction), which ends with
 //   `Apps.self?.triggerEvent(IPostMessageReacted, message, user, reaction, isReacted)`;
 // - edits: apps/meteor/app/lib/server/functions/updateMessage.ts behind chat.update's canEditMessage
 //   (apps/meteor/app/authorization/server/functions/canEditMessage.ts): IPostMessageUpdated with the new message;
@@ -27,13 +28,27 @@ function canAccess(rc: RcState, user: StoredUser, rid: string): boolean {
 	return room.type === 'l' ? room.servedBy?.id === user.id : room.memberIds.includes(user.id) || room.type === 'c';
 }
 
-/** Standard emoji are named like `:thumbsup:` / `:+1:`; the full JoyPixels list is not copied, only the name shape. */
-const EMOJI_NAME = /^:[a-z0-9_+-]+:$/;
+/**
+ * emoji.list: what emoji-emojione/server/lib.ts fills from emoji-toolkit (JoyPixels, lib/getEmojiConfig.ts): every
+ * emoji's shortname and its alternates. The package is the same list (version 7.0.1 here; the one a given Rocket.Chat
+ * release pins was not read).
+ */
+let standardNames: Set<string> | undefined;
+export function isStandardEmoji(name: string): boolean {
+	if (!standardNames) {
+		// eslint-disable-next-line @typescript-eslint/no-var-requires
+		const list = require('emoji-toolkit/emoji.json') as Record<string, { shortname: string; shortname_alternates?: string[] }>;
+		standardNames = new Set(Object.values(list).flatMap((e) => [e.shortname, ...(e.shortname_alternates || [])]));
+	}
+	return standardNames.has(name);
+}
 
 /** executeSetReaction: toggles (or sets, with shouldReact) the user's reaction; returns isReacted, undefined when nothing changed. */
 export function setReaction(rc: RcState, p: { messageId: string; userId: string; reaction: string; shouldReact?: boolean }): boolean | undefined {
-	const reaction = `:${p.reaction.replace(/:/g, '')}:`;
-	if (!EMOJI_NAME.test(reaction)) throw meteorError('error-not-allowed', 'Invalid emoji provided.');
+	// `emoji.list[reaction]` or a custom emoji by name or alias (EmojiCustom.countByNameOrAlias)
+	const bare = p.reaction.replace(/:/g, '');
+	const reaction = `:${bare}:`;
+	if (!isStandardEmoji(reaction) && !rc.customEmoji.some((e) => e.name === bare || e.aliases.includes(bare))) throw meteorError('error-not-allowed', 'Invalid emoji provided.');
 	const user = rc.user(p.userId);
 	if (!user) throw meteorError('error-invalid-user', 'Invalid user');
 	const message = mustMessage(rc, p.messageId);
