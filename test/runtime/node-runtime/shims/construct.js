@@ -1,28 +1,21 @@
 // `app:construct` as Rocket.Chat's Node runtime runs it (packages/apps/base-runtime/src/handlers/app/construct.ts with
 // the Node adapter's setSandboxRequire / setSandboxGlobals({}), packages/apps/node-runtime/src/lib/require.ts),
 // around the 1.62 engine's own registry and accessors:
-// - the app's `require` is an allow-list matched by PREFIX after stripping one `node:` (so `fs/promises`,
-//   `node:crypto` and `@rocket.chat/apps-engine/definition/...` pass; `events`, `timers`, `child_process` throw
-//   "Module <name> is not allowed"), and it returns Node's own module (a real Buffer, node:crypto, ...);
+// - the app's `require` is the prefix allow-list of ./sandbox-require.js, returning Node's own modules (a real
+//   Buffer, node:crypto, ...);
 // - the code runs with `globalThis` shadowed to undefined and no other extra binding: Buffer, process, setTimeout
 //   are Node's globals, and there is no `Deno`;
 // - console.log / info / debug go to the process's stdout, which is also the frame channel to the host.
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
+import { makeSandboxRequire } from './sandbox-require.js';
 import { AppObjectRegistry } from 'gab-runtime:/AppObjectRegistry.ts';
 import { AppAccessorsInstance } from 'gab-runtime:/lib/accessors/mod.ts';
 import { sanitizeDeprecatedUsage } from 'gab-runtime:/lib/sanitizeDeprecatedUsage.ts';
 
-export const ALLOWED_MODULES = ['path', 'url', 'crypto', 'buffer', 'stream', 'net', 'http', 'https', 'zlib', 'util', 'punycode', 'os', 'querystring', 'fs', 'uuid', '@rocket.chat/apps-engine'];
-
-const nodeRequire = createRequire(path.join(path.resolve(__dirname, '..'), 'package.json'));
-
-export function sandboxRequire(module) {
-	const normalized = module.replace('node:', '');
-	if (!ALLOWED_MODULES.some((allowed) => normalized.startsWith(allowed))) throw new Error(`Module ${module} is not allowed`);
-	return nodeRequire(normalized);
-}
+// Node's require as seen from the engine's folder (the bundle runs from <engine>/.node-runtime)
+const sandboxRequire = makeSandboxRequire(createRequire(path.join(path.resolve(__dirname, '..'), 'package.json')));
 
 function evaluate(code) {
 	const appConsole = {
