@@ -1,6 +1,7 @@
 // Contract: the `require` Rocket.Chat's Node runtime (8.8+ default) hands an app, and the app's use of it.
 // Copies packages/apps/node-runtime/src/lib/require.ts (RocketChat/Rocket.Chat): Node's require behind an allow-list
 // matched by prefix after removing one `node:`; anything else throws "Module <name> is not allowed".
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import { AppPackageParser } from '@rocket.chat/apps-engine/server/compiler/AppPackageParser';
 
@@ -61,5 +62,40 @@ describe('the Node runtime sandbox require (packages/apps/node-runtime/src/lib/r
 			const uses = { name, deno: /\bDeno\./.test(source), globalThis: /\bglobalThis\b/.test(source), console: /\bconsole\.\w+\(/.test(source) };
 			expect(uses).toEqual({ name, deno: false, globalThis: false, console: false });
 		}
+	});
+});
+
+// The Node-runtime harness keeps the 1.62 engine's host side (messenger, codec, timeouts, liveness) because Rocket.Chat
+// 8.8+ shares the same ones between its Deno and Node backends: packages/apps/src/server/runtime/base/LivenessManager.ts
+// (pingTimeoutInMS 1000, pingIntervalInMS 10000, consecutiveTimeoutLimit 4, maxRestarts Infinity,
+// restartAttemptDelayInMS 1000), BaseRuntimeSubprocessController.ts (APPS_ENGINE_RUNTIME_TIMEOUT, default 30000) and
+// base/codec.ts (msgpack extensions 0 = functions, 1 = Buffer). If the engine under the harness differed, the harness
+// would not be reproducing Rocket.Chat 8.8+.
+describe('the Node-runtime harness reproduces packages/apps', () => {
+	// eslint-disable-next-line @typescript-eslint/no-var-requires
+	const { enginePaths, NODE_RUNTIME_ENGINES, NODE_VERSION } = require('./paths') as {
+		enginePaths(v: string): { engineDir: string; nodeBin: string };
+		NODE_RUNTIME_ENGINES: string[];
+		NODE_VERSION: string;
+	};
+	it.each(NODE_RUNTIME_ENGINES)('engine %s: the same liveness numbers, request timeout and frame codec', (v) => {
+		const dir = enginePaths(v).engineDir;
+		const liveness = fs.readFileSync(`${dir}/server/runtime/deno/LivenessManager.js`, 'utf8');
+		const options = /const defaultOptions = \{([^}]*)\}/.exec(liveness)?.[1] ?? '';
+		const parsed = Object.fromEntries(options.split(',').map((kv) => kv.split(':').map((x) => x.trim())).filter((kv) => kv.length === 2));
+		expect(parsed).toEqual({ pingTimeoutInMS: '1000', pingIntervalInMS: '10000', consecutiveTimeoutLimit: '4', maxRestarts: 'Infinity', restartAttemptDelayInMS: '1000' });
+		const runtime = fs.readFileSync(`${dir}/server/runtime/deno/AppsEngineDenoRuntime.js`, 'utf8');
+		expect(runtime).toMatch(/const defaultTimeout = 30000;/);
+		expect(runtime).toMatch(/process\.env\.APPS_ENGINE_RUNTIME_TIMEOUT/);
+		const codec = fs.readFileSync(`${dir}/server/runtime/deno/codec.js`, 'utf8');
+		expect([...codec.matchAll(/type: (\d+),/g)].map((m) => m[1])).toEqual(['0', '1']);
+	});
+	it('runs the app process on the pinned Node 22 when it is prepared', () => {
+		for (const v of NODE_RUNTIME_ENGINES) {
+			const bin = enginePaths(v).nodeBin;
+			if (!fs.existsSync(bin)) continue; // not prepared here: nothing to check (the matrix prepares it)
+			expect(execFileSync(bin, ['--version']).toString().trim()).toBe(`v${NODE_VERSION}`);
+		}
+		expect(NODE_VERSION).toMatch(/^22\./);
 	});
 });
