@@ -32,6 +32,7 @@ import { AgentActions } from './src/core/AgentActions';
 import { isAgentMessageForUs, isNewAgentMessageForUs, isOurRoom, isPerson, messageAuthor, toAgentMessage } from './src/rocketchat/agentMessages';
 import { registerOutboundProvider } from './src/endpoints/OutboundPhoneProvider';
 import { provideSettings, readBotMessages, Setting } from './src/rocketchat/settings';
+import { millisOf } from './src/rocketchat/boundary';
 import { SEND_TEMPLATE_BUTTON } from './src/rocketchat/uikitIds';
 import { TemplateInteractions } from './src/uikit/TemplateInteractions';
 
@@ -111,7 +112,7 @@ export class GreenApiBridgeApp extends App
 		if (!isAgentMessageForUs(message, this.getID(), await this.botsSend(message, read)) || !message.editedAt) return;
 		const m = toAgentMessage(message);
 		await this.agentActions(read, modify, http, persis).edit({
-			roomId: m.roomId, messageId: m.id, text: m.text, hasFile: !!m.file, createdAt: millis(message.createdAt), editedAt: millis(message.editedAt),
+			roomId: m.roomId, messageId: m.id, text: m.text, hasFile: !!m.file, createdAt: millisOf(message.createdAt), editedAt: millisOf(message.editedAt),
 		});
 	}
 
@@ -160,11 +161,6 @@ export class GreenApiBridgeApp extends App
 function isDeletedByAgent(message: IMessage, context: IMessageDeleteContext | undefined, appId: string): boolean {
 	if (!message?.id || !isOurRoom(message.room, appId) || !isPerson(context?.user)) return false;
 	return !!(message as { token?: string }).token || isPerson(message.sender);
-}
-
-function millis(d: Date | string | undefined): number | undefined {
-	const n = d ? new Date(d).getTime() : NaN;
-	return Number.isFinite(n) ? n : undefined;
 }
 
 /** Settings kept per app process (module state): applied at enable, on change, and by every job run. */

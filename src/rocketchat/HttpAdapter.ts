@@ -1,5 +1,6 @@
 import { IHttp, IHttpRequest } from '@rocket.chat/apps-engine/definition/accessors';
 import { HttpClient, HttpRequest, HttpResponse } from '../core/ports/http';
+import { bytesOf } from './boundary';
 
 /** Adapts Rocket.Chat's IHttp (rules in apps-engine.md §4) to the providers' HttpClient. */
 export class HttpAdapter implements HttpClient {
@@ -34,8 +35,8 @@ export class HttpAdapter implements HttpClient {
 	}
 }
 
+/** A binary response's content: bytes in whatever form they crossed the boundary; a string is the bridge's
+ *  byte-per-character ('binary') text. */
 function toBuffer(content: unknown): Buffer {
-	if (Buffer.isBuffer(content)) return content;
-	if (content instanceof Uint8Array) return Buffer.from(content);
-	return Buffer.from(String(content), 'binary');
+	return bytesOf(content) ?? Buffer.from(String(content), 'binary');
 }

@@ -7,6 +7,7 @@ import {
 	AgentMessage, ContactBlocked, CoreSettings, NoAgentOnline, NoticeAction, OmnichannelOff, RocketChatPort, RoomGone, RoomMessageHead, RoomMetadata, VisitorRef,
 } from '../core/ports/rocketchat';
 import { messageAuthor, toAgentMessage } from './agentMessages';
+import { bytesOf, millisOf } from './boundary';
 import { readBotMessages, readSettings, Setting } from './settings';
 import { ROOM_ICON } from './roomIcon';
 import { serverSetting } from './serverSettings';
@@ -219,7 +220,9 @@ export class RocketChatAdapter implements RocketChatPort {
 	}
 
 	public async readUpload(fileId: string): Promise<Buffer> {
-		return this.read.getUploadReader().getBufferById(fileId);
+		const bytes = bytesOf(await this.read.getUploadReader().getBufferById(fileId));
+		if (!bytes) throw new Error(`upload ${fileId}: Rocket.Chat returned no file content`);
+		return bytes;
 	}
 
 	public async appUserId(): Promise<string | undefined> {
@@ -228,7 +231,12 @@ export class RocketChatAdapter implements RocketChatPort {
 
 	public async recentMessages(roomId: string, limit: number): Promise<RoomMessageHead[]> {
 		const raw = await this.read.getRoomReader().getMessages(roomId, { limit, sort: { createdAt: 'desc' } } as never);
-		return (raw || []).map((m) => ({ id: m.id, senderId: String((m.sender as { _id?: string; id?: string })?._id ?? (m.sender as { id?: string })?.id ?? ''), createdAt: new Date(m.createdAt).getTime() }));
+		// a message without a readable time cannot be placed in the catch-up window: left out
+		return (raw || []).flatMap((m) => {
+			const createdAt = millisOf(m.createdAt);
+			const senderId = String((m.sender as { _id?: string; id?: string })?._id ?? (m.sender as { id?: string })?.id ?? '');
+			return createdAt === undefined ? [] : [{ id: m.id, senderId, createdAt }];
+		});
 	}
 
 	public async agentMessage(messageId: string): Promise<AgentMessage | undefined> {

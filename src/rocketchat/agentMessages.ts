@@ -1,5 +1,6 @@
 import { IMessage } from '@rocket.chat/apps-engine/definition/messages';
 import { AgentMessage } from '../core/ports/rocketchat';
+import { millisOf } from './boundary';
 import { SENT_TEMPLATE_BLOCK } from './uikitIds';
 
 /**
@@ -74,7 +75,7 @@ export function toAgentMessage(message: IMessage): AgentMessage {
 		id: message.id!,
 		roomId: message.room.id,
 		text,
-		createdAt: message.createdAt ? new Date(message.createdAt).getTime() : undefined,
+		createdAt: millisOf(message.createdAt),
 		file: file ? { id: file._id, name: file.name, type: file.type } : undefined,
 		quotedRcId,
 	};

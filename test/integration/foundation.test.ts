@@ -40,16 +40,23 @@ describe('the in-memory Rocket.Chat runtime', () => {
 		await t?.stop();
 	});
 
-	it('installs the packaged zip and enables it in a real Deno subprocess', async () => {
+	it('installs the packaged zip and enables it in a real app subprocess (Deno, or Node on the Node-runtime harness)', async () => {
 		expect(AppStatusUtils.isEnabled(await t.app().getStatus())).toBe(true);
 		expect(t.rc.appId).toBe(t.appId);
 		expect(pid).toBeGreaterThan(0);
 		expect(alive(pid)).toBe(true);
 		const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-		expect(cmdline[0]).toMatch(/deno$/);
 		expect(cmdline).toContain('--subprocess');
-		// 1.62 runs the runtime from a symlink in this node's temp dir; older engines from their own deno-runtime folder
-		expect(cmdline.join(' ')).toContain(ENGINE.runtimeInTempDir ? t.tempDir : `${ENGINE.engineDir}/deno-runtime/main.ts`);
+		if (ENGINE.runtime === 'node') {
+			// Rocket.Chat 8.8+'s NodeRuntimeSubprocessController: node with its permission model, read-only access
+			expect(cmdline[0]).toBe(ENGINE.node!.bin);
+			expect(cmdline).toEqual(expect.arrayContaining(['--permission', `--allow-fs-read=${t.tempDir}`, ENGINE.node!.bundle]));
+			expect(fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean).map((kv) => kv.split('=')[0])).toEqual(['PATH']);
+		} else {
+			expect(cmdline[0]).toMatch(/deno$/);
+			// 1.62 runs the runtime from a symlink in this node's temp dir; older engines from their own deno-runtime folder
+			expect(cmdline.join(' ')).toContain(ENGINE.runtimeInTempDir ? t.tempDir : `${ENGINE.engineDir}/deno-runtime/main.ts`);
+		}
 		expect(t.appProcessIds()).toEqual([pid]);
 		expect(t.rc.users.find((u) => u.type === 'app')).toMatchObject({ username: 'green-api-whatsapp-bridge.bot', appId: t.appId, roles: ['app'] });
 	});

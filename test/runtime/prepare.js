@@ -2,6 +2,7 @@
 // Prepares Apps-Engine server runtimes to run the app offline (no jsr.io, no deno.land):
 //   node test/runtime/prepare.js              the engine GAB_ENGINE selects (default 1.62.0, the test runtime's own)
 //   node test/runtime/prepare.js 1.46.0 1.59.0 | --all
+//   node test/runtime/prepare.js 1.62.0-node      the same engine, plus the Node-runtime harness (./node-runtime)
 // An older engine is installed from the pinned ./engines/package.json + lock file (npm ci), then copied out of
 // node_modules into ./engines/copies/<version>/apps-engine (its Deno runtime refuses TypeScript inside an npm package,
 // and the copy's parent must hold no package.json: the engine reads ../package.json for its own version first).
@@ -14,7 +15,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { execFileSync } = require('child_process');
-const { ENGINES, enginePaths, matrixDir, selectedEngine } = require('./paths');
+const { ENGINES, enginePaths, matrixDir, nodeRuntimeDir, parseEngineSpec } = require('./paths');
 
 const shimSrc = path.join(__dirname, 'deno-shims');
 const sha = (s) => crypto.createHash('sha256').update(s).digest('hex').slice(0, 16);
@@ -75,7 +76,34 @@ function lockedNpmVersions(lockPath) {
 	return out;
 }
 
-function prepare(version) {
+/** The Node-runtime harness of engine `p`: Node (npm ci of ./node-runtime, once per lock file) and the app-side
+ *  runtime bundled for it (./node-runtime/build.js), rebuilt when the engine's runtime or the harness changed. */
+function prepareNodeRuntime(p) {
+	const lock = path.join(nodeRuntimeDir, 'package-lock.json');
+	const mark = path.join(nodeRuntimeDir, 'node_modules', '.gab-installed');
+	const want = sha(fs.readFileSync(lock));
+	if (!fs.existsSync(p.nodeBin) || !fs.existsSync(mark) || fs.readFileSync(mark, 'utf8') !== want) {
+		console.log('[prepare] installing Node for the Node-runtime harness (npm ci, pinned by test/runtime/node-runtime/package-lock.json)');
+		execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--prefix', nodeRuntimeDir], { stdio: 'inherit', cwd: nodeRuntimeDir });
+		fs.writeFileSync(mark, want);
+	}
+	const harness = ['build.js', ...fs.readdirSync(path.join(nodeRuntimeDir, 'shims')).sort().map((f) => `shims/${f}`)];
+	const fingerprint = JSON.stringify({ engine: p.version, deno: fs.readFileSync(p.stamp, 'utf8'), harness: harness.map((f) => sha(fs.readFileSync(path.join(nodeRuntimeDir, f)))) });
+	if (fs.existsSync(p.nodeRuntimeStamp) && fs.readFileSync(p.nodeRuntimeStamp, 'utf8') === fingerprint) return;
+	execFileSync(process.execPath, [path.join(nodeRuntimeDir, 'build.js'), p.engineDir, p.denoDir], { stdio: 'inherit' });
+	fs.writeFileSync(p.nodeRuntimeStamp, fingerprint);
+}
+
+/** `spec`: an engine version, or `<version>-node` for that engine on the Node-runtime harness (paths.js). */
+function prepare(spec) {
+	const { version, runtime } = parseEngineSpec(spec);
+	const p = prepareDeno(version);
+	// the Node harness bundles the runtime with the npm packages the Deno step cached
+	if (runtime === 'node') prepareNodeRuntime(p);
+	return p;
+}
+
+function prepareDeno(version) {
 	const p = enginePaths(version);
 	if (!fs.existsSync(p.denoBin)) installMatrix();
 	if (!p.builtin) {
@@ -139,7 +167,7 @@ function prepare(version) {
 
 if (require.main === module) {
 	const args = process.argv.slice(2);
-	const versions = args.includes('--all') ? ENGINES : args.length ? args : [selectedEngine()];
+	const versions = args.includes('--all') ? ENGINES : args.length ? args : [process.env.GAB_ENGINE || parseEngineSpec(undefined).spec];
 	for (const v of versions) prepare(v);
 }
 module.exports = { prepare };
