@@ -75,17 +75,21 @@ export interface Modal {
 }
 
 /** The first block carries the step (see above); every view has one. */
-const modal = (viewId: string, step: PickerStep, blocks: Array<Record<string, unknown>>, submitLabel?: string, closeLabel = t('picker_cancel')): Modal => ({
+const modal = (viewId: string, step: PickerStep, blocks: Array<Record<string, unknown>>, submitLabel?: string): Modal => ({
 	id: viewId,
 	title: plainText(t('picker_title')),
 	blocks: [{ ...blocks[0], blockId: encodeStep(step) }, ...blocks.slice(1)],
 	...(submitLabel && { submit: buttonElement('submit', submitLabel) }),
-	close: buttonElement('close', closeLabel),
+	close: buttonElement('close', t('picker_cancel')),
 });
+
+// Rocket.Chat's client merges an update into the open view ({ ...view, ...update }): a button cannot be
+// taken away by leaving it out. The views that only say something keep a submit button, labelled Close,
+// whose submission closes the modal.
 
 /** A picker that only says something (not a WhatsApp room, no templates, cannot be listed). */
 export function messageView(viewId: string, text: string): Modal {
-	return modal(viewId, { step: 'message' }, [sectionBlock(text)], undefined, t('picker_close'));
+	return modal(viewId, { step: 'message' }, [sectionBlock(text)], t('picker_close'));
 }
 
 /** No template list yet: it is being fetched in the background; Refresh shows it once it is there. */
@@ -96,7 +100,7 @@ export function loadingView(viewId: string, args?: string): Modal {
 /** After Send: the template goes out from a background job; this window only says so. */
 export function sendingView(viewId: string, info: Pick<TemplateInfo, 'name' | 'language'>, already = false): Modal {
 	const text = already ? t('picker_already_sent') : t('picker_sending', { name: info.name, language: info.language });
-	return modal(viewId, { step: 'sending', name: info.name, language: info.language }, [sectionBlock(`${already ? 'ℹ️' : '⏳'} ${text}`)], undefined, t('picker_close'));
+	return modal(viewId, { step: 'sending', name: info.name, language: info.language }, [sectionBlock(`${already ? 'ℹ️' : '⏳'} ${text}`)], t('picker_close'));
 }
 
 /** Step 1: the approved templates of the room's number. */
