@@ -7,6 +7,7 @@ import { IUser } from '@rocket.chat/apps-engine/definition/users';
 import { coreDeps } from '../compose';
 import { formatUtc } from '../core/clock';
 import { CoreDeps, providerOf } from '../core/Core';
+import { errorText } from '../core/failures';
 import { Log } from '../core/log';
 import { ProviderDirectory } from '../core/ports/provider';
 import { ContactRecord, InstanceRecord } from '../core/ports/records';
@@ -164,7 +165,13 @@ export class TemplateInteractions {
 			await finish('gone');
 			return tell(`⚠️ ${t('picker_template_gone', { name: job.name, language: job.language })}`);
 		}
-		const sent = await new TemplateService(where.deps).send(where.contact, job.roomId, templateMessage(info, job.values), { senderId: job.userId });
+		let sent: Awaited<ReturnType<TemplateService['send']>>;
+		try {
+			sent = await new TemplateService(where.deps).send(where.contact, job.roomId, templateMessage(info, job.values), { senderId: job.userId });
+		} catch (e) {
+			// Whether it reached WhatsApp is unknown: left as it is rather than sent twice.
+			sent = { ok: false, reason: errorText(e) };
+		}
 		await finish(sent.ok ? sent.outcome.status : 'not-posted');
 		this.log.info(`template ${info.name} (${info.language}) for ${where.contact.instanceId}:${where.contact.chatId} by ${user!.username}: ${sent.ok ? sent.outcome.status : sent.reason}`);
 		if (!sent.ok) return tell(`⚠️ ${sent.reason}`);
