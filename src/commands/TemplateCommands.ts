@@ -6,10 +6,10 @@ import { TemplateService } from '../core/TemplateService';
 import { t } from '../i18n/translate';
 import { parseTemplateArguments } from '../uikit/templateArguments';
 import { TemplateInteractions } from '../uikit/TemplateInteractions';
+import { CommandContext } from './context';
 
 export { parseTemplateArguments, tokenize } from '../uikit/templateArguments';
 export type { ParsedTemplateArguments } from '../uikit/templateArguments';
-import { CommandContext } from './context';
 
 /** `/whatsapp templates [refresh]` and `/whatsapp template [<name> [language] [params…]]`, in a WhatsApp room. */
 export class TemplateCommands {
