@@ -101,7 +101,7 @@ export class TemplateInteractions {
 			const parsed = parseTemplateArguments([args], list.templates);
 			if (!parsed.ok) return pickView(viewId, list.templates, this.intro(where), parsed.error);
 			if (!parsed.given) return fillView(viewId, parsed.info);
-			return fillView(viewId, parsed.info, parsed.values, { problems: templateProblems(parsed.info, parsed.values) });
+			return fillView(viewId, parsed.info, parsed.values, { problems: templateProblems(parsed.info, parsed.values) }, args);
 		}
 		return pickView(viewId, list.templates, this.intro(where));
 	}
@@ -129,10 +129,13 @@ export class TemplateInteractions {
 		}
 		const info = findTemplate(list.templates, step.name!, step.language);
 		if (!info) return update(pickView(viewId, list.templates, this.intro(where), t('picker_template_gone', { name: step.name!, language: step.language! })));
-		const values = filledValues(info, view.state);
+		// The command line's values (a picker a command opened) stand where the agent typed nothing.
+		const parsed = step.args ? parseTemplateArguments([step.args], list.templates) : undefined;
+		const given = parsed?.ok && parsed.info.name === info.name && parsed.info.language === info.language ? parsed.values : undefined;
+		const values = filledValues(info, view.state, given);
 		const problems = templateProblems(info, values);
 		// What is sent is what the preview showed: changed values get a new preview first.
-		if (step.step === 'fill' || problems.length > 0 || step.previewed !== fingerprint(values)) return update(fillView(viewId, info, values, { problems }));
+		if (step.step === 'fill' || problems.length > 0 || step.previewed !== fingerprint(values)) return update(fillView(viewId, info, values, { problems }, step.args));
 		const store = new Store(a.read.getPersistenceReader(), a.persis);
 		if (await store.get<PickerSendRecord>(sendKeys(viewId))) return update(sendingView(viewId, info, true));
 		await store.put(sendKeys(viewId), { viewId, state: 'queued', at: Date.now() } as PickerSendRecord);

@@ -128,7 +128,7 @@ export function pickedTemplate(state: unknown): [string, string] | undefined {
 }
 
 /** Step 2 (and 3, with a preview): the template's text and one input per parameter. */
-export function fillView(viewId: string, info: TemplateInfo, values?: TemplateValues, preview?: { problems: string[] }): Modal {
+export function fillView(viewId: string, info: TemplateInfo, values?: TemplateValues, preview?: { problems: string[] }, args?: string): Modal {
 	const slots = templateSlots(info);
 	const inputs = slots.map((slot) => ({
 		type: 'input',
@@ -139,20 +139,24 @@ export function fillView(viewId: string, info: TemplateInfo, values?: TemplateVa
 	const head = [contextBlock(`📄 *${info.name}* (${info.language})${info.category ? ` · ${info.category}` : ''}`)];
 	if (!preview) {
 		const text = sectionBlock(`${t('picker_template_text')}\n${quote(renderTemplate({ name: info.name, language: info.language, body: {}, info }))}`);
-		return modal(viewId, { step: 'fill', name: info.name, language: info.language }, [...head, text, ...inputs], t('picker_preview'));
+		return modal(viewId, { step: 'fill', name: info.name, language: info.language, args }, [...head, text, ...inputs], t('picker_preview'));
 	}
-	const step: PickerStep = { step: 'send', name: info.name, language: info.language, previewed: values && preview.problems.length === 0 ? fingerprint(values) : undefined };
+	const step: PickerStep = { step: 'send', name: info.name, language: info.language, previewed: values && preview.problems.length === 0 ? fingerprint(values) : undefined, args };
 	const shown = preview.problems.length
 		? sectionBlock(`⚠️ ${preview.problems.join('\n')}`)
 		: sectionBlock(`${t('picker_preview_heading')}\n${quote(renderTemplate(templateMessage(info, values || { body: {} })))}`);
 	return modal(viewId, step, [...head, shown, ...inputs], preview.problems.length ? t('picker_preview') : t('picker_send'));
 }
 
-/** What the agent typed into the parameter inputs. Anything else in the state is ignored. */
-export function filledValues(info: TemplateInfo, state: unknown): TemplateValues {
+/**
+ * What the agent typed into the parameter inputs; where nothing was typed, `given` (the command line's values).
+ * Rocket.Chat's client sends only values the person entered or that the modal's first view held: the
+ * prefilled inputs of a later step are not in the state. Anything else in the state is ignored.
+ */
+export function filledValues(info: TemplateInfo, state: unknown, given?: TemplateValues): TemplateValues {
 	const values: TemplateValues = { body: {} };
 	for (const slot of templateSlots(info)) {
-		const value = (stateValue(state, slotBlockId(slot), slotBlockId(slot)) || '').trim();
+		const value = (stateValue(state, slotBlockId(slot), slotBlockId(slot)) || (given ? slotValueOf(given, slot) : '')).trim();
 		if (!value) continue;
 		if (slot.kind === 'body') values.body[slot.key] = value;
 		else if (slot.kind === 'button') values.buttons = { ...values.buttons, [slot.key]: value };

@@ -321,6 +321,30 @@ describe('the customer-service window and templates (neutral provider on the rea
 		expectOneModal(c, from, viewId);
 	});
 
+	it('/whatsapp template <name> <values> before the list was ever fetched: the picker loads it, previews those values, and sends them', async () => {
+		// as for a number whose templates were never listed: no cached list
+		const cache = rc.rc.persistence.filter((p) => p.associations.some((a: any) => a.id === 'gab:templates'));
+		expect(cache).toHaveLength(1);
+		rc.rc.persistence.splice(rc.rc.persistence.indexOf(cache[0]), 1);
+		const c = rc.webClient(agent.id);
+		const from = c.shown.length;
+		const lists = api.templateLists;
+		await c.slashCommand('whatsapp', ['template', 'order_update', 'en', 'Eve', 'E-5', 'button1=E-5'], oldRoom.id);
+		const viewId = modalOf(c).id;
+		expect(textOf(modalOf(c))).toContain('Loading the approved templates');
+		expect(api.templateLists).toBe(lists);
+		await rc.runDueJobs();
+		await c.submit(); // Refresh
+		expect(textOf(modalOf(c))).toContain('Hello Eve, your order E-5 has shipped.');
+		expect(modalOf(c).submit.text.text).toBe('Send');
+		const before = sentTo('c-old').length;
+		await c.submit(); // Send: the prefilled values are not in the client's state; the command line's stand
+		expect(textOf(modalOf(c))).toContain('Sending *');
+		await rc.runDueJobs();
+		expect(sentTo('c-old').slice(before).map((s) => s.body)).toEqual([expect.objectContaining({ name: 'order_update', language: 'en', body: { 1: 'Eve', 2: 'E-5' }, buttons: { 0: 'E-5' } })]);
+		expectOneModal(c, from, viewId);
+	});
+
 	it(`a slow provider does not hold the picker up: with an outdated list it opens within ${TRIGGER_TIMEOUT} ms and a job refreshes the list`, async () => {
 		// a status update makes the cached list outdated
 		await providerEvents([{ kind: 'template-status', name: 'ping', language: 'en', status: 'APPROVED' }]);

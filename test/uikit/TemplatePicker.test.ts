@@ -49,6 +49,8 @@ describe('views and their state', () => {
 		expect(view.blocks.filter((b: any) => b.type === 'input').map((b: any) => b.blockId)).toEqual(['slot|header-text|order_no', 'slot|body|name', 'slot|body|order', 'slot|button|0']);
 		const state = { 'slot|body|name': { 'slot|body|name': ' Ana ' }, 'slot|header-text|order_no': { 'slot|header-text|order_no': '7' }, 'slot|button|0': { 'slot|button|0': 42 }, junk: { x: 'y' } };
 		expect(filledValues(INFO, state)).toEqual({ body: { name: 'Ana' }, header: { text: '7' } });
+		// the command line's values stand where nothing was typed (a later step's prefilled inputs are not in the state)
+		expect(filledValues(INFO, state, { body: { name: 'Bea', order: '9' }, buttons: { 0: '9' } })).toEqual({ body: { name: 'Ana', order: '9' }, header: { text: '7' }, buttons: { 0: '9' } });
 	});
 	it('the preview step remembers what it showed: same values, same fingerprint, in any order', () => {
 		const a = { body: { name: 'Ana', order: '7' }, buttons: { 0: '7' } };
