@@ -64,7 +64,7 @@ export class GreenApiBridgeApp extends App
 			labelI18n: 'action_send_template',
 			when: { roomTypes: [RoomTypeFilter.LIVE_CHAT], hasOneRole: ['livechat-agent', 'livechat-manager', 'admin'] },
 		});
-		await configuration.scheduler.registerProcessors(processors(this.providers, (read) => applyProcessSettings(read.getEnvironmentReader().getSettings())));
+		await configuration.scheduler.registerProcessors(processors(this.providers, (read) => applyProcessSettings(read.getEnvironmentReader().getSettings()), () => this.templateUi()));
 		await configuration.slashCommands.provideSlashCommand(new WhatsappCommand(this, this.providers));
 		// Rocket.Chat's "Outbound message" wizard, on engines that offer the provider interface (1.54+).
 		const outbound = await registerOutboundProvider(configuration, this, this.providers);

@@ -7,15 +7,23 @@ import { IUser } from '@rocket.chat/apps-engine/definition/users';
 import { coreDeps } from '../compose';
 import { formatUtc } from '../core/clock';
 import { CoreDeps, providerOf } from '../core/Core';
+import { errorText } from '../core/failures';
 import { Log } from '../core/log';
 import { ProviderDirectory } from '../core/ports/provider';
 import { ContactRecord, InstanceRecord } from '../core/ports/records';
+import { TemplateInfo } from '../core/ports/templates';
 import { serviceWindow } from '../core/serviceWindow';
-import { findTemplate, templateMessage, templateProblems } from '../core/templates';
-import { TemplateService } from '../core/TemplateService';
+import { findTemplate, templateMessage, templateProblems, TemplateValues } from '../core/templates';
+import { TEMPLATE_CACHE_MS, TemplateService } from '../core/TemplateService';
 import { t } from '../i18n/translate';
+import { notifyUser } from '../rocketchat/RocketChatAdapter';
 import { OPEN_TEMPLATE_PICKER, SEND_TEMPLATE_BUTTON } from '../rocketchat/uikitIds';
-import { decodeViewId, fillView, filledValues, fingerprint, messageView, Modal, PICK_BLOCK, pickedTemplate, pickView } from './TemplatePicker';
+import { secondaryKey } from '../store/keys';
+import { Store } from '../store/Store';
+import {
+	decodeStep, decodeViewId, fillView, filledValues, fingerprint, loadingView, messageView, Modal, newViewId, PICK_BLOCK, pickedTemplate, pickView, sendingView,
+} from './TemplatePicker';
+import { parseTemplateArguments } from './templateArguments';
 
 export interface Accessors {
 	read: IRead;
@@ -27,7 +35,34 @@ export interface Accessors {
 /** A WhatsApp room of this app that `user` may write in. */
 export type PickerRoom = { ok: true; deps: CoreDeps; instance: InstanceRecord; contact: ContactRecord } | { ok: false; text: string };
 
-/** The template picker's interactions: the note's button, the room action button, the modal's steps. */
+/** Fetches an instance's template list in the background (data: instanceId). */
+export const TEMPLATE_REFRESH_JOB = 'gab-tpl-refresh';
+/** Sends what the picker's Send confirmed (data: PickerSendJob). */
+export const PICKER_SEND_JOB = 'gab-tpl-send';
+
+export interface PickerSendJob {
+	viewId: string;
+	roomId: string;
+	userId: string;
+	name: string;
+	language: string;
+	values: TemplateValues;
+}
+
+/** One record per modal that pressed Send: the send happens at most once, whatever is clicked or retried. */
+interface PickerSendRecord {
+	viewId: string;
+	state: 'queued' | 'sending' | 'done';
+	at: number;
+	outcome?: string;
+}
+const sendKeys = (viewId: string) => secondaryKey(`gab:picker-send:${viewId}`);
+
+/**
+ * The template picker's interactions: the note's button, the room action button, the modal's steps.
+ * Rocket.Chat's client waits 5 s for each answer, so no answer waits for the provider: the list comes
+ * from the cache (a missing or old one is fetched by a job), and Send hands the sending to a job.
+ */
 export class TemplateInteractions {
 	constructor(private readonly appId: string, private readonly providers: ProviderDirectory, private readonly log: Log) {}
 
@@ -46,42 +81,126 @@ export class TemplateInteractions {
 		return this.open(ctx, await this.picker(a, data.room?.id || '', data.user));
 	}
 
-	/** The picker's first view for `roomId` (also opened by `/whatsapp template` without arguments). */
-	public async picker(a: Accessors, roomId: string, user: IUser): Promise<Modal> {
+	/**
+	 * A new picker for `roomId` (also opened by `/whatsapp template`): its first view under a new view id.
+	 * `args`: the command line's template arguments, shown as the fill step (or preview) once the list is there.
+	 */
+	public async picker(a: Accessors, roomId: string, user: IUser, args?: string): Promise<Modal> {
+		const viewId = newViewId(roomId);
 		const where = await this.room(a, roomId, user);
-		if (!where.ok) return messageView(roomId, where.text);
-		const list = await new TemplateService(where.deps).list(where.instance);
-		if (!list.ok) return messageView(roomId, t('templates_unavailable', { reason: list.reason }));
-		return pickView(roomId, list.templates, this.intro(where));
+		if (!where.ok) return messageView(viewId, where.text);
+		return this.firstView(a, where, viewId, args);
 	}
 
-	/** One step of the modal: pick → fill → preview → send. Any other view is not ours. */
+	/** The pick step (or what `args` name), from the cached list; the loading view while there is none. */
+	private async firstView(a: Accessors, where: Extract<PickerRoom, { ok: true }>, viewId: string, args?: string): Promise<Modal> {
+		const list = await this.cachedList(a, where);
+		if (!list.ok) return messageView(viewId, list.text);
+		if (!list.templates) return loadingView(viewId, args);
+		if (args) {
+			const parsed = parseTemplateArguments([args], list.templates);
+			if (!parsed.ok) return pickView(viewId, list.templates, this.intro(where), parsed.error);
+			if (!parsed.given) return fillView(viewId, parsed.info);
+			return fillView(viewId, parsed.info, parsed.values, { problems: templateProblems(parsed.info, parsed.values) }, args);
+		}
+		return pickView(viewId, list.templates, this.intro(where));
+	}
+
+	/** One step of the modal, read from the submitted view. Any other view is not ours. */
 	public async viewSubmit(ctx: UIKitViewSubmitInteractionContext, a: Accessors): Promise<IUIKitResponse> {
 		const { view, user } = ctx.getInteractionData();
 		const id = decodeViewId(view?.id);
+		const step = id && decodeStep(view.blocks);
 		const respond = ctx.getInteractionResponder();
-		if (!id) return respond.successResponse();
+		if (!id || !step || step.step === 'message' || step.step === 'sending') return respond.successResponse();
+		const viewId: string = view.id;
 		const update = (m: Modal) => respond.updateModalViewResponse(m as never);
 		const where = await this.room(a, id.roomId, user);
-		if (!where.ok) return update(messageView(id.roomId, where.text));
-		const list = await new TemplateService(where.deps).list(where.instance);
-		if (!list.ok) return update(messageView(id.roomId, t('templates_unavailable', { reason: list.reason })));
-		if (id.step === 'pick') {
+		if (!where.ok) return update(messageView(viewId, where.text));
+		if (step.step === 'loading') return update(await this.firstView(a, where, viewId, step.args));
+		const list = await this.cachedList(a, where);
+		if (!list.ok) return update(messageView(viewId, list.text));
+		if (!list.templates) return update(loadingView(viewId));
+		if (step.step === 'pick') {
 			const picked = pickedTemplate(view.state);
 			const info = picked && findTemplate(list.templates, picked[0], picked[1]);
-			if (!info) return respond.viewErrorResponse({ viewId: view.id, errors: { [PICK_BLOCK]: t('picker_choose_first') } });
-			return update(fillView(id.roomId, info));
+			if (!info) return respond.viewErrorResponse({ viewId, errors: { [PICK_BLOCK]: t('picker_choose_first') } });
+			return update(fillView(viewId, info));
 		}
-		const info = findTemplate(list.templates, id.name!, id.language);
-		if (!info) return update(pickView(id.roomId, list.templates, this.intro(where), t('picker_template_gone', { name: id.name!, language: id.language! })));
-		const values = filledValues(info, view.state);
+		const info = findTemplate(list.templates, step.name!, step.language);
+		if (!info) return update(pickView(viewId, list.templates, this.intro(where), t('picker_template_gone', { name: step.name!, language: step.language! })));
+		// The command line's values (a picker a command opened) stand where the agent typed nothing.
+		const parsed = step.args ? parseTemplateArguments([step.args], list.templates) : undefined;
+		const given = parsed?.ok && parsed.info.name === info.name && parsed.info.language === info.language ? parsed.values : undefined;
+		const values = filledValues(info, view.state, given);
 		const problems = templateProblems(info, values);
 		// What is sent is what the preview showed: changed values get a new preview first.
-		if (id.step === 'fill' || problems.length > 0 || id.previewed !== fingerprint(values)) return update(fillView(id.roomId, info, values, { problems }));
-		const sent = await new TemplateService(where.deps).send(where.contact, id.roomId, templateMessage(info, values), { senderId: user.id });
-		if (!sent.ok) return update(fillView(id.roomId, info, values, { problems: [sent.reason] }));
-		this.log.info(`template ${info.name} (${info.language}) for ${where.contact.instanceId}:${where.contact.chatId} by ${user.username}: ${sent.outcome.status}`);
-		return respond.successResponse();
+		if (step.step === 'fill' || problems.length > 0 || step.previewed !== fingerprint(values)) return update(fillView(viewId, info, values, { problems }, step.args));
+		const store = new Store(a.read.getPersistenceReader(), a.persis);
+		if (await store.get<PickerSendRecord>(sendKeys(viewId))) return update(sendingView(viewId, info, true));
+		await store.put(sendKeys(viewId), { viewId, state: 'queued', at: Date.now() } as PickerSendRecord);
+		const job: PickerSendJob = { viewId, roomId: id.roomId, userId: user.id, name: info.name, language: info.language, values };
+		await a.modify.getScheduler().scheduleOnce({ id: PICKER_SEND_JOB, when: new Date(), data: job as never });
+		return update(sendingView(viewId, info));
+	}
+
+	/** PICKER_SEND_JOB: the confirmed template, sent once; the agent is told how it went. */
+	public async sendJob(a: Accessors, job: PickerSendJob): Promise<void> {
+		const store = new Store(a.read.getPersistenceReader(), a.persis);
+		const record = await store.get<PickerSendRecord>(sendKeys(job.viewId));
+		// Claimed by an earlier run (a retried job, or one that died while sending): never sent twice.
+		if (!record || record.state !== 'queued') return;
+		await store.put(sendKeys(job.viewId), { ...record, state: 'sending', at: Date.now() });
+		const user = await a.read.getUserReader().getById(job.userId);
+		const room = await a.read.getRoomReader().getById(job.roomId);
+		const tell = async (text: string) => {
+			if (user && room) await notifyUser(a.read, a.modify, user, room, text);
+		};
+		const finish = (outcome: string) => store.put(sendKeys(job.viewId), { ...record, state: 'done', at: Date.now(), outcome });
+		const where = user ? await this.room(a, job.roomId, user) : ({ ok: false, text: t('picker_not_allowed') } as const);
+		if (!where.ok) {
+			await finish('refused');
+			return tell(`⚠️ ${t('template_failed', { name: job.name, reason: where.text })}`);
+		}
+		const list = await new TemplateService(where.deps).list(where.instance);
+		const info = list.ok ? findTemplate(list.templates, job.name, job.language) : undefined;
+		if (!info) {
+			await finish('gone');
+			return tell(`⚠️ ${t('picker_template_gone', { name: job.name, language: job.language })}`);
+		}
+		let sent: Awaited<ReturnType<TemplateService['send']>>;
+		try {
+			sent = await new TemplateService(where.deps).send(where.contact, job.roomId, templateMessage(info, job.values), { senderId: job.userId });
+		} catch (e) {
+			// Whether it reached WhatsApp is unknown: left as it is rather than sent twice.
+			sent = { ok: false, reason: errorText(e) };
+		}
+		await finish(sent.ok ? sent.outcome.status : 'not-posted');
+		this.log.info(`template ${info.name} (${info.language}) for ${where.contact.instanceId}:${where.contact.chatId} by ${user!.username}: ${sent.ok ? sent.outcome.status : sent.reason}`);
+		if (!sent.ok) return tell(`⚠️ ${sent.reason}`);
+		if (sent.outcome.status === 'queued') return tell(`⏳ ${t('template_queued', { name: info.name, reason: sent.outcome.reason })}`);
+		if (sent.outcome.status !== 'sent') return tell(`⚠️ ${t('template_failed', { name: info.name, reason: sent.outcome.reason })}`);
+	}
+
+	/** TEMPLATE_REFRESH_JOB: the instance's list fetched from the provider into the cache. */
+	public async refreshJob(a: Accessors, instanceId: string): Promise<void> {
+		const deps = coreDeps(a, this.providers, this.log);
+		const instance = await deps.instances.get(instanceId);
+		if (instance && this.providers.get(instance.provider)) await new TemplateService(deps).list(instance);
+	}
+
+	/**
+	 * The cached list, without asking the provider: an old or outdated one is used and refreshed in a job,
+	 * none at all gives `templates: undefined` (the job is fetching it).
+	 */
+	public async cachedList(a: Accessors, where: Extract<PickerRoom, { ok: true }>): Promise<{ ok: true; templates?: TemplateInfo[] } | { ok: false; text: string }> {
+		const provider = providerOf(where.deps, where.instance);
+		if (!provider.capabilities.templates || !provider.templates) return { ok: false, text: t('templates_unavailable', { reason: t('reason_no_templates', { provider: provider.label }) }) };
+		const cached = await where.deps.templates.get(where.instance.id);
+		if (!cached || cached.stale || Date.now() - cached.fetchedAt >= TEMPLATE_CACHE_MS) {
+			await a.modify.getScheduler().scheduleOnce({ id: TEMPLATE_REFRESH_JOB, when: new Date(), data: { instanceId: where.instance.id } });
+		}
+		return { ok: true, templates: cached?.templates };
 	}
 
 	private open(ctx: UIKitInteractionContext, view: Modal): IUIKitResponse {

@@ -1,12 +1,14 @@
 // WhatsApp's 24-hour customer-service window and templates, on the real engine with the test-only neutral
 // provider (its fake API refuses free text outside the window and checks template parameters, like the
 // Cloud API): the window closed → a note with a button → the picker (UIKit modal) → the template sent once
-// and shown in the room; /whatsapp templates, /whatsapp template, the room action button, template status
+// and shown in the room — every picker driven through Rocket.Chat's web client and its rules (test/runtime/uikit.ts:
+// updates reach only the open modal of the same view id, 5 s per interaction); /whatsapp templates, /whatsapp template, the room action button, template status
 // updates, the provider's own refusals, the outbound queue, and the marketplace apps' templateMessage API.
 import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { FakeNeutralApi, NeutralTemplate, SERVICE_WINDOW_MS } from '../fakes/neutral/FakeNeutralApi';
 import { TestRocketChat } from '../runtime/TestRocketChat';
+import { TRIGGER_TIMEOUT, WebClient } from '../runtime/uikit';
 
 const ROOT = path.resolve(__dirname, '../..');
 const OUT = 'dist/test/templates';
@@ -58,6 +60,30 @@ describe('the customer-service window and templates (neutral provider on the rea
 	const submit = (view: any, state: Record<string, Record<string, string>>, userId = agent.id) =>
 		rc.uiInteraction({ type: 'viewSubmit', triggerId: 'trigger-submit', payload: { view: { ...view, state } } }, { userId });
 	const inputIds = (view: any) => view.blocks.filter((b: any) => b.type === 'input').map((b: any) => b.blockId);
+	/** The modal the agent's client shows. */
+	const modalOf = (c: WebClient) => {
+		expect(c.modal).toBeDefined();
+		return c.modal!.view;
+	};
+	/** The person types into the open modal's inputs (block id = action id in the picker). */
+	const type = (c: WebClient, values: Record<string, string>) => Object.entries(values).forEach(([k, v]) => c.setValue(k, k, v));
+	/** Everything the client showed since `from` was one modal (one view id), and nothing was dropped or late. */
+	const expectOneModal = (c: WebClient, from: number, viewId: string) => {
+		expect(c.shown.slice(from).map((s) => s.view.id)).toEqual(c.shown.slice(from).map(() => viewId));
+		expect(c.dropped).toEqual([]);
+		expect(c.toasts).toEqual([]);
+		expect(c.answers.filter((a) => a.late)).toEqual([]);
+	};
+	/** From the step the picker is at to "Sending…": preview, then Send; returns what the client submitted last. */
+	const previewAndSend = async (c: WebClient) => {
+		await c.submit();
+		expect(modalOf(c).submit?.text.text).toBe('Send');
+		const sentView = { ...modalOf(c), state: c.state() };
+		await c.submit();
+		expect(textOf(modalOf(c))).toContain('Sending *');
+		expect(modalOf(c).submit.text.text).toBe('Close'); // the update replaced the Send button
+		return sentView;
+	};
 	const textOf = (view: any) => JSON.stringify(view.blocks);
 
 	beforeAll(async () => {
@@ -103,52 +129,71 @@ describe('the customer-service window and templates (neutral provider on the rea
 		expect(lastNotice(agent.id)).toContain(`Customer-service window: closed since ${new Date(wroteAt + SERVICE_WINDOW_MS).toISOString().replace('T', ' ').slice(0, 16)} UTC`);
 	});
 
-	it('the button opens the picker: pick, fill positional parameters, preview, send; the template is sent once and shown as the agent\'s message', async () => {
+	it('the note\'s button opens the picker (loading while the list is fetched): pick, fill, preview, send — one modal, the template sent once by a job', async () => {
+		const c = rc.webClient(agent.id);
+		const from = c.shown.length;
 		const note = notesIn(oldRoom.id).find((m) => button(m))!;
-		const opened = await rc.uiInteraction({
-			type: 'blockAction', actionId: 'gab-open-template-picker', triggerId: 'trigger-1', rid: oldRoom.id, mid: note.id,
-			container: { type: 'message', id: note.id }, payload: { blockId: note.blocks![1].blockId, value: oldRoom.id },
-		}, { userId: agent.id });
-		expect(opened.content.type).toBe('modal.open');
-		const pick = viewOf(opened);
+		const lists = api.templateLists;
+		const opened = await c.clickMessageButton({ rid: oldRoom.id, mid: note.id, actionId: 'gab-open-template-picker', blockId: note.blocks![1].blockId, value: oldRoom.id });
+		expect(opened).toMatchObject({ answer: 'modal.open', late: false });
+		const viewId = modalOf(c).id;
+		// No list cached yet: the answer did not wait for the provider; a job fetches the list.
+		expect(textOf(modalOf(c))).toContain('Loading the approved templates');
+		expect(api.templateLists).toBe(lists);
+		await rc.runDueJobs();
+		expect(api.templateLists).toBe(lists + 1);
+		await c.submit(); // Refresh
+		const pick = modalOf(c);
 		const options = pick.blocks.find((b: any) => b.blockId === 'tpl-pick').element.options.map((o: any) => o.text.text);
 		expect(options).toEqual(['order_update (de)', 'order_update (en)', 'ping (en)', 'welcome_named (en)']); // not the PENDING one
 		expect(textOf(pick)).toContain('closed since');
 
-		const noChoice = await submit(pick, {});
-		expect(noChoice.content).toMatchObject({ type: 'errors', errors: { 'tpl-pick': 'Choose a template first' } });
+		await c.submit();
+		expect(c.modal!.errors).toEqual({ 'tpl-pick': 'Choose a template first' });
 
-		const fill = viewOf(await submit(pick, { 'tpl-pick': { 'tpl-pick': JSON.stringify(['order_update', 'en']) } }));
-		expect(inputIds(fill)).toEqual(['slot|body|1', 'slot|body|2', 'slot|button|0']);
-		expect(textOf(fill)).toContain('Hello {{1}}, your order {{2}} has shipped.');
+		c.setValue('tpl-pick', 'tpl-pick', JSON.stringify(['order_update', 'en']));
+		await c.submit();
+		expect(inputIds(modalOf(c))).toEqual(['slot|body|1', 'slot|body|2', 'slot|button|0']);
+		expect(textOf(modalOf(c))).toContain('Hello {{1}}, your order {{2}} has shipped.');
 
-		const incomplete = viewOf(await submit(fill, { 'slot|body|1': { 'slot|body|1': 'Ann' } }));
-		expect(textOf(incomplete)).toContain('{{2}} is missing');
-		expect(sentTo('c-old')).toEqual([]);
+		type(c, { 'slot|body|1': 'Ann' });
+		await c.submit();
+		expect(textOf(modalOf(c))).toContain('{{2}} is missing');
 
-		const values = { 'slot|body|1': { 'slot|body|1': 'Ann' }, 'slot|body|2': { 'slot|body|2': 'A-17' }, 'slot|button|0': { 'slot|button|0': 'A-17' } };
-		const preview = viewOf(await submit(incomplete, values));
-		expect(textOf(preview)).toContain('Hello Ann, your order A-17 has shipped.');
-		expect(preview.submit.text.text).toBe('Send');
+		type(c, { 'slot|body|2': 'A-17', 'slot|button|0': 'A-17' });
+		await c.submit();
+		expect(textOf(modalOf(c))).toContain('Hello Ann, your order A-17 has shipped.');
+		expect(modalOf(c).submit.text.text).toBe('Send');
 
 		// Changed after the preview: previewed again, not sent.
-		const changed = viewOf(await submit(preview, { ...values, 'slot|body|1': { 'slot|body|1': 'Anna' } }));
-		expect(textOf(changed)).toContain('Hello Anna, your order A-17 has shipped.');
-		expect(sentTo('c-old')).toEqual([]);
-
-		const done = await submit(changed, { ...values, 'slot|body|1': { 'slot|body|1': 'Anna' } });
-		expect(done.content).toMatchObject({ success: true });
+		type(c, { 'slot|body|1': 'Anna' });
+		const sentView = await previewAndSend(c);
+		expect(textOf(sentView)).toContain('Hello Anna, your order A-17 has shipped.');
+		expect(sentTo('c-old')).toEqual([]); // the job sends it
+		await c.submit(); // Close
+		expect(c.modal).toBeUndefined();
+		await rc.runDueJobs();
 		const sent = await rc.waitFor(() => sentTo('c-old').find((s) => s.path === '/templates/send'));
 		expect(sent.body).toMatchObject({ name: 'order_update', language: 'en', body: { 1: 'Anna', 2: 'A-17' }, buttons: { 0: 'A-17' } });
+		expectOneModal(c, from, viewId);
+		expect(decodeURIComponent(viewId)).toContain(oldRoom.id);
+
 		const shown = roomMessages(oldRoom.id).filter((m) => /Hello Anna, your order A-17 has shipped/.test(m.text));
 		expect(shown).toHaveLength(1);
 		expect(shown[0].sender).toMatchObject({ id: agent.id, type: 'user' });
 		expect(shown[0].text).toContain('WhatsApp template *order_update* (en)');
 		// Rocket.Chat told the app's agent-message hook about it; the hook must not send it again.
 		await rc.waitFor(() => rc.rc.effects.find((e) => e.kind === 'event' && e.interface === 'IPostMessageSent' && e.messageId === shown[0].id));
-		await sleep(300);
+		await rc.drain(2000);
 		expect(sentTo('c-old').map((s) => s.path)).toEqual(['/templates/send']);
 		expect(notesIn(oldRoom.id).filter((m) => /more than 24 hours/.test(m.text))).toHaveLength(1);
+
+		// The same Send posted again (a retried request, a second click from another tab): not sent again.
+		const again = await rc.uiInteraction({ type: 'viewSubmit', triggerId: 'retry-1', payload: { view: sentView } }, { userId: agent.id });
+		expect(textOf(again.content.view)).toContain('already sent from this window');
+		await rc.runDueJobs();
+		expect(sentTo('c-old').map((s) => s.path)).toEqual(['/templates/send']);
+
 		// Statuses map to the message shown in the room.
 		await providerEvents([{ kind: 'status', chat: 'c-old', id: sent.id, state: 'failed', reason: 'recipient unreachable' }]);
 		const failed = await rc.waitFor(() => notesIn(oldRoom.id).find((m) => /recipient unreachable/.test(m.text)));
@@ -209,22 +254,115 @@ describe('the customer-service window and templates (neutral provider on the rea
 		expect(lastNotice(agent.id)).toBe('/whatsapp info works inside a WhatsApp conversation room.');
 	});
 
-	it('the room action button and /whatsapp template without arguments open the picker', async () => {
+	it('the room action button opens the picker from the cached list; a send finished after the window was closed is not repeated', async () => {
 		const buttons = await rc.actionButtons();
 		expect(buttons).toContainEqual(expect.objectContaining({ appId: rc.appId, actionId: 'gab-send-template', context: 'roomAction', labelI18n: 'action_send_template', when: expect.objectContaining({ roomTypes: ['livechat'] }) }));
-		const res = await rc.uiInteraction({ type: 'actionButton', actionId: 'gab-send-template', triggerId: 't-2', rid: oldRoom.id, payload: { context: 'roomAction' } }, { userId: agent.id });
-		expect(viewOf(res).blocks.find((b: any) => b.blockId === 'tpl-pick')).toBeDefined();
-		const elsewhere = await rc.uiInteraction({ type: 'actionButton', actionId: 'gab-send-template', triggerId: 't-3', rid: rc.general.id, payload: { context: 'roomAction' } }, { userId: agent.id });
-		expect(textOf(viewOf(elsewhere))).toContain('works inside a WhatsApp conversation room');
-		// Another agent, not serving the room, is told so (and could not post there anyway).
-		const other = await rc.uiInteraction({ type: 'actionButton', actionId: 'gab-send-template', triggerId: 't-4', rid: oldRoom.id, payload: { context: 'roomAction' } }, { userId: salesAgent.id });
-		expect(textOf(viewOf(other))).toContain('Only the agent serving this conversation');
+		const c = rc.webClient(agent.id);
+		const from = c.shown.length;
+		const lists = api.templateLists;
+		expect(await c.clickActionButton({ rid: oldRoom.id, actionId: 'gab-send-template' })).toMatchObject({ answer: 'modal.open', late: false });
+		const viewId = modalOf(c).id;
+		expect(modalOf(c).blocks.find((b: any) => b.blockId === 'tpl-pick')).toBeDefined();
+		c.setValue('tpl-pick', 'tpl-pick', JSON.stringify(['ping', 'en']));
+		await c.submit();
+		expect(textOf(modalOf(c))).toContain('We have news for you.');
+		const before = sentTo('c-old').length;
+		const sentView = await previewAndSend(c);
+		await c.close(); // the agent closes the window before the job ran
+		expect(c.modal).toBeUndefined();
+		await rc.runDueJobs();
+		expect(sentTo('c-old').slice(before).map((s) => s.body.name)).toEqual(['ping']);
+		expect(api.templateLists).toBe(lists); // nothing asked the provider for the list
+		expectOneModal(c, from, viewId);
+		const again = await rc.uiInteraction({ type: 'viewSubmit', triggerId: 'retry-2', payload: { view: sentView } }, { userId: agent.id });
+		expect(textOf(again.content.view)).toContain('already sent from this window');
+		await rc.runDueJobs();
+		expect(sentTo('c-old').slice(before).map((s) => s.body.name)).toEqual(['ping']);
 
-		const before = rc.rc.uiInteractions.length;
-		await rc.runCommand('whatsapp', ['template'], { userId: agent.id, roomId: oldRoom.id, triggerId: 'trigger-cmd' });
-		const [shown] = rc.rc.uiInteractions.slice(before);
-		expect(shown).toMatchObject({ userId: agent.id, interaction: { type: 'modal.open', triggerId: 'trigger-cmd', appId: rc.appId } });
-		expect(shown.interaction.view.blocks.find((b: any) => b.blockId === 'tpl-pick')).toBeDefined();
+		await c.clickActionButton({ rid: rc.general.id, actionId: 'gab-send-template' });
+		expect(textOf(modalOf(c))).toContain('works inside a WhatsApp conversation room');
+		await c.submit(); // Close
+		expect(c.modal).toBeUndefined();
+		// Another agent, not serving the room, is told so (and could not post there anyway).
+		const other = rc.webClient(salesAgent.id);
+		await other.clickActionButton({ rid: oldRoom.id, actionId: 'gab-send-template' });
+		expect(textOf(modalOf(other))).toContain('Only the agent serving this conversation');
+	});
+
+	it('/whatsapp template without arguments opens the picker in the agent\'s client within its triggerId\'s 5 s; the template is sent', async () => {
+		const c = rc.webClient(agent.id);
+		const from = c.shown.length;
+		await c.slashCommand('whatsapp', ['template'], oldRoom.id);
+		const viewId = modalOf(c).id;
+		expect(c.shown.slice(from).map((s) => s.type)).toEqual(['modal.open']);
+		c.setValue('tpl-pick', 'tpl-pick', JSON.stringify(['welcome_named', 'en']));
+		await c.submit();
+		expect(inputIds(modalOf(c))).toHaveLength(3);
+		expect(inputIds(modalOf(c))).toEqual(expect.arrayContaining(['slot|body|first_name', 'slot|body|shop']));
+		type(c, Object.fromEntries(inputIds(modalOf(c)).map((id: string) => [id, id.includes('header') ? 'https://img.test/b.png' : id.endsWith('first_name') ? 'Cleo' : 'Blue Shop'])));
+		const before = sentTo('c-old').length;
+		await previewAndSend(c);
+		await rc.runDueJobs();
+		expect(sentTo('c-old').slice(before).map((s) => s.body)).toEqual([expect.objectContaining({ name: 'welcome_named', body: { first_name: 'Cleo', shop: 'Blue Shop' }, header: { link: 'https://img.test/b.png' } })]);
+		expectOneModal(c, from, viewId);
+	});
+
+	it('/whatsapp template <name> opens the fill step for its parameters; preview and send reach the customer', async () => {
+		const c = rc.webClient(agent.id);
+		const from = c.shown.length;
+		await c.slashCommand('whatsapp', ['template', 'order_update', 'en'], oldRoom.id);
+		const viewId = modalOf(c).id;
+		expect(inputIds(modalOf(c))).toEqual(['slot|body|1', 'slot|body|2', 'slot|button|0']);
+		type(c, { 'slot|body|1': 'Dora', 'slot|body|2': 'D-4', 'slot|button|0': 'D-4' });
+		const before = sentTo('c-old').length;
+		await previewAndSend(c);
+		await rc.runDueJobs();
+		expect(sentTo('c-old').slice(before).map((s) => s.body)).toEqual([expect.objectContaining({ name: 'order_update', language: 'en', body: { 1: 'Dora', 2: 'D-4' }, buttons: { 0: 'D-4' } })]);
+		expectOneModal(c, from, viewId);
+	});
+
+	it('/whatsapp template <name> <values> before the list was ever fetched: the picker loads it, previews those values, and sends them', async () => {
+		// as for a number whose templates were never listed: no cached list
+		const cache = rc.rc.persistence.filter((p) => p.associations.some((a: any) => a.id === 'gab:templates'));
+		expect(cache).toHaveLength(1);
+		rc.rc.persistence.splice(rc.rc.persistence.indexOf(cache[0]), 1);
+		const c = rc.webClient(agent.id);
+		const from = c.shown.length;
+		const lists = api.templateLists;
+		await c.slashCommand('whatsapp', ['template', 'order_update', 'en', 'Eve', 'E-5', 'button1=E-5'], oldRoom.id);
+		const viewId = modalOf(c).id;
+		expect(textOf(modalOf(c))).toContain('Loading the approved templates');
+		expect(api.templateLists).toBe(lists);
+		await rc.runDueJobs();
+		await c.submit(); // Refresh
+		expect(textOf(modalOf(c))).toContain('Hello Eve, your order E-5 has shipped.');
+		expect(modalOf(c).submit.text.text).toBe('Send');
+		const before = sentTo('c-old').length;
+		await c.submit(); // Send: the prefilled values are not in the client's state; the command line's stand
+		expect(textOf(modalOf(c))).toContain('Sending *');
+		await rc.runDueJobs();
+		expect(sentTo('c-old').slice(before).map((s) => s.body)).toEqual([expect.objectContaining({ name: 'order_update', language: 'en', body: { 1: 'Eve', 2: 'E-5' }, buttons: { 0: 'E-5' } })]);
+		expectOneModal(c, from, viewId);
+	});
+
+	it(`a slow provider does not hold the picker up: with an outdated list it opens within ${TRIGGER_TIMEOUT} ms and a job refreshes the list`, async () => {
+		// a status update makes the cached list outdated
+		await providerEvents([{ kind: 'template-status', name: 'ping', language: 'en', status: 'APPROVED' }]);
+		api.templateListDelayMs = TRIGGER_TIMEOUT + 500;
+		const c = rc.webClient(agent.id);
+		const lists = api.templateLists;
+		try {
+			const opened = await c.clickActionButton({ rid: oldRoom.id, actionId: 'gab-send-template' });
+			expect(opened).toMatchObject({ answer: 'modal.open', late: false });
+			expect(modalOf(c).blocks.find((b: any) => b.blockId === 'tpl-pick')).toBeDefined();
+			expect(c.toasts).toEqual([]);
+			expect(api.templateLists).toBe(lists);
+		} finally {
+			api.templateListDelayMs = 0;
+		}
+		await rc.runDueJobs();
+		expect(api.templateLists).toBe(lists + 1);
+		await c.close();
 	});
 
 	it('the provider\'s own "window closed" answer (its clock says so) is handled the same way, and so is a failed status with that code', async () => {

@@ -22,7 +22,7 @@ import { addUser } from './bridges/users';
 import { clone, RcOptions, RcState, RoomSource, StoredMessage, StoredRoom, StoredUser, StoredVisitor, randomId } from './state';
 import { authenticateAppRequest, parseQuery, parseRouterBody, queryString } from './router';
 import { MemoryLogStorage, MemoryMetadataStorage, MemorySourceStorage } from './storages';
-import { issueLoginToken, UiInteractionBody, uiKitAction } from './uikit';
+import { issueLoginToken, UiInteractionBody, uiKitAction, WebClient, webClientOf } from './uikit';
 
 import { ENGINE, EngineInfo, runtimeControllerOf } from './engine';
 import { useNodeRuntime } from './node-runtime/host';
@@ -430,6 +430,19 @@ export class TestRocketChat {
 		} catch (e) {
 			return { status: 500, content: { error: (e as Error).message } };
 		}
+	}
+
+	/**
+	 * `userId`'s Rocket.Chat web client (one per user): clicks, slash commands and modals under the client's
+	 * rules (uikit.ts: triggerIds live 5 s and serve once, updates go to the open modal of the same view id).
+	 */
+	webClient(userId: string): WebClient {
+		must(this.rc.user(userId), `user ${userId}`);
+		return webClientOf(this.rc, userId, () => new WebClient(
+			userId, this.appId,
+			(body) => this.uiInteraction(body, { userId }),
+			(command, args, roomId, triggerId) => this.runCommand(command, args, { userId, roomId, triggerId }),
+		));
 	}
 
 	/** An agent/user sends a message from the RC client: stored like RC (quote attachment + `[ ](link) ` prefix; files

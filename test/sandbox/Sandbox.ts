@@ -71,6 +71,7 @@ export class Sandbox {
 	readonly actions: ActionRecord[] = [];
 	readonly faults: SandboxFaults = { down: false, slow: false, rateLimited: false, noAgentOnline: false };
 	autoScheduler = true;
+	roomActions: Array<{ actionId: string; label: string }> = [];
 	restarting = false;
 	restarts: Array<{ from: number; to: number; ms: number }> = [];
 	admin!: { id: string; username: string; name: string };
@@ -107,6 +108,8 @@ export class Sandbox {
 		const before = t.rc.notices.length;
 		await this.command(this.admin.id, this.provider.connectCommand(this.department.name), undefined, 'connect the number');
 		this.provider.afterConnect(t.rc.notices.slice(before).map((n) => n.text ?? '').join('\n'));
+		// The app's room action buttons, as Rocket.Chat's client lists them (labels from the app's i18n).
+		this.roomActions = (await t.actionButtons()).filter((b: any) => b.context === 'roomAction').map((b: any) => ({ actionId: b.actionId as string, label: EN[b.labelI18n] ?? b.labelI18n }));
 		this.timers.push(setInterval(() => void this.schedulerTick(), SCHEDULER_EVERY_MS));
 		this.timers.push(setInterval(() => this.watchBusinessMessages(), 100));
 	}
@@ -291,12 +294,47 @@ export class Sandbox {
 		if (!room.isOpen) throw new SandboxError('the room is already closed');
 		await this.exclusive('agent closes the room', () => this.t.closeRoom(room.id, this.agent.id));
 	}
-	/** `/whatsapp …` typed by the agent or the admin; the app's private answers land in rc.notices. */
+	/**
+	 * `/whatsapp …` typed by the agent or the admin in their Rocket.Chat client (with its triggerId, so a modal
+	 * the app opens shows in the agent's console); the app's private answers land in rc.notices.
+	 */
 	async command(userId: string, args: string[], roomId?: string, label?: string): Promise<number> {
 		const before = this.t.rc.notices.length;
 		const shown = args[0] === 'instance' && args[1] === 'add' && args.length > 3 ? [...args.slice(0, 3), '•••', ...args.slice(4)] : args;
-		await this.exclusive(label ?? `/whatsapp ${shown.join(' ')}`, () => this.t.runCommand('whatsapp', args, { userId, roomId }));
+		await this.exclusive(label ?? `/whatsapp ${shown.join(' ')}`, () => this.t.webClient(userId).slashCommand('whatsapp', args, roomId ?? this.t.general.id));
+		this.touch();
 		return this.t.rc.notices.length - before;
+	}
+
+	// ───────── the agent's UIKit: buttons and modals, by Rocket.Chat's web-client rules (test/runtime/uikit.ts) ─────────
+
+	/** A button in a message, an app's room action button, or a button inside the open modal. */
+	async uiClick(p: { kind: 'message' | 'room' | 'view'; rid?: string; mid?: string; actionId: string; blockId?: string; value?: string }): Promise<unknown> {
+		const c = this.t.webClient(this.agent.id);
+		const answer = await this.exclusive(`agent clicks ${p.actionId}`, () => {
+			if (p.kind === 'message') return c.clickMessageButton({ rid: this.whatsappRoom(p.rid ?? '').id, mid: p.mid ?? '', actionId: p.actionId, blockId: p.blockId, value: p.value });
+			if (p.kind === 'room') return c.clickActionButton({ rid: this.whatsappRoom(p.rid ?? '').id, actionId: p.actionId });
+			if (!c.modal) throw new SandboxError('no modal is open');
+			return c.clickViewButton(p.actionId, p.blockId ?? '', p.value);
+		}, (a) => `${a.answer} in ${Math.round(a.ms)} ms${a.late ? ' (too late: dropped)' : ''}`);
+		this.touch();
+		return answer;
+	}
+	/** The open modal's submit button, with what the agent typed or picked since the last one. */
+	async uiSubmit(values: Array<{ blockId: string; actionId: string; value: unknown }>): Promise<unknown> {
+		const c = this.t.webClient(this.agent.id);
+		if (!c.modal) throw new SandboxError('no modal is open');
+		for (const v of values) c.setValue(v.blockId, v.actionId, v.value);
+		const answer = await this.exclusive('agent submits the modal', () => c.submit(), (a) => `${a.answer} in ${Math.round(a.ms)} ms${a.late ? ' (too late: dropped)' : ''}`);
+		this.touch();
+		return answer;
+	}
+	async uiClose(): Promise<unknown> {
+		const c = this.t.webClient(this.agent.id);
+		if (!c.modal) throw new SandboxError('no modal is open');
+		const answer = await this.exclusive('agent closes the modal', () => c.close());
+		this.touch();
+		return answer;
 	}
 	async setAppSetting(id: string, value: unknown): Promise<void> {
 		const known = this.settings().find((s) => s.id === id);
@@ -392,6 +430,15 @@ export class Sandbox {
 					messages: rc.messages.filter((m) => m.rid === r.id).map((m) => this.messageView(m)),
 				};
 			}),
+			uikit: (() => {
+				const c = t.webClient(this.agent.id);
+				return {
+					modal: c.modal ? { view: c.modal.view, errors: c.modal.errors ?? null } : null,
+					dropped: c.dropped.slice(-10).map((d) => ({ reason: d.reason, type: d.type, viewId: d.viewId ?? null })),
+					toasts: c.toasts.length,
+					roomActions: this.roomActions,
+				};
+			})(),
 			notices: rc.notices.slice(-100).map((n) => ({ id: n.id, userId: n.userId ?? null, roomId: n.roomId, text: n.text ?? '', attachments: n.attachments ?? [], blocks: n.blocks ?? [], at: n.at })),
 			alerts: rc.roomMessages(this.alertRoom.id).map((m) => this.messageView(m)),
 			settings: this.settings(),

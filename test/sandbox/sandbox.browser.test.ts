@@ -229,7 +229,13 @@ describe('the sandbox page (npm start) in headless Chromium', () => {
 		await page.getByTestId('agent-send').click();
 		const answer = phone.getByTestId('phone-business-message').filter({ hasText: 'left the warehouse' });
 		await answer.locator('[data-testid="tick"][data-state="read"]').waitFor();
-		const s = await state(second.url);
+		// The phone shows the read tick when it sends the webhook; the app's acknowledgement follows: wait for it.
+		const statuses = (x: any) => x.notifications.filter((n: any) => /^status (sent|delivered|read)$/.test(n.label)).map((n: any) => `${n.label}:${n.state}`).sort();
+		let s = await state(second.url);
+		for (const end = Date.now() + 10_000; Date.now() < end && statuses(s).some((x: string) => !x.endsWith(':acknowledged')); ) {
+			await new Promise((r) => setTimeout(r, 100));
+			s = await state(second.url);
+		}
 		// Out through the Graph API's /messages; the ticks came back as signed status webhooks the app acknowledged.
 		expect(s.providerRequests.some((r: any) => r.method === 'messages' && r.status === 200)).toBe(true);
 		expect(s.notifications.filter((n: any) => /^status (sent|delivered|read)$/.test(n.label)).map((n: any) => `${n.label}:${n.state}`).sort()).toEqual(['status delivered:acknowledged', 'status read:acknowledged', 'status sent:acknowledged']);
@@ -239,13 +245,44 @@ describe('the sandbox page (npm start) in headless Chromium', () => {
 		await page.getByTestId('agent-input').fill('Did the parcel arrive?');
 		await page.getByTestId('agent-send').click();
 		const note = roomMessages.getByTestId('rc-message').filter({ hasText: 'more than 24 hours ago' });
-		await note.getByRole('button', { name: 'Send template' }).waitFor();
+		// The note's button opens the template picker in a modal, drawn as Rocket.Chat's client draws it: every
+		// step is an update of that one modal (test/runtime/uikit.ts drops any other), the send is a background job.
+		await note.getByRole('button', { name: 'Send template' }).click();
+		const modal = page.getByTestId('uikit-modal');
+		await modal.waitFor();
+		const viewId = await modal.getAttribute('data-view-id');
+		const select = modal.locator('select[data-action="tpl-pick"]');
+		// No list cached yet: the picker says it is loading; the sandbox's scheduler fetches it; Refresh shows it.
+		for (let i = 0; i < 40 && (await select.count()) === 0; i++) {
+			await expectText(modal, 'Loading the approved templates');
+			await modal.getByTestId('modal-submit').click();
+			await new Promise((r) => setTimeout(r, 250)); // polls until the scheduler fetched the list
+		}
+		const labels = await select.locator('option').allTextContents();
+		await select.selectOption({ index: labels.findIndex((l) => l.startsWith('order_update')) });
+		await modal.getByTestId('modal-submit').click(); // Next
+		await modal.locator('input[data-action="slot|body|1"]').waitFor();
+		await modal.locator('input[data-action="slot|body|1"]').fill('Anna');
+		await modal.locator('input[data-action="slot|body|2"]').fill('1043');
+		await modal.getByTestId('modal-submit').click(); // Preview
+		await expectText(modal, 'there is news about your order 1043');
+		await expectText(modal.getByTestId('modal-submit'), 'Send');
+		await modal.getByTestId('modal-submit').click(); // Send
+		await expectText(modal, 'Sending');
+		expect(await modal.getAttribute('data-view-id')).toBe(viewId);
+		await shot('05-cloud-template-picker');
+		await modal.getByTestId('modal-submit').click(); // Close
+		await modal.waitFor({ state: 'detached' });
+		await phone.getByTestId('phone-business-message').filter({ hasText: 'news about your order 1043' }).locator('[data-testid="tick"][data-state="read"]').waitFor();
+		const ui = (await state(second.url)).uikit;
+		expect(ui).toMatchObject({ modal: null, dropped: [], toasts: 0 });
+
 		await page.getByTestId('agent-input').fill('/whatsapp template order_update Anna 1042');
 		await page.getByTestId('agent-send').click();
 		await phone.getByTestId('phone-business-message').filter({ hasText: 'news about your order 1042' }).locator('[data-testid="tick"][data-state="read"]').waitFor();
 		expect(await phone.getByText('Did the parcel arrive?').count()).toBe(0);
 		await shot('05-cloud-api');
-	}, 45_000);
+	}, 90_000);
 
 	it('stops everything on SIGTERM to its own process only (kill, a service manager)', async () => {
 		const denoPid: number = (await state(second.url)).app.pid;

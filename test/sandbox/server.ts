@@ -164,6 +164,17 @@ export class SandboxServer {
 				const args = line ? line.split(/\s+/) : [];
 				return { notices: await sb.command(user.id, args, str(b.roomId) || undefined) };
 			}
+			case 'ui-click': {
+				const kind = str(b.kind);
+				if (kind !== 'message' && kind !== 'room' && kind !== 'view') throw new SandboxError('unknown click');
+				return sb.uiClick({ kind, rid: str(b.rid) || undefined, mid: str(b.mid) || undefined, actionId: str(b.actionId, 200), blockId: str(b.blockId, 2000) || undefined, value: str(b.value, 2000) || undefined });
+			}
+			case 'ui-submit': {
+				const values = Array.isArray(b.values) ? b.values.slice(0, 100).map((v: any) => ({ blockId: str(v?.blockId, 2000), actionId: str(v?.actionId, 2000), value: str(v?.value, 5000) })) : [];
+				return sb.uiSubmit(values);
+			}
+			case 'ui-close':
+				return sb.uiClose();
 			case 'setting':
 				return sb.setAppSetting(str(b.id), b.value);
 			case 'faults':

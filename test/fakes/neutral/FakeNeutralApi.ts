@@ -34,6 +34,8 @@ export class FakeNeutralApi {
 	templates: NeutralTemplate[] = [];
 	/** Times GET /templates was answered. */
 	templateLists = 0;
+	/** A slow provider: GET /templates answers after this long. */
+	templateListDelayMs = 0;
 	/** When each customer last wrote, as the provider saw it (the free-form window). */
 	readonly lastInbound = new Map<string, number>();
 	private readonly media = new Map<string, { bytes: Buffer; type: string }>();
@@ -81,6 +83,7 @@ export class FakeNeutralApi {
 		}
 		if (req.method === 'GET' && path === '/templates') {
 			this.templateLists++;
+			if (this.templateListDelayMs) await new Promise((r) => setTimeout(r, this.templateListDelayMs));
 			return answer(200, { templates: this.templates });
 		}
 		if (req.method === 'POST' && path === '/templates/send') {

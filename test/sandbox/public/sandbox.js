@@ -12,6 +12,9 @@ const ui = {
 	agentQuote: null, // { id, author, text }
 	agentFile: null, // { name, mimeType, base64 }
 	seenSent: new Set(),
+	modalKey: '', // the modal as last drawn: redrawn only when the client's view or errors change
+	modalDirty: {}, // actionId → { blockId, actionId, value } typed or picked since the last submission
+	toasts: 0,
 };
 
 // ───────── helpers ─────────
@@ -79,12 +82,13 @@ function uiText(t) {
 	if (typeof t === 'string') return md(t);
 	return t.type === 'plain_text' ? esc(t.text) : md(t.text);
 }
-function blocksHtml(blocks) {
+/** `ctx.mid`: the blocks of a stored message (its buttons can be clicked, as in Rocket.Chat's client). */
+function blocksHtml(blocks, ctx) {
 	if (!Array.isArray(blocks) || !blocks.length) return '';
 	return `<div class="uikit">${blocks.map((b) => {
 		switch (b.type) {
 			case 'section':
-				return `<div class="uk-section">${uiText(b.text)}${(b.fields || []).map((f) => `<div class="uk-field">${uiText(f)}</div>`).join('')}${b.accessory ? elementHtml(b.accessory) : ''}</div>`;
+				return `<div class="uk-section">${uiText(b.text)}${(b.fields || []).map((f) => `<div class="uk-field">${uiText(f)}</div>`).join('')}${b.accessory ? elementHtml(b.accessory, ctx, b.blockId) : ''}</div>`;
 			case 'context':
 				return `<div class="uk-context">${(b.elements || []).map((e) => (e.type === 'image' ? `<img src="${esc(e.imageUrl)}" alt="${esc(e.altText)}">` : uiText(e))).join(' ')}</div>`;
 			case 'divider':
@@ -92,7 +96,7 @@ function blocksHtml(blocks) {
 			case 'image':
 				return `<figure><img class="media" src="${esc(b.imageUrl)}" alt="${esc(b.altText)}">${b.title ? `<figcaption>${uiText(b.title)}</figcaption>` : ''}</figure>`;
 			case 'actions':
-				return `<div class="uk-actions">${(b.elements || []).map(elementHtml).join('')}</div>`;
+				return `<div class="uk-actions">${(b.elements || []).map((e) => elementHtml(e, ctx, b.blockId)).join('')}</div>`;
 			case 'header':
 				return `<h4>${uiText(b.text)}</h4>`;
 			case 'preview':
@@ -102,8 +106,9 @@ function blocksHtml(blocks) {
 		}
 	}).join('')}</div>`;
 }
-function elementHtml(e) {
-	if (e.type === 'button') return `<button type="button" disabled title="block actions are not wired in the sandbox">${uiText(e.text)}</button>`;
+function elementHtml(e, ctx, blockId) {
+	if (e.type === 'button' && ctx?.mid) return `<button type="button" data-block-action="${esc(e.actionId)}" data-block-id="${esc(blockId)}" data-block-value="${esc(e.value ?? '')}" data-mid="${esc(ctx.mid)}">${uiText(e.text)}</button>`;
+	if (e.type === 'button') return `<button type="button" disabled title="buttons of messages only you can see are not wired in the sandbox">${uiText(e.text)}</button>`;
 	if (e.type === 'image') return `<img src="${esc(e.imageUrl)}" alt="${esc(e.altText)}">`;
 	return `<span class="uk-unknown">${esc(e.type)}</span>`;
 }
@@ -228,7 +233,8 @@ function renderAgent(s) {
 	}
 	head.innerHTML = `<div><span class="source">${esc(room.label)}</span> <b data-testid="room-visitor">${esc(room.visitor?.name)}</b> <span class="muted">${esc(room.visitor?.phone)}</span></div>
 		<div class="small muted">department <b>${esc(room.department || '—')}</b> · to ${esc(room.destination || '—')} · ${room.isOpen ? `open, served by @${esc(room.servedBy || '—')}` : `closed ${room.closedAt ? time(room.closedAt) : ''}`}</div>
-		${room.isOpen ? '<button type="button" id="close-room" data-testid="close-room">Close conversation</button>' : ''}`;
+		${room.isOpen ? '<button type="button" id="close-room" data-testid="close-room">Close conversation</button>' : ''}
+		${room.isOpen ? (s.uikit?.roomActions || []).map((a) => `<button type="button" data-room-action="${esc(a.actionId)}" data-testid="room-action" title="the app's room action button (Rocket.Chat: the room's kebab menu)">⋮ ${esc(a.label)}</button>`).join('') : ''}`;
 	const notices = s.notices.filter((n) => n.userId === agent.id && n.roomId === room.id);
 	const items = [...room.messages.map((m) => ({ at: m.at, html: messageHtml(m, agent.id) })), ...notices.map((n) => ({ at: n.at, html: noticeHtml(n) }))].sort((a, b) => new Date(a.at) - new Date(b.at));
 	const html = items.map((i) => i.html).join('');
@@ -249,7 +255,7 @@ function messageHtml(m, agentId) {
 	return `<div class="rc-msg ${kind}" data-id="${esc(m.id)}" data-testid="rc-message" data-kind="${kind}">
 		<div class="rc-head"><b>${esc(m.sender.name)}</b>${kind === 'app' ? ' <span class="badge">App</span>' : ''} <span class="muted small">@${esc(m.sender.username)} · ${time(m.at)}${m.edited ? ' · (edited)' : ''}</span>
 		<button type="button" class="quote-btn" data-quote="${esc(m.id)}" title="Quote">❝</button></div>
-		${quotes}${m.text ? `<div class="rc-text">${md(m.text)}</div>` : ''}${file}${atts}${blocksHtml(m.blocks)}</div>`;
+		${quotes}${m.text ? `<div class="rc-text">${md(m.text)}</div>` : ''}${file}${atts}${blocksHtml(m.blocks, { mid: m.id })}</div>`;
 }
 function noticeHtml(n) {
 	return `<div class="rc-msg notice" data-testid="notice"><div class="rc-head"><b>GREEN-API WhatsApp Bridge</b> <span class="badge">App</span> <span class="muted small">Only you can see this message · ${time(n.at)}</span></div>
@@ -320,6 +326,43 @@ function renderTop(s) {
 		· Agent → phone: <b data-testid="ledger-received">${l.receivedOnPhone}</b>/<span data-testid="ledger-written">${l.agentWritten}</span> received`;
 }
 
+// ───────── the agent's modal, as Rocket.Chat's web client shows it (the server keeps the client's state) ─────────
+
+function modalInputHtml(b, errors) {
+	const e = b.element || {};
+	const error = errors?.[e.actionId] ?? errors?.[b.blockId];
+	let field = `<span class="uk-unknown">${esc(e.type)}</span>`;
+	const data = `data-block="${esc(b.blockId)}" data-action="${esc(e.actionId)}"`;
+	if (e.type === 'plain_text_input') field = `<input type="text" ${data} value="${esc(e.initialValue ?? '')}" placeholder="${esc(e.placeholder?.text ?? '')}">`;
+	if (e.type === 'static_select') {
+		const initial = e.initialOption?.value ?? e.initialValue;
+		field = `<select ${data}><option value="">${esc(e.placeholder?.text ?? '')}</option>${(e.options || []).map((o) => `<option value="${esc(o.value)}" ${o.value === initial ? 'selected' : ''}>${esc(o.text?.text ?? o.value)}</option>`).join('')}</select>`;
+	}
+	return `<label class="uk-input">${uiText(b.label)}${field}${error ? `<span class="uk-error" data-testid="modal-error">${esc(error)}</span>` : ''}</label>`;
+}
+function renderModal(s) {
+	const m = s.uikit?.modal;
+	const key = m ? JSON.stringify(m) : '';
+	if (s.uikit && s.uikit.toasts > ui.toasts) toast('The app did not answer within 5 seconds (UIKit_Interaction_Timeout)', true);
+	ui.toasts = s.uikit?.toasts ?? 0;
+	if (key === ui.modalKey) return; // typing survives other updates; a dropped update changes nothing
+	const box = $('#uikit-modal');
+	if (m?.view?.id !== JSON.parse(ui.modalKey || 'null')?.view?.id) ui.modalDirty = {};
+	ui.modalKey = key;
+	if (!m) {
+		box.classList.add('hidden');
+		box.innerHTML = '';
+		return;
+	}
+	const v = m.view;
+	const body = (v.blocks || []).map((b) => (b.type === 'input' ? modalInputHtml(b, m.errors) : blocksHtml([b]))).join('');
+	box.innerHTML = `<div class="modal-card" data-testid="uikit-modal" data-view-id="${esc(v.id)}">
+		<h3>${uiText(v.title)}</h3><div class="modal-body">${body}</div>
+		<div class="modal-foot">${v.close ? `<button type="button" data-testid="modal-close" data-modal="close">${uiText(v.close.text)}</button>` : ''}
+		${v.submit ? `<button type="button" class="primary" data-testid="modal-submit" data-modal="submit">${uiText(v.submit.text)}</button>` : ''}</div></div>`;
+	box.classList.remove('hidden');
+}
+
 function render(s) {
 	ui.state = s;
 	if (!s.customers.some((c) => c.id === ui.customerId)) ui.customerId = s.customers[0]?.id;
@@ -328,6 +371,7 @@ function render(s) {
 	renderAgent(s);
 	renderAdmin(s);
 	renderInside(s);
+	renderModal(s);
 	const samples = $('#agent-sample');
 	if (samples.options.length === 1) for (const x of s.samples) samples.add(new Option(x.name, x.id));
 	document.body.dataset.ready = '1';
@@ -456,8 +500,15 @@ $('#rooms').addEventListener('click', (e) => {
 });
 $('#room-head').addEventListener('click', (e) => {
 	if (e.target.id === 'close-room') act('agent-close', { roomId: ui.roomId });
+	const a = e.target.closest('[data-room-action]');
+	if (a) act('ui-click', { kind: 'room', rid: ui.roomId, actionId: a.dataset.roomAction });
 });
 $('#room-messages').addEventListener('click', (e) => {
+	const action = e.target.closest('[data-block-action]');
+	if (action) {
+		act('ui-click', { kind: 'message', rid: ui.roomId, mid: action.dataset.mid, actionId: action.dataset.blockAction, blockId: action.dataset.blockId, value: action.dataset.blockValue });
+		return;
+	}
 	const b = e.target.closest('[data-quote]');
 	if (!b) return;
 	const room = ui.state.rooms.find((r) => r.id === ui.roomId);
@@ -551,3 +602,19 @@ for (const tab of document.querySelectorAll('.tab')) {
 document.addEventListener('visibilitychange', () => ui.state && renderPhone(ui.state));
 
 connect();
+
+const modalBox = $('#uikit-modal');
+const modalTyped = (e) => {
+	const f = e.target.closest('[data-action]');
+	if (f) ui.modalDirty[f.dataset.action] = { blockId: f.dataset.block, actionId: f.dataset.action, value: f.value };
+};
+modalBox.addEventListener('input', modalTyped);
+modalBox.addEventListener('change', modalTyped);
+modalBox.addEventListener('click', async (e) => {
+	const b = e.target.closest('[data-modal]');
+	if (!b) return;
+	if (b.dataset.modal === 'close') return act('ui-close');
+	const values = Object.values(ui.modalDirty);
+	ui.modalDirty = {};
+	await act('ui-submit', { values });
+});
