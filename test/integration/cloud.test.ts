@@ -261,9 +261,10 @@ describe('a Cloud API number: customers write, agents answer', () => {
 	let fake: FakeGraphApi;
 
 	beforeAll(async () => {
-		w = await startCloudWorld({ provider: 'cloud', extraPermissions: ['outbound-communication.provide'] });
+		// A Premium workspace with the outbound-messaging module, whose admin switched the app's wizard setting on.
+		w = await startCloudWorld({ provider: 'cloud', outboundLicence: true, appSettings: { outbound_wizard: true } });
 		fake = w.fake as FakeGraphApi;
-		fake.addTemplate(CLOUD.wabaId, template({ name: 'order_update', body: 'Hi {{1}}, order {{2}} ships today.', header: { format: 'TEXT', text: 'Order news' } }));
+		fake.addTemplate(CLOUD.wabaId, template({ name: 'order_update', body: 'Hi {{1}}, order {{2}} ships today.', header: { format: 'TEXT', text: 'Order news' }, quality: 'GREEN' }));
 		fake.addTemplate(CLOUD.wabaId, template({ name: 'reservation', named: true, body: 'Your table for {{guests}} on {{day}}.' }));
 		fake.addTemplate(CLOUD.wabaId, template({ name: 'draft', body: 'not yet', status: 'PENDING' }));
 	});
@@ -278,6 +279,8 @@ describe('a Cloud API number: customers write, agents answer', () => {
 			['order_update', 'en_US', 'Hi {{1}}, order {{2}} ships today.'],
 			['reservation', 'en_US', 'Your table for {{guests}} on {{day}}.'],
 		]);
+		// WhatsApp's quality rating as the wizard reads it (GREEN | YELLOW | RED | UNKNOWN); none given → UNKNOWN
+		expect(meta.templates[`+${CLOUD.display}`].map((t: any) => t.qualityScore)).toEqual([{ score: 'GREEN', reasons: null }, { score: 'UNKNOWN', reasons: null }]);
 		expect(fake.requests.filter((r) => r.method === 'templates').every((r) => r.headers.authorization === `Bearer ${CLOUD.accessToken}`)).toBe(true);
 	});
 
