@@ -47,7 +47,8 @@ export interface OutboundPhoneProvider {
 	sendOutboundMessage(message: OutboundMessageRequest, read?: IRead, modify?: IModify, http?: IHttp, persis?: IPersistence): Promise<void>;
 }
 
-/** IOutboundProviderTemplate (what the wizard lists). */
+/** IOutboundProviderTemplate (what the wizard lists), in the later revision's lower case; the first revision spells
+ *  status, category, component types and formats in upper case and has `rejectedReason: string | null`. */
 export interface OutboundProviderTemplate {
 	id: string;
 	name: string;
@@ -56,7 +57,7 @@ export interface OutboundProviderTemplate {
 	category: string;
 	status: string;
 	qualityScore: { score: TemplateQuality; reasons: string[] | null };
-	components: Array<{ type: 'header'; format?: 'text' | 'image' | 'video' | 'document'; text?: string } | { type: 'body'; text: string } | { type: 'footer'; text: string }>;
+	components: Array<{ type: string; format?: string; text?: string }>;
 	createdAt: string;
 	createdBy: string;
 	modifiedAt: string;
@@ -67,6 +68,11 @@ export interface OutboundProviderTemplate {
 	partnerId: string;
 	externalId: string;
 	updatedExternal: string;
+	rejectedReason: string | undefined | null;
+}
+/** The later revision's template, as its definitions type it. */
+export interface LaterRevisionTemplate extends OutboundProviderTemplate {
+	components: Array<{ type: 'header'; format?: 'text' | 'image' | 'video' | 'document'; text?: string } | { type: 'body'; text: string } | { type: 'footer'; text: string }>;
 	rejectedReason: string | undefined;
 }
 
@@ -134,7 +140,7 @@ export function outboundPhoneProvider(app: IApp, providers: ProviderDirectory): 
 				const provider = providers.get(instance.provider);
 				if (!provider?.capabilities.templates || !provider.templates || !instance.number) continue;
 				const r = await provider.templates.list(deps.http, instance);
-				if (r.ok) templates[`+${instance.number}`] = r.templates.filter((x) => x.status.toUpperCase() === 'APPROVED').map((x) => templateFor(instance.number!, x));
+				if (r.ok) templates[`+${instance.number}`] = r.templates.filter((x) => x.status.toUpperCase() === 'APPROVED').map((x) => templateFor(instance.number!, x, given ? 'later' : 'first'));
 			}
 			const common: Common = { providerType: 'phone', supportsTemplates, templates };
 			return given ? { providerId: app.getID(), providerName: PROVIDER_NAME, ...common } : { appId: app.getID(), appName: PROVIDER_NAME, ...common };
@@ -177,16 +183,17 @@ export function templateParameters(tpl: OutboundMessageRequest['template']): Omi
 	return { name: tpl.name, language: tpl.language?.code || 'en', body, ...(header && { header }), ...(Object.keys(buttons).length && { buttons }) };
 }
 
-/** Our TemplateInfo as IOutboundProviderTemplate. Rocket.Chat's wizard reads `qualityScore.score` as one of
- *  GREEN | YELLOW | RED | UNKNOWN: the provider's rating, UNKNOWN when it gives none. */
-export function templateFor(number: string, x: TemplateInfo): OutboundProviderTemplate {
+/** Our TemplateInfo as IOutboundProviderTemplate of the given revision. Rocket.Chat's wizard reads
+ *  `qualityScore.score` as one of GREEN | YELLOW | RED | UNKNOWN: the provider's rating, UNKNOWN when it gives none. */
+export function templateFor(number: string, x: TemplateInfo, revision: 'first' | 'later' = 'later'): OutboundProviderTemplate {
+	const word = (w: string) => (revision === 'first' ? w.toUpperCase() : w.toLowerCase());
 	const components: OutboundProviderTemplate['components'] = [];
-	if (x.header && x.header.format !== 'location') components.push({ type: 'header', format: x.header.format, ...(x.header.text !== undefined && { text: x.header.text }) });
-	components.push({ type: 'body', text: x.body });
-	if (x.footer) components.push({ type: 'footer', text: x.footer });
+	if (x.header && x.header.format !== 'location') components.push({ type: word('header'), format: word(x.header.format), ...(x.header.text !== undefined && { text: x.header.text }) });
+	components.push({ type: word('body'), text: x.body });
+	if (x.footer) components.push({ type: word('footer'), text: x.footer });
 	return {
-		id: `${x.name}:${x.language}`, name: x.name, language: x.language, type: 'whatsapp', category: (x.category || 'utility').toLowerCase(),
-		status: 'approved', qualityScore: { score: x.quality ?? 'UNKNOWN', reasons: null }, components, createdAt: '', createdBy: '', modifiedAt: '', modifiedBy: '',
-		namespace: '', wabaAccountId: '', phoneNumber: `+${number}`, partnerId: '', externalId: '', updatedExternal: '', rejectedReason: undefined,
+		id: `${x.name}:${x.language}`, name: x.name, language: x.language, type: 'whatsapp', category: word(x.category || 'utility'),
+		status: word('approved'), qualityScore: { score: x.quality ?? 'UNKNOWN', reasons: null }, components, createdAt: '', createdBy: '', modifiedAt: '', modifiedBy: '',
+		namespace: '', wabaAccountId: '', phoneNumber: `+${number}`, partnerId: '', externalId: '', updatedExternal: '', rejectedReason: revision === 'first' ? null : undefined,
 	};
 }

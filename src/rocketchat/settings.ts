@@ -89,7 +89,8 @@ const definitions: ISetting[] = [
 	{ id: Setting.MenuExitKeyword, type: SettingType.STRING, packageValue: '#exit', required: false, public: false, i18nLabel: 'setting_menu_exit_keyword', i18nDescription: 'setting_menu_exit_keyword_description' },
 	{ id: Setting.ReadReceipts, type: SettingType.BOOLEAN, packageValue: false, required: false, public: false, i18nLabel: 'setting_read_receipts', i18nDescription: 'setting_read_receipts_description' },
 	{ id: Setting.BotMessages, type: SettingType.BOOLEAN, packageValue: false, required: false, public: false, i18nLabel: 'setting_bot_messages', i18nDescription: 'setting_bot_messages_description' },
-	// Read when the app starts (the provider is offered in extendConfiguration): off by default, see OutboundPhoneProvider.
+	// Read when Rocket.Chat starts the app (extendConfiguration; a disable/enable stops short of it at the already
+	// registered slash command): off by default, see OutboundPhoneProvider.
 	{ id: Setting.OutboundWizard, type: SettingType.BOOLEAN, packageValue: false, required: false, public: false, i18nLabel: 'setting_outbound_wizard', i18nDescription: 'setting_outbound_wizard_description' },
 ];
 

@@ -165,7 +165,7 @@ export class TestModerationBridge extends ModerationBridge {
  *  {providerId: appId, providerName, providerType, supportsTemplates if set}, unregistered by (appId, type). The engine
  *  checks `outbound-communication.provide` before any of this runs (OutboundMessageBridge.doRegister*).
  *  The registry is reached through getOutboundService() (apps/meteor/server/lib/omnichannel/outboundcommunication.ts),
- *  which throws `error-no-license` unless the licensed module patched it (ee/server/api/v1/omnichannel/lib/outbound.ts):
+ *  which throws `error-no-license` until the enterprise module patches it (ee/server/api/v1/omnichannel/lib/outbound.ts):
  *  without `rc.outboundMessagingLicence` the bridge logs "Failed to register phone provider" on Rocket.Chat's log and
  *  rethrows `error-registering-provider` (`error-unregistering-provider` when unregistering). */
 export class TestOutboundMessageBridge extends OutboundMessageBridge {
