@@ -5,6 +5,8 @@
 // Server engines do not check names (1.46.0 stores the granted list as given and compares names in
 // AppPermissionManager.hasPermission), so only the compiler needs the newer list: this resolves that one module to
 // the engine named by GAB_PERMISSION_NAMES_FROM; everything else (definitions, the typecheck) stays on 1.46.0.
+// (Bumping the devDependency instead would also make rc-apps rewrite app.json's requiredApiVersion to that version:
+// apps-cli lib/misc/folderDetails.js matchAppsEngineVersion.)
 'use strict';
 const Module = require('module');
 const path = require('path');
