@@ -397,7 +397,7 @@ describe("Rocket.Chat's outbound-message provider interface", () => {
 		}
 	});
 
-	(ENGINE.hasOutboundProviders ? describe : describe.skip)('on an engine that offers it (Apps-Engine 1.62)', () => {
+	(ENGINE.hasOutboundProviders ? describe : describe.skip)(`on an engine that offers it (${ENGINE.version})`, () => {
 		it('licensed workspace, setting on: registered; GREEN-API numbers list no templates and a template send is refused clearly', async () => {
 			const w = await startWorld({ outboundLicence: true });
 			const restarted = await restartWithWizardOn(w);
