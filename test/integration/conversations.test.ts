@@ -399,7 +399,9 @@ describe("Rocket.Chat's outbound-message provider interface", () => {
 
 	(ENGINE.hasOutboundProviders ? describe : describe.skip)(`on an engine that offers it (${ENGINE.version})`, () => {
 		it('licensed workspace, setting on: registered; GREEN-API numbers list no templates and a template send is refused clearly', async () => {
-			const w = await startWorld({ outboundLicence: true });
+			const w = await startWorld();
+			// the licence with the outbound-messaging module applied, then the setting switched on and Rocket.Chat restarted
+			w.rc.setOutboundLicence(true);
 			const restarted = await restartWithWizardOn(w);
 			try {
 				expect(w.rc.outboundProviders()).toEqual([]);
