@@ -31,7 +31,7 @@ import { ProviderRegistry } from './src/providers/registry';
 import { AgentActions } from './src/core/AgentActions';
 import { isAgentMessageForUs, isNewAgentMessageForUs, isOurRoom, isPerson, messageAuthor, toAgentMessage } from './src/rocketchat/agentMessages';
 import { registerOutboundProvider } from './src/endpoints/OutboundPhoneProvider';
-import { provideSettings, readBotMessages, Setting } from './src/rocketchat/settings';
+import { provideSettings, readBotMessages, readOutboundWizard, Setting } from './src/rocketchat/settings';
 import { millisOf } from './src/rocketchat/boundary';
 import { SEND_TEMPLATE_BUTTON } from './src/rocketchat/uikitIds';
 import { TemplateInteractions } from './src/uikit/TemplateInteractions';
@@ -45,7 +45,7 @@ export class GreenApiBridgeApp extends App
 		super(info, logger, accessors);
 	}
 
-	protected async extendConfiguration(configuration: IConfigurationExtend, _env: IEnvironmentRead): Promise<void> {
+	protected async extendConfiguration(configuration: IConfigurationExtend, environment: IEnvironmentRead): Promise<void> {
 		await provideSettings(configuration);
 		await configuration.api.provideApi({
 			visibility: ApiVisibility.PUBLIC,
@@ -66,8 +66,8 @@ export class GreenApiBridgeApp extends App
 		});
 		await configuration.scheduler.registerProcessors(processors(this.providers, (read) => applyProcessSettings(read.getEnvironmentReader().getSettings()), () => this.templateUi()));
 		await configuration.slashCommands.provideSlashCommand(new WhatsappCommand(this, this.providers));
-		// Rocket.Chat's "Outbound message" wizard, on engines that offer the provider interface (1.54+).
-		const outbound = await registerOutboundProvider(configuration, this, this.providers);
+		// Rocket.Chat's "Outbound message" wizard: engines that offer the provider interface, when the admin asks.
+		const outbound = await registerOutboundProvider(configuration, this, this.providers, await readOutboundWizard(environment));
 		this.getLogger().debug(`outbound-message provider: ${outbound}`);
 	}
 

@@ -35,6 +35,17 @@ function addProvider(dir, file) {
 	fs.writeFileSync(list, `import { ${name} } from './extra/${name}';\n${text.replace(marker, `new ${name}(),`)}`);
 }
 
+// The permission names the packaging compiler accepts come from a newer engine than the one the app is built with
+// (see permission-names.js): the newest Apps-Engine with server/ on npm, which the repository already installs as
+// the test runtime's engine (test/runtime/package.json). The zip's requiredApiVersion stays app.json's.
+const PERMISSION_NAMES_ENGINE = '1.62.0';
+function permissionNamesEngine() {
+	const dir = path.dirname(require.resolve('@rocket.chat/apps-engine/package.json', { paths: [path.join(root, 'test', 'runtime')] }));
+	const version = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).version;
+	if (version !== PERMISSION_NAMES_ENGINE) throw new Error(`permission names: expected @rocket.chat/apps-engine ${PERMISSION_NAMES_ENGINE} in test/runtime, found ${version} (npm ci)`);
+	return dir;
+}
+
 function option(name) {
 	const i = process.argv.indexOf(name);
 	return i > 0 ? process.argv[i + 1] : undefined;
@@ -48,7 +59,10 @@ try {
 	fs.symlinkSync(path.join(root, 'node_modules'), path.join(stage, 'node_modules'), 'dir');
 	inlineCatalogs(stage);
 	if (extraProvider) addProvider(stage, extraProvider);
-	execFileSync(path.join(root, 'node_modules', '.bin', 'rc-apps'), ['package'], { cwd: stage, stdio: 'inherit' });
+	const rcApps = path.join(root, 'node_modules', '@rocket.chat', 'apps-cli', 'bin', 'run');
+	execFileSync(process.execPath, ['-r', path.join(__dirname, 'permission-names.js'), rcApps, 'package'], {
+		cwd: stage, stdio: 'inherit', env: { ...process.env, GAB_PERMISSION_NAMES_FROM: permissionNamesEngine() },
+	});
 	const built = fs.readdirSync(path.join(stage, 'dist')).filter((f) => f.endsWith('.zip'));
 	if (built.length !== 1) throw new Error(`rc-apps produced ${built.length} zips`);
 	fs.mkdirSync(outDir, { recursive: true });

@@ -4,15 +4,21 @@ import { coreDeps } from '../compose';
 import { ConversationStarter } from '../core/ConversationStarter';
 import { errorText } from '../core/failures';
 import { Log } from '../core/log';
-import { OutboundTemplate, ProviderDirectory, TemplateInfo } from '../core/ports/provider';
+import { OutboundTemplate, ProviderDirectory, TemplateInfo, TemplateQuality } from '../core/ports/provider';
 import { t } from '../i18n/translate';
 
-// Rocket.Chat's outbound-message provider interface (`IOutboundPhoneMessageProvider`, Apps-Engine 1.54+,
-// permission `outbound-communication.provide`; its "Outbound message" wizard is a Premium feature). The
-// app is built against Apps-Engine 1.46, which has no such types: the shapes used are declared here, and
-// the engine's support is detected at run time (`configuration.outboundCommunication`).
+// Rocket.Chat's outbound-message provider interface (permission `outbound-communication.provide`; the "Outbound
+// message" wizard of Rocket.Chat Premium). The app is built against Apps-Engine 1.46, which has no such types: the
+// shapes used are declared here (test/endpoints/outboundProviderTypes.test.ts checks them against the engines'
+// definitions) and the engine's support is detected at run time (`configuration.outboundCommunication`).
+// Two revisions exist, told apart by the arguments Rocket.Chat passes:
+// - the first (definitions `outboundComunication`, Apps-Engine 1.53.1): `sendOutboundMessage(message)`,
+//   `getProviderMetadata()`, metadata named {appId, appName, …};
+// - the later one (`outboundCommunication`, 1.55 … 1.66; the Deno runtime's outboundcomms-handler appends the
+//   accessors): `sendOutboundMessage(message, read, modify, http, persistence)`, `getProviderMetadata(read, modify,
+//   http, persistence)`, metadata named {providerId, providerName, …}.
 
-/** IOutboundMessage (1.62): a template to a phone number, from one of our business numbers. */
+/** IOutboundMessage: a template to a phone number, from one of our business numbers. */
 export interface OutboundMessageRequest {
 	to: string;
 	type: 'template';
@@ -21,7 +27,7 @@ export interface OutboundMessageRequest {
 	departmentId?: string;
 	template: {
 		name: string;
-		language: { code: string; policy?: string };
+		language: { code: string; policy?: 'deterministic' | 'fallback' };
 		components?: Array<{ type: 'header' | 'body' | 'footer' | 'button'; parameters: Array<Record<string, any>> }>;
 		namespace?: string;
 	};
@@ -31,31 +37,91 @@ interface OutboundCommunicationExtend {
 	registerPhoneProvider(provider: OutboundPhoneProvider): Promise<void>;
 }
 
+/** Both revisions' IOutboundPhoneMessageProvider: the accessors are optional because the first one passes none. */
 export interface OutboundPhoneProvider {
 	type: 'phone';
 	appId: string;
 	name: string;
 	supportsTemplates: boolean;
-	getProviderMetadata(read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<unknown>;
-	sendOutboundMessage(message: OutboundMessageRequest, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<void>;
+	getProviderMetadata(read?: IRead, modify?: IModify, http?: IHttp, persis?: IPersistence): Promise<ProviderMetadata>;
+	sendOutboundMessage(message: OutboundMessageRequest, read?: IRead, modify?: IModify, http?: IHttp, persis?: IPersistence): Promise<void>;
 }
 
-/** Registers the app as a phone provider where the engine offers it. Says what happened (for the log). */
-export async function registerOutboundProvider(configuration: IConfigurationExtend, app: IApp, providers: ProviderDirectory): Promise<'registered' | 'not-offered' | 'refused'> {
+/** IOutboundProviderTemplate (what the wizard lists), in the later revision's lower case; the first revision spells
+ *  status, category, component types and formats in upper case and has `rejectedReason: string | null`. */
+export interface OutboundProviderTemplate {
+	id: string;
+	name: string;
+	language: string;
+	type: 'whatsapp';
+	category: string;
+	status: string;
+	qualityScore: { score: TemplateQuality; reasons: string[] | null };
+	components: Array<{ type: string; format?: string; text?: string }>;
+	createdAt: string;
+	createdBy: string;
+	modifiedAt: string;
+	modifiedBy: string;
+	namespace: string;
+	wabaAccountId: string;
+	phoneNumber: string;
+	partnerId: string;
+	externalId: string;
+	updatedExternal: string;
+	rejectedReason: string | undefined | null;
+}
+/** The later revision's template, as its definitions type it. */
+export interface LaterRevisionTemplate extends OutboundProviderTemplate {
+	components: Array<{ type: 'header'; format?: 'text' | 'image' | 'video' | 'document'; text?: string } | { type: 'body'; text: string } | { type: 'footer'; text: string }>;
+	rejectedReason: string | undefined;
+}
+
+type Common = { providerType: 'phone'; supportsTemplates: boolean; templates: Record<string, OutboundProviderTemplate[]> };
+/** ProviderMetadata of the later revision, or of the first one. */
+export type ProviderMetadata = (Common & { providerId: string; providerName: string }) | (Common & { appId: string; appName: string });
+
+export type OutboundRegistration = 'not-offered' | 'not-wanted' | 'offered' | 'refused';
+
+/**
+ * Offers the app to Rocket.Chat's Outbound message wizard when the engine has the interface and the admin asked for it
+ * (`wanted`: the app setting). Not by default: Rocket.Chat registers the provider after the app's onEnable, outside its
+ * error handling (AppManager.enableApp → AppOutboundCommunicationProviderManager.registerProviders), and a workspace
+ * whose licence lacks the `outbound-messaging` module refuses it (`error-no-license`, rethrown as
+ * `error-registering-provider` by apps/meteor/app/apps/server/bridges/outboundCommunication.ts) — which leaves the
+ * whole app not enabled, and the app never sees that error. So the app offers only when told the workspace has the
+ * module, and says once per start what it did, in words that name the way out.
+ */
+export async function registerOutboundProvider(configuration: IConfigurationExtend, app: IApp, providers: ProviderDirectory, wanted: boolean): Promise<OutboundRegistration> {
 	const outbound = (configuration as unknown as { outboundCommunication?: OutboundCommunicationExtend }).outboundCommunication;
 	if (!outbound || typeof outbound.registerPhoneProvider !== 'function') return 'not-offered';
+	if (!wanted) return 'not-wanted';
 	try {
 		await outbound.registerPhoneProvider(outboundPhoneProvider(app, providers));
-		return 'registered';
 	} catch (e) {
-		// Missing permission or a server that refuses: the rest of the app works without it.
+		// The engine checks `outbound-communication.provide` here (PermissionDeniedError): the rest works without it.
 		app.getLogger().error(`outbound-message provider not registered: ${errorText(e)}`);
 		return 'refused';
 	}
+	app.getLogger().info(
+		"outbound-message provider offered to Rocket.Chat's Outbound message wizard. If Rocket.Chat then does not enable the app " +
+			'(error-registering-provider in its log), its licence lacks the outbound-messaging module: switch the setting off.',
+	);
+	return 'offered';
 }
 
 /** No ':' in it: the engine addresses the provider as `outboundCommunication:<name>-phone:<method>`. */
 const PROVIDER_NAME = 'WhatsApp (GREEN-API Bridge)';
+
+interface Accessors { read: IRead; modify: IModify; http: IHttp; persis: IPersistence }
+
+/** The accessors of the later revision, when the call carries them (never assumed from the engine's version). */
+export function accessorsOf(read: unknown, modify: unknown, http: unknown, persis: unknown): Accessors | undefined {
+	const has = (o: unknown, method: string) => !!o && typeof (o as Record<string, unknown>)[method] === 'function';
+	if (has(read, 'getPersistenceReader') && has(modify, 'getCreator') && has(http, 'post') && has(persis, 'updateByAssociation')) {
+		return { read, modify, http, persis } as Accessors;
+	}
+	return undefined;
+}
 
 export function outboundPhoneProvider(app: IApp, providers: ProviderDirectory): OutboundPhoneProvider {
 	const supportsTemplates = providers.all().some((p) => p.capabilities.templates);
@@ -65,18 +131,25 @@ export function outboundPhoneProvider(app: IApp, providers: ProviderDirectory): 
 		name: PROVIDER_NAME,
 		supportsTemplates,
 		async getProviderMetadata(read, modify, http, persis) {
-			const deps = coreDeps({ read, modify, http, persis }, providers);
-			const templates: Record<string, unknown[]> = {};
+			const given = accessorsOf(read, modify, http, persis);
+			// The first revision passes nothing: reading needs only the app's own reader and HTTP.
+			const own = app.getAccessors();
+			const deps = coreDeps(given ?? { read: own.reader, http: own.http, modify: undefined as never, persis: undefined as never }, providers);
+			const templates: Record<string, OutboundProviderTemplate[]> = {};
 			for (const instance of await deps.instances.list()) {
 				const provider = providers.get(instance.provider);
 				if (!provider?.capabilities.templates || !provider.templates || !instance.number) continue;
 				const r = await provider.templates.list(deps.http, instance);
-				if (r.ok) templates[`+${instance.number}`] = r.templates.filter((x) => x.status.toUpperCase() === 'APPROVED').map((x) => templateFor(instance.number!, x));
+				if (r.ok) templates[`+${instance.number}`] = r.templates.filter((x) => x.status.toUpperCase() === 'APPROVED').map((x) => templateFor(instance.number!, x, given ? 'later' : 'first'));
 			}
-			return { providerId: app.getID(), providerName: PROVIDER_NAME, providerType: 'phone', supportsTemplates, templates };
+			const common: Common = { providerType: 'phone', supportsTemplates, templates };
+			return given ? { providerId: app.getID(), providerName: PROVIDER_NAME, ...common } : { appId: app.getID(), appName: PROVIDER_NAME, ...common };
 		},
 		async sendOutboundMessage(message, read, modify, http, persis) {
-			const deps = coreDeps({ read, modify, http, persis }, providers, new Log(app.getLogger()));
+			const given = accessorsOf(read, modify, http, persis);
+			// Starting a conversation records the customer's route: without the accessors the app cannot write.
+			if (!given) throw new Error(t('outbound_needs_newer_rocketchat'));
+			const deps = coreDeps(given, providers, new Log(app.getLogger()));
 			const from = String(message?.templateProviderPhoneNumber || '').replace(/\D/g, '');
 			const instance = (await deps.instances.list()).find((i) => i.number === from);
 			if (!instance || !message?.to || !message.template?.name) throw new Error(t('outbound_unknown_number', { number: from || '?' }));
@@ -110,14 +183,17 @@ export function templateParameters(tpl: OutboundMessageRequest['template']): Omi
 	return { name: tpl.name, language: tpl.language?.code || 'en', body, ...(header && { header }), ...(Object.keys(buttons).length && { buttons }) };
 }
 
-/** Our TemplateInfo in the shape of Apps-Engine's IOutboundProviderTemplate (what the wizard lists). */
-function templateFor(number: string, x: TemplateInfo): Record<string, unknown> {
-	const components: Array<Record<string, unknown>> = [];
-	if (x.header) components.push({ type: 'header', format: x.header.format, text: x.header.text });
-	components.push({ type: 'body', text: x.body });
+/** Our TemplateInfo as IOutboundProviderTemplate of the given revision. Rocket.Chat's wizard reads
+ *  `qualityScore.score` as one of GREEN | YELLOW | RED | UNKNOWN: the provider's rating, UNKNOWN when it gives none. */
+export function templateFor(number: string, x: TemplateInfo, revision: 'first' | 'later' = 'later'): OutboundProviderTemplate {
+	const word = (w: string) => (revision === 'first' ? w.toUpperCase() : w.toLowerCase());
+	const components: OutboundProviderTemplate['components'] = [];
+	if (x.header && x.header.format !== 'location') components.push({ type: word('header'), format: word(x.header.format), ...(x.header.text !== undefined && { text: x.header.text }) });
+	components.push({ type: word('body'), text: x.body });
+	if (x.footer) components.push({ type: word('footer'), text: x.footer });
 	return {
-		id: `${x.name}:${x.language}`, name: x.name, language: x.language, type: 'whatsapp', category: (x.category || 'utility').toLowerCase(),
-		status: 'approved', qualityScore: { score: 'unknown', reasons: null }, components, createdAt: '', createdBy: '', modifiedAt: '', modifiedBy: '',
-		namespace: '', wabaAccountId: '', phoneNumber: `+${number}`, partnerId: '', externalId: '', updatedExternal: '', rejectedReason: undefined,
+		id: `${x.name}:${x.language}`, name: x.name, language: x.language, type: 'whatsapp', category: word(x.category || 'utility'),
+		status: word('approved'), qualityScore: { score: x.quality ?? 'UNKNOWN', reasons: null }, components, createdAt: '', createdBy: '', modifiedAt: '', modifiedBy: '',
+		namespace: '', wabaAccountId: '', phoneNumber: `+${number}`, partnerId: '', externalId: '', updatedExternal: '', rejectedReason: revision === 'first' ? null : undefined,
 	};
 }

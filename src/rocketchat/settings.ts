@@ -1,4 +1,4 @@
-import { IConfigurationExtend, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { IConfigurationExtend, IEnvironmentRead, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { ISetting, SettingType } from '@rocket.chat/apps-engine/definition/settings';
 import { parseHostPatterns } from '../core/mediaPolicy';
 import { CoreSettings } from '../core/ports/rocketchat';
@@ -25,6 +25,7 @@ export enum Setting {
 	BotMessages = 'bot_messages',
 	TemplateApiKey = 'template_api_key',
 	CloudSignaturePolicy = 'cloud_signature_policy',
+	OutboundWizard = 'outbound_wizard',
 }
 
 
@@ -88,11 +89,20 @@ const definitions: ISetting[] = [
 	{ id: Setting.MenuExitKeyword, type: SettingType.STRING, packageValue: '#exit', required: false, public: false, i18nLabel: 'setting_menu_exit_keyword', i18nDescription: 'setting_menu_exit_keyword_description' },
 	{ id: Setting.ReadReceipts, type: SettingType.BOOLEAN, packageValue: false, required: false, public: false, i18nLabel: 'setting_read_receipts', i18nDescription: 'setting_read_receipts_description' },
 	{ id: Setting.BotMessages, type: SettingType.BOOLEAN, packageValue: false, required: false, public: false, i18nLabel: 'setting_bot_messages', i18nDescription: 'setting_bot_messages_description' },
+	// Read when Rocket.Chat starts the app (extendConfiguration; a disable/enable stops short of it at the already
+	// registered slash command): off by default, see OutboundPhoneProvider.
+	{ id: Setting.OutboundWizard, type: SettingType.BOOLEAN, packageValue: false, required: false, public: false, i18nLabel: 'setting_outbound_wizard', i18nDescription: 'setting_outbound_wizard_description' },
 ];
 
 /** The *bot messages* setting alone (read only for a message a bot wrote: people's messages cost nothing extra). */
 export async function readBotMessages(read: IRead): Promise<boolean> {
 	const setting = await read.getEnvironmentReader().getSettings().getById(Setting.BotMessages);
+	return (setting?.value ?? setting?.packageValue) === true;
+}
+
+/** Whether the admin wants the app in Rocket.Chat's Outbound message wizard (read while the app starts). */
+export async function readOutboundWizard(environment: IEnvironmentRead): Promise<boolean> {
+	const setting = await environment.getSettings().getById(Setting.OutboundWizard);
 	return (setting?.value ?? setting?.packageValue) === true;
 }
 

@@ -4,7 +4,7 @@
 import { CLOUD, cloudErrorObject, msg, template } from '../fixtures/cloud';
 import { FakeGraphApi } from '../fakes/FakeCloudApi';
 import { CloudWorld, startCloudWorld } from './support/cloudWorld';
-import { ENGINE } from '../runtime/TestRocketChat';
+import { ENGINE, TestRocketChat } from '../runtime/TestRocketChat';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 
@@ -277,35 +277,44 @@ describe('a Cloud API number: customers write, agents answer', () => {
 (ENGINE.hasOutboundProviders ? describe : describe.skip)('templates through Rocket.Chat\'s outbound-message wizard (a Cloud API number)', () => {
 	let w: CloudWorld;
 	let fake: FakeGraphApi;
+	/** Rocket.Chat after its restart: the app offered itself to the wizard there. */
+	let node: TestRocketChat;
 
 	beforeAll(async () => {
-		w = await startCloudWorld({ provider: 'cloud', extraPermissions: ['outbound-communication.provide'] });
+		// A Premium workspace with the outbound-messaging module; the admin switched the app's wizard setting on, which
+		// applies when Rocket.Chat next starts the app (another engine over the same database and app storage).
+		w = await startCloudWorld({ provider: 'cloud', outboundLicence: true });
+		await w.rc.setAppSetting('outbound_wizard', true);
+		node = await TestRocketChat.startSecondNode(w.rc);
 		fake = w.fake as FakeGraphApi;
-		fake.addTemplate(CLOUD.wabaId, template({ name: 'order_update', body: 'Hi {{1}}, order {{2}} ships today.', header: { format: 'TEXT', text: 'Order news' } }));
+		fake.addTemplate(CLOUD.wabaId, template({ name: 'order_update', body: 'Hi {{1}}, order {{2}} ships today.', header: { format: 'TEXT', text: 'Order news' }, quality: 'GREEN' }));
 		fake.addTemplate(CLOUD.wabaId, template({ name: 'reservation', named: true, body: 'Your table for {{guests}} on {{day}}.' }));
 		fake.addTemplate(CLOUD.wabaId, template({ name: 'draft', body: 'not yet', status: 'PENDING' }));
 	});
 	afterAll(async () => {
+		await node?.stop();
 		await w?.stop();
 	});
 
 	it('lists the number\'s approved templates, read from the Graph API', async () => {
-		const meta = await w.rc.outboundProviderMetadata(w.rc.appId);
+		const meta = await node.outboundProviderMetadata(w.rc.appId);
 		expect(meta.supportsTemplates).toBe(true);
 		expect(meta.templates[`+${CLOUD.display}`].map((t: any) => [t.name, t.language, t.components.find((c: any) => c.type === 'body').text])).toEqual([
 			['order_update', 'en_US', 'Hi {{1}}, order {{2}} ships today.'],
 			['reservation', 'en_US', 'Your table for {{guests}} on {{day}}.'],
 		]);
+		// WhatsApp's quality rating as the wizard reads it (GREEN | YELLOW | RED | UNKNOWN); none given → UNKNOWN
+		expect(meta.templates[`+${CLOUD.display}`].map((t: any) => t.qualityScore)).toEqual([{ score: 'GREEN', reasons: null }, { score: 'UNKNOWN', reasons: null }]);
 		expect(fake.requests.filter((r) => r.method === 'templates').every((r) => r.headers.authorization === `Bearer ${CLOUD.accessToken}`)).toBe(true);
 	});
 
 	it('sends a positional and a NAMED template to a new customer (no open window needed)', async () => {
 		fake.reset();
-		await w.rc.sendOutboundMessage(w.rc.appId, {
+		await node.sendOutboundMessage(w.rc.appId, {
 			to: '+4915112345678', type: 'template', templateProviderPhoneNumber: `+${CLOUD.display}`,
 			template: { name: 'order_update', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Anna' }, { type: 'text', text: 'A42' }] }] },
 		});
-		await w.rc.sendOutboundMessage(w.rc.appId, {
+		await node.sendOutboundMessage(w.rc.appId, {
 			to: '+4915112345678', type: 'template', templateProviderPhoneNumber: `+${CLOUD.display}`,
 			template: { name: 'reservation', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: '4' }, { type: 'text', text: 'Friday' }] }] },
 		});
@@ -318,7 +327,7 @@ describe('a Cloud API number: customers write, agents answer', () => {
 	});
 
 	it('a template WhatsApp does not know is refused with the translated reason', async () => {
-		await expect(w.rc.sendOutboundMessage(w.rc.appId, {
+		await expect(node.sendOutboundMessage(w.rc.appId, {
 			to: '+4915112345678', type: 'template', templateProviderPhoneNumber: `+${CLOUD.display}`, template: { name: 'draft', language: { code: 'en_US' }, components: [] },
 		})).rejects.toMatchObject({ message: expect.stringContaining('this template does not exist in this language or is not approved (132001)') });
 	});

@@ -4,7 +4,7 @@
 import * as fx from '../fixtures/greenapi';
 import { GA } from '../fixtures/greenapi';
 import { startWorld, World } from './support/world';
-import { ENGINE } from '../runtime/TestRocketChat';
+import { ENGINE, TestRocketChat } from '../runtime/TestRocketChat';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 let n = 0;
@@ -413,38 +413,137 @@ describe('read receipts', () => {
 	});
 });
 
-// Feature-detected: engines without the interface (1.46 … 1.59) never offer it, and the app does not ask.
-(ENGINE.hasOutboundProviders ? describe : describe.skip)("Rocket.Chat's outbound-message provider interface (Apps-Engine 1.62 has it)", () => {
-	it('without outbound-communication.provide the engine refuses the registration; the app works on', async () => {
+// Rocket.Chat's Outbound message wizard. The zip declares `outbound-communication.provide` (the packaging compiler
+// checks names against Apps-Engine 1.62's list: .tools/permission-names.js); every engine installs it with exactly its
+// declared permissions (server engines do not validate names: 1.46.0 server/AppManager.js add() stores the granted
+// list as given, server/managers/AppPermissionManager.js compares names).
+describe("Rocket.Chat's outbound-message provider interface", () => {
+	const offered = /outbound-message provider offered/g;
+	/** The admin switches the setting on; as its description says, it applies when Rocket.Chat next starts the app:
+	 *  another engine over the same database and app storage loads and enables it (AppManager.load + enableAll), which
+	 *  runs extendConfiguration again — Rocket.Chat then registers providers after onEnable (AppManager.enableApp). */
+	const restartWithWizardOn = async (w: World): Promise<TestRocketChat> => {
+		await w.rc.setAppSetting('outbound_wizard', true);
+		return TestRocketChat.startSecondNode(w.rc);
+	};
+
+	it(`the zip declares the permission and installs on ${ENGINE.version} with only its declared permissions; by default nothing is offered`, async () => {
 		const w = await startWorld();
 		try {
-			expect(w.rc.outboundProviders()).toEqual([]);
-			expect(w.rc.appLogText()).toMatch(/outbound-message provider not registered: [^\n]*lacks the following permissions:\s*\["outbound-communication\.provide"\]/);
+			const installed = w.rc.installedApp();
+			expect(installed.requiredApiVersion).toBe('^1.46.0');
+			expect(installed.declared).toContain('outbound-communication.provide');
+			expect(installed.granted).toEqual(installed.declared);
+			if (ENGINE.hasOutboundProviders) expect(w.rc.outboundProviders()).toEqual([]);
+			expect(w.rc.rcLogErrors()).toEqual([]);
+			expect(w.rc.appWrittenLogText()).not.toMatch(/outbound-message provider (offered|not registered)/);
 			expect((await w.customerSends(fx.textMessage('still fine'))).status).toBe(200);
 		} finally {
 			await w.stop();
 		}
 	});
 
-	it('with the permission it registers; GREEN-API numbers list no templates and a template send is refused clearly', async () => {
-		const w = await startWorld({ extraPermissions: ['outbound-communication.provide'] });
+	(ENGINE.hasOutboundProviders ? it.skip : it)(`${ENGINE.version} offers no interface: the setting on changes nothing (feature-detected, no log line)`, async () => {
+		const w = await startWorld();
+		const restarted = await restartWithWizardOn(w);
 		try {
-			// The build carries Cloud API providers, so the app supports templates; a GREEN-API number lists none.
-			expect(w.rc.outboundProviders()).toEqual([{ providerId: w.rc.appId, providerName: 'WhatsApp (GREEN-API Bridge)', providerType: 'phone', supportsTemplates: true }]);
-			expect(await w.rc.outboundProviderMetadata(w.rc.appId)).toEqual({
-				providerId: w.rc.appId, providerName: 'WhatsApp (GREEN-API Bridge)', providerType: 'phone', supportsTemplates: true, templates: {},
-			});
-			const message = { to: '+79001234567', type: 'template', templateProviderPhoneNumber: '+79990000000', template: { name: 'hello', language: { code: 'en' } } };
-			// the engine rejects with its AppOutboundProcessError (not an Error subclass): `<app's message> (sendOutboundMessage)`
-			await expect(w.rc.sendOutboundMessage(w.rc.appId, message)).rejects.toMatchObject({
-				name: 'OutboundProviderError', message: 'GREEN-API has no message templates: start the conversation with /whatsapp start instead. (sendOutboundMessage)',
-			});
-			await expect(w.rc.sendOutboundMessage(w.rc.appId, { ...message, templateProviderPhoneNumber: '+15550000000' })).rejects.toMatchObject({
-				message: 'No connected WhatsApp number 15550000000. (sendOutboundMessage)',
-			});
-			expect(w.green.allSent()).toEqual([]);
+			expect(restarted.appWrittenLogText()).not.toMatch(/outbound-message provider (offered|not registered)/);
+			expect(w.rc.appWrittenLogText()).not.toMatch(/outbound-message provider (offered|not registered)/);
+			expect((await w.customerSends(fx.textMessage('hello'))).status).toBe(200);
 		} finally {
+			await restarted.stop();
 			await w.stop();
 		}
+	});
+
+	(ENGINE.hasOutboundProviders ? describe : describe.skip)(`on an engine that offers it (${ENGINE.version})`, () => {
+		it('licensed workspace, setting on: registered; GREEN-API numbers list no templates and a template send is refused clearly', async () => {
+			const w = await startWorld();
+			// the licence with the outbound-messaging module applied, then the setting switched on and Rocket.Chat restarted
+			w.rc.setOutboundLicence(true);
+			const restarted = await restartWithWizardOn(w);
+			try {
+				expect(w.rc.outboundProviders()).toEqual([]);
+				// The build carries Cloud API providers, so the app supports templates; a GREEN-API number lists none.
+				expect(restarted.outboundProviders()).toEqual([{ providerId: w.rc.appId, providerName: 'WhatsApp (GREEN-API Bridge)', providerType: 'phone', supportsTemplates: true }]);
+				expect(restarted.appWrittenLogText().match(offered)).toHaveLength(1);
+				// the later revision: the engine passes the accessors, the metadata is named providerId/providerName
+				expect(await restarted.outboundProviderMetadata(w.rc.appId)).toEqual({
+					providerId: w.rc.appId, providerName: 'WhatsApp (GREEN-API Bridge)', providerType: 'phone', supportsTemplates: true, templates: {},
+				});
+				const message = { to: '+79001234567', type: 'template', templateProviderPhoneNumber: '+79990000000', template: { name: 'hello', language: { code: 'en' } } };
+				// the engine rejects with its AppOutboundProcessError (not an Error subclass): `<app's message> (sendOutboundMessage)`
+				await expect(restarted.sendOutboundMessage(w.rc.appId, message)).rejects.toMatchObject({
+					name: 'OutboundProviderError', message: 'GREEN-API has no message templates: start the conversation with /whatsapp start instead. (sendOutboundMessage)',
+				});
+				await expect(restarted.sendOutboundMessage(w.rc.appId, { ...message, templateProviderPhoneNumber: '+15550000000' })).rejects.toMatchObject({
+					message: 'No connected WhatsApp number 15550000000. (sendOutboundMessage)',
+				});
+				expect(w.green.allSent()).toEqual([]);
+				expect(w.rc.rcLogErrors()).toEqual([]);
+			} finally {
+				await restarted.stop();
+				await w.stop();
+			}
+		});
+
+		it('no outbound-messaging licence, setting on: Rocket.Chat refuses and does not enable the app; the app logged one line naming the way out', async () => {
+			const w = await startWorld();
+			try {
+				// AppManager.enableApp registers providers after onEnable, outside its try: the app is left not enabled
+				const failure = await restartWithWizardOn(w).then(
+					async (node) => {
+						await node.stop();
+						return 'enabled';
+					},
+					(e: Error) => e.message,
+				);
+				expect(failure).toMatch(/^TestRocketChat: app not enabled on the second node \(status "initialized"\)/);
+				expect(failure.match(offered)).toHaveLength(1);
+				expect(failure).toContain('switch the setting off');
+				// (and again when that Rocket.Chat unloads the app: AppManager.unload purges an INITIALIZED app's providers)
+				expect(w.rc.rcLogErrors()).toEqual([
+					{ appId: w.rc.appId, msg: 'Failed to register phone provider', err: 'error-no-license' },
+					{ appId: w.rc.appId, msg: 'Failed to unregister provider', err: 'error-no-license' },
+				]);
+			} finally {
+				await w.stop();
+			}
+		});
+
+		it('no outbound-messaging licence, setting off: enabled, nothing offered, no error — across a settings change, a disable/enable and a restart', async () => {
+			const w = await startWorld();
+			try {
+				await w.rc.setAppSetting('log_level', 'debug');
+				await w.rc.disableApp();
+				expect(await w.rc.enableApp()).toBe(true);
+				expect((await w.customerSends(fx.textMessage('after enabling again'))).status).toBe(200);
+				const restarted = await TestRocketChat.startSecondNode(w.rc);
+				try {
+					expect(restarted.outboundProviders()).toEqual([]);
+					expect(restarted.appWrittenLogText()).not.toMatch(/outbound-message provider (offered|not registered)/);
+				} finally {
+					await restarted.stop();
+				}
+				expect(w.rc.outboundProviders()).toEqual([]);
+				expect(w.rc.rcLogErrors()).toEqual([]);
+				expect(w.rc.appWrittenLogText()).not.toMatch(/outbound-message provider (offered|not registered)/);
+			} finally {
+				await w.stop();
+			}
+		});
+
+		it('a client that withholds the permission: the engine refuses addProvider (PermissionDeniedError), one line, the app works on', async () => {
+			const w = await startWorld({ outboundLicence: true, withheldPermissions: ['outbound-communication.provide'] });
+			const restarted = await restartWithWizardOn(w);
+			try {
+				expect(restarted.outboundProviders()).toEqual([]);
+				expect(restarted.appWrittenLogText().match(/outbound-message provider not registered: [^\n]*lacks the following permissions:\s*\["outbound-communication\.provide"\]/g)).toHaveLength(1);
+				expect((await w.customerSends(fx.textMessage('still fine'))).status).toBe(200);
+			} finally {
+				await restarted.stop();
+				await w.stop();
+			}
+		});
 	});
 });

@@ -32,9 +32,11 @@ export type { EngineInfo };
 export type { StoredMessage, StoredRoom, StoredUser, StoredVisitor } from './state';
 export const DEFAULT_ZIP = path.resolve(__dirname, '../../dist/green-api-whatsapp-bridge_0.1.0.zip');
 
-/** `extraPermissions`: granted on top of the packaged app.json's, for code that needs a permission the app's build
- *  toolchain (Apps-Engine 1.46 validates app.json) cannot declare yet — e.g. `outbound-communication.provide`. */
-export interface StartOptions extends RcOptions { zipPath?: string; appSettings?: Record<string, unknown>; extraPermissions?: string[] }
+/** `withheldPermissions`: names app.json declares that the installing client does not grant. Rocket.Chat's install
+ *  endpoint stores the list the client sends (its install dialog and `rc-apps deploy` send app.json's, apps-cli
+ *  lib/misc/deployHelpers.js), so a client sending fewer is the only way an app runs without a declared permission.
+ *  `outboundLicence`: the workspace's licence has the `outbound-messaging` module (RcState.outboundMessagingLicence). */
+export interface StartOptions extends RcOptions { zipPath?: string; appSettings?: Record<string, unknown>; withheldPermissions?: string[]; outboundLicence?: boolean }
 /** `query`: an object (arrays become repeated keys, objects brackets) or the raw query string (`'a=1&a[b]=2'`), parsed like Express. */
 export interface EndpointRequest { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; headers?: Record<string, string>; query?: Record<string, unknown> | string; content?: unknown }
 export interface EndpointResponse { status: number; content?: any; headers?: Record<string, string> }
@@ -106,6 +108,7 @@ export class TestRocketChat {
 				contacts: ENGINE.rcHasContacts, roomSourceDestination: ENGINE.roomSourceHasDestination, messageType: ENGINE.messageHasType, messageFiles: ENGINE.messageHasFiles,
 				endpointBodyLimitBytes: ENGINE.endpointBodyLimitBytes, ...opts.platform,
 			} });
+		this.rc.outboundMessagingLicence = opts.outboundLicence ?? false;
 		this.metadataStorage = new MemoryMetadataStorage();
 		this.sourceStorage = new MemorySourceStorage();
 		this.processors = this.rc.processors;
@@ -163,13 +166,14 @@ export class TestRocketChat {
 				metadataStorage: node.metadataStorage, logStorage: node.logStorage, bridges: node.bridges, sourceStorage: node.sourceStorage, tempFilePath: node.tempDir,
 			});
 			const t0 = process.hrtime.bigint();
+			// known before loading, so that stop() reaches this node's app process whatever happens next
+			node.appId = first.appId;
 			await node.manager.load();
 			await node.manager.enableAll();
-			node.appId = first.appId;
 			node.timings.installEnableMs = Number(process.hrtime.bigint() - t0) / 1e6;
 			const status = await node.app()?.getStatus();
 			if (!AppStatusUtils.isEnabled(status as any)) {
-				throw new Error(`TestRocketChat: app not enabled on the second node (status "${status}"). App logs:\n${JSON.stringify(node.appLogs(), null, 1).slice(0, 6000)}`);
+				throw new Error(`TestRocketChat: app not enabled on the second node (status "${status}"). App log:\n${node.appWrittenLogText().slice(-6000)}`);
 			}
 		} catch (e) {
 			await node.stop().catch(() => undefined);
@@ -215,15 +219,20 @@ export class TestRocketChat {
 		// The admin accepts exactly the permissions the packaged app.json declares, as in Rocket.Chat's
 		// install dialog (without this the engine would grant its default set).
 		const { permissions: declared } = (await new AppPackageParser().unpackageApp(zip)).info;
-		const permissionsGranted = [...(declared ?? []), ...(opts.extraPermissions ?? []).map((name) => ({ name }))];
-		const aff = await this.manager.add(zip, { enable: settings.length === 0, user: this.rc.toAppUser(this.admin), permissionsGranted });
+		const permissionsGranted = (declared ?? []).filter((p) => !(opts.withheldPermissions ?? []).includes(p.name));
+		// A refusal the engine does not catch (e.g. Rocket.Chat's outbound-message registry without its licence module)
+		// rejects install/enable: say so with what the app logged.
+		const failed = (step: string) => (e: unknown): never => {
+			throw new Error(`TestRocketChat: ${step} failed: ${e instanceof Error ? e.message : String(e)}\nApp log:\n${this.appWrittenLogText()}`);
+		};
+		const aff = await this.manager.add(zip, { enable: settings.length === 0, user: this.rc.toAppUser(this.admin), permissionsGranted }).catch(failed('install'));
 		const app = aff.getApp();
 		if (!app) throw new Error(`TestRocketChat: install failed: ${JSON.stringify({ storage: aff.getStorageError(), appUser: aff.getAppUserError(), license: aff.getLicenseValidationResult() })}`);
 		this.appId = app.getID();
 		Object.assign(this.rc, { appId: this.appId, appName: app.getName(), appNameSlug: app.getNameSlug() });
 		if (settings.length) {
 			for (const [id, value] of settings) await this.setAppSetting(id, value);
-			await this.manager.enable(this.appId);
+			await this.manager.enable(this.appId).catch(failed('enable'));
 		}
 		this.timings.installEnableMs = Number(process.hrtime.bigint() - t0) / 1e6;
 		const status = await app.getStatus();
@@ -498,6 +507,19 @@ export class TestRocketChat {
 	async deleteUserMessage(p: { messageId: string; userId: string }): Promise<void> {
 		actingNode.run(this, () => deleteMessage(this.rc, p));
 	}
+	/** What the installed zip's app.json declares, its requiredApiVersion, and the permissions the install stored. */
+	installedApp(): { requiredApiVersion: string; declared: string[]; granted: string[] } {
+		const item = this.app().getStorageItem();
+		return { requiredApiVersion: item.info.requiredApiVersion, declared: (item.info.permissions ?? []).map((p) => p.name), granted: (item.permissionsGranted ?? []).map((p) => p.name) };
+	}
+	/** Adds or removes the `outbound-messaging` licence module (takes effect at the next provider registration). */
+	setOutboundLicence(on: boolean): void {
+		this.rc.outboundMessagingLicence = on;
+	}
+	/** Rocket.Chat's own log lines about the outbound-message registry (its bridge logs refusals there). */
+	rcLogErrors(): Array<Record<string, unknown>> {
+		return this.rc.effects.filter((e) => e.kind === 'rc.log.error').map(({ seq: _seq, kind: _kind, ...line }) => line);
+	}
 	/** The outbound-message providers registered with this Rocket.Chat (listOutboundProviders('phone')). */
 	outboundProviders(): ReturnType<TestBridges['outbound']['list']> {
 		return this.bridges.outbound.list();
@@ -522,6 +544,14 @@ export class TestRocketChat {
 	/** An agent (or, without byUserId, the visitor) closes a livechat room; IPostLivechatRoomClosed fires. */
 	async closeRoom(roomId: string, byUserId?: string, comment?: string): Promise<void> {
 		actingNode.run(this, () => closeLivechatRoom(this.rc, roomId, { userId: byUserId, comment }));
+	}
+	/** The admin's Disable / Enable in Administration → Apps (AppManager.disable / enable). Enable answers whether the
+	 *  app ended up enabled; a refusal the engine does not catch rejects, as it does in Rocket.Chat. */
+	async disableApp(): Promise<void> {
+		await this.manager.disable(this.appId);
+	}
+	async enableApp(): Promise<boolean> {
+		return this.manager.enable(this.appId);
 	}
 	/** Admin uninstalls the app (onUninstall, app persistence purged, jobs cancelled). */
 	async uninstall(): Promise<void> {
@@ -599,7 +629,15 @@ export class TestRocketChat {
 		if (this.manager && this.appId) await this.drain(3000);
 		this.stopped = true;
 		try {
-			if (this.manager) await this.manager.unload(true).catch((e) => this.rc.effect('stop.error', { error: String(e) }));
+			if (this.manager) {
+				// unload() stops no app process once a step before it throws (e.g. Rocket.Chat refusing to unregister an
+				// outbound provider without its licence module): stop this one, or the engine restarts it for ever.
+				const ctl = this.appId ? this.runtime() : undefined;
+				await this.manager.unload(true).catch((e) => {
+					this.rc.effect('stop.error', { error: String(e) });
+					return ctl?.stopApp?.();
+				});
+			}
 			if (child && child.exitCode === null && child.signalCode === null) {
 				await new Promise<void>((resolve) => {
 					const timer = setTimeout(() => {

@@ -152,6 +152,9 @@ export class RcState {
 	/** Livechat_Require_Contact_Verification with a verification app (RC 7+): new rooms of unverified contacts are not
 	 *  queued, no agent can take them (QueueManager.requestRoom, shouldTriggerVerificationApp) */
 	requireContactVerification = false;
+	/** The licence module `outbound-messaging` (harness switch; most workspaces lack it): without it Rocket.Chat refuses
+	 *  outbound-message providers (bridges/platform.ts TestOutboundMessageBridge) */
+	outboundMessagingLicence = false;
 
 	users: StoredUser[] = [];
 	visitors: StoredVisitor[] = [];

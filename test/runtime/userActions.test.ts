@@ -108,19 +108,38 @@ describe('deletes (chat.delete: canDeleteMessage → deleteMessage → IPostMess
 	});
 });
 
-describe('outbound-message providers (bridges/outboundCommunication.ts into server/lib/OutboundMessageProvider.ts)', () => {
-	it('registers phone providers by app, lists them as providerId/providerName/providerType and unregisters by app and type', async () => {
-		const { b } = await world();
+describe('outbound-message providers (apps/meteor/app/apps/server/bridges/outboundCommunication.ts into server/lib/OutboundMessageProvider.ts)', () => {
+	it('with the outbound-messaging licence module: registers phone providers as appended, lists them as providerId/providerName/providerType and unregisters by app and type', async () => {
+		const { rc, b } = await world();
+		rc.outboundMessagingLicence = true;
 		const bridge = b.getOutboundMessageBridge();
 		// (The engine checks outbound-communication.provide in doRegisterPhoneProvider; jest's NODE_ENV=test grants it
-		// here: the permission path is covered on the real engine in test/integration/conversations.test.ts.)
+		// here: the permission path runs on the real engine in test/integration/conversations.test.ts.)
 		await bridge.doRegisterPhoneProvider({ name: 'WA', type: 'phone', appId: APP, supportsTemplates: false } as any, APP);
 		await bridge.doRegisterPhoneProvider({ name: 'Other', type: 'phone', appId: 'app-2', supportsTemplates: true } as any, 'app-2');
+		// OutboundMessageProvider.getOutboundMessageProviders(type): supportsTemplates only when set
 		expect(b.outbound.list()).toEqual([
 			{ providerId: APP, providerName: 'WA', providerType: 'phone' },
 			{ providerId: 'app-2', providerName: 'Other', providerType: 'phone', supportsTemplates: true },
 		]);
 		await bridge.doUnRegisterProvider({ name: 'WA', type: 'phone' } as any, APP);
 		expect(b.outbound.list().map((p) => p.providerId)).toEqual(['app-2']);
+		expect(rc.effects.filter((e) => e.kind === 'rc.log.error')).toEqual([]);
+	});
+
+	it('without it: getOutboundService() throws error-no-license (server/lib/omnichannel/outboundcommunication.ts, until the enterprise module patches it: ee/server/api/v1/omnichannel/lib/outbound.ts); the bridge logs and rethrows', async () => {
+		const { rc, b } = await world();
+		const bridge = b.getOutboundMessageBridge();
+		await expect(bridge.doRegisterPhoneProvider({ name: 'WA', type: 'phone', appId: APP } as any, APP)).rejects.toThrow(/^error-registering-provider$/);
+		await expect(bridge.doUnRegisterProvider({ name: 'WA', type: 'phone' } as any, APP)).rejects.toThrow(/^error-unregistering-provider$/);
+		expect(b.outbound.list()).toEqual([]);
+		expect(rc.effects.filter((e) => e.kind === 'rc.log.error').map(({ msg, err, appId }) => ({ msg, err, appId }))).toEqual([
+			{ msg: 'Failed to register phone provider', err: 'error-no-license', appId: APP },
+			{ msg: 'Failed to unregister provider', err: 'error-no-license', appId: APP },
+		]);
+		// the licence arriving later (a new licence applied): the next registration goes through
+		rc.outboundMessagingLicence = true;
+		await bridge.doRegisterPhoneProvider({ name: 'WA', type: 'phone', appId: APP } as any, APP);
+		expect(b.outbound.list()).toEqual([{ providerId: APP, providerName: 'WA', providerType: 'phone' }]);
 	});
 });

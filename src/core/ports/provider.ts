@@ -6,9 +6,9 @@ import { DeliveryStatusEvent, InboundEvent, InboundMessage, InstanceHealth, Medi
 import { Failure } from './failure';
 import { HttpClient } from './http';
 import { InstanceRecord } from './records';
-import { TemplateInfo, TemplateMessage } from './templates';
+import { TemplateInfo, TemplateMessage, TemplateQuality } from './templates';
 
-export type { TemplateInfo, TemplateMessage };
+export type { TemplateInfo, TemplateMessage, TemplateQuality };
 
 export interface MediaLimit {
 	maxBytes: number;

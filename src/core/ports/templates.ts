@@ -4,6 +4,9 @@
 
 export type TemplateHeaderFormat = 'text' | 'image' | 'video' | 'document' | 'location';
 
+/** WhatsApp's quality rating of a template (Graph and 360dialog `quality_score.score`). */
+export type TemplateQuality = 'GREEN' | 'YELLOW' | 'RED' | 'UNKNOWN';
+
 /** A pre-approved template, as the picker and `/whatsapp templates` show it. */
 export interface TemplateInfo {
 	name: string;
@@ -22,6 +25,8 @@ export interface TemplateInfo {
 	/** `type` as the provider names it (URL, QUICK_REPLY, COPY_CODE, PHONE_NUMBER…). */
 	buttons: Array<{ type: string; text: string; /** URL buttons with a {{1}} suffix take one parameter. */ parameters: string[] }>;
 	footer?: string;
+	/** Absent when the provider gives none. */
+	quality?: TemplateQuality;
 }
 
 /** A template with the agent's values, before it is addressed to a chat (stored in the outbox). */

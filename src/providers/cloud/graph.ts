@@ -33,7 +33,7 @@ export function graphCredentials(instance: Pick<InstanceRecord, 'id' | 'credenti
 	};
 }
 
-const TEMPLATE_FIELDS = 'name,status,category,language,components,parameter_format';
+const TEMPLATE_FIELDS = 'name,status,category,language,components,parameter_format,quality_score';
 
 export const graphTransport: CloudTransport = {
 	label: 'WhatsApp Cloud API',

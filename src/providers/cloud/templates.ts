@@ -1,7 +1,7 @@
 // Message templates: the account's list (Graph `message_templates`, 360dialog `waba_templates`, same
 // objects) → TemplateInfo, and a template the agent filled in → the `template` send body.
 
-import { OutboundTemplate, TemplateInfo } from '../../core/ports/provider';
+import { OutboundTemplate, TemplateInfo, TemplateQuality } from '../../core/ports/provider';
 import { arr, Json, nonEmpty, obj } from '../shared/json';
 import { failure, SendFailure } from '../shared/results';
 import { envelope } from './outbound';
@@ -16,6 +16,8 @@ export function placeholders(text: string | undefined): string[] {
 }
 
 /** One template object → TemplateInfo; undefined when it has no name or language. */
+const QUALITIES: TemplateQuality[] = ['GREEN', 'YELLOW', 'RED', 'UNKNOWN'];
+
 export function templateInfo(raw: unknown): TemplateInfo | undefined {
 	const t = obj(raw);
 	const name = nonEmpty(t?.name);
@@ -41,6 +43,8 @@ export function templateInfo(raw: unknown): TemplateInfo | undefined {
 				return { type, text: nonEmpty(b.text) ?? type, parameters };
 			}),
 	};
+	const quality = nonEmpty(obj(t.quality_score)?.score)?.toUpperCase();
+	if (quality) info.quality = QUALITIES.find((q) => q === quality) ?? 'UNKNOWN';
 	const category = nonEmpty(t.category);
 	if (category) info.category = category.toUpperCase();
 	const h = byType('HEADER');

@@ -35,11 +35,11 @@ export interface CloudWorld {
 	stop(): Promise<void>;
 }
 
-export async function startCloudWorld(o: { provider?: 'cloud' | '360dialog'; acceptChatsWithNoAgents?: boolean; appSettings?: Record<string, unknown>; extraPermissions?: string[] } = {}): Promise<CloudWorld> {
+export async function startCloudWorld(o: { provider?: 'cloud' | '360dialog'; acceptChatsWithNoAgents?: boolean; appSettings?: Record<string, unknown>; outboundLicence?: boolean } = {}): Promise<CloudWorld> {
 	const provider = o.provider ?? 'cloud';
 	const fake = provider === 'cloud' ? await FakeGraphApi.start() : await FakeDialog360.start();
 	fake.addNumber({ phoneNumberId: CLOUD.phoneNumberId, display: CLOUD.display, wabaId: CLOUD.wabaId, secret: provider === 'cloud' ? CLOUD.accessToken : D360_KEY });
-	const rc = await TestRocketChat.start({ acceptChatsWithNoAgents: o.acceptChatsWithNoAgents ?? false, appSettings: o.appSettings, extraPermissions: o.extraPermissions });
+	const rc = await TestRocketChat.start({ acceptChatsWithNoAgents: o.acceptChatsWithNoAgents ?? false, appSettings: o.appSettings, outboundLicence: o.outboundLicence });
 	try {
 		// The fake is on 127.0.0.1: media from it only because an admin allowed it (as world.ts does for GREEN-API).
 		if (o.appSettings?.media_extra_hosts === undefined) await rc.setAppSetting('media_extra_hosts', new URL(fake.apiUrl).host);

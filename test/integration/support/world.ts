@@ -21,10 +21,10 @@ export interface World {
 	stop(): Promise<void>;
 }
 
-export async function startWorld(opts: { acceptChatsWithNoAgents?: boolean; agentOnline?: boolean; appSettings?: Record<string, unknown>; maxUploadBytes?: number; extraPermissions?: string[] } = {}): Promise<World> {
+export async function startWorld(opts: { acceptChatsWithNoAgents?: boolean; agentOnline?: boolean; appSettings?: Record<string, unknown>; maxUploadBytes?: number; withheldPermissions?: string[]; outboundLicence?: boolean } = {}): Promise<World> {
 	const green = await FakeGreenApi.start();
 	green.addInstance({ idInstance: GA.idInstance, apiTokenInstance: GA.apiToken, wid: GA.wid, state: 'authorized' });
-	const rc = await TestRocketChat.start({ acceptChatsWithNoAgents: opts.acceptChatsWithNoAgents ?? false, appSettings: opts.appSettings, maxUploadBytes: opts.maxUploadBytes, extraPermissions: opts.extraPermissions });
+	const rc = await TestRocketChat.start({ acceptChatsWithNoAgents: opts.acceptChatsWithNoAgents ?? false, appSettings: opts.appSettings, maxUploadBytes: opts.maxUploadBytes, withheldPermissions: opts.withheldPermissions, outboundLicence: opts.outboundLicence });
 	try {
 		// The fake's file host is not one of GREEN-API's media hosts: allowed the way an admin would.
 		if (opts.appSettings?.media_extra_hosts === undefined) await rc.setAppSetting('media_extra_hosts', new URL(green.filesUrl).host);

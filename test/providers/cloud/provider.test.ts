@@ -204,8 +204,8 @@ describe('templates', () => {
 		);
 		const r = await provider.templates.list(http, instance);
 		expect(http.requests.map((q) => q.url)).toEqual([
-			`${G}/${CLOUD.wabaId}/message_templates?fields=name%2Cstatus%2Ccategory%2Clanguage%2Ccomponents%2Cparameter_format&limit=100`,
-			`${G}/${CLOUD.wabaId}/message_templates?fields=name%2Cstatus%2Ccategory%2Clanguage%2Ccomponents%2Cparameter_format&limit=100&after=C1`,
+			`${G}/${CLOUD.wabaId}/message_templates?fields=name%2Cstatus%2Ccategory%2Clanguage%2Ccomponents%2Cparameter_format%2Cquality_score&limit=100`,
+			`${G}/${CLOUD.wabaId}/message_templates?fields=name%2Cstatus%2Ccategory%2Clanguage%2Ccomponents%2Cparameter_format%2Cquality_score&limit=100&after=C1`,
 		]);
 		if (!r.ok) throw new Error(r.reason);
 		expect(r.templates).toEqual([

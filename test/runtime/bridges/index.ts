@@ -114,7 +114,7 @@ export class TestBridges extends AppBridges {
 			Email: new P.TestEmailBridge(), User: (this.user = new TestUserBridge(rc)), UiInteraction: new TestUiInteractionBridge(rc),
 			Scheduler: (this.scheduler = new TestSchedulerBridge(rc, opts.processors)), CloudWorkspace: new P.TestCloudWorkspaceBridge(), VideoConference: new P.TestVideoConferenceBridge(),
 			OAuthApps: new P.TestOAuthAppsBridge(), Moderation: new P.TestModerationBridge(), Thread: new TestThreadBridge(rc), Role: new TestRoleBridge(),
-			OutboundMessage: (this.outbound = new P.TestOutboundMessageBridge()), Experimental: new P.TestExperimentalBridge(),
+			OutboundMessage: (this.outbound = new P.TestOutboundMessageBridge(rc)), Experimental: new P.TestExperimentalBridge(),
 		};
 		this.b = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, counted(rc, k, v)]));
 	}

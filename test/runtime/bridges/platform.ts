@@ -161,16 +161,30 @@ export class TestModerationBridge extends ModerationBridge {
 	protected async dismissReportsByUserId(): Promise<never> { return ni('ModerationBridge', 'dismissReportsByUserId'); }
 }
 /** RC's OutboundCommunicationBridge (apps/meteor/app/apps/server/bridges/outboundCommunication.ts) into the
- *  registry of apps/meteor/server/lib/OutboundMessageProvider.ts: providers by type, listed as
- *  {providerId: appId, providerName, providerType, supportsTemplates}, unregistered by (appId, type). The engine
- *  checks `outbound-communication.provide` before any of this runs (OutboundMessageBridge.doRegister*). */
+ *  registry of apps/meteor/server/lib/OutboundMessageProvider.ts: providers by type, appended as registered, listed as
+ *  {providerId: appId, providerName, providerType, supportsTemplates if set}, unregistered by (appId, type). The engine
+ *  checks `outbound-communication.provide` before any of this runs (OutboundMessageBridge.doRegister*).
+ *  The registry is reached through getOutboundService() (apps/meteor/server/lib/omnichannel/outboundcommunication.ts),
+ *  which throws `error-no-license` until the enterprise module patches it (ee/server/api/v1/omnichannel/lib/outbound.ts):
+ *  without `rc.outboundMessagingLicence` the bridge logs "Failed to register phone provider" on Rocket.Chat's log and
+ *  rethrows `error-registering-provider` (`error-unregistering-provider` when unregistering). */
 export class TestOutboundMessageBridge extends OutboundMessageBridge {
 	readonly phoneProviders: Array<{ appId: string; name: string; type: 'phone'; supportsTemplates?: boolean }> = [];
+	constructor(private readonly rc: RcState) {
+		super();
+	}
+	/** getOutboundService().outboundMessageProvider, or RC's refusal when the licence module is absent. */
+	private registry(appId: string, failure: 'error-registering-provider' | 'error-unregistering-provider', msg: string): this {
+		if (this.rc.outboundMessagingLicence) return this;
+		this.rc.effect('rc.log.error', { appId, msg, err: 'error-no-license' });
+		throw new Error(failure);
+	}
 	protected async registerPhoneProvider(provider: any, appId: string): Promise<void> {
-		this.phoneProviders.push({ appId, name: provider.name, type: 'phone', supportsTemplates: provider.supportsTemplates });
+		this.registry(appId, 'error-registering-provider', 'Failed to register phone provider').phoneProviders.push({ appId: provider.appId, name: provider.name, type: 'phone', supportsTemplates: provider.supportsTemplates });
 	}
 	protected async registerEmailProvider(): Promise<never> { return ni('OutboundMessageBridge', 'registerEmailProvider'); }
 	protected async unRegisterProvider(provider: any, appId: string): Promise<void> {
+		this.registry(appId, 'error-unregistering-provider', 'Failed to unregister provider');
 		if (provider?.type !== 'phone') return;
 		this.phoneProviders.splice(0, this.phoneProviders.length, ...this.phoneProviders.filter((p) => p.appId !== appId));
 	}
