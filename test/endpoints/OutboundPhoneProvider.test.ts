@@ -1,7 +1,7 @@
 // The outbound-message provider (src/endpoints/OutboundPhoneProvider.ts): which interface revision a call belongs to,
 // the template quality the wizard reads, and the declared shapes checked against the engines' own definitions.
 import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
-import type * as FirstRevision from '../runtime/engines/node_modules/apps-engine-1.53.1/definition/outboundComunication';
+import type * as FirstRevision from 'apps-engine-1.53.1/definition/outboundComunication';
 import type * as LaterRevision from '../runtime/node_modules/@rocket.chat/apps-engine/definition/outboundCommunication';
 import {
 	accessorsOf, LaterRevisionTemplate, OutboundMessageRequest, OutboundPhoneProvider, outboundPhoneProvider, ProviderMetadata, templateFor,
