@@ -224,7 +224,7 @@ describe('batches and other fields', () => {
 describe('360dialog: the same payloads, one number per key', () => {
 	it('the instance the webhook was configured for takes its number\'s events', () => {
 		const d360 = new Dialog360Provider();
-		const inst: InstanceRecord = { id: 'd360-abc', provider: '360dialog', webhookSecret: 's', credentials: { apiKey: 'k' }, createdAt: 0 };
+		const inst: InstanceRecord = { id: 'd360-abc', provider: '360dialog', number: CLOUD.display, webhookSecret: 's', credentials: { apiKey: 'k' }, createdAt: 0 };
 		const events = d360.webhook.parse(req(body(value({ messages: [msg.text('hola', { id: 'wamid.D' })] }))), [inst]);
 		expect(events).toEqual([expect.objectContaining({ type: 'message', instanceId: 'd360-abc', chatId: CLOUD.customer, messageId: 'wamid.D' })]);
 	});
