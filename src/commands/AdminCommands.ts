@@ -63,6 +63,7 @@ export class AdminCommands {
 		const check = await provider.admin.connect(http, record);
 		if (!check.ok) return c.reply(t(check.badCredentials ? 'instance_bad_credentials' : 'instance_unreachable', { id, reason: describeFailure(check.failure) }));
 		record.number = check.displayNumber;
+		if (check.credentials) record.credentials = { ...check.credentials, ...record.credentials };
 		record.state = check.detail;
 		record.health = check.health;
 		const url = await this.webhookUrl(c, provider, record);

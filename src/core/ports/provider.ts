@@ -171,7 +171,7 @@ export type AddArguments =
 	| { ok: false };
 
 export type ConnectResult =
-	| { ok: true; displayNumber?: string; health?: InstanceHealth; detail?: string }
+	| { ok: true; displayNumber?: string; health?: InstanceHealth; detail?: string; /** Learned from the provider (360dialog: the phone number id), stored with the others. */ credentials?: Record<string, string> }
 	| { ok: false; badCredentials: boolean; failure: Failure };
 
 export type QrResult = { ok: true; kind: 'qr'; pngBase64: string } | { ok: true; kind: 'linked' } | ({ ok: false } & Failure);
