@@ -73,7 +73,9 @@ export class AdminCommands {
 		await instances.save(record);
 		const warning = webhookUrlWarning(url);
 		const hint = `instance_added_hint_${provider.name}`;
-		await c.reply(t('instance_added', { id, provider: provider.label, number: displayNumber(record.number), state: record.state || '?', url, token: mask(record.webhookSecret) })
+		// The URL secret is shown masked, as the secret beside it: only a URL the admin must paste (below) carries it.
+		const shownUrl = [record.webhookSecret, encodeURIComponent(record.webhookSecret)].reduce((u, s) => u.split(s).join(mask(record.webhookSecret)), url);
+		await c.reply(t('instance_added', { id, provider: provider.label, number: displayNumber(record.number), state: record.state || '?', url: shownUrl, token: mask(record.webhookSecret) })
 			+ (hasKey(hint) ? ` ${t(hint)}` : '')
 			+ (applied.manual ? `\n${t(applied.verifyToken ? 'instance_webhook_manual_verify' : 'instance_webhook_manual', { provider: provider.label, url, token: applied.verifyToken || '' })}` : '')
 			+ (warning ? `\n⚠️ ${warning}` : '')
