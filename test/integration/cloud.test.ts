@@ -212,11 +212,28 @@ describe('a Cloud API number: customers write, agents answer', () => {
 			await w.rc.sendUserMessage({ roomId, userId: w.agent.id, text: 'are you still there?' });
 			// The app's clock still sees the window open; WhatsApp's answer (131047) closes it for the core.
 			await w.rc.waitFor(() => /only an approved template now/.test(lastText() || ''));
-			expect(lastText()).toMatch(/Not sent to WhatsApp: the customer's last message was more than 24 hours ago/);
+			// The customer wrote minutes ago by the app's clock: the note says what WhatsApp said, with no time
+			// that would contradict it.
+			expect(lastText()).toContain('Not sent to WhatsApp: WhatsApp answered that the customer-service window is closed, so it accepts only an approved template now.');
+			expect(lastText()).not.toMatch(/UTC|hours ago/);
 			expect(fake.sent).toHaveLength(0);
 		} finally {
 			fake.clock = () => Date.now();
 		}
+	});
+
+	it('when the app\'s own clock has the window closed too, the note tells when the customer last wrote', async () => {
+		const customer = '16505550142';
+		const dayAndAHourAgo = Math.floor((Date.now() - 25 * 60 * 60_000) / 1000);
+		expect((await w.customerSends(msg.text('an old question', { from: customer, timestamp: String(dayAndAHourAgo) }))).status).toBe(200);
+		const oldRoom = w.roomOf(customer);
+		fake.reset();
+		await w.rc.sendUserMessage({ roomId: oldRoom, userId: w.agent.id, text: 'sorry for the wait' });
+		const last = () => w.roomMessages(oldRoom).slice(-1)[0]?.text as string | undefined;
+		await w.rc.waitFor(() => /only an approved template now/.test(last() || ''));
+		const when = new Date(dayAndAHourAgo * 1000).toISOString().replace('T', ' ').slice(0, 16);
+		expect(last()).toContain(`Not sent to WhatsApp: the customer's last message was more than 24 hours ago (${when} UTC)`);
+		expect(fake.sent).toHaveLength(0);
 	});
 
 	it('a customer known only by BSUID gets a room; a later message with the phone lands in the same room; replies go to the BSUID', async () => {
