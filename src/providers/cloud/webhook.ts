@@ -103,7 +103,7 @@ function parseChange(change: Json | undefined, accountId: string | undefined, ct
 			const health = lookup(QUALITY_HEALTH, event);
 			const number = (nonEmpty(value.display_phone_number) ?? '').replace(/\D/g, '');
 			const instance = ctx.instancesOfAccount(accountId).find((i) => i.number === number);
-			if (!health || !instance) return [{ type: 'ignored', instanceId: instance?.id, reason: `phone_number_quality_update ${event}`.trim() }];
+			if (!health || !instance) return [{ type: 'ignored', instanceId: instance?.id, reason: `phone_number_quality_update ${named(event)}` }];
 			return [{ type: 'state', instanceId: instance.id, health, detail: `quality ${event}`, timestamp: Date.now() }];
 		}
 		default:
@@ -267,5 +267,5 @@ function lookup<T>(table: Record<string, T>, key: unknown): T | undefined {
 
 /** A field or object name for a reason: bare when it looks like one, else quoted safely. */
 function named(v: unknown): string {
-	return typeof v === 'string' && /^[a-z_]{1,60}$/.test(v) ? v : printable(v);
+	return typeof v === 'string' && /^[A-Za-z_]{1,60}$/.test(v) ? v : printable(v);
 }
