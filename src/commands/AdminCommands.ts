@@ -63,6 +63,7 @@ export class AdminCommands {
 		const check = await provider.admin.connect(http, record);
 		if (!check.ok) return c.reply(t(check.badCredentials ? 'instance_bad_credentials' : 'instance_unreachable', { id, reason: describeFailure(check.failure) }));
 		record.number = check.displayNumber;
+		if (check.credentials) record.credentials = { ...check.credentials, ...record.credentials };
 		record.state = check.detail;
 		record.health = check.health;
 		const url = await this.webhookUrl(c, provider, record);
@@ -72,7 +73,9 @@ export class AdminCommands {
 		await instances.save(record);
 		const warning = webhookUrlWarning(url);
 		const hint = `instance_added_hint_${provider.name}`;
-		await c.reply(t('instance_added', { id, provider: provider.label, number: displayNumber(record.number), state: record.state || '?', url, token: mask(record.webhookSecret) })
+		// The URL secret is shown masked, as the secret beside it: only a URL the admin must paste (below) carries it.
+		const shownUrl = [record.webhookSecret, encodeURIComponent(record.webhookSecret)].reduce((u, s) => u.split(s).join(mask(record.webhookSecret)), url);
+		await c.reply(t('instance_added', { id, provider: provider.label, number: displayNumber(record.number), state: record.state || '?', url: shownUrl, token: mask(record.webhookSecret) })
 			+ (hasKey(hint) ? ` ${t(hint)}` : '')
 			+ (applied.manual ? `\n${t(applied.verifyToken ? 'instance_webhook_manual_verify' : 'instance_webhook_manual', { provider: provider.label, url, token: applied.verifyToken || '' })}` : '')
 			+ (warning ? `\n⚠️ ${warning}` : '')
@@ -165,7 +168,12 @@ export class AdminCommands {
 			const checks = this.providers.get(i.provider)?.admin.webhookChecks?.(i);
 			return checks ? `${line}\n  ${t('status_signatures', checks)}` : line;
 		});
-		await c.reply([t('status_title'), ...lines].join('\n'));
+		// Once per provider in use: its pinned API version nearing (or past) its end.
+		const warnings = [...new Set(all.map((i) => i.provider))]
+			.map((name) => this.providers.get(name))
+			.map((p) => (p?.admin.apiVersion ? apiVersionWarning(p.label, p.admin.apiVersion(), Date.now()) : undefined))
+			.filter((w): w is string => !!w);
+		await c.reply([t('status_title'), ...lines, ...warnings.map((w) => `⚠️ ${w}`)].join('\n'));
 	}
 
 	private instances(c: CommandContext): InstanceStore {
@@ -186,4 +194,15 @@ export class AdminCommands {
 		const query = Object.entries(provider.admin.webhookQuery(record)).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
 		return `${site}${path.startsWith('/') ? '' : '/'}${path}${query ? `?${query}` : ''}`;
 	}
+}
+
+/** Admins are warned this long before a pinned API version stops working. */
+export const API_VERSION_WARNING_MS = 90 * 24 * 60 * 60_000;
+
+/** The warning line for a provider whose pinned API version ends within 90 days (or has ended); else undefined. */
+export function apiVersionWarning(provider: string, api: { version: string; endsAt?: number }, now: number): string | undefined {
+	if (api.endsAt === undefined || api.endsAt - now > API_VERSION_WARNING_MS) return undefined;
+	const date = new Date(api.endsAt).toISOString().slice(0, 10);
+	if (api.endsAt <= now) return t('status_api_version_ended', { provider, version: api.version, date });
+	return t('status_api_version_ending', { provider, version: api.version, date, days: Math.ceil((api.endsAt - now) / (24 * 60 * 60_000)) });
 }

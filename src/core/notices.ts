@@ -59,7 +59,10 @@ export async function windowClosedNotice(
 	roomId: string,
 	p: { messageId: string; lastInboundAt?: number; hours: number; templates: boolean },
 ): Promise<void> {
-	const why = p.lastInboundAt ? t('notice_window_closed', { hours: p.hours, last: formatUtc(p.lastInboundAt) }) : t('notice_window_closed_never');
+	// The provider may say the window is closed while the app's own clock has it open (the customer wrote
+	// an hour ago): the note then tells what the provider said, never a time that contradicts it.
+	const ownClockClosed = !!p.lastInboundAt && Date.now() >= p.lastInboundAt + p.hours * 3_600_000;
+	const why = !p.lastInboundAt ? t('notice_window_closed_never') : ownClockClosed ? t('notice_window_closed', { hours: p.hours, last: formatUtc(p.lastInboundAt) }) : t('notice_window_closed_provider');
 	const how = p.templates ? `\n${t('notice_window_closed_templates')}` : '';
 	const quote = quoteLink(await deps.rc.siteUrl(), roomId, p.messageId);
 	await noticeInRoom(deps, roomId, `${quote}🕐 ${why}${how}`, p.templates ? { kind: 'open-template-picker', label: t('action_send_template') } : undefined);

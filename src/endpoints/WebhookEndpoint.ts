@@ -33,7 +33,13 @@ export class WebhookEndpoint extends AppEndpoint {
 			return { status: HttpStatusCode.UNAUTHORIZED, content: { ok: false } };
 		}
 		const events = this.provider.webhook.parse(req, auth.instances);
-		log.debug(`webhook ${auth.instances.map((i) => i.id).join(',')}: ${events.map((e) => (e.type === 'ignored' ? `ignored (${e.reason})` : e.type)).join(', ')}`);
+		const ids = auth.instances.map((i) => i.id).join(',');
+		log.debug(`webhook ${ids}: ${events.map((e) => e.type).join(', ')}`);
+		// What an authentic body carried that changes nothing, said once per reason (a batch of a hundred
+		// odd statuses is one line).
+		const ignored = new Map<string, number>();
+		for (const e of events) if (e.type === 'ignored') ignored.set(e.reason, (ignored.get(e.reason) ?? 0) + 1);
+		if (ignored.size) log.info(`webhook ${ids}: ignored ${[...ignored].map(([reason, n]) => (n > 1 ? `${n}× ${reason}` : reason)).join('; ')}`);
 		try {
 			const outcomes = await new WebhookIntake(deps).handle(auth.instances, events);
 			return this.json({ status: HttpStatusCode.OK, content: { ok: true, outcome: outcomes.length === 1 ? outcomes[0] : 'batch', outcomes } });

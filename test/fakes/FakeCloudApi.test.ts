@@ -6,7 +6,8 @@ import { templateInfo } from '../../src/providers/cloud/templates';
 import { dialog360InstanceId, Dialog360Provider } from '../../src/providers/dialog360/Dialog360Provider';
 import { CLOUD, cloudInstance, template } from '../fixtures/cloud';
 import { NodeHttp } from '../providers/nodeHttp';
-import { FakeDialog360, FakeGraphApi, metaBytes } from './FakeCloudApi';
+import { FAKE_GRAPH_VERSION, FAKE_GRAPH_VERSIONS, FakeDialog360, FakeGraphApi, metaBytes } from './FakeCloudApi';
+import { GRAPH_API_VERSION } from '../../src/providers/cloud/graph';
 
 const http = new NodeHttp();
 
@@ -25,6 +26,16 @@ describe('FakeGraphApi', () => {
 	});
 	afterEach(async () => {
 		await fake.stop();
+	});
+
+	it('serves the Graph API versions it models (the app pins the newest) and refuses others', async () => {
+		expect(GRAPH_API_VERSION).toBe(FAKE_GRAPH_VERSION);
+		const get = (version: string) => http.request({ method: 'GET', url: `${fake.apiUrl}/${version}/${CLOUD.phoneNumberId}?fields=display_phone_number`, headers: { Authorization: `Bearer ${CLOUD.accessToken}` } });
+		for (const version of FAKE_GRAPH_VERSIONS) expect((await get(version)).status).toBe(200);
+		for (const version of ['v20.0', 'v99.0', 'latest', '']) {
+			const r = await get(version);
+			expect(r.status).toBeGreaterThanOrEqual(400);
+		}
 	});
 
 	it('free-form messages need an open window (131047); templates do not', async () => {

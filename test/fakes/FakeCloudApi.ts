@@ -19,7 +19,15 @@ import { MultipartError, MultipartPart, multipartBoundary, parseMultipart } from
 
 export type { Failure, FailureSpec, ServeOptions } from './FakeProviderServer';
 
-export const FAKE_GRAPH_VERSION = 'v23.0';
+/**
+ * The Graph API versions the fake models: those Meta's version table (developers.facebook.com/docs/graph-api/
+ * changelog/versions, December 2026) lists as working — v20.0 stopped on 2026-09-24 — up to the newest,
+ * v26.0. The payloads the fake serves do not differ between them. A call to any other version is refused
+ * as Graph refuses an unknown one.
+ */
+export const FAKE_GRAPH_VERSIONS: readonly string[] = ['v21.0', 'v22.0', 'v23.0', 'v24.0', 'v25.0', 'v26.0'];
+/** The newest version the fake models. */
+export const FAKE_GRAPH_VERSION = FAKE_GRAPH_VERSIONS[FAKE_GRAPH_VERSIONS.length - 1];
 
 export interface CloudRecordedRequest extends RecordedRequestBase {
 	/** The number the request spoke for ('' when unknown). */
@@ -493,7 +501,8 @@ export class FakeGraphApi extends FakeCloudApi {
 
 	protected routeApi(rec: CloudRecordedRequest, truncated: boolean): Reply | Route {
 		const segs = rec.path.split('/').slice(1);
-		if (segs[0] !== FAKE_GRAPH_VERSION) return { status: 400, json: errorBody(2635, `Unknown API version ${segs[0]}`) };
+		const version = segs[0];
+		if (!FAKE_GRAPH_VERSIONS.includes(version)) return { status: 400, json: errorBody(2635, `Unknown API version ${version}`) };
 		const [id, edge, ...rest] = segs.slice(1);
 		if (!id || rest.length) return { status: 404, json: errorBody(100, 'Unknown path components') };
 		const verb = rec.httpMethod;
@@ -515,7 +524,7 @@ export class FakeGraphApi extends FakeCloudApi {
 				const page = all.slice(start, start + limit);
 				const cursor = (i: number) => Buffer.from(String(i)).toString('base64');
 				const paging: Record<string, unknown> = { cursors: { before: cursor(start), after: cursor(start + page.length) } };
-				if (start + page.length < all.length) paging.next = `${this.apiUrl}/${FAKE_GRAPH_VERSION}/${id}/message_templates?limit=${limit}&after=${cursor(start + page.length)}`;
+				if (start + page.length < all.length) paging.next = `${this.apiUrl}/${version}/${id}/message_templates?limit=${limit}&after=${cursor(start + page.length)}`;
 				return ok({ data: page, paging });
 			});
 		}

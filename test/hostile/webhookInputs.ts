@@ -486,3 +486,297 @@ function assertNoSecret(v: unknown, secrets: string[], where: string): void {
 	const text = v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
 	for (const s of secrets) if (text.includes(s)) throw new Error(`hostile inputs (${where}): a body carries a secret`);
 }
+
+// ───────── Cloud API and 360dialog ─────────
+
+export interface CloudWebhookContext {
+	provider: 'cloud' | '360dialog';
+	/** The endpoint path and the query of the URL the admin was given (instance + URL secret). */
+	path: string;
+	query: Record<string, string>;
+	/** Headers a genuine webhook carries (360dialog: the header secret). */
+	headers: Record<string, string>;
+	phoneNumberId: string;
+	/** The business number's digits. */
+	display: string;
+	wabaId: string;
+	/** Secrets the bodies must never carry. */
+	secrets: string[];
+}
+
+/** Customers of the 'may-change' Cloud classes (few, so rooms stay few). */
+export const CLOUD_CUSTOMERS = ['16505550001', '16505550002', '16505550003', '4915112340004', 'US.13491208655302741918'];
+
+/**
+ * Generated Cloud API / 360dialog webhook requests, by class. 'unchanged': no credentials, or an authentic
+ * body that does not hold to the documented shapes (a sender that is no wa_id or BSUID, an ill-typed text, a
+ * phone_number_id that is not a connected number, another object or field, an id or timestamp of another
+ * shape) — answered 200 `ignored`, nothing changes. 'may-change': an authentic body of a customer's chat
+ * with hostile content: it may post, never garbage.
+ */
+export class CloudWebhookInputs {
+	private seq = 0;
+
+	constructor(private readonly rng: Prng, private readonly ctx: CloudWebhookContext) {}
+
+	all(): Array<{ cls: string; cases: WebhookCase[] }> {
+		const p = this.ctx.provider;
+		const classes: Array<[string, WebhookCase[]]> = [
+			[`${p}: no-credentials`, this.noCredentials()],
+			[`${p}: senders`, this.senders(60)],
+			[`${p}: text-shapes`, this.textShapes()],
+			[`${p}: phone-number-ids`, this.phoneNumberIds()],
+			[`${p}: objects-and-fields`, this.objectsAndFields()],
+			[`${p}: ids-and-timestamps`, this.idsAndTimestamps()],
+			[`${p}: statuses`, this.statuses()],
+			[`${p}: wrong-types`, this.wrongTypes()],
+			[`${p}: prototype-keys`, this.prototypeKeys()],
+			[`${p}: control-chars`, this.controlChars(30)],
+		];
+		return classes.map(([cls, cases]) => {
+			for (const c of cases) {
+				assertNoOwnProtoKey(c.content, cls);
+				assertWithinBodyLimit(c.content, cls);
+				assertNoSecret(c.content, this.ctx.secrets, cls);
+			}
+			return { cls, cases: cases.map((c) => ({ ...c, cls })) };
+		});
+	}
+
+	// ───────── building blocks ─────────
+
+	wamid(): string {
+		this.seq += 1;
+		return `wamid.HBgL${this.rng.hex(16)}${this.seq.toString(16).toUpperCase().padStart(4, '0')}`;
+	}
+
+	/** A customer's text message object (documented shape). */
+	text(body: string, from: unknown = this.rng.pick(CLOUD_CUSTOMERS)): Record<string, unknown> {
+		return { from, id: this.wamid(), timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body } };
+	}
+
+	/** The `value` of a `messages` change for the connected number, with the sender's contact. */
+	value(messages: Array<Record<string, unknown>>, over: Record<string, unknown> = {}): Record<string, any> {
+		const contacts = messages.map((m) => (typeof m.from === 'string' && /^[A-Z]{2}\./.test(m.from) ? { profile: { name: 'Username User' }, user_id: m.from } : { profile: { name: 'Hostile Customer' }, wa_id: m.from }));
+		return { messaging_product: 'whatsapp', metadata: { display_phone_number: this.ctx.display, phone_number_id: this.ctx.phoneNumberId }, contacts, messages, ...over };
+	}
+
+	body(...values: Array<Record<string, unknown>>): Record<string, any> {
+		return { object: 'whatsapp_business_account', entry: [{ id: this.ctx.wabaId, changes: values.map((value) => ({ value, field: 'messages' })) }] };
+	}
+
+	authentic(content: unknown, expect: Expectation, extra: Partial<WebhookCase> = {}): WebhookCase {
+		return { cls: '', expect, path: this.ctx.path, method: 'POST', headers: { 'content-type': 'application/json', ...this.ctx.headers }, query: { ...this.ctx.query }, content, ...extra };
+	}
+
+	// ───────── classes ─────────
+
+	private noCredentials(): WebhookCase[] {
+		const good = () => this.body(this.value([this.text('no credentials')]));
+		const s = this.ctx.query.secret;
+		const flip = (v: string, i: number) => v.slice(0, i) + (v[i] === 'a' ? 'b' : 'a') + v.slice(i + 1);
+		const queries: Array<Record<string, unknown>> = [
+			{}, { instance: this.ctx.query.instance }, { secret: s }, { instance: this.ctx.query.instance, secret: '' }, { instance: this.ctx.query.instance, secret: flip(s, 0) },
+			{ instance: this.ctx.query.instance, secret: flip(s, s.length - 1) }, { instance: this.ctx.query.instance, secret: s.slice(0, -1) }, { instance: this.ctx.query.instance, secret: `${s}x` },
+			{ instance: this.ctx.query.instance, secret: s.toUpperCase() }, { instance: 'constructor', secret: s }, { instance: '__proto__', secret: s }, { instance: this.ctx.phoneNumberId === this.ctx.query.instance ? '999' : this.ctx.phoneNumberId, secret: s },
+			{ instance: [this.ctx.query.instance], secret: [s] }, { instance: this.ctx.query.instance, secret: { $ne: '' } },
+		];
+		const out = queries.map((query) => this.authentic(good(), 'unchanged', { query }));
+		if (this.ctx.provider === '360dialog') {
+			const variants: Array<Record<string, string>> = [{}, { 'x-webhook-secret': '' }, { 'x-webhook-secret': 'nope' }, { 'x-webhook-secret': `${this.ctx.headers['x-webhook-secret']}x` }];
+			for (const headers of variants) {
+				out.push(this.authentic(good(), 'unchanged', { headers: { 'content-type': 'application/json', ...headers } }));
+			}
+		}
+		return out;
+	}
+
+	/** `from` values that are neither a wa_id nor a BSUID, the business number, no sender at all. */
+	private senders(randomCount: number): WebhookCase[] {
+		const fixed: unknown[] = [
+			'1'.repeat(10_000), '9'.repeat(16), this.ctx.display, 'status@broadcast', '16505551234@c.us', '123456789012345@lid', '120363025246125486@g.us', '+16505551234', '0016505551234',
+			'06505551234', '123', '', ' ', '\u0000', 'null', 'undefined', 'constructor', '__proto__', 'toString', 'us.13491208655302741918', 'US.', 'US..1', 'USA.1349', 'U.1349', 'US.1349-1',
+			`US.${'a'.repeat(129)}`, 'US.13491208655302741918\n', '<script>', '1650555١٢٣٤', '１６５０５５５１２３４', 42, 16505551234, null, true, {}, [], ['16505551234'], { wa_id: '16505551234' },
+		];
+		const out: WebhookCase[] = [];
+		for (const from of fixed) {
+			const m = this.text('from nobody');
+			m.from = from;
+			out.push(this.authentic(this.body(this.value([m], { contacts: [{ profile: { name: 'Nobody' }, wa_id: from }] })), 'unchanged'));
+		}
+		// No sender at all, with and without a contact to borrow one from.
+		for (const contacts of [[], [{ profile: { name: 'Borrowed' }, wa_id: '16505550001' }]]) {
+			const m = this.text('no sender');
+			delete m.from;
+			out.push(this.authentic(this.body(this.value([m], { contacts })), 'unchanged'));
+		}
+		// from_user_id that is not a BSUID beside a valid from.
+		for (const fromUserId of ['16505550001', 'us.1', '', null, 7, 'constructor']) out.push(this.authentic(this.body(this.value([{ ...this.text('x', '16505550001'), from_user_id: fromUserId }])), 'unchanged'));
+		const pieces = [...CONTROL_CHARS, '+', ' ', '<', '"', "'", '/', '\\', '@', '.', '-', '%', '٣', '３', 'e', 'x', '😀'];
+		for (let i = 0; i < randomCount; i++) {
+			const base = this.rng.pick(['16505550001', 'US.13491208655302741918']);
+			let from = this.rng.insert(base.slice(3), this.rng.pick(pieces));
+			from = base.slice(0, 3) + from;
+			if (/^[1-9]\d{6,14}$/.test(from) || /^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}$/.test(from)) from = `${from}@`;
+			out.push(this.authentic(this.body(this.value([this.text('mutated', from)])), 'unchanged'));
+		}
+		return out;
+	}
+
+	/** Ill-typed or blank text, and no type: never an empty visitor message. */
+	private textShapes(): WebhookCase[] {
+		const out: WebhookCase[] = [];
+		for (const text of [{}, 0, 1, null, true, [], ['hi'], 'hi', { body: 0 }, { body: null }, { body: '' }, { body: ' ' }, { body: '\n\t ' }, { body: {} }, { body: ['hi'] }, { Body: 'hi' }]) {
+			out.push(this.authentic(this.body(this.value([{ ...this.text('x'), text }])), 'unchanged'));
+		}
+		for (const type of [undefined, null, '', ' ', 0, {}, []]) out.push(this.authentic(this.body(this.value([{ ...this.text('x'), type }])), 'unchanged'));
+		return out;
+	}
+
+	/** The number must come from the payload and be the connected one. */
+	private phoneNumberIds(): WebhookCase[] {
+		const out: WebhookCase[] = [];
+		for (const id of [undefined, null, '', ' ', '   ', '999', '106540352242999', `${this.ctx.phoneNumberId} `, `${this.ctx.phoneNumberId}x`, ...PROTOTYPE_NAMES, '__proto__', 0, 106540352242922, {}, [], [this.ctx.phoneNumberId], true]) {
+			const v = this.value([this.text('which number?')]);
+			if (id === undefined) delete v.metadata.phone_number_id;
+			else v.metadata.phone_number_id = id;
+			// The display number says it is ours: only the id counts where it is known.
+			out.push(this.authentic(this.body(v), 'unchanged'));
+		}
+		for (const metadata of [undefined, null, 'x', [], {}, { display_phone_number: this.ctx.display }]) {
+			const v = this.value([this.text('no metadata')]);
+			if (metadata === undefined) delete v.metadata;
+			else v.metadata = metadata;
+			out.push(this.authentic(this.body(v), 'unchanged'));
+		}
+		for (const product of ['instagram', 'WHATSAPP', '', null, 1]) out.push(this.authentic(this.body(this.value([this.text('x')], { messaging_product: product })), 'unchanged'));
+		return out;
+	}
+
+	private objectsAndFields(): WebhookCase[] {
+		const out: WebhookCase[] = [];
+		for (const object of ['page', 'instagram', 'user', 'whatsapp_business_account ', 'WHATSAPP_BUSINESS_ACCOUNT', '', null, 7, {}, ['whatsapp_business_account'], ...PROTOTYPE_NAMES.slice(0, 4)]) {
+			out.push(this.authentic({ ...this.body(this.value([this.text('x')])), object }, 'unchanged'));
+		}
+		const noObject = this.body(this.value([this.text('x')]));
+		delete noObject.object;
+		out.push(this.authentic(noObject, 'unchanged'));
+		for (const field of ['message', 'Messages', 'messages ', 'calls', 'security', 'flows', '', null, 7, {}, ...PROTOTYPE_NAMES]) {
+			out.push(this.authentic({ object: 'whatsapp_business_account', entry: [{ id: this.ctx.wabaId, changes: [{ field, value: this.value([this.text('x')]) }] }] }, 'unchanged'));
+		}
+		for (const entry of [undefined, null, 'x', {}, [], [null], [7], [{}], [{ changes: 'x' }], [{ changes: [null, 7, 'x', {}] }]]) {
+			out.push(this.authentic({ object: 'whatsapp_business_account', entry }, 'unchanged'));
+		}
+		for (const content of ['', 'not json', '[]', '{}', 'null', '"x"', '{"object":', null, 7, []]) out.push(this.authentic(content, 'unchanged'));
+		return out;
+	}
+
+	private idsAndTimestamps(): WebhookCase[] {
+		const out: WebhookCase[] = [];
+		for (const id of [undefined, null, '', ' ', 'wamid.with space', 'wamid.<b>', `wamid.${'A'.repeat(300)}`, 'wamid.\u0000', 7, {}, []]) {
+			const m = this.text('odd id');
+			if (id === undefined) delete m.id;
+			else m.id = id;
+			out.push(this.authentic(this.body(this.value([m])), 'unchanged'));
+		}
+		const future = String(Math.floor(Date.now() / 1000) + 3 * 24 * 3600);
+		for (const timestamp of [undefined, null, '', 'now', '-1', '0', '1.7e9', '17393210241739321024', future, {}, [], true]) {
+			const m = this.text('odd time');
+			if (timestamp === undefined) delete m.timestamp;
+			else m.timestamp = timestamp;
+			out.push(this.authentic(this.body(this.value([m])), 'unchanged'));
+		}
+		return out;
+	}
+
+	/** Statuses naming no customer, unknown states, messages the app never sent: nothing changes. */
+	private statuses(): WebhookCase[] {
+		const out: WebhookCase[] = [];
+		const status = (over: Record<string, unknown>) => ({ id: this.wamid(), status: 'read', timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: '16505550001', ...over });
+		for (const over of [
+			{}, { status: 'failed', errors: [{ code: 131047, title: 'Re-engagement message' }] }, { status: 'deleted' }, { status: 'constructor' }, { status: 'toString' }, { status: null },
+			{ recipient_id: 'status@broadcast' }, { recipient_id: '1'.repeat(10_000) }, { recipient_id: null }, { recipient_id: 'constructor' }, { recipient_user_id: 'us.1' }, { id: null }, { id: 'constructor' },
+		]) {
+			out.push(this.authentic(this.body({ ...this.value([]), contacts: undefined, messages: undefined, statuses: [status(over)] }), 'unchanged'));
+		}
+		return out;
+	}
+
+	/** Every field of the text envelope replaced by each wrong type. */
+	private wrongTypes(): WebhookCase[] {
+		const out: WebhookCase[] = [];
+		const paths: Array<[string[], Expectation]> = [
+			[['object'], 'unchanged'], [['entry'], 'unchanged'], [['entry', '0', 'changes'], 'unchanged'], [['entry', '0', 'changes', '0', 'field'], 'unchanged'],
+			[['entry', '0', 'changes', '0', 'value'], 'unchanged'], [['entry', '0', 'changes', '0', 'value', 'metadata'], 'unchanged'],
+			[['entry', '0', 'changes', '0', 'value', 'metadata', 'phone_number_id'], 'unchanged'], [['entry', '0', 'changes', '0', 'value', 'messages'], 'unchanged'],
+			[['entry', '0', 'changes', '0', 'value', 'messages', '0'], 'unchanged'], [['entry', '0', 'changes', '0', 'value', 'messages', '0', 'from'], 'unchanged'],
+			[['entry', '0', 'changes', '0', 'value', 'messages', '0', 'id'], 'unchanged'], [['entry', '0', 'changes', '0', 'value', 'messages', '0', 'timestamp'], 'unchanged'],
+			[['entry', '0', 'changes', '0', 'value', 'messages', '0', 'type'], 'unchanged'], [['entry', '0', 'changes', '0', 'value', 'messages', '0', 'text'], 'unchanged'],
+			[['entry', '0', 'changes', '0', 'value', 'messages', '0', 'text', 'body'], 'unchanged'],
+			[['entry', '0', 'id'], 'may-change'], [['entry', '0', 'changes', '0', 'value', 'metadata', 'display_phone_number'], 'may-change'], [['entry', '0', 'changes', '0', 'value', 'contacts'], 'may-change'],
+			[['entry', '0', 'changes', '0', 'value', 'contacts', '0', 'profile'], 'may-change'], [['entry', '0', 'changes', '0', 'value', 'contacts', '0', 'profile', 'name'], 'may-change'],
+			[['entry', '0', 'changes', '0', 'value', 'messages', '0', 'context'], 'may-change'],
+		];
+		for (const [path, expect] of paths) {
+			for (const wrong of WRONG_TYPES) {
+				const from = expect === 'may-change' ? this.rng.pick(CLOUD_CUSTOMERS.slice(0, 4)) : undefined;
+				out.push(this.authentic(setPath(this.body(this.value([this.text('typed', from)])), path, wrong), expect));
+			}
+		}
+		// Other message types with their data object replaced: a note at most, never garbage.
+		const others: Array<Record<string, unknown>> = [
+			{ type: 'image', image: { id: '2754859441498128', mime_type: 'image/jpeg' } }, { type: 'location', location: { latitude: 1, longitude: 2 } }, { type: 'reaction', reaction: { message_id: 'wamid.X', emoji: '👍' } },
+			{ type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: 'a', title: 'A' } } }, { type: 'contacts', contacts: [{ name: { formatted_name: 'Jane' } }] }, { type: 'edit', edit: { original_message_id: 'wamid.X' } },
+		];
+		for (const o of others) {
+			const key = Object.keys(o).find((k) => k !== 'type')!;
+			for (const wrong of [null, 42, 'x', [], { a: 1 }]) {
+				const m = { ...this.text('x', this.rng.pick(CLOUD_CUSTOMERS.slice(0, 4))), ...o, [key]: wrong };
+				delete m.text;
+				out.push(this.authentic(this.body(this.value([m])), 'may-change'));
+			}
+		}
+		return out;
+	}
+
+	/** Object.prototype member names as keys and values at every level of an authentic message. */
+	private prototypeKeys(): WebhookCase[] {
+		const out: WebhookCase[] = [];
+		const value = () => this.rng.pick<unknown>(['x', 1, null, {}, [], true, { polluted: true }]);
+		for (const name of PROTOTYPE_NAMES) {
+			const b = this.body(this.value([this.text('proto keys')]));
+			b[name] = value();
+			b.entry[0][name] = value();
+			b.entry[0].changes[0][name] = value();
+			b.entry[0].changes[0].value[name] = value();
+			b.entry[0].changes[0].value.metadata[name] = value();
+			b.entry[0].changes[0].value.messages[0][name] = value();
+			b.entry[0].changes[0].value.messages[0].text[name] = value();
+			out.push(this.authentic(b, 'may-change'));
+			// As the type (shown as unsupported at most), the text, the name and a quoted id.
+			out.push(this.authentic(this.body(this.value([{ ...this.text('x'), type: name, [name]: { body: 'x' } }])), 'may-change'));
+			out.push(this.authentic(this.body(this.value([this.text(name)], { contacts: [{ profile: { name }, wa_id: '16505550002' }] })), 'may-change'));
+			out.push(this.authentic(this.body(this.value([{ ...this.text('reply', '16505550003'), context: { id: name, from: name } }])), 'may-change'));
+			out.push(this.authentic(this.body(this.value([{ ...this.text('x', '16505550001'), type: 'reaction', reaction: { message_id: name, emoji: name } }])), 'may-change'));
+		}
+		return out;
+	}
+
+	private controlChars(n: number): WebhookCase[] {
+		const out: WebhookCase[] = [];
+		const spice = (s: string) => {
+			let r = s;
+			for (let k = this.rng.int(1, 4); k > 0; k--) r = this.rng.insert(r, this.rng.pick(CONTROL_CHARS));
+			return r;
+		};
+		for (let i = 0; i < n; i++) {
+			const from = this.rng.pick(CLOUD_CUSTOMERS.slice(0, 4));
+			switch (i % 3) {
+				case 0: out.push(this.authentic(this.body(this.value([this.text(spice('hello there'), from)])), 'may-change')); break;
+				case 1: out.push(this.authentic(this.body(this.value([this.text('named', from)], { contacts: [{ profile: { name: spice('Mallory'), username: spice('@m') }, wa_id: from }] })), 'may-change')); break;
+				default: out.push(this.authentic(this.body(this.value([{ ...this.text('x', from), type: 'location', location: { latitude: 1, longitude: 2, name: spice('Place'), address: spice('Street') } }])), 'may-change'));
+			}
+		}
+		return out;
+	}
+}

@@ -1,6 +1,8 @@
 // What admins get for a Cloud API number beyond messaging: the signature policy setting decides what a
 // webhook signed wrongly does, `/whatsapp status` says how recent signatures fared, and an expired token
 // (190) reaches admins once.
+import { apiVersionWarning } from '../../src/commands/AdminCommands';
+import { GRAPH_API_VERSION, graphVersionEnd } from '../../src/providers/cloud/graph';
 import { CLOUD, msg } from '../fixtures/cloud';
 import { FakeGraphApi } from '../fakes/FakeCloudApi';
 import { CloudWorld, startCloudWorld } from './support/cloudWorld';
@@ -28,6 +30,11 @@ describe('a Cloud API number, for admins', () => {
 		expect((await w.post(fake.webhook(CLOUD.phoneNumberId, { messages: [msg.text('still fine')] }, CLOUD.appSecret))).status).toBe(200);
 		const status = await w.answers(w.admin.id, 'status');
 		expect(status).toMatch(/webhook signatures: 2 matched, 2 did not, 0 missing/);
+		// The pinned Graph API version, read against the table of end dates on the engine's clock (the
+		// warning itself, with the clock moved, is in test/commands/AdminCommands.test.ts).
+		const warning = apiVersionWarning('WhatsApp Cloud API', { version: GRAPH_API_VERSION, endsAt: graphVersionEnd(GRAPH_API_VERSION) }, Date.now());
+		if (warning) expect(status).toContain(`⚠️ ${warning}`);
+		else expect(status).not.toContain('Graph API');
 		const room = w.roomOf(CLOUD.customer);
 		expect(w.roomMessages(room).map((m: any) => m.text)).toEqual(['signed by Meta', 'signed with another secret', 'still fine']);
 	});

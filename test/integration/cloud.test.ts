@@ -2,7 +2,7 @@
 // added with `/whatsapp instance add cloud …`, customers write every message type, agents answer text and
 // files, statuses come back with reasons, and a batch of many messages arrives in one POST.
 import { CLOUD, cloudErrorObject, msg, template } from '../fixtures/cloud';
-import { FakeGraphApi } from '../fakes/FakeCloudApi';
+import { FAKE_GRAPH_VERSION, FakeGraphApi } from '../fakes/FakeCloudApi';
 import { CloudWorld, startCloudWorld } from './support/cloudWorld';
 import { ENGINE, TestRocketChat } from '../runtime/TestRocketChat';
 
@@ -26,7 +26,8 @@ describe('a Cloud API number: customers write, agents answer', () => {
 
 	it('instance add checks the token with a Graph call, subscribes the app and answers the URL and verify token privately', async () => {
 		const calls = fake.requests.map((r) => `${r.httpMethod} ${r.path}`);
-		expect(calls).toEqual([`GET /v23.0/${CLOUD.phoneNumberId}`, `POST /v23.0/${CLOUD.wabaId}/subscribed_apps`]);
+		// The pinned version is the newest the fake models.
+		expect(calls).toEqual([`GET /${FAKE_GRAPH_VERSION}/${CLOUD.phoneNumberId}`, `POST /${FAKE_GRAPH_VERSION}/${CLOUD.wabaId}/subscribed_apps`]);
 		expect(fake.requests[0].headers.authorization).toBe(`Bearer ${CLOUD.accessToken}`);
 		expect(fake.subscribedWabas.has(CLOUD.wabaId)).toBe(true);
 		expect(w.addAnswer).toContain(`Instance ${CLOUD.phoneNumberId} connected: number +${CLOUD.display}`);
@@ -230,7 +231,10 @@ describe('a Cloud API number: customers write, agents answer', () => {
 			await w.rc.sendUserMessage({ roomId, userId: w.agent.id, text: 'are you still there?' });
 			// The app's clock still sees the window open; WhatsApp's answer (131047) closes it for the core.
 			await w.rc.waitFor(() => /only an approved template now/.test(lastText() || ''));
-			expect(lastText()).toMatch(/Not sent to WhatsApp: the customer's last message was more than 24 hours ago/);
+			// The customer wrote minutes ago by the app's clock: the note says what WhatsApp said, with no time
+			// that would contradict it.
+			expect(lastText()).toContain('Not sent to WhatsApp: WhatsApp answered that the customer-service window is closed, so it accepts only an approved template now.');
+			expect(lastText()).not.toMatch(/UTC|hours ago/);
 			expect(fake.sent).toHaveLength(0);
 		} finally {
 			fake.clock = () => Date.now();
@@ -271,6 +275,20 @@ describe('a Cloud API number: customers write, agents answer', () => {
 		expect(await w.post(template)).toMatchObject({ status: 200, content: { outcome: 'template' } });
 		expect(await w.post(fake.signed({ object: 'page', entry: [] }, CLOUD.appSecret))).toMatchObject({ status: 200, content: { outcome: 'ignored' } });
 		expect(w.rc.rc.messages.length).toBe(before);
+	});
+
+	it('when the app\'s own clock has the window closed too, the note tells when the customer last wrote', async () => {
+		const customer = '16505550142';
+		const dayAndAHourAgo = Math.floor((Date.now() - 25 * 60 * 60_000) / 1000);
+		expect((await w.customerSends(msg.text('an old question', { from: customer, timestamp: String(dayAndAHourAgo) }))).status).toBe(200);
+		const oldRoom = w.roomOf(customer);
+		fake.reset();
+		await w.rc.sendUserMessage({ roomId: oldRoom, userId: w.agent.id, text: 'sorry for the wait' });
+		const last = () => w.roomMessages(oldRoom).slice(-1)[0]?.text as string | undefined;
+		await w.rc.waitFor(() => /only an approved template now/.test(last() || ''));
+		const when = new Date(dayAndAHourAgo * 1000).toISOString().replace('T', ' ').slice(0, 16);
+		expect(last()).toContain(`Not sent to WhatsApp: the customer's last message was more than 24 hours ago (${when} UTC)`);
+		expect(fake.sent).toHaveLength(0);
 	});
 });
 

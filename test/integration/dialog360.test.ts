@@ -1,7 +1,7 @@
 // 360dialog ↔ Omnichannel on the real engine, against the fake 360dialog: `/whatsapp instance add 360dialog …`
 // configures the webhook itself (URL secret + header secret), customers write, agents answer text and files,
 // statuses come back with reasons.
-import { CLOUD, cloudErrorObject, msg } from '../fixtures/cloud';
+import { body, CLOUD, cloudErrorObject, msg, value } from '../fixtures/cloud';
 import { FakeDialog360 } from '../fakes/FakeCloudApi';
 import { CloudWorld, D360_KEY, startCloudWorld } from './support/cloudWorld';
 
@@ -34,6 +34,21 @@ describe('a 360dialog number: customers write, agents answer', () => {
 		expect(w.addAnswer).toContain(`number +${CLOUD.display}`);
 		expect(w.addAnswer).not.toContain(D360_KEY);
 		expect(w.addAnswer).not.toContain('verify token');
+		// The app gave 360dialog the URL itself: the answer shows it with the secret masked, as the secret beside it.
+		expect(w.addAnswer).not.toContain(w.query.secret);
+		expect(w.addAnswer).toContain(`360dialog?instance=${w.instanceId}&secret=****${w.query.secret.slice(-4)}`);
+		expect(w.addAnswer).toContain(`(secret ****${w.query.secret.slice(-4)})`);
+	});
+
+	it('learned the number\'s phone number id at connect: a webhook naming another number, or none, changes nothing', async () => {
+		const before = { rooms: w.rc.rc.rooms.length, messages: w.rc.rc.messages.length, visitors: w.rc.rc.visitors.length };
+		for (const phoneNumberId of ['106540352242999', null, '', 'constructor']) {
+			const v = value({ messages: [msg.text('not for this number')] });
+			(v.metadata as Record<string, unknown>).phone_number_id = phoneNumberId;
+			const res = await w.post(fake.signed(body(v), ''));
+			expect(res).toMatchObject({ status: 200, content: { outcome: 'ignored' } });
+		}
+		expect({ rooms: w.rc.rc.rooms.length, messages: w.rc.rc.messages.length, visitors: w.rc.rc.visitors.length }).toEqual(before);
 	});
 
 	it('posts the customer\'s text into a new WhatsApp room', async () => {
@@ -76,7 +91,9 @@ describe('a 360dialog number: customers write, agents answer', () => {
 	it('shows a failed status with its reason', async () => {
 		const sent = fake.sent[0];
 		await w.post(fake.statusWebhook(CLOUD.phoneNumberId, [{ id: sent.id, status: 'failed', errors: [cloudErrorObject(131047, 'Re-engagement message')] }]));
-		// 131047 in a status is the window closing: the agent is offered a template.
-		expect(lastText()).toMatch(/Not sent to WhatsApp: the customer's last message was more than 24 hours ago .* only an approved template now/s);
+		// 131047 in a status is the window closing: the agent is offered a template. The customer wrote minutes
+		// ago by the app's clock, so the note says what WhatsApp said, without a time contradicting it.
+		expect(lastText()).toContain('Not sent to WhatsApp: WhatsApp answered that the customer-service window is closed, so it accepts only an approved template now.');
+		expect(lastText()).not.toMatch(/UTC|hours ago/);
 	});
 });

@@ -171,7 +171,7 @@ export type AddArguments =
 	| { ok: false };
 
 export type ConnectResult =
-	| { ok: true; displayNumber?: string; health?: InstanceHealth; detail?: string }
+	| { ok: true; displayNumber?: string; health?: InstanceHealth; detail?: string; /** Learned from the provider (360dialog: the phone number id), stored with the others. */ credentials?: Record<string, string> }
 	| { ok: false; badCredentials: boolean; failure: Failure };
 
 export type QrResult = { ok: true; kind: 'qr'; pngBase64: string } | { ok: true; kind: 'linked' } | ({ ok: false } & Failure);
@@ -193,6 +193,8 @@ export interface ProviderAdmin {
 	qr?(http: HttpClient, instance: InstanceRecord): Promise<QrResult>;
 	/** How the number's recent webhooks fared against the provider's signature, for `/whatsapp status`. */
 	webhookChecks?(instance: InstanceRecord): { matched: number; mismatched: number; missing: number } | undefined;
+	/** The API version the provider's calls are pinned to and the day it stops working (when known), for `/whatsapp status`. */
+	apiVersion?(): { version: string; endsAt?: number };
 	/** The credential shown (masked) in `instance list`. */
 	primarySecret(instance: InstanceRecord): string;
 	/** Every secret of the instance, for scrubbing text. */

@@ -150,11 +150,13 @@ export abstract class CloudApiAdapter implements WhatsAppProvider {
 	protected parse(req: WebhookRequest, instances: InstanceRecord[]): InboundEvent[] {
 		const events = parseCloudWebhook(req.content, {
 			label: this.label,
-			instanceFor: (pnid) => {
-				const exact = instances.find((i) => pnid !== undefined && this.phoneNumberId(i) === pnid);
+			instanceFor: (pnid, display) => {
+				const exact = instances.find((i) => this.phoneNumberId(i) === pnid);
 				if (exact) return exact;
-				// One number per key (360dialog): the webhook the instance configured speaks for it.
-				return instances.length === 1 && this.phoneNumberId(instances[0]) === undefined ? instances[0] : undefined;
+				// One number per key (360dialog), its id not told by the host: the webhook the instance configured
+				// speaks for it when the payload names its number — never for a body naming no number or another.
+				const only = instances.length === 1 ? instances[0] : undefined;
+				return only && this.phoneNumberId(only) === undefined && display !== undefined && display === only.number ? only : undefined;
 			},
 			instancesOfAccount: (wabaId) => {
 				const exact = instances.filter((i) => wabaId !== undefined && this.accountId(i) === wabaId);

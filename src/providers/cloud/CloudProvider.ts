@@ -15,7 +15,7 @@ import { header, nonEmpty, obj } from '../shared/json';
 import { CloudApiAdapter, cloudCapabilities } from './CloudApiAdapter';
 import { CloudClientOptions } from './client';
 import { CREDENTIAL_CODES } from './errors';
-import { DEFAULT_GRAPH_URL, GRAPH_API_VERSION, graphCredentials, graphTransport } from './graph';
+import { DEFAULT_GRAPH_URL, GRAPH_API_VERSION, graphCredentials, graphTransport, graphVersionEnd } from './graph';
 import { checkSignature, currentSignaturePolicy, recordSignature, SignaturePolicy, webhookSignatureStats } from './signature';
 import { parseUrl } from './transport';
 import { phoneNumberIds } from './webhook';
@@ -53,6 +53,7 @@ export class CloudProvider extends CloudApiAdapter {
 		configureWebhook: async (_http, instance) => ({ ok: true, manual: true, verifyToken: verifyTokenOf(instance) }),
 		primarySecret: (instance) => graphCredentials(instance).accessToken,
 		webhookChecks: (instance) => webhookSignatureStats(instance.id),
+		apiVersion: () => ({ version: GRAPH_API_VERSION, endsAt: graphVersionEnd(GRAPH_API_VERSION) }),
 		secrets: (instance) => [...this.transport.secrets(instance), instance.webhookSecret, instance.webhookSecret ? verifyTokenOf(instance) : ''].filter(Boolean),
 	};
 

@@ -5,8 +5,38 @@ import { InstanceRecord } from '../../core/ports/records';
 import { arr, nonEmpty, obj } from '../shared/json';
 import { CloudTransport, query, TemplatesPage, trimBase } from './transport';
 
-/** The Graph API version every call uses (one place; any current version carries the same payloads). */
-export const GRAPH_API_VERSION = 'v23.0';
+/**
+ * The Graph API version every call uses, pinned here and nowhere else: the newest version the fake Graph
+ * API models (test/fakes/FakeCloudApi.ts), so what the tests exercise is what runs.
+ */
+export const GRAPH_API_VERSION = 'v26.0';
+
+/**
+ * When Graph API versions stop working: the "Expiration Date" / "Available Until" column of Meta's
+ * version table (developers.facebook.com/docs/graph-api/changelog/versions, the revision that lists
+ * v26.0, read December 2026). Older revisions of that page still said "TBD" for v21.0–v25.0.
+ * v26.0 is "TBD" there too. Meta's platform versioning page promises each version "at least two years
+ * from the launch"; every recent version has in fact ended two years after the *next* one was released
+ * (v25.0: 2028-07-29, two years after v26.0). v26.0's next version (v27.0, said to be out in 2026-11)
+ * is not in the stored Meta pages, so its end is taken at the earliest Meta allows — two years from its
+ * own launch (2026-07-29) — which may warn early, never late. Not certain: correct when Meta publishes it.
+ */
+const GRAPH_API_ENDS: Readonly<Record<string, string>> = {
+	'v20.0': '2026-09-24',
+	'v21.0': '2027-01-21',
+	'v22.0': '2027-05-20',
+	'v23.0': '2027-10-08',
+	'v24.0': '2028-02-18',
+	'v25.0': '2028-07-29',
+	'v26.0': '2028-07-29',
+};
+
+/** The day (UTC midnight, ms) `version` stops working, when known. */
+export function graphVersionEnd(version: string): number | undefined {
+	const day = Object.prototype.hasOwnProperty.call(GRAPH_API_ENDS, version) ? GRAPH_API_ENDS[version] : undefined;
+	return day ? Date.parse(`${day}T00:00:00Z`) : undefined;
+}
+
 export const DEFAULT_GRAPH_URL = 'https://graph.facebook.com';
 
 /** Hosts Meta serves media from (`lookaside.fbsbx.com`…): the token may go there (and to the Graph host). */

@@ -128,7 +128,8 @@ const CONVERTERS: Record<string, Converter> = {
 export function parseMessage(m: Json, ownNumber?: string): ParsedMessage | undefined {
 	const type = nonEmpty(m.type) ?? 'unknown';
 	if (NO_CONTENT.has(type)) return undefined;
-	const convert = CONVERTERS[type];
+	// An own property only: a `type` such as "constructor" must not pick Object's.
+	const convert = Object.prototype.hasOwnProperty.call(CONVERTERS, type) ? CONVERTERS[type] : undefined;
 	const content = convert ? convert(m, type) ?? unsupported(type, m) : unsupported(type, m);
 	const result: ParsedMessage = { content };
 	const context = obj(m.context);
@@ -144,6 +145,19 @@ export function parseMessage(m: Json, ownNumber?: string): ParsedMessage | undef
 		if (context.forwarded === true || context.frequently_forwarded === true) result.forwarded = true;
 	}
 	return result;
+}
+
+/**
+ * Why a message is not of its documented shape, so it is ignored rather than shown (a placeholder is
+ * for types WhatsApp could not show, not for a body nobody sends): no `type`, or a text without text.
+ */
+export function contentProblem(m: Json): string | undefined {
+	if (typeof m.type !== 'string' || !m.type.trim()) return 'message without a type';
+	if (m.type === 'text') {
+		const body = obj(m.text)?.body;
+		if (typeof body !== 'string' || !body.trim()) return 'text message without a text body';
+	}
+	return undefined;
 }
 
 /** The Click-to-WhatsApp ad (or post) a message came from, when it says so. */

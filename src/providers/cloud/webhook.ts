@@ -6,19 +6,29 @@
 // (`wa_id`). The chat id is the BSUID when the message has one, else the wa_id: a customer first seen
 // with a BSUID and no phone keeps the same chat when a later message also carries the phone (which is
 // kept as sender.phone). Replies go to a BSUID through the `recipient` field (outbound.ts).
+//
+// Shapes are held to what Meta documents (ids.ts): a body, entry or message that is not is answered
+// `ignored` with the reason and changes nothing, each on its own — a bad entry of a batch never drops
+// the good ones beside it.
 
 import { DeliveryState, InboundEvent, InboundMessage } from '../../core/ports/events';
 import { InstanceHealth } from '../../core/ports/provider';
 import { InstanceRecord } from '../../core/ports/records';
-import { arr, asPayload, Json, nonEmpty, obj, toMillis } from '../shared/json';
+import { arr, asPayload, displayName, Json, nonEmpty, obj, printable, toMillis } from '../shared/json';
 import { cloudErrors, errorFailure } from './errors';
-import { parseMessage, referralOf } from './messages';
+import { asBsuid, asWaId, isCustomerId, isGraphId, isMessageId } from './ids';
+import { contentProblem, parseMessage, referralOf } from './messages';
+
+export { isBsuid } from './ids';
 
 export interface WebhookContext {
 	/** Shown in failure reasons. */
 	label: string;
-	/** The instance a change speaks for (by `metadata.phone_number_id`), among the authenticated ones. */
-	instanceFor(phoneNumberId: string | undefined): InstanceRecord | undefined;
+	/**
+	 * The instance a change speaks for, among the authenticated ones: by `metadata.phone_number_id`, or
+	 * (a host that does not tell the number's id) by the display number the payload names.
+	 */
+	instanceFor(phoneNumberId: string, displayNumber: string | undefined): InstanceRecord | undefined;
 	/** Instances of a WhatsApp Business Account (entry.id of account-level fields). */
 	instancesOfAccount(wabaId: string | undefined): InstanceRecord[];
 }
@@ -28,18 +38,16 @@ const STATUSES: Record<string, DeliveryState> = { sent: 'sent', delivered: 'deli
 /** Phone-number quality events that change what the number can do. */
 const QUALITY_HEALTH: Record<string, InstanceHealth> = { FLAGGED: 'restricted', UNFLAGGED: 'connected' };
 
-/** A BSUID (`CC.` + alphanumerics, `CC.ENT.…` for a parent id); wa_ids are digits. */
-export function isBsuid(id: string): boolean {
-	return /^[A-Z]{2}\.[A-Za-z0-9.]+$/.test(id);
-}
+/** How far ahead of our clock a message may be dated (clock skew): later ones are not WhatsApp's. */
+const MAX_FUTURE_MS = 24 * 60 * 60_000;
 
 /** Every `metadata.phone_number_id` a body names. */
 export function phoneNumberIds(content: unknown): string[] {
 	const ids = new Set<string>();
 	for (const entry of arr(asPayload(content)?.entry)) {
 		for (const change of arr(obj(entry)?.changes)) {
-			const id = nonEmpty(obj(obj(obj(change)?.value)?.metadata)?.phone_number_id);
-			if (id) ids.add(id);
+			const id = obj(obj(obj(change)?.value)?.metadata)?.phone_number_id;
+			if (isGraphId(id)) ids.add(id);
 		}
 	}
 	return [...ids];
@@ -57,8 +65,7 @@ export function parseCloudWebhook(content: unknown, ctx: WebhookContext): Inboun
 function parseBody(content: unknown, ctx: WebhookContext): InboundEvent[] {
 	const p = asPayload(content);
 	if (!p) return [{ type: 'ignored', reason: 'payload is not a JSON object' }];
-	const object = nonEmpty(p.object);
-	if (object !== 'whatsapp_business_account') return [{ type: 'ignored', reason: `object ${String(object).slice(0, 40)}` }];
+	if (p.object !== 'whatsapp_business_account') return [{ type: 'ignored', reason: `object ${named(p.object)}` }];
 	const events: InboundEvent[] = [];
 	const entries = arr(p.entry);
 	if (!entries.length) return [{ type: 'ignored', reason: 'no entry' }];
@@ -66,15 +73,17 @@ function parseBody(content: unknown, ctx: WebhookContext): InboundEvent[] {
 		const entry = obj(e);
 		const changes = arr(entry?.changes);
 		if (!changes.length) events.push({ type: 'ignored', reason: 'entry without changes' });
-		for (const c of changes) events.push(...parseChange(obj(c), nonEmpty(entry?.id), ctx));
+		// entry.id is the WhatsApp Business Account: a Graph id, or the entry names no account.
+		const accountId = isGraphId(entry?.id) ? entry?.id : undefined;
+		for (const c of changes) events.push(...parseChange(obj(c), accountId, ctx));
 	}
 	return events;
 }
 
 function parseChange(change: Json | undefined, accountId: string | undefined, ctx: WebhookContext): InboundEvent[] {
-	const field = nonEmpty(change?.field) ?? '?';
+	const field = typeof change?.field === 'string' ? change.field : '?';
 	const value = obj(change?.value);
-	if (!value) return [{ type: 'ignored', reason: `${field} without value` }];
+	if (!value) return [{ type: 'ignored', reason: `${named(field)} without value` }];
 	switch (field) {
 		case 'messages':
 			return messagesChange(value, ctx);
@@ -85,45 +94,63 @@ function parseChange(change: Json | undefined, accountId: string | undefined, ct
 			const name = nonEmpty(value.message_template_name);
 			const status = nonEmpty(value.event);
 			const instances = ctx.instancesOfAccount(accountId);
-			if (!name || !status || !instances.length) return [{ type: 'ignored', reason: 'message_template_status_update without template, status or known account' }];
+			if (!accountId || !name || !status || !instances.length) return [{ type: 'ignored', reason: 'message_template_status_update without template, status or known account' }];
 			const language = nonEmpty(value.message_template_language);
 			return instances.map((i) => ({ type: 'template-status' as const, instanceId: i.id, name, status: status.toUpperCase(), timestamp: Date.now(), ...(language && { language }) }));
 		}
 		case 'phone_number_quality_update': {
 			const event = nonEmpty(value.event) ?? '';
-			const health = QUALITY_HEALTH[event];
+			const health = lookup(QUALITY_HEALTH, event);
 			const number = (nonEmpty(value.display_phone_number) ?? '').replace(/\D/g, '');
 			const instance = ctx.instancesOfAccount(accountId).find((i) => i.number === number);
-			if (!health || !instance) return [{ type: 'ignored', instanceId: instance?.id, reason: `phone_number_quality_update ${event}`.trim() }];
+			if (!health || !instance) return [{ type: 'ignored', instanceId: instance?.id, reason: `phone_number_quality_update ${named(event)}` }];
 			return [{ type: 'state', instanceId: instance.id, health, detail: `quality ${event}`, timestamp: Date.now() }];
 		}
 		default:
-			return [{ type: 'ignored', reason: field.slice(0, 60) }];
+			return [{ type: 'ignored', reason: named(field) }];
 	}
 }
 
 function messagesChange(value: Json, ctx: WebhookContext): InboundEvent[] {
-	const phoneNumberId = nonEmpty(obj(value.metadata)?.phone_number_id);
-	const instance = ctx.instanceFor(phoneNumberId);
-	if (!instance) return [{ type: 'ignored', reason: `unknown phone_number_id ${String(phoneNumberId).slice(0, 24)}` }];
+	const instance = numberOf(value, ctx);
+	if (typeof instance === 'string') return [{ type: 'ignored', reason: instance }];
 	const events: InboundEvent[] = [];
 	const contacts = arr(value.contacts).map(obj).filter((c): c is Json => !!c);
 	const ignored = (reason: string): InboundEvent => ({ type: 'ignored', instanceId: instance.id, reason });
 
 	for (const raw of arr(value.messages)) {
 		const m = obj(raw);
-		const id = nonEmpty(m?.id);
-		const who = m && customerOf(m, contacts);
-		if (!m || !id || !who) {
-			events.push(ignored('message without id or sender'));
+		if (!m) {
+			events.push(ignored('message is not an object'));
+			continue;
+		}
+		const id = m.id;
+		if (!isMessageId(id)) {
+			events.push(ignored(`message id of another shape: ${printable(id)}`));
+			continue;
+		}
+		const who = customerOf(m, contacts, instance.number);
+		if (typeof who === 'string') {
+			events.push(ignored(`${id}: ${who}`));
+			continue;
+		}
+		const timestamp = messageTime(m.timestamp);
+		if (timestamp === undefined) {
+			// The core's dedupe keys a redelivery on the message's own time: without it, none could be told.
+			events.push(ignored(`${id}: timestamp is not a Unix time: ${printable(m.timestamp)}`));
+			continue;
+		}
+		const problem = contentProblem(m);
+		if (problem) {
+			events.push(ignored(`${id}: ${problem}`));
 			continue;
 		}
 		const parsed = parseMessage(m, instance.number);
 		if (!parsed) {
-			events.push(ignored(`message type ${nonEmpty(m.type)}`));
+			events.push(ignored(`message type ${named(m.type)}`));
 			continue;
 		}
-		const base = { type: 'message' as const, instanceId: instance.id, chatId: who.chatId, timestamp: toMillis(m.timestamp), sender: who.sender, isGroup: false };
+		const base = { type: 'message' as const, instanceId: instance.id, chatId: who.chatId, timestamp, sender: who.sender, isGroup: false };
 		// The ad the customer came from is told once, just before their message, as its own entry.
 		const referral = referralOf(m);
 		if (referral) events.push({ ...base, messageId: `${id}#referral`, content: referral });
@@ -136,14 +163,14 @@ function messagesChange(value: Json, ctx: WebhookContext): InboundEvent[] {
 	for (const raw of arr(value.statuses)) {
 		const s = obj(raw);
 		const messageId = nonEmpty(s?.id);
-		const chatId = nonEmpty(s?.recipient_user_id) ?? nonEmpty(s?.recipient_id);
-		const status = STATUSES[nonEmpty(s?.status) ?? ''];
-		if (!s || !messageId || !chatId) {
-			events.push(ignored('status without id or recipient'));
+		const chatId = s?.recipient_user_id ?? s?.recipient_id;
+		if (!s || !messageId || !isCustomerId(chatId)) {
+			events.push(ignored(`status without id or customer recipient: ${printable(chatId)}`));
 			continue;
 		}
+		const status = lookup(STATUSES, s.status);
 		if (!status) {
-			events.push(ignored(`status ${String(s.status).slice(0, 20)}`));
+			events.push(ignored(`status ${named(s.status)}`));
 			continue;
 		}
 		const event: InboundEvent = { type: 'status', instanceId: instance.id, chatId, messageId, status, timestamp: toMillis(s.timestamp) };
@@ -159,18 +186,31 @@ function messagesChange(value: Json, ctx: WebhookContext): InboundEvent[] {
 	return events;
 }
 
+/**
+ * The connected number a change speaks for: `metadata.phone_number_id` from the payload (a Graph id),
+ * matched among the numbers the request was authenticated for; else why not.
+ */
+function numberOf(value: Json, ctx: WebhookContext): InstanceRecord | string {
+	const metadata = obj(value.metadata);
+	const phoneNumberId = metadata?.phone_number_id;
+	if (value.messaging_product !== undefined && value.messaging_product !== 'whatsapp') return `messaging_product ${printable(value.messaging_product)}`;
+	const display = typeof metadata?.display_phone_number === 'string' ? metadata.display_phone_number.replace(/\D/g, '') || undefined : undefined;
+	const instance = isGraphId(phoneNumberId) ? ctx.instanceFor(phoneNumberId, display) : undefined;
+	return instance ?? `unknown phone_number_id ${isGraphId(phoneNumberId) ? phoneNumberId : printable(phoneNumberId, 24)}`;
+}
+
 /** Messages typed in the WhatsApp Business app of a coexistence number: shown to agents, never sent. */
 function echoesChange(value: Json, ctx: WebhookContext): InboundEvent[] {
-	const instance = ctx.instanceFor(nonEmpty(obj(value.metadata)?.phone_number_id));
-	if (!instance) return [{ type: 'ignored', reason: 'smb_message_echoes for an unknown phone_number_id' }];
+	const instance = numberOf(value, ctx);
+	if (typeof instance === 'string') return [{ type: 'ignored', reason: `smb_message_echoes: ${instance}` }];
 	const events: InboundEvent[] = [];
 	for (const raw of arr(value.message_echoes)) {
 		const m = obj(raw);
-		const id = nonEmpty(m?.id);
-		const chatId = nonEmpty(m?.to_user_id) ?? nonEmpty(m?.to);
-		const parsed = m && parseMessage(m, instance.number);
-		if (!m || !id || !chatId || !parsed) {
-			events.push({ type: 'ignored', instanceId: instance.id, reason: 'message echo without id, recipient or content' });
+		const id = m?.id;
+		const chatId = m?.to_user_id ?? m?.to;
+		const parsed = m && isMessageId(id) && isCustomerId(chatId) && chatId !== instance.number && !contentProblem(m) ? parseMessage(m, instance.number) : undefined;
+		if (!m || !isMessageId(id) || !isCustomerId(chatId) || !parsed) {
+			events.push({ type: 'ignored', instanceId: instance.id, reason: 'message echo without id, customer recipient or content' });
 			continue;
 		}
 		events.push({ type: 'business-message', instanceId: instance.id, chatId, messageId: id, timestamp: toMillis(m.timestamp), content: parsed.content });
@@ -183,22 +223,49 @@ interface Customer {
 	sender: InboundMessage['sender'];
 }
 
-function customerOf(m: Json, contacts: Json[]): Customer | undefined {
-	const from = nonEmpty(m.from);
-	const fromUserId = nonEmpty(m.from_user_id);
-	const contact =
-		contacts.find((c) => (from !== undefined && (c.wa_id === from || c.user_id === from)) || (fromUserId !== undefined && c.user_id === fromUserId)) ??
-		(contacts.length === 1 ? contacts[0] : undefined);
-	const userId = fromUserId ?? nonEmpty(contact?.user_id) ?? (from && isBsuid(from) ? from : undefined);
-	const waId = (from && !isBsuid(from) ? from : undefined) ?? nonEmpty(contact?.wa_id);
+/**
+ * Who wrote: `from` (a wa_id or a BSUID) and/or `from_user_id` (a BSUID), with the matching entry of
+ * `contacts` for the name and the other id. A message naming no customer (no sender, an id of another
+ * shape, the business number itself) is a reason, never a chat.
+ */
+function customerOf(m: Json, contacts: Json[], ownNumber: string | undefined): Customer | string {
+	const from = m.from;
+	const fromUserId = m.from_user_id;
+	if (from === undefined && fromUserId === undefined) return 'message without a sender';
+	if (from !== undefined && !isCustomerId(from)) return `sender is not a wa_id or BSUID: ${printable(from)}`;
+	if (fromUserId !== undefined && !asBsuid(fromUserId)) return `from_user_id is not a BSUID: ${printable(fromUserId)}`;
+	const matches = (c: Json) => (from !== undefined && (c.wa_id === from || c.user_id === from)) || (fromUserId !== undefined && c.user_id === fromUserId);
+	// A lone contact that names nobody else is the sender's (its ids may complete theirs).
+	const contradicts = (c: Json) => (asWaId(from) !== undefined && c.wa_id !== undefined && c.wa_id !== from) || (fromUserId !== undefined && c.user_id !== undefined && c.user_id !== fromUserId);
+	const contact = contacts.find(matches) ?? (contacts.length === 1 && !contradicts(contacts[0]) ? contacts[0] : undefined);
+	const userId = asBsuid(fromUserId) ?? asBsuid(contact?.user_id) ?? asBsuid(from);
+	const waId = asWaId(from) ?? asWaId(contact?.wa_id);
+	if (waId !== undefined && ownNumber !== undefined && waId === ownNumber) return 'message from the business number itself';
 	const chatId = userId ?? waId;
-	if (!chatId) return undefined;
-	const digits = waId?.replace(/\D/g, '');
-	const phone = digits ? `+${digits}` : undefined;
+	if (!chatId) return 'message without a sender';
+	const phone = waId ? `+${waId}` : undefined;
 	const profile = obj(contact?.profile);
-	const username = nonEmpty(profile?.username);
-	const name = nonEmpty(profile?.name) ?? username ?? phone ?? chatId;
+	const username = displayName(profile?.username);
+	const name = displayName(profile?.name) ?? username ?? phone ?? chatId;
 	const sender: InboundMessage['sender'] = { id: chatId, name };
 	if (phone) sender.phone = phone;
 	return { chatId, sender };
+}
+
+/** A message's `timestamp`: Unix seconds (a digit string as Meta sends it, or a number), not far in the future. */
+function messageTime(v: unknown, now: number = Date.now()): number | undefined {
+	const text = typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : typeof v === 'string' ? v : undefined;
+	if (!text || !/^\d{1,13}$/.test(text) || Number(text) <= 0) return undefined;
+	const ms = toMillis(text);
+	return ms <= now + MAX_FUTURE_MS ? ms : undefined;
+}
+
+/** A table entry for an untrusted key: own properties only (never Object.prototype's). */
+function lookup<T>(table: Record<string, T>, key: unknown): T | undefined {
+	return typeof key === 'string' && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+}
+
+/** A field or object name for a reason: bare when it looks like one, else quoted safely. */
+function named(v: unknown): string {
+	return typeof v === 'string' && /^[A-Za-z_]{1,60}$/.test(v) ? v : printable(v);
 }

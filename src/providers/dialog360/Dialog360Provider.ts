@@ -14,6 +14,7 @@ import { sameSecret } from '../../core/tokens';
 import { CloudApiAdapter, cloudCapabilities, numberHealth } from '../cloud/CloudApiAdapter';
 import { CloudClientOptions } from '../cloud/client';
 import { CREDENTIAL_CODES } from '../cloud/errors';
+import { isGraphId } from '../cloud/ids';
 import { CloudTransport, parseUrl, query, TemplatesPage, trimBase } from '../cloud/transport';
 import { arr, header, nonEmpty, num, obj } from '../shared/json';
 
@@ -109,7 +110,10 @@ export class Dialog360Provider extends CloudApiAdapter {
 		return given && sameSecret(given, headerSecretOf(instance)) ? undefined : 'wrong header secret';
 	}
 
-	/** Not known without a call (one key is one number): the instance's own webhook speaks for it. */
+	/**
+	 * Learned at connect from the health entities; for a number added before that (or when the host does
+	 * not tell it), undefined: its own webhook then speaks for it when the body names its display number.
+	 */
 	protected phoneNumberId(instance: InstanceRecord): string | undefined {
 		return nonEmpty(instance.credentials?.phoneNumberId);
 	}
@@ -127,6 +131,12 @@ export class Dialog360Provider extends CloudApiAdapter {
 		const display = nonEmpty(r.data.display_phone_number)?.replace(/\D/g, '');
 		const { health, detail } = numberHealth(r.data);
 		const name = nonEmpty(r.data.verified_name);
-		return { ok: true, displayNumber: display || undefined, health: health === 'unknown' ? 'connected' : health, detail: [name, detail !== 'unknown' ? detail : undefined].filter(Boolean).join(', ') || 'connected' };
+		// The number's id is in the health entities: webhooks are then taken only when they name it.
+		const phoneNumberId = arr(obj(r.data.health_status)?.entities).map(obj).find((e) => e?.entity_type === 'PHONE_NUMBER')?.id;
+		const credentials = isGraphId(phoneNumberId) ? { phoneNumberId } : undefined;
+		return {
+			ok: true, displayNumber: display || undefined, health: health === 'unknown' ? 'connected' : health, detail: [name, detail !== 'unknown' ? detail : undefined].filter(Boolean).join(', ') || 'connected',
+			...(credentials && { credentials }),
+		};
 	}
 }

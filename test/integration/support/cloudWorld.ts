@@ -55,7 +55,9 @@ export async function startCloudWorld(o: { provider?: 'cloud' | '360dialog'; acc
 			? `instance add cloud ${CLOUD.phoneNumberId} ${CLOUD.accessToken} ${CLOUD.wabaId} ${CLOUD.appSecret} Support ${fake.apiUrl}`
 			: `instance add 360dialog ${D360_KEY} Support ${fake.apiUrl}`;
 		const addAnswer = await answers(admin.id, add);
-		const url = /https?:\/\/\S+\/(cloud|360dialog)\?(\S+)/.exec(addAnswer);
+		// The URL with its secret: the one the admin is told to paste (Cloud), or the one 360dialog was given.
+		const configured = fake instanceof FakeDialog360 ? fake.webhookConfigs.get(CLOUD.phoneNumberId)?.url ?? '' : '';
+		const url = [...`${addAnswer}\n${configured}`.matchAll(/https?:\/\/\S+\/(cloud|360dialog)\?(\S+)/g)].find((m) => !m[2].includes('*'));
 		if (!url) throw new Error(`instance add gave no webhook URL: ${addAnswer}\n${rc.appLogText().slice(-1500)}`);
 		const query = Object.fromEntries(new URLSearchParams(url[2].replace(/[).,]+$/, '')));
 		const verifyToken = /verify token: ([0-9a-f]{32})/.exec(addAnswer)?.[1];

@@ -436,7 +436,7 @@ describe('360dialog', () => {
 
 	it('connect and health read /health_status', async () => {
 		const http = new FakeHttp().reply(json(200, { health_status: { can_send_message: 'AVAILABLE', entities: [{ entity_type: 'PHONE_NUMBER', id: '1065', can_send_message: 'AVAILABLE' }] }, display_phone_number: '+49 151 1234567', verified_name: 'Shop' }));
-		expect(await provider.admin.connect(http, d360)).toEqual({ ok: true, displayNumber: '491511234567', health: 'connected', detail: 'Shop' });
+		expect(await provider.admin.connect(http, d360)).toEqual({ ok: true, displayNumber: '491511234567', health: 'connected', detail: 'Shop', credentials: { phoneNumberId: '1065' } });
 		expect(http.last.url).toBe(`${B}/health_status?fields=display_phone_number%2Cverified_name%2Cquality_rating`);
 		const bad = new FakeHttp().reply(json(401, { meta: { success: false, http_code: 401, developer_message: 'Invalid api key' } }));
 		expect(await provider.admin.connect(bad, d360)).toMatchObject({ ok: false, badCredentials: true });

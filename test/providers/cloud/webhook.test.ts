@@ -224,8 +224,117 @@ describe('batches and other fields', () => {
 describe('360dialog: the same payloads, one number per key', () => {
 	it('the instance the webhook was configured for takes its number\'s events', () => {
 		const d360 = new Dialog360Provider();
-		const inst: InstanceRecord = { id: 'd360-abc', provider: '360dialog', webhookSecret: 's', credentials: { apiKey: 'k' }, createdAt: 0 };
+		const inst: InstanceRecord = { id: 'd360-abc', provider: '360dialog', number: CLOUD.display, webhookSecret: 's', credentials: { apiKey: 'k' }, createdAt: 0 };
 		const events = d360.webhook.parse(req(body(value({ messages: [msg.text('hola', { id: 'wamid.D' })] }))), [inst]);
 		expect(events).toEqual([expect.objectContaining({ type: 'message', instanceId: 'd360-abc', chatId: CLOUD.customer, messageId: 'wamid.D' })]);
+	});
+});
+
+describe('bodies that do not hold to the documented shapes: ignored with the reason, each entry on its own', () => {
+	const d360 = new Dialog360Provider();
+	// Connected: its phone number id learned from the health entities.
+	const d360Instance: InstanceRecord = { id: 'd360-abc', provider: '360dialog', number: CLOUD.display, webhookSecret: 's', credentials: { apiKey: 'k', phoneNumberId: CLOUD.phoneNumberId }, createdAt: 0 };
+	const both: Array<[string, (content: unknown) => InboundEvent[]]> = [
+		['cloud', (content) => parse(content)],
+		['360dialog', (content) => d360.webhook.parse(req(content), [d360Instance])],
+	];
+	const reasons = (events: InboundEvent[]) => events.map((e) => (e.type === 'ignored' ? e.reason : e.type));
+
+	describe.each(both)('%s', (_name, parseWith) => {
+		it('a sender that is neither a wa_id nor a BSUID, the business number itself, or no sender at all', () => {
+			const senders: unknown[] = ['1'.repeat(10_000), CLOUD.display, 'status@broadcast', '123', '+16505551234', '0016505551234', 'us.1349', 'US.', 'US.ab-cd', `US.${'a'.repeat(129)}`, 'constructor', 42, null, {}, ['16505551234']];
+			for (const from of senders) {
+				const events = parseWith(body(value({ messages: [{ ...msg.text('hi'), from }], contacts: [contact({ waId: typeof from === 'string' ? from : null })] })));
+				expect(events).toHaveLength(1);
+				expect(events[0].type).toBe('ignored');
+			}
+			const noSender = { ...msg.text('who am I') };
+			delete noSender.from;
+			expect(reasons(parseWith(body(value({ messages: [noSender] }))))).toEqual([expect.stringMatching(/without a sender/)]);
+			expect(reasons(parseWith(body(value({ messages: [msg.text('me', { from: CLOUD.display })], contacts: [contact({ waId: CLOUD.display })] }))))).toEqual([expect.stringMatching(/business number itself/)]);
+			expect(reasons(parseWith(body(value({ messages: [{ ...msg.text('x', { from: CLOUD.bsuid }), from_user_id: 'US.bad id' }] }))))).toEqual([expect.stringMatching(/from_user_id is not a BSUID/)]);
+		});
+
+		it('valid BSUIDs (128 alphanumerics, a parent id) are customers', () => {
+			for (const id of [CLOUD.bsuid, `BR.${'a1'.repeat(64)}`, 'US.ENT.11815799212886844830']) {
+				const [e] = parseWith(body(value({ messages: [msg.text('hi', { from: id })], contacts: [contact({ waId: null, userId: id })] })));
+				expect(e).toMatchObject({ type: 'message', chatId: id });
+			}
+		});
+
+		it('ill-typed or blank text, no type, an id of another shape, a timestamp that is not Unix time', () => {
+			for (const text of [{}, 0, null, [], 'plain', { body: 0 }, { body: '' }, { body: '  \n ' }, { body: ['x'] }]) {
+				expect(reasons(parseWith(body(value({ messages: [{ ...msg.text('x'), text }] }))))).toEqual([expect.stringMatching(/text message without a text body/)]);
+			}
+			const typeless = { ...msg.text('x') } as Record<string, unknown>;
+			delete typeless.type;
+			expect(reasons(parseWith(body(value({ messages: [typeless] }))))).toEqual([expect.stringMatching(/without a type/)]);
+			for (const id of ['', 'wamid.with space', 'x'.repeat(300), 7, null]) {
+				expect(reasons(parseWith(body(value({ messages: [{ ...msg.text('x'), id }] }))))).toEqual([expect.stringMatching(/message id of another shape/)]);
+			}
+			const future = String(Math.floor(Date.now() / 1000) + 3 * 24 * 3600);
+			for (const timestamp of [undefined, '', 'yesterday', '-5', '0', '1.5e9', future, {}]) {
+				expect(reasons(parseWith(body(value({ messages: [{ ...msg.text('x'), timestamp }] }))))).toEqual([expect.stringMatching(/timestamp is not a Unix time/)]);
+			}
+			// A number is accepted as well as Meta's digit string.
+			expect(parseWith(body(value({ messages: [{ ...msg.text('x'), timestamp: 1739321024 }] })))[0]).toMatchObject({ type: 'message', timestamp: 1739321024000 });
+		});
+
+		it('phone_number_id missing, null, blank, another number or a prototype name; another messaging_product', () => {
+			for (const phoneNumberId of [undefined, null, '', '   ', '999', '106540352242923', 'constructor', '__proto__', 'toString', 12, {}]) {
+				const v = value({ messages: [msg.text('hi')] });
+				(v.metadata as Record<string, unknown>).phone_number_id = phoneNumberId;
+				expect(reasons(parseWith(body(v)))).toEqual([expect.stringMatching(/unknown phone_number_id/)]);
+			}
+			const noMetadata = value({ messages: [msg.text('hi')] });
+			delete noMetadata.metadata;
+			expect(reasons(parseWith(body(noMetadata)))).toEqual([expect.stringMatching(/unknown phone_number_id/)]);
+			expect(reasons(parseWith(body({ ...value({ messages: [msg.text('hi')] }), messaging_product: 'instagram' })))).toEqual([expect.stringMatching(/messaging_product/)]);
+		});
+
+		it('objects other than whatsapp_business_account, unknown fields, prototype names as types and statuses', () => {
+			for (const object of ['page', 'instagram', ' whatsapp_business_account', 'WHATSAPP_BUSINESS_ACCOUNT', 'constructor', null, 7]) {
+				expect(parseWith({ ...body(value({ messages: [msg.text('hi')] })), object }).every((e) => e.type === 'ignored')).toBe(true);
+			}
+			for (const field of ['message', 'Messages', 'calls', 'constructor', '__proto__', 'hasOwnProperty', 7]) {
+				expect(parseWith({ object: 'whatsapp_business_account', entry: [{ id: CLOUD.wabaId, changes: [{ field, value: value({ messages: [msg.text('hi')] }) }] }] }).every((e) => e.type === 'ignored')).toBe(true);
+			}
+			for (const type of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
+				const [e] = parseWith(body(value({ messages: [{ ...msg.text('x'), type }] })));
+				// A type WhatsApp may add one day is shown as unsupported; never converted by Object.prototype's members.
+				expect(e).toMatchObject({ type: 'message', content: { kind: 'unsupported', type } });
+			}
+			for (const state of ['constructor', 'toString', '__proto__']) {
+				expect(reasons(parseWith(body(value({ statuses: [status('wamid.S', state)] }))))).toEqual([expect.stringMatching(new RegExp(`^status "?${state}"?$`))]);
+			}
+			expect(reasons(parseWith(body(value({ statuses: [status('wamid.S', 'read', { recipient: 'status@broadcast' })] }))))).toEqual([expect.stringMatching(/customer recipient/)]);
+		});
+
+		it('a bad entry of a batch never drops the good ones beside it', () => {
+			const good = msg.text('good one');
+			const content = {
+				object: 'whatsapp_business_account',
+				entry: [
+					{ id: CLOUD.wabaId, changes: [{ field: 'messages', value: { ...value({ messages: [msg.text('x')] }), metadata: { phone_number_id: 'constructor' } } }] },
+					{ id: CLOUD.wabaId, changes: [{ field: 'messages', value: value({ messages: [msg.text('x', { from: 'status@broadcast' }), { ...msg.text('y'), text: {} }, good] }) }] },
+					{ id: CLOUD.wabaId, changes: [{ field: 'unknown_field', value: {} }] },
+				],
+			};
+			const events = parseWith(content);
+			expect(events.map((e) => e.type)).toEqual(['ignored', 'ignored', 'ignored', 'message', 'ignored']);
+			expect(events[3]).toMatchObject({ messageId: good.id, content: { kind: 'text', text: 'good one' } });
+		});
+	});
+
+	it('360dialog: a number added before its id was learned speaks only for bodies naming its display number', () => {
+		const legacy: InstanceRecord = { ...d360Instance, credentials: { apiKey: 'k' } };
+		expect(d360.webhook.parse(req(body(value({ messages: [msg.text('hi')], phoneNumberId: '999' }))), [legacy])[0].type).toBe('message');
+		expect(reasons(d360.webhook.parse(req(body(value({ messages: [msg.text('hi')], display: '15550009999' }))), [legacy]))).toEqual([expect.stringMatching(/unknown phone_number_id/)]);
+		expect(reasons(d360.webhook.parse(req(body(value({ messages: [msg.text('hi')] }))), [{ ...legacy, number: undefined }]))).toEqual([expect.stringMatching(/unknown phone_number_id/)]);
+		for (const phoneNumberId of [null, '', 'constructor']) {
+			const v = value({ messages: [msg.text('hi')] });
+			(v.metadata as Record<string, unknown>).phone_number_id = phoneNumberId;
+			expect(reasons(d360.webhook.parse(req(body(v)), [legacy]))).toEqual([expect.stringMatching(/unknown phone_number_id/)]);
+		}
 	});
 });

@@ -203,7 +203,8 @@ export class CloudPhone extends CloudApiPhone<FakeGraphApi> {
 	}
 	/** The admin pastes the callback URL the app answered into Meta's dashboard. */
 	afterConnect(answer: string): void {
-		const url = /https?:\/\/\S+\/cloud\?\S+/.exec(answer)?.[0].replace(/[).,]+$/, '');
+		// The first line shows the URL with its secret masked; the line to paste carries it.
+		const url = [...answer.matchAll(/https?:\/\/\S+\/cloud\?\S+/g)].map((m) => m[0].replace(/[).,]+$/, '')).find((u) => !u.includes('*'));
 		if (!url) throw new Error('WhatsApp Cloud API: `/whatsapp instance add cloud` gave no webhook URL');
 		this.webhook = { url, headers: {} };
 	}
