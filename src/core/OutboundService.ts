@@ -91,8 +91,7 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 			const now = monotonicNow();
 			const current = (await this.deps.contacts.get(contact.instanceId, contact.chatId)) || contact;
 			const item: OutboxItem = { key, chatKey, instanceId: contact.instanceId, chatId: contact.chatId, roomId, text, origin: 'app', attempts: 0, firstAt: now, nextAt: now };
-			await this.deps.outbox.save(item);
-			await this.queue.run(item, { contact: current }, now);
+			await this.enqueue(current, item, now);
 		});
 	}
 
