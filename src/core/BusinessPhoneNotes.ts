@@ -25,7 +25,7 @@ export class BusinessPhoneNotes {
 			if ((await dedupe.seen(instance, contact, e.messageId, e.timestamp)) || findLink(contact, { wa: e.messageId })) return 'duplicate';
 			const rc = await noticeInRoom(this.deps, contact.roomId, `📱 ${t('business_phone_message')}: ${renderContent(e.content)}`);
 			if (!rc) return 'ignored';
-			await dedupe.mark(instance, contact, e.messageId, e.timestamp || Date.now());
+			await dedupe.mark(instance, contact, e.messageId);
 			contact.links.push({ wa: e.messageId, rc, dir: 'out', state: 'sent' });
 			await this.deps.contacts.save(contact);
 			return 'posted';

@@ -1,6 +1,7 @@
 import { t } from '../i18n/translate';
 import { chatKeyOf } from './contacts';
 import { CoreDeps } from './Core';
+import { Dedupe } from './Dedupe';
 import { InboundMessage } from './ports/events';
 import { errorText } from './failures';
 import { InboundOutcome } from './outcomes';
@@ -25,9 +26,11 @@ export type ParkMessage = (contact: ContactRecord, reason: string, delayMs: numb
  */
 export class DepartmentMenu {
 	private readonly outbound: OutboundService;
+	private readonly dedupe: Dedupe;
 
 	constructor(private readonly deps: CoreDeps) {
 		this.outbound = new OutboundService(deps);
+		this.dedupe = new Dedupe(deps);
 	}
 
 	/**
@@ -80,7 +83,7 @@ export class DepartmentMenu {
 		}
 		if (keyword) {
 			contact.menu = { ...open, tries: 0 };
-			contact.seen.push(msg.messageId);
+			await this.dedupe.mark(instance, contact, msg.messageId);
 			await this.deps.contacts.save(contact);
 			await this.show(instance, menu, contact, settings, false);
 			return 'ignored';
@@ -113,7 +116,7 @@ export class DepartmentMenu {
 			this.deps.log?.info(`menu keyword: room ${roomId} not closed: ${errorText(e)}`);
 		}
 		contact.roomId = undefined;
-		contact.seen.push(msg.messageId);
+		await this.dedupe.mark(instance, contact, msg.messageId);
 		contact.menu = { shownAt: Date.now(), tries: 0, held: [] };
 		await this.deps.contacts.save(contact, { roomId });
 		await this.show(instance, instance.menu!, contact, settings, false);

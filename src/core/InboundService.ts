@@ -215,7 +215,7 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		// Posting works (again): conditions admins were told about are over.
 		contact.blockedSince = undefined;
 		await clearAlert(this.deps, instance, OMNICHANNEL_OFF, `✅ ${t('alert_omnichannel_on', { number: displayNumber(instance.number) })}`);
-		await this.dedupe.mark(instance, contact, msg.messageId, msg.timestamp || Date.now());
+		await this.dedupe.mark(instance, contact, msg.messageId);
 		if (rcId) contact.links.push({ wa: msg.messageId, rc: rcId, dir: 'in' });
 		// The newest message decides the customer-service window (a journal may replay older ones later).
 		contact.lastInboundAt = Math.max(contact.lastInboundAt || 0, msg.timestamp || Date.now());

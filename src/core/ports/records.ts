@@ -78,9 +78,9 @@ export interface ContactRecord {
 	lastOutboundAt?: number;
 	/** Recently processed inbound message ids (dedupe), newest last; older ones are archived (Dedupe.ts). */
 	seen: string[];
-	/** The messages' timestamps, parallel to `seen` (absent in records of 0.1.0). */
+	/** When the app received each id (its own clock), parallel to `seen` (absent in records of 0.1.0). */
 	seenTimes?: number[];
-	/** Newest timestamp among the archived ids: only an older message can be in the archive. */
+	/** When the newest archived id was received: only a message stamped before (give or take clock skew) can be in the archive. */
 	archivedUntil?: number;
 	/** Ids parked in the inbox (RetryLater), in arrival order: later messages queue behind them. */
 	pending?: string[];
