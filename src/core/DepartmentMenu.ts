@@ -77,15 +77,15 @@ export class DepartmentMenu {
 			}
 			// A new conversation: keep the message until the customer has chosen, and ask.
 			contact.menu = { shownAt: now, tries: 0, held: [msg.messageId] };
-			await park(contact, 'menu', timeoutMs);
 			await this.show(instance, menu, contact, settings, false);
+			await park(contact, 'menu', timeoutMs);
 			return 'queued';
 		}
 		if (keyword) {
 			contact.menu = { ...open, tries: 0 };
 			await this.dedupe.mark(instance, contact, msg.messageId);
-			await this.deps.contacts.save(contact);
 			await this.show(instance, menu, contact, settings, false);
+			await this.deps.contacts.save(contact);
 			return 'ignored';
 		}
 		const chosen = choose(msg, menu);
@@ -101,8 +101,8 @@ export class DepartmentMenu {
 			return 'queued';
 		}
 		contact.menu = { ...open, tries, held: [...open.held, msg.messageId] };
-		await park(contact, 'menu', timeoutMs);
 		await this.show(instance, menu, contact, settings, true);
+		await park(contact, 'menu', timeoutMs);
 		return 'queued';
 	}
 
@@ -118,12 +118,13 @@ export class DepartmentMenu {
 		contact.roomId = undefined;
 		await this.dedupe.mark(instance, contact, msg.messageId);
 		contact.menu = { shownAt: Date.now(), tries: 0, held: [] };
-		await this.deps.contacts.save(contact, { roomId });
 		await this.show(instance, instance.menu!, contact, settings, false);
+		await this.deps.contacts.save(contact, { roomId });
 	}
 
 	/**
-	 * The menu as numbered text, sent through the outbound queue. (A provider that can send interactive
+	 * The menu as numbered text, sent through the outbound queue; the caller writes the contact record
+	 * right after (it carries the outbound queue's marker). (A provider that can send interactive
 	 * lists — Cloud API with an open window — would get a list here, through a capability; GREEN-API
 	 * cannot, so every provider gets text for now. The answer parser already takes list replies.)
 	 */

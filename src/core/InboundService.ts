@@ -38,7 +38,7 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 	private readonly window: WindowReminder;
 
 	constructor(private readonly deps: CoreDeps) {
-		this.queue = new ChatQueue('in', deps.inbox, deps.scheduler, this);
+		this.queue = new ChatQueue('in', deps.inbox, deps.scheduler, this, deps.contacts, { field: 'pending', keyOf: (item) => item.event.messageId });
 		this.opener = new ConversationOpener(deps);
 		this.poster = new RoomPoster(deps);
 		this.dedupe = new Dedupe(deps);
@@ -78,16 +78,11 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		// Department menu (issue 12): a new conversation of a number with a menu first picks its department.
 		const menu = await this.menu.screen(instance, msg, contact, () => this.newContactFor(instance, msg), (c, reason, delayMs) => this.park(instance, msg, c, reason, delayMs));
 		if (menu) return menu;
-		// A customer with parked messages waits behind them, so order is kept. (Only ids still in the
-		// inbox count: a crash can leave a stale one behind.)
-		if (contact?.pending && contact.pending.length > 0) {
-			if (contact.pending.includes(msg.messageId)) return 'duplicate';
-			const parked = new Set((await this.queue.forChat(chatKeyOf(instance.id, msg.chatId))).map((i) => i.event.messageId));
-			contact.pending = contact.pending.filter((id) => parked.has(id));
-			if (contact.pending.length > 0) {
-				await this.park(instance, msg, contact, 'waiting for earlier messages');
-				return 'queued';
-			}
+		// A customer with parked messages waits behind them, so order is kept.
+		if (this.queue.isWaiting(contact, msg.messageId)) return 'duplicate';
+		if (contact && (await this.queue.hasWaiting(contact))) {
+			await this.park(instance, msg, contact, 'waiting for earlier messages');
+			return 'queued';
 		}
 		// An edit or deletion of a message the app never had: nothing to change, nothing to show.
 		if (targetsUnknownMessage(msg, contact)) {
@@ -132,11 +127,7 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		this.deps.log?.info(`inbound ${instance.id}:${msg.messageId} parked: ${reason}`);
 		const now = monotonicNow();
 		const item: InboxItem = { key: inboundKey(msg), chatKey: chatKeyOf(instance.id, msg.chatId), event: msg, attempts: 0, firstAt: now, nextAt: now + delayMs, lastError: reason };
-		const first = !(contact.pending || []).length;
-		await this.deps.inbox.save(item);
-		contact.pending = [...(contact.pending || []), msg.messageId];
-		await this.deps.contacts.save(contact);
-		if (first) await this.deps.scheduler.scheduleRetry('in', item.chatKey, item.nextAt);
+		await this.queue.submit(item, { contact }, { locked: true, tryNow: false });
 	}
 
 	// ---- the inbox queue's handler ----
@@ -179,17 +170,10 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 			const text = `⚠️ ${t('inbound_media_unavailable', { what: mediaLabel(item.event), reason: result.reason })}`;
 			if (!item.placeholderId || !(await this.deps.rc.updateMessageText(item.placeholderId, text))) await this.giveUp(state.instance, item.event, result.reason, state.contact);
 		}
-		if (state.contact) {
-			state.contact.pending = (state.contact.pending || []).filter((id) => id !== item.event.messageId);
-			await this.deps.contacts.save(state.contact);
-		}
 	}
 
-	public async waiting(item: InboxItem, result: { detached?: boolean }, _first: boolean, state: DrainState): Promise<void> {
-		// Otherwise the chat's later messages keep waiting behind this one (contact.pending).
-		if (!result.detached || !state.contact?.pending?.includes(item.event.messageId)) return;
-		state.contact.pending = state.contact.pending.filter((id) => id !== item.event.messageId);
-		await this.deps.contacts.save(state.contact);
+	public async waiting(): Promise<void> {
+		// Nothing to add: the queue keeps the chat's order (a file that stands aside lets later messages pass).
 	}
 
 	/** Posts one message into the contact's room (opening one if needed); returns the updated contact. */
