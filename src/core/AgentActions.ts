@@ -1,3 +1,4 @@
+import { leaveQueue, waitingKeys } from './ChatQueue';
 import { t } from '../i18n/translate';
 import { withChatLock } from './ChatLock';
 import { chatKeyOf, findLink } from './contacts';
@@ -124,7 +125,7 @@ export class AgentActions {
 
 	/** The agent edited a message that is still queued: the queue sends the new text. */
 	private async changeQueued(contact: ContactRecord, messageId: string, text: string): Promise<boolean> {
-		if (!(contact.outPending || []).includes(messageId)) return false;
+		if (!waitingKeys(contact, 'out').includes(messageId)) return false;
 		const item = (await this.deps.outbox.forChat(chatKeyOf(contact.instanceId, contact.chatId))).find((i) => i.key === messageId);
 		if (!item) return false;
 		await this.deps.outbox.save({ ...item, text });
@@ -133,11 +134,11 @@ export class AgentActions {
 
 	/** The agent deleted a message that is still queued: it is never sent. */
 	private async dropQueued(contact: ContactRecord, messageId: string): Promise<boolean> {
-		if (!(contact.outPending || []).includes(messageId)) return false;
+		if (!waitingKeys(contact, 'out').includes(messageId)) return false;
 		const item = (await this.deps.outbox.forChat(chatKeyOf(contact.instanceId, contact.chatId))).find((i) => i.key === messageId);
 		if (!item) return false;
 		await this.deps.outbox.remove(item);
-		contact.outPending = (contact.outPending || []).filter((k) => k !== messageId);
+		leaveQueue(contact, 'out', messageId);
 		await this.deps.contacts.save(contact);
 		return true;
 	}

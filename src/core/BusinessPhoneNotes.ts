@@ -1,6 +1,6 @@
 import { t } from '../i18n/translate';
 import { withChatLock } from './ChatLock';
-import { chatKeyOf, findLink } from './contacts';
+import { addLink, chatKeyOf, findLink } from './contacts';
 import { CoreDeps } from './Core';
 import { Dedupe } from './Dedupe';
 import { BusinessMessageEvent } from './ports/events';
@@ -26,7 +26,7 @@ export class BusinessPhoneNotes {
 			const rc = await noticeInRoom(this.deps, contact.roomId, `📱 ${t('business_phone_message')}: ${renderContent(e.content)}`);
 			if (!rc) return 'ignored';
 			await dedupe.mark(instance, contact, e.messageId);
-			contact.links.push({ wa: e.messageId, rc, dir: 'out', state: 'sent' });
+			addLink(contact, { wa: e.messageId, rc, dir: 'out', state: 'sent' });
 			await this.deps.contacts.save(contact);
 			return 'posted';
 		});

@@ -5,7 +5,7 @@
 
 import { withChatLock } from './ChatLock';
 import { chatKeyOf } from './contacts';
-import { ContactRecord, ContactRepository, QueueItem, QueueRepository } from './ports/records';
+import { ContactRecord, ContactRepository, QueueItem, QueueRepository, QueueSection } from './ports/records';
 import { RetryDirection, RetryScheduler } from './ports/scheduler';
 
 /** When a queued item is given up: after this many attempts, or this long after it was recorded. */
@@ -35,8 +35,28 @@ export interface QueueState {
  * chat's items still waiting, in order: a new item goes behind them.
  */
 export interface WaitingMarker<T extends QueueItem> {
-	field: 'pending' | 'outPending';
+	field: keyof QueueSection;
 	keyOf(item: T): string;
+}
+
+/** The keys of a chat's items still waiting in one direction, oldest first (read-only for other modules). */
+export function waitingKeys(contact: ContactRecord | undefined, direction: keyof QueueSection): readonly string[] {
+	return contact?.queues?.[direction] || [];
+}
+
+/** Takes `key` off the chat's marker (the item was removed from the queue by other means, e.g. an agent deleted it). */
+export function leaveQueue(contact: ContactRecord, direction: keyof QueueSection, key: string): void {
+	setKeys(contact, direction, waitingKeys(contact, direction).filter((k) => k !== key));
+}
+
+/** A record stored before the sections: its queue markers. */
+export function upgradeQueues(stored: { pending?: string[]; outPending?: string[] }): QueueSection | undefined {
+	if (!stored.pending?.length && !stored.outPending?.length) return undefined;
+	return { ...(stored.pending?.length ? { in: stored.pending } : {}), ...(stored.outPending?.length ? { out: stored.outPending } : {}) };
+}
+
+function setKeys(contact: ContactRecord, direction: keyof QueueSection, keys: string[]): void {
+	contact.queues = { ...contact.queues, [direction]: keys };
 }
 
 /** done: tried now and settled; behind: recorded after the chat's waiting items; waiting: recorded, its retry job due. */
@@ -96,7 +116,7 @@ export class ChatQueue<T extends QueueItem, S extends QueueState> {
 
 	/** Whether `key` already waits in this chat's queue (a redelivery of a parked item). */
 	public isWaiting(contact: ContactRecord | undefined, key: string): boolean {
-		return !!contact?.[this.marker.field]?.includes(key);
+		return waitingKeys(contact, this.marker.field).includes(key);
 	}
 
 	/**
@@ -104,22 +124,22 @@ export class ChatQueue<T extends QueueItem, S extends QueueState> {
 	 * a stale one behind): the queue is read only when the marker is not empty.
 	 */
 	public async hasWaiting(contact: ContactRecord | undefined): Promise<boolean> {
-		const keys = contact?.[this.marker.field];
-		if (!contact || !keys?.length) return false;
+		const keys = waitingKeys(contact, this.marker.field);
+		if (!contact || !keys.length) return false;
 		const queued = new Set((await this.repo.forChat(chatKeyOfContact(contact))).map((i) => this.marker.keyOf(i)));
-		contact[this.marker.field] = keys.filter((k) => queued.has(k));
-		return contact[this.marker.field]!.length > 0;
+		setKeys(contact, this.marker.field, keys.filter((k) => queued.has(k)));
+		return waitingKeys(contact, this.marker.field).length > 0;
 	}
 
 	private async submitLocked(item: T, state: S, how: SubmitOptions): Promise<Submitted> {
 		const contact = state.contact;
 		const key = this.marker.keyOf(item);
 		// A parked item trusts the marker (its keys were just written); one to try now checks it first.
-		const behind = how.tryNow ? await this.hasWaiting(contact) : !!contact?.[this.marker.field]?.length;
+		const behind = how.tryNow ? await this.hasWaiting(contact) : waitingKeys(contact, this.marker.field).length > 0;
 		await this.repo.save(item);
 		if (!behind && how.tryNow) return (await this.run(item, state, item.firstAt)) === 'settled' ? 'done' : 'waiting';
 		if (contact) {
-			contact[this.marker.field] = [...(contact[this.marker.field] || []).filter((k) => k !== key), key];
+			setKeys(contact, this.marker.field, [...waitingKeys(contact, this.marker.field).filter((k) => k !== key), key]);
 			if (!how.callerSaves) await this.contacts.save(contact);
 		}
 		if (behind) return 'behind';
@@ -187,9 +207,9 @@ export class ChatQueue<T extends QueueItem, S extends QueueState> {
 	/** Puts `key` on the contact's marker or takes it off; says whether that changed anything. */
 	private setWaiting(contact: ContactRecord | undefined, key: string, waiting: boolean): boolean {
 		if (!contact) return false;
-		const keys = contact[this.marker.field] || [];
+		const keys = waitingKeys(contact, this.marker.field);
 		if (keys.includes(key) === waiting) return false;
-		contact[this.marker.field] = waiting ? [...keys, key] : keys.filter((k) => k !== key);
+		setKeys(contact, this.marker.field, waiting ? [...keys, key] : keys.filter((k) => k !== key));
 		return true;
 	}
 }

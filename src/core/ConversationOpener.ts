@@ -74,3 +74,18 @@ export class ConversationOpener {
 		return value ? this.deps.rc.findDepartment(value) : undefined;
 	}
 }
+
+/** Where the chat's next room opens (the menu's choice, /whatsapp start, a template's route); used once. */
+export function routeNextRoom(contact: ContactRecord, route: ContactRecord['next']): void {
+	contact.next = route;
+}
+
+/** The chat's room is over (closed, or gone from Rocket.Chat): its next message opens a new one. */
+export function endRoom(contact: ContactRecord): void {
+	contact.roomId = undefined;
+}
+
+/** A customer first known by a username id (Cloud API BSUID) may later write with their number. */
+export function learnPhone(contact: ContactRecord, phone: string | undefined): void {
+	if (!contact.phone && phone) contact.phone = phone;
+}

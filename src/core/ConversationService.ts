@@ -1,5 +1,6 @@
 import { withChatLock } from './ChatLock';
 import { chatKeyOf } from './contacts';
+import { endRoom } from './ConversationOpener';
 import { CoreDeps } from './Core';
 import { OutboundService } from './OutboundService';
 
@@ -15,7 +16,8 @@ export class ConversationService {
 		await withChatLock(chatKeyOf(contact.instanceId, contact.chatId), async () => {
 			const current = (await this.deps.contacts.get(contact.instanceId, contact.chatId)) || contact;
 			if (current.roomId !== roomId) return;
-			await this.deps.contacts.save({ ...current, roomId: undefined }, { roomId });
+			endRoom(current);
+			await this.deps.contacts.save(current, { roomId });
 		});
 		const settings = await this.deps.rc.settings();
 		if (settings.closeMessageEnabled && settings.closeMessageText.trim()) {

@@ -1,6 +1,8 @@
+import { waitingKeys } from './ChatQueue';
 import { withChatLock } from './ChatLock';
-import { chatKeyOf, newContact } from './contacts';
-import { ConversationOpener } from './ConversationOpener';
+import { addLink, chatKeyOf, newContact } from './contacts';
+import { ConversationOpener, routeNextRoom } from './ConversationOpener';
+import { dropMenu } from './DepartmentMenu';
 import { CoreDeps, providerOf } from './Core';
 import { errorText, RetryLater } from './failures';
 import { OutboundTemplate } from './ports/provider';
@@ -53,8 +55,8 @@ export class ConversationStarter {
 			if (stored?.roomId) return { ok: true, roomId: stored.roomId, chatId, reused: true };
 			const contact = stored || newContact(instance.id, chatId, `+${digits}`, `+${digits}`);
 			// An agent starts it: no department menu for this conversation.
-			contact.menu = undefined;
-			contact.next = req.departmentId ? { departmentId: req.departmentId } : { agentId: req.caller.isAgent ? req.caller.id : undefined };
+			dropMenu(contact);
+			routeNextRoom(contact, req.departmentId ? { departmentId: req.departmentId } : { agentId: req.caller.isAgent ? req.caller.id : undefined });
 			let opened;
 			try {
 				opened = await new ConversationOpener(this.deps).open(instance, contact);
@@ -64,7 +66,7 @@ export class ConversationStarter {
 			}
 			await this.deps.contacts.save(opened, stored ? { roomId: stored.roomId } : undefined);
 			// Messages the customer wrote meanwhile (held by the menu, parked) go into this room now.
-			if ((opened.pending || []).length) await this.deps.scheduler.scheduleRetry('in', chatKeyOf(instance.id, chatId), Date.now());
+			if (waitingKeys(opened, 'in').length) await this.deps.scheduler.scheduleRetry('in', chatKeyOf(instance.id, chatId), Date.now());
 			return { ok: true, roomId: opened.roomId!, chatId, reused: false };
 		});
 	}
@@ -92,8 +94,8 @@ export class ConversationStarter {
 		await withChatLock(chatKeyOf(instance.id, chatId), async () => {
 			const stored = await this.deps.contacts.get(instance.id, chatId);
 			const contact = stored || newContact(instance.id, chatId, `+${digits}`, `+${digits}`);
-			contact.links.push({ wa: sent.messageId, rc: `template:${sent.messageId}`, dir: 'out', state: 'pending' });
-			if (!contact.roomId) contact.next = route;
+			addLink(contact, { wa: sent.messageId, rc: `template:${sent.messageId}`, dir: 'out', state: 'pending' });
+			if (!contact.roomId) routeNextRoom(contact, route);
 			await this.deps.contacts.save(contact, stored ? { roomId: stored.roomId } : undefined);
 		});
 		return { ok: true, chatId, messageId: sent.messageId };

@@ -1,5 +1,5 @@
 import { CoreDeps, providerOf } from './Core';
-import { ContactRecord, InstanceRecord, SEEN_WINDOW } from './ports/records';
+import { ContactRecord, DedupeSection, InstanceRecord, SEEN_WINDOW } from './ports/records';
 
 /** Ids moved out of the contact record at once, so the archive is written once per this many messages. */
 export const SEEN_BATCH = 50;
@@ -24,27 +24,36 @@ export class Dedupe {
 
 	public async seen(instance: InstanceRecord, contact: ContactRecord | undefined, messageId: string, timestamp: number, now = Date.now()): Promise<boolean> {
 		if (!contact) return false;
-		if (contact.seen.includes(messageId)) return true;
-		if (!contact.archivedUntil) return false;
+		const { ids, archivedUntil } = contact.dedupe;
+		if (ids.includes(messageId)) return true;
+		if (!archivedUntil) return false;
 		// Stamped plausibly and after everything archived was received: it cannot be in the archive.
-		if (timestamp > contact.archivedUntil + CLOCK_SKEW_MS && timestamp <= now + CLOCK_SKEW_MS) return false;
+		if (timestamp > archivedUntil + CLOCK_SKEW_MS && timestamp <= now + CLOCK_SKEW_MS) return false;
 		return this.deps.seenArchive.has(instance.id, contact.chatId, messageId);
 	}
 
 	/** Records `messageId` as handled, received now; archives the oldest batch once the window is full. */
 	public async mark(instance: InstanceRecord, contact: ContactRecord, messageId: string, receivedAt = Date.now()): Promise<void> {
-		contact.seen.push(messageId);
-		const times = (contact.seenTimes ||= []);
-		while (times.length < contact.seen.length - 1) times.unshift(0); // ids stored before times were kept
+		const section = contact.dedupe;
+		section.ids.push(messageId);
+		const times = (section.times ||= []);
+		while (times.length < section.ids.length - 1) times.unshift(0); // ids stored before times were kept
 		times.push(receivedAt);
-		if (contact.seen.length <= SEEN_WINDOW + SEEN_BATCH) return;
-		const count = contact.seen.length - SEEN_WINDOW;
-		const ids = contact.seen.splice(0, count);
+		if (section.ids.length <= SEEN_WINDOW + SEEN_BATCH) return;
+		const count = section.ids.length - SEEN_WINDOW;
+		const ids = section.ids.splice(0, count);
 		// Records of earlier versions hold payload times: none counts as later than now.
 		const at = times.splice(0, count).map((t) => Math.min(t || receivedAt, receivedAt));
 		const entries = ids.map((id, i) => ({ id, at: at[i] }));
 		const horizon = providerOf(this.deps, instance).capabilities.redeliveryMs;
 		await this.deps.seenArchive.add(instance.id, contact.chatId, entries, horizon);
-		contact.archivedUntil = Math.max(Math.min(contact.archivedUntil || 0, receivedAt), ...at);
+		section.archivedUntil = Math.max(Math.min(section.archivedUntil || 0, receivedAt), ...at);
 	}
+}
+
+/** A record stored before the sections: its dedupe fields, bounded like a current one. */
+export function upgradeDedupe(stored: { seen?: string[]; seenTimes?: number[]; archivedUntil?: number }): DedupeSection {
+	const ids = (stored.seen || []).slice(-SEEN_WINDOW - SEEN_BATCH);
+	const times = stored.seenTimes ? stored.seenTimes.slice(-ids.length) : undefined;
+	return { ids, ...(times ? { times } : {}), ...(stored.archivedUntil ? { archivedUntil: stored.archivedUntil } : {}) };
 }

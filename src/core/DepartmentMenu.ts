@@ -1,5 +1,7 @@
+import { waitingKeys } from './ChatQueue';
 import { t } from '../i18n/translate';
 import { chatKeyOf } from './contacts';
+import { endRoom, routeNextRoom } from './ConversationOpener';
 import { CoreDeps } from './Core';
 import { Dedupe } from './Dedupe';
 import { InboundMessage } from './ports/events';
@@ -47,14 +49,14 @@ export class DepartmentMenu {
 		const menu = instance.menu;
 		if (!menu?.departments.length || msg.isGroup) return undefined;
 		// A redelivered held message: the usual dedupe of parked messages answers it.
-		if (stored?.pending?.includes(msg.messageId)) return undefined;
+		if (waitingKeys(stored, 'in').includes(msg.messageId)) return undefined;
 		// In an open conversation only a short text can be the keyword: the rest goes on without reading settings.
 		if (stored?.roomId && !(msg.content.kind === 'text' && msg.content.text.length <= MAX_KEYWORD_LENGTH)) return undefined;
 		const settings = await this.deps.rc.settings();
 		const keyword = isKeyword(msg, settings.menuExitKeyword);
 		if (stored?.roomId) {
 			// The keyword ends the conversation (after anything still waiting to be posted).
-			if (!keyword || (stored.pending || []).length) return undefined;
+			if (!keyword || waitingKeys(stored, 'in').length) return undefined;
 			await this.exit(instance, stored, msg, settings);
 			return 'ignored';
 		}
@@ -62,16 +64,16 @@ export class DepartmentMenu {
 		if (stored?.next) return undefined;
 		const held = stored?.menu?.held || [];
 		// Messages parked before the menu (no agent online…) go first, routed as they were.
-		if ((stored?.pending || []).some((id) => !held.includes(id))) return undefined;
+		if (waitingKeys(stored, 'in').some((id) => !held.includes(id))) return undefined;
 		const contact = stored || fresh();
 		const now = Date.now();
 		const timeoutMs = settings.menuTimeoutMinutes * 60_000;
 		const open = contact.menu && now - contact.menu.shownAt < timeoutMs ? contact.menu : undefined;
 		if (!open) {
-			if ((contact.pending || []).length) {
+			if (waitingKeys(contact, 'in').length) {
 				// Expired while its messages still wait (their job is late): the default applies now.
 				contact.menu = undefined;
-				contact.next = {};
+				routeNextRoom(contact, {});
 				await this.deps.scheduler.scheduleRetry('in', chatKeyOf(contact.instanceId, contact.chatId), now);
 				return undefined;
 			}
@@ -94,8 +96,8 @@ export class DepartmentMenu {
 			// The answer (or, after too many tries, the number's default) routes every held message; the
 			// answer itself is posted last, so agents see what was chosen.
 			contact.menu = undefined;
-			contact.next = chosen ? { departmentId: chosen.id } : {};
-			const waiting = (contact.pending || []).length > 0;
+			routeNextRoom(contact, chosen ? { departmentId: chosen.id } : {});
+			const waiting = waitingKeys(contact, 'in').length > 0;
 			await park(contact, chosen ? `menu: ${chosen.name}` : 'menu: default', 0);
 			if (waiting) await this.deps.scheduler.scheduleRetry('in', chatKeyOf(contact.instanceId, contact.chatId), now);
 			return 'queued';
@@ -115,7 +117,7 @@ export class DepartmentMenu {
 			// Already closed in Rocket.Chat: the conversation is over either way.
 			this.deps.log?.info(`menu keyword: room ${roomId} not closed: ${errorText(e)}`);
 		}
-		contact.roomId = undefined;
+		endRoom(contact);
 		await this.dedupe.mark(instance, contact, msg.messageId);
 		contact.menu = { shownAt: Date.now(), tries: 0, held: [] };
 		await this.show(instance, instance.menu!, contact, settings, false);
@@ -133,6 +135,11 @@ export class DepartmentMenu {
 		const key = `menu:${instance.id}:${contact.chatId}:${contact.menu?.shownAt ?? Date.now()}:${contact.menu?.tries ?? 0}`;
 		await this.outbound.queueFromApp(contact, key, text, { maxAttempts: settings.maxAttempts, maxAgeMs: settings.giveUpAfterMinutes * 60_000 });
 	}
+}
+
+/** The conversation starts without the menu (an agent started it): an open menu is dropped. */
+export function dropMenu(contact: ContactRecord): void {
+	contact.menu = undefined;
 }
 
 /** What the customer reads: the admin's text (or the translated one), the numbered departments, the keyword. */

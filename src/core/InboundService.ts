@@ -3,8 +3,8 @@ import { noteActivity } from './activity';
 import { withChatLock } from './ChatLock';
 import { AttemptResult, backoffMs, ChatQueue, GiveUp, QueueHandler } from './ChatQueue';
 import { monotonicNow } from './clock';
-import { chatKeyOf, findLink, newContact } from './contacts';
-import { ConversationOpener } from './ConversationOpener';
+import { addLink, chatKeyOf, findLink, newContact } from './contacts';
+import { ConversationOpener, endRoom, learnPhone } from './ConversationOpener';
 import { DepartmentMenu } from './DepartmentMenu';
 import { CoreDeps, displayNumber } from './Core';
 import { InboundOutcome } from './outcomes';
@@ -38,7 +38,7 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 	private readonly window: WindowReminder;
 
 	constructor(private readonly deps: CoreDeps) {
-		this.queue = new ChatQueue('in', deps.inbox, deps.scheduler, this, deps.contacts, { field: 'pending', keyOf: (item) => item.event.messageId });
+		this.queue = new ChatQueue('in', deps.inbox, deps.scheduler, this, deps.contacts, { field: 'in', keyOf: (item) => item.event.messageId });
 		this.opener = new ConversationOpener(deps);
 		this.poster = new RoomPoster(deps);
 		this.dedupe = new Dedupe(deps);
@@ -181,7 +181,7 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		let contact = existing || this.newContactFor(instance, msg);
 		const stored = existing ? { roomId: existing.roomId } : undefined;
 		// A customer first known by a username id (Cloud API BSUID) may later write with their number.
-		if (!contact.phone && msg.sender.phone && !msg.isGroup) contact.phone = msg.sender.phone;
+		if (!msg.isGroup) learnPhone(contact, msg.sender.phone);
 		if (!contact.roomId || !contact.visitorToken) contact = await this.opener.open(instance, contact);
 		let rcId: string | undefined;
 		try {
@@ -191,7 +191,9 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 			// that): the customer must not be cut off, so a new room opens for this message.
 			if (!(e instanceof RoomGone)) throw e;
 			this.deps.log?.info(`room ${contact.roomId} of ${msg.chatId} no longer exists: opening a new one`);
-			contact = await this.opener.open(instance, { ...contact, roomId: undefined });
+			const gone = { ...contact };
+			endRoom(gone);
+			contact = await this.opener.open(instance, gone);
 			rcId = await this.poster.post(instance, msg, contact, visitorOf(contact));
 		}
 		onPosted?.();
@@ -200,11 +202,9 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		contact.blockedSince = undefined;
 		await clearAlert(this.deps, instance, OMNICHANNEL_OFF, `✅ ${t('alert_omnichannel_on', { number: displayNumber(instance.number) })}`);
 		await this.dedupe.mark(instance, contact, msg.messageId);
-		if (rcId) contact.links.push({ wa: msg.messageId, rc: rcId, dir: 'in' });
-		// The newest message decides the customer-service window (a journal may replay older ones later).
-		contact.lastInboundAt = Math.max(contact.lastInboundAt || 0, msg.timestamp || Date.now());
-		// Customer-service window (issue 12): the chat's reminder check, once per window.
-		await this.window.noteInbound(instance, contact);
+		if (rcId) addLink(contact, { wa: msg.messageId, rc: rcId, dir: 'in' });
+		// The customer-service window and its reminder check, once per window.
+		await this.window.noteInbound(instance, contact, msg.timestamp || Date.now());
 		await this.deps.contacts.save(contact, stored);
 		return contact;
 	}

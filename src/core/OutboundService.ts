@@ -2,7 +2,7 @@ import { t } from '../i18n/translate';
 import { noteActivity } from './activity';
 import { AttemptResult, ChatQueue, GiveUp, QueueHandler } from './ChatQueue';
 import { monotonicNow } from './clock';
-import { chatKeyOf, findLink } from './contacts';
+import { addLink, chatKeyOf, findLink } from './contacts';
 import { CoreDeps, displayNumber, providerOf } from './Core';
 import { errorText } from './failures';
 import { OutboundFile, SendResult, WhatsAppProvider } from './ports/provider';
@@ -49,7 +49,7 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 	private readonly queue: ChatQueue<OutboxItem, SendState>;
 
 	constructor(private readonly deps: CoreDeps) {
-		this.queue = new ChatQueue('out', deps.outbox, deps.scheduler, this, deps.contacts, { field: 'outPending', keyOf: (item) => item.key });
+		this.queue = new ChatQueue('out', deps.outbox, deps.scheduler, this, deps.contacts, { field: 'out', keyOf: (item) => item.key });
 	}
 
 	public async send(msg: AgentMessage): Promise<void> {
@@ -141,7 +141,7 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 		const contact = state.contact;
 		const sent = state.sent;
 		if (contact && sent?.ok) {
-			contact.links.push({ wa: sent.messageId, rc: item.key, dir: 'out', state: 'pending' });
+			addLink(contact, { wa: sent.messageId, rc: item.key, dir: 'out', state: 'pending' });
 			contact.lastOutboundAt = monotonicNow();
 			noteActivity(item.instanceId);
 			// An agent answered: the customer's messages are read (behind a setting).

@@ -25,7 +25,7 @@ function setup(results: Record<string, AttemptResult[]>) {
 		settled: async (item, result, gaveUp) => { log.push(`${result.ok ? 'done' : gaveUp ? 'gave up' : 'failed'} ${item.key}`); },
 		waiting: async (item, result, first) => { log.push(`${result.detached ? 'aside' : 'wait'} ${item.key} (${result.reason})${first ? ' first' : ''}`); },
 	};
-	const queue = new ChatQueue('out', repo, { scheduleRetry: async (direction, chatKey, at) => { jobs.push({ direction, chatKey, at }); }, scheduleWindowCheck: async () => undefined }, handler, { save: async () => undefined }, { field: 'outPending', keyOf: (i) => i.key });
+	const queue = new ChatQueue('out', repo, { scheduleRetry: async (direction, chatKey, at) => { jobs.push({ direction, chatKey, at }); }, scheduleWindowCheck: async () => undefined }, handler, { save: async () => undefined }, { field: 'out', keyOf: (i) => i.key });
 	const item = (key: string, firstAt: number, chatKey = 'i:c1'): QueueItem => ({ key, chatKey, attempts: 0, firstAt, nextAt: firstAt });
 	return { repo, jobs, log, queue, item };
 }
@@ -98,16 +98,16 @@ describe('ChatQueue', () => {
 	});
 
 	describe('submit, the one way in', () => {
-		const contact = (): ContactRecord => ({ instanceId: 'i', chatId: 'c1', name: 'Ann', seen: [], links: [] });
+		const contact = (): ContactRecord => ({ instanceId: 'i', chatId: 'c1', name: 'Ann', dedupe: { ids: [] }, links: [] });
 
 		it('tries an item now when nothing of the chat waits, and says done or waiting; the marker follows', async () => {
 			const { queue, item, log } = setup({ a: [retry()], b: [] });
 			const c = contact();
 			expect(await queue.submit(item('a', 1), { opened: 1, contact: c }, { tryNow: true })).toBe('waiting');
-			expect(c.outPending).toEqual(['a']);
+			expect(c.queues?.out).toEqual(['a']);
 			const other = contact();
 			expect(await queue.submit(item('b', 2, 'i:c2'), { opened: 1, contact: other }, { tryNow: true })).toBe('done');
-			expect(other.outPending ?? []).toEqual([]);
+			expect(other.queues?.out ?? []).toEqual([]);
 			expect(log).toEqual(['try a', 'wait a (503) first', 'try b', 'done b']);
 		});
 
@@ -116,7 +116,7 @@ describe('ChatQueue', () => {
 			const c = contact();
 			await queue.submit(item('a', 1), { opened: 1, contact: c }, { tryNow: true });
 			expect(await queue.submit(item('b', 2), { opened: 1, contact: c }, { tryNow: true })).toBe('behind');
-			expect(c.outPending).toEqual(['a', 'b']);
+			expect(c.queues?.out).toEqual(['a', 'b']);
 			expect(log).toEqual(['try a', 'wait a (503) first']);
 			await queue.retryChat('i:c1', 1e9, { maxAttempts: 5, maxAgeMs: 1e12 });
 			expect(log.slice(2)).toEqual(['try a', 'done a', 'try b', 'done b']);
@@ -125,9 +125,9 @@ describe('ChatQueue', () => {
 
 		it('ignores a stale key on the marker (left by a crash) when the queue no longer has it', async () => {
 			const { queue, item } = setup({ a: [] });
-			const c = { ...contact(), outPending: ['lost'] };
+			const c = { ...contact(), queues: { out: ['lost'] } };
 			expect(await queue.submit(item('a', 1), { opened: 1, contact: c }, { tryNow: true })).toBe('done');
-			expect(c.outPending).toEqual([]);
+			expect(c.queues?.out).toEqual([]);
 		});
 
 		it('parks an item with its chat\'s retry job, once per chain', async () => {
@@ -136,7 +136,7 @@ describe('ChatQueue', () => {
 			expect(await queue.submit({ ...item('a', 1), nextAt: 500 }, { opened: 1, contact: c }, { tryNow: false })).toBe('waiting');
 			expect(await queue.submit(item('b', 2), { opened: 1, contact: c }, { tryNow: false })).toBe('behind');
 			expect(jobs).toEqual([{ direction: 'out', chatKey: 'i:c1', at: 500 }]);
-			expect(c.outPending).toEqual(['a', 'b']);
+			expect(c.queues?.out).toEqual(['a', 'b']);
 			expect(log).toEqual([]);
 		});
 	});

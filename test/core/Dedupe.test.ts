@@ -39,7 +39,7 @@ describe('the dedupe archive', () => {
 		const contact = world.contact();
 		const now = Date.now();
 		for (let i = 0; i < SEEN_WINDOW + SEEN_BATCH + 1; i++) await dedupe.mark(world.instance, contact, `id-${i}`, now + i);
-		expect(contact.seen).not.toContain('id-0');
+		expect(contact.dedupe.ids).not.toContain('id-0');
 		expect(await dedupe.seen(world.instance, contact, 'id-0', now - DAY / 2)).toBe(true);
 		expect(await dedupe.seen(world.instance, contact, 'id-10', Date.UTC(2100, 0, 1))).toBe(true);
 		expect(await dedupe.seen(world.instance, contact, 'id-never', now - DAY / 2)).toBe(false);
@@ -75,14 +75,14 @@ describe('ids the department menu takes', () => {
 	it('are marked with their time, so every older id keeps its own', async () => {
 		const world = memoryDeps(stubProvider({}));
 		world.instance.menu = { departments: [{ id: 'd1', name: 'Sales' }] };
-		const contact = world.contact({ seen: ['a', 'b'], seenTimes: [100, 200], menu: { shownAt: Date.now(), tries: 0, held: [] } });
+		const contact = world.contact({ dedupe: { ids: ['a', 'b'], times: [100, 200] }, menu: { shownAt: Date.now(), tries: 0, held: [] } });
 		const menu = new DepartmentMenu(world.deps);
 		const outcome = await menu.screen(world.instance, keyword('k'), contact, () => contact, async () => undefined);
 		expect(outcome).toBe('ignored');
 		const saved = world.contacts.get(`1:${contact.chatId}`)!;
-		expect(saved.seen).toEqual(['a', 'b', 'k']);
-		expect(saved.seenTimes).toHaveLength(3);
-		expect(saved.seenTimes!.slice(0, 2)).toEqual([100, 200]);
-		expect(saved.seenTimes![2]).toBeGreaterThan(200);
+		expect(saved.dedupe.ids).toEqual(['a', 'b', 'k']);
+		expect(saved.dedupe.times).toHaveLength(3);
+		expect(saved.dedupe.times!.slice(0, 2)).toEqual([100, 200]);
+		expect(saved.dedupe.times![2]).toBeGreaterThan(200);
 	});
 });

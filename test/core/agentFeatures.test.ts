@@ -43,7 +43,7 @@ describe('agent actions where the provider cannot (capabilities false)', () => {
 
 	it('edits of a message still in the outbound queue change what will be sent; a delete drops it', async () => {
 		const m = memoryDeps(provider);
-		await m.deps.contacts.save(m.contact({ roomId: 'R1', outPending: ['Q1', 'Q2'] }));
+		await m.deps.contacts.save(m.contact({ roomId: 'R1', queues: { out: ['Q1', 'Q2'] } }));
 		const base = { chatKey: '1:15557654321@c.us', instanceId: '1', chatId: '15557654321@c.us', roomId: 'R1', attempts: 1, firstAt: 1, nextAt: 2 };
 		await m.deps.outbox.save({ ...base, key: 'Q1', text: 'old' });
 		await m.deps.outbox.save({ ...base, key: 'Q2', text: 'oops' });
@@ -51,7 +51,7 @@ describe('agent actions where the provider cannot (capabilities false)', () => {
 		await actions.edit({ roomId: 'R1', messageId: 'Q1', text: 'corrected', hasFile: false });
 		await actions.delete({ roomId: 'R1', messageId: 'Q2' });
 		expect((await m.deps.outbox.all()).map((i) => [i.key, i.text])).toEqual([['Q1', 'corrected']]);
-		expect((await m.deps.contacts.get('1', '15557654321@c.us'))!.outPending).toEqual(['Q1']);
+		expect((await m.deps.contacts.get('1', '15557654321@c.us'))!.queues?.out).toEqual(['Q1']);
 		expect(m.notices.map((n) => n.text)).toEqual(['⚠️ The deleted message had not been sent yet: it will not go to WhatsApp.']);
 		expect(calls).toEqual([]);
 	});
@@ -71,12 +71,11 @@ describe('the customer-service window (a provider with serviceWindowMs)', () => 
 		const reminder = new WindowReminder(m.deps);
 		const t0 = Date.now();
 		const c = m.contact({ roomId: 'R1', lastInboundAt: t0, links: [{ wa: 'W1', rc: 'M1', dir: 'in' }] });
-		await reminder.noteInbound(m.instance, c);
+		await reminder.noteInbound(m.instance, c, t0);
 		await m.deps.contacts.save(c);
 		expect(m.scheduled).toEqual([{ kind: 'window', chatKey: '1:15557654321@c.us', at: t0 + DAY - REMIND_BEFORE_MS }]);
 		// a later message while the check is pending schedules nothing more
-		c.lastInboundAt = t0 + 5 * 60_000;
-		await reminder.noteInbound(m.instance, c);
+		await reminder.noteInbound(m.instance, c, t0 + 5 * 60_000);
 		await m.deps.contacts.save(c);
 		expect(m.scheduled).toHaveLength(1);
 		// the check fires at its time: the customer wrote since, so it moves to the new due time
@@ -105,7 +104,7 @@ describe('the customer-service window (a provider with serviceWindowMs)', () => 
 	it('providers without a window never schedule a check (GREEN-API)', async () => {
 		const m = memoryDeps(stubProvider({}));
 		const c = m.contact({ roomId: 'R1', lastInboundAt: Date.now() });
-		await new WindowReminder(m.deps).noteInbound(m.instance, c);
+		await new WindowReminder(m.deps).noteInbound(m.instance, c, c.lastInboundAt!);
 		expect(m.scheduled).toEqual([]);
 		expect(c.windowCheckAt).toBeUndefined();
 	});
