@@ -4,10 +4,9 @@ import { withChatLock } from './ChatLock';
 import { chatKeyOf, findLink } from './contacts';
 import { CoreDeps, providerOf } from './Core';
 import { emojiOf } from './emoji';
-import { errorText } from './failures';
+import { describeFailure, errorText } from './failures';
 import { ProviderActions, SendResult } from './ports/provider';
 import { ContactRecord, InstanceRecord, MessageLink } from './ports/records';
-import { describeFailure } from './reasons';
 import { quoteLink } from './render';
 
 /** WhatsApp lets the sender edit a message for 15 minutes. */

@@ -4,10 +4,9 @@ import { addLink, chatKeyOf, newContact } from './contacts';
 import { ConversationOpener, routeNextRoom } from './ConversationOpener';
 import { dropMenu } from './DepartmentMenu';
 import { CoreDeps, providerOf } from './Core';
-import { errorText, RetryLater } from './failures';
+import { describeFailure, errorText, RetryLater } from './failures';
 import { OutboundTemplate } from './ports/provider';
 import { InstanceRecord } from './ports/records';
-import { describeFailure } from './reasons';
 import { TemplateService } from './TemplateService';
 import { t } from '../i18n/translate';
 

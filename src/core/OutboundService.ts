@@ -4,7 +4,7 @@ import { AttemptResult, ChatQueue, GiveUp, QueueHandler } from './ChatQueue';
 import { monotonicNow } from './clock';
 import { addLink, chatKeyOf, findLink } from './contacts';
 import { CoreDeps, displayNumber, providerOf } from './Core';
-import { errorText } from './failures';
+import { describeFailure, errorText } from './failures';
 import { OutboundFile, SendResult, WhatsAppProvider } from './ports/provider';
 import { alertOnce, clearAlert, noticeInRoom, windowClosedNotice } from './notices';
 import { ContactRecord, InstanceRecord, OutboxItem } from './ports/records';
@@ -14,7 +14,6 @@ import { isWindowClosedFailure, serviceWindow, windowHours } from './serviceWind
 import { renderTemplate } from './templates';
 import { sendRate } from './RateLimiter';
 import { ReadReceipts } from './ReadReceipts';
-import { describeFailure } from './reasons';
 
 
 interface SendState {

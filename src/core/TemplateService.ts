@@ -3,12 +3,11 @@ import { withChatLock } from './ChatLock';
 import { chatKeyOf, newContact } from './contacts';
 import { ConversationOpener, RoomRouting } from './ConversationOpener';
 import { CoreDeps, providerOf } from './Core';
-import { errorText } from './failures';
+import { describeFailure, errorText } from './failures';
 import { TemplateStatusEvent } from './ports/events';
 import { ContactRecord, InstanceRecord } from './ports/records';
 import { TemplateInfo, TemplateMessage } from './ports/templates';
 import { OutboundService, QueuedOutcome } from './OutboundService';
-import { describeFailure } from './reasons';
 import { renderTemplate } from './templates';
 
 /** A listed template set is fetched again after this long even without a status update. */

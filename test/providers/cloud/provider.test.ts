@@ -3,7 +3,7 @@
 import { HttpRequest } from '../../../src/core/ports/http';
 import { InstanceLookup, WebhookRequest } from '../../../src/core/ports/provider';
 import { InstanceRecord } from '../../../src/core/ports/records';
-import { describeFailure } from '../../../src/core/reasons';
+import { describeFailure } from '../../../src/core/failures';
 import { CloudProvider, verifyTokenOf } from '../../../src/providers/cloud/CloudProvider';
 import { GRAPH_API_VERSION } from '../../../src/providers/cloud/graph';
 import { templateInfo } from '../../../src/providers/cloud/templates';
