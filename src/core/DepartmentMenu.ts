@@ -1,7 +1,7 @@
 import { waitingKeys } from './ChatQueue';
 import { t } from '../i18n/translate';
 import { chatKeyOf } from './contacts';
-import { endRoom, routeNextRoom } from './ConversationOpener';
+import { endRoom, routeNextRoom } from './RoomOpener';
 import { CoreDeps } from './Core';
 import { Dedupe } from './Dedupe';
 import { InboundMessage } from './ports/events';

@@ -4,7 +4,7 @@ import { withChatLock } from './ChatLock';
 import { AttemptResult, backoffMs, ChatQueue, GiveUp, QueueHandler } from './ChatQueue';
 import { monotonicNow } from './clock';
 import { addLink, chatKeyOf, findLink, newContact } from './contacts';
-import { ConversationOpener, endRoom, learnPhone } from './ConversationOpener';
+import { RoomOpener, endRoom, learnPhone } from './RoomOpener';
 import { DepartmentMenu } from './DepartmentMenu';
 import { CoreDeps, displayNumber } from './Core';
 import { InboundOutcome } from './outcomes';
@@ -31,7 +31,7 @@ const BLOCKED_RETRY_MS = 24 * 60 * 60_000;
 /** customer → Rocket.Chat: one visitor per (instance, chat), one open room, every message type. */
 export class InboundService implements QueueHandler<InboxItem, DrainState> {
 	private readonly queue: ChatQueue<InboxItem, DrainState>;
-	private readonly opener: ConversationOpener;
+	private readonly opener: RoomOpener;
 	private readonly poster: RoomPoster;
 	private readonly dedupe: Dedupe;
 	private readonly menu: DepartmentMenu;
@@ -39,7 +39,7 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 
 	constructor(private readonly deps: CoreDeps) {
 		this.queue = new ChatQueue('in', deps.inbox, deps.scheduler, this, deps.contacts, { field: 'in', keyOf: (item) => item.event.messageId });
-		this.opener = new ConversationOpener(deps);
+		this.opener = new RoomOpener(deps);
 		this.poster = new RoomPoster(deps);
 		this.dedupe = new Dedupe(deps);
 		this.menu = new DepartmentMenu(deps);

@@ -1,7 +1,7 @@
 // Core services of issue 12 with providers the packaged app does not have: capabilities false (the agent gets a
 // note, nothing is called), a customer-service window (reminder, template required). Pure helpers too.
 import { AgentActions } from '../../src/core/AgentActions';
-import { ConversationStarter } from '../../src/core/ConversationStarter';
+import { Outreach } from '../../src/core/Outreach';
 import { choose, isKeyword, renderMenu } from '../../src/core/DepartmentMenu';
 import { emojiOf } from '../../src/core/emoji';
 import { REMIND_BEFORE_MS, WindowReminder } from '../../src/core/WindowReminder';
@@ -113,14 +113,14 @@ describe('the customer-service window (a provider with serviceWindowMs)', () => 
 		const m = memoryDeps(stubProvider({ serviceWindowMs: DAY, templates: true }, {
 			checkNumber: async (_h, _i, phone) => ({ ok: true, chatId: `${phone.replace(/\D/g, '')}@c.us`, exists: true }),
 		}));
-		const r = await new ConversationStarter(m.deps).start({ instance: m.instance, phone: '+1 555 765 4321', caller: { id: 'U1', isAgent: true } });
+		const r = await new Outreach(m.deps).start({ instance: m.instance, phone: '+1 555 765 4321', caller: { id: 'U1', isAgent: true } });
 		expect(r).toEqual({ ok: false, why: 'template-required', chatId: '15557654321@c.us' });
 		expect(m.contacts.size).toBe(0);
 	});
 
 	it('/whatsapp start: a provider that cannot check numbers cannot start conversations', async () => {
 		const m = memoryDeps(stubProvider({}));
-		expect(await new ConversationStarter(m.deps).start({ instance: m.instance, phone: '+15557654321', caller: { id: 'U1', isAgent: true } })).toEqual({ ok: false, why: 'cannot-check' });
+		expect(await new Outreach(m.deps).start({ instance: m.instance, phone: '+15557654321', caller: { id: 'U1', isAgent: true } })).toEqual({ ok: false, why: 'cannot-check' });
 	});
 });
 

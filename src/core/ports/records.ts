@@ -37,7 +37,7 @@ export interface InstanceRecord {
 	sendsPerSecond?: number;
 	/** Department menu a new conversation answers first (core/DepartmentMenu.ts); absent = off. */
 	menu?: DepartmentMenuConfig;
-	/** Provider notices admins were told about (core/ProviderNotices.ts): code → what was said, so a redelivery or the same notice again is not repeated. */
+	/** Provider notices admins were told about (core/notices.ts, ProviderNotices): code → what was said, so a redelivery or the same notice again is not repeated. */
 	providerNotices?: Record<string, string>;
 	createdAt: number;
 }
@@ -63,7 +63,7 @@ export interface MessageLink {
  * window of recent message ids (dedupe + id map), so an inbound text costs one read and one write.
  *
  * Its fields form sections, each written by one module only (test/architecture checks it):
- * identity (ConversationOpener), room (ConversationOpener), dedupe (Dedupe), queues (ChatQueue),
+ * identity (RoomOpener), room (RoomOpener), dedupe (Dedupe), queues (ChatQueue),
  * menu (DepartmentMenu), window (WindowReminder), links (contacts.ts, DeliveryStatusService for states),
  * and the bookkeeping of inbound (InboundService), outbound (OutboundService) and read receipts (ReadReceipts).
  */

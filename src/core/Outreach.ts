@@ -1,7 +1,7 @@
 import { waitingKeys } from './ChatQueue';
 import { withChatLock } from './ChatLock';
 import { addLink, chatKeyOf, newContact } from './contacts';
-import { ConversationOpener, routeNextRoom } from './ConversationOpener';
+import { RoomOpener, routeNextRoom } from './RoomOpener';
 import { dropMenu } from './DepartmentMenu';
 import { CoreDeps, providerOf } from './Core';
 import { describeFailure, errorText, RetryLater } from './failures';
@@ -26,12 +26,12 @@ export type StartResult =
 	| { ok: false; why: 'cannot-check' | 'no-whatsapp' | 'template-required' | 'no-agent-online' | 'failed'; detail?: string; chatId?: string };
 
 /**
- * An agent starts a conversation with a phone number (`/whatsapp start`): the provider checks the
+ * The business writes first. An agent starts a conversation with a phone number (`/whatsapp start`): the provider checks the
  * number, the visitor is created or found, and the chat's open room is reused or a room is opened,
  * served by the caller (or routed to the chosen department). The first message is the caller's own
  * message in that room, so it leaves through the usual outbound path.
  */
-export class ConversationStarter {
+export class Outreach {
 	constructor(private readonly deps: CoreDeps) {}
 
 	public async start(req: StartRequest): Promise<StartResult> {
@@ -58,7 +58,7 @@ export class ConversationStarter {
 			routeNextRoom(contact, req.departmentId ? { departmentId: req.departmentId } : { agentId: req.caller.isAgent ? req.caller.id : undefined });
 			let opened;
 			try {
-				opened = await new ConversationOpener(this.deps).open(instance, contact);
+				opened = await new RoomOpener(this.deps).open(instance, contact);
 			} catch (e) {
 				if (e instanceof RetryLater) return { ok: false, why: 'no-agent-online', chatId };
 				return { ok: false, why: 'failed', detail: errorText(e), chatId };

@@ -13,7 +13,7 @@ export interface RoomRouting {
 }
 
 /** One visitor per (instance, chat) and one open room: what a customer's message is posted into. */
-export class ConversationOpener {
+export class RoomOpener {
 	constructor(private readonly deps: CoreDeps) {}
 
 	/**

@@ -1,11 +1,11 @@
 import { withChatLock } from './ChatLock';
 import { chatKeyOf } from './contacts';
-import { endRoom } from './ConversationOpener';
+import { endRoom } from './RoomOpener';
 import { CoreDeps } from './Core';
 import { OutboundService } from './OutboundService';
 
-/** Conversation lifecycle on the Rocket.Chat side (room closed by an agent). */
-export class ConversationService {
+/** A room closed in Rocket.Chat (by an agent): the chat forgets it, and the customer may be told goodbye. */
+export class RoomClosedHandler {
 	constructor(private readonly deps: CoreDeps) {}
 
 	/** The next customer message opens a new room (same visitor); optionally say goodbye on WhatsApp. */
