@@ -99,13 +99,13 @@ export class AgentActions {
 		});
 	}
 
-	/** The provider's action where its capability says it can; else a note and undefined. */
+	/** The provider's action where it has one; else a note and undefined. */
 	private async target(contact: ContactRecord, action: Action, roomId: string, messageId: string | undefined): Promise<Target | undefined> {
 		const instance = await this.deps.instances.get(contact.instanceId);
 		if (!instance) return undefined;
 		const provider = providerOf(this.deps, instance);
 		const actions = provider.actions;
-		if (!provider.capabilities[action] || !actions?.[action]) {
+		if (!actions?.[action]) {
 			await this.note(roomId, messageId, t('notice_action_unsupported', { action: t(ACTION_NAME[action]), provider: provider.label }));
 			return undefined;
 		}

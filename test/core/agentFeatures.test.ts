@@ -11,13 +11,9 @@ import { memoryDeps, SETTINGS, stubProvider } from './support/memoryDeps';
 
 const DAY = 24 * 60 * 60_000;
 
-describe('agent actions where the provider cannot (capabilities false)', () => {
+describe('agent actions where the provider cannot (no such action)', () => {
 	const calls: string[] = [];
-	const provider = stubProvider({ react: false, edit: false, delete: false }, {
-		react: async () => (calls.push('react'), { ok: true, messageId: 'x' }),
-		edit: async () => (calls.push('edit'), { ok: true, messageId: 'x' }),
-		delete: async () => (calls.push('delete'), { ok: true, messageId: 'x' }),
-	});
+	const provider = stubProvider({}, {});
 
 	it('calls nothing and tells the agent in the room, naming the provider and the action', async () => {
 		const m = memoryDeps(provider);
@@ -34,12 +30,6 @@ describe('agent actions where the provider cannot (capabilities false)', () => {
 		]);
 	});
 
-	it('a capability without its action counts as cannot, too', async () => {
-		const m = memoryDeps(stubProvider({ react: true }, {}));
-		await m.deps.contacts.save(m.contact({ roomId: 'R1', links: [{ wa: 'W-in', rc: 'M-in', dir: 'in' }] }));
-		await new AgentActions(m.deps).react({ roomId: 'R1', messageId: 'M-in', reaction: ':heart:', added: true });
-		expect(m.notices[0].text).toContain('Stub WA cannot do that');
-	});
 
 	it('edits of a message still in the outbound queue change what will be sent; a delete drops it', async () => {
 		const m = memoryDeps(provider);

@@ -32,11 +32,6 @@ export const GREENAPI_CAPABILITIES: ProviderCapabilities = {
 	// Unanswered notifications are redelivered every minute for 24 hours.
 	redeliveryMs: 24 * 60 * 60_000,
 	maxTextLength: MAX_TEXT_LENGTH,
-	// sendReaction, editMessage (WhatsApp's 15 minutes, API-sent messages only), deleteMessage, readChat.
-	edit: true,
-	delete: true,
-	react: true,
-	readReceipts: true,
 	typing: false,
 	qrLinking: true,
 	media: { image: ALL_MEDIA, video: ALL_MEDIA, audio: ALL_MEDIA, voice: ALL_MEDIA, document: ALL_MEDIA, sticker: ALL_MEDIA },
