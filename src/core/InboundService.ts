@@ -75,7 +75,7 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		if (msg.isGroup && (await this.deps.rc.settings()).groupChats !== 'bridge') return 'ignored';
 		const contact = await this.deps.contacts.get(instance.id, msg.chatId);
 		if (await this.dedupe.seen(instance, contact, msg.messageId, msg.timestamp)) return 'duplicate';
-		// Department menu (issue 12): a new conversation of a number with a menu first picks its department.
+		// Department menu: a new conversation of a number with a menu first picks its department.
 		const menu = await this.menu.screen(instance, msg, contact, () => this.newContactFor(instance, msg), (c, reason, delayMs) => this.park(instance, msg, c, reason, delayMs));
 		if (menu) return menu;
 		// A customer with parked messages waits behind them, so order is kept.
