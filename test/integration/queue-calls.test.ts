@@ -20,6 +20,15 @@ describe('bridge calls of the ways into a queue', () => {
 		await w?.stop();
 	});
 
+	it('a customer text into the open room (the bench counts the same: read, post, record)', async () => {
+		const m = await w.rc.measureCalls(async () => {
+			await w.customerSends(fx.textMessage('how are you?'));
+			await settle();
+		});
+		report('customer text', m);
+		expect(m.calls).toBeLessThanOrEqual(INBOUND_TEXT);
+	});
+
 	it('an agent text, sent and recorded', async () => {
 		const m = await w.rc.measureCalls(async () => {
 			await w.rc.sendUserMessage({ roomId, userId: w.agent.id, text: 'on its way' });
@@ -56,6 +65,7 @@ describe('bridge calls of the ways into a queue', () => {
 	});
 });
 
+const INBOUND_TEXT = 3;
 const OUTBOUND_SENT = 4;
 const OUTBOUND_BEHIND = 4;
 const MENU_SHOWN = 10;
