@@ -16,7 +16,7 @@ import { ISetting } from '@rocket.chat/apps-engine/definition/settings';
 import { WhatsappCommand } from './src/commands/WhatsappCommand';
 import { coreDeps } from './src/compose';
 import { requestCatchUp } from './src/core/CatchUpService';
-import { ConversationService } from './src/core/ConversationService';
+import { RoomClosedHandler } from './src/core/RoomClosedHandler';
 import { Log, setLogLevel } from './src/core/log';
 import { OutboundService } from './src/core/OutboundService';
 import { HealthEndpoint } from './src/endpoints/HealthEndpoint';
@@ -153,7 +153,7 @@ export class GreenApiBridgeApp extends App
 
 	public async executePostLivechatRoomClosed(room: ILivechatRoom, read: IRead, http: IHttp, persis: IPersistence, modify?: IModify): Promise<void> {
 		if (!modify) return;
-		await new ConversationService(coreDeps({ read, modify, http, persis }, this.providers)).roomClosed(room.id);
+		await new RoomClosedHandler(coreDeps({ read, modify, http, persis }, this.providers)).roomClosed(room.id);
 	}
 }
 

@@ -3,7 +3,7 @@ import { lastActivity } from '../core/activity';
 import { displayNumber } from '../core/Core';
 import { ProviderDirectory, WhatsAppProvider } from '../core/ports/provider';
 import { InstanceRecord } from '../core/ports/records';
-import { describeFailure } from '../core/reasons';
+import { describeFailure } from '../core/failures';
 import { mask, randomToken } from '../core/tokens';
 import { hasKey, t } from '../i18n/translate';
 import { HttpAdapter } from '../rocketchat/HttpAdapter';

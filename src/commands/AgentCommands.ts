@@ -5,6 +5,7 @@ import { t } from '../i18n/translate';
 import { ContactStore } from '../store/ContactStore';
 import { InstanceStore } from '../store/InstanceStore';
 import { Store } from '../store/Store';
+import { waitingKeys } from '../core/ChatQueue';
 import { CommandContext, maskPhone, when } from './context';
 
 export class AgentCommands {
@@ -28,7 +29,7 @@ export class AgentCommands {
 			`${t('info_last_sent')}: ${when(contact.lastOutboundAt)}`,
 			`${t('info_last_delivery')}: ${lastOut ? t(`delivery_state_${lastOut.state || 'pending'}`) : '—'}`,
 			...this.windowLine(instance?.provider, contact.lastInboundAt),
-			...((contact.outPending || []).length ? [`${t('info_waiting')}: ${(contact.outPending || []).length}`] : []),
+			...(waitingKeys(contact, 'out').length ? [`${t('info_waiting')}: ${waitingKeys(contact, 'out').length}`] : []),
 		].join('\n'));
 	}
 

@@ -2,7 +2,7 @@ import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/de
 import { IRoom } from '@rocket.chat/apps-engine/definition/rooms';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 import { ProviderDirectory } from '../core/ports/provider';
-import { describeFailure } from '../core/reasons';
+import { describeFailure } from '../core/failures';
 import { t } from '../i18n/translate';
 import { HttpAdapter } from '../rocketchat/HttpAdapter';
 import { notifyUser } from '../rocketchat/RocketChatAdapter';

@@ -1,5 +1,5 @@
 import { coreDeps } from '../compose';
-import { ConversationStarter, StartResult } from '../core/ConversationStarter';
+import { Outreach, StartResult } from '../core/Outreach';
 import { CoreDeps, displayNumber } from '../core/Core';
 import { errorText } from '../core/failures';
 import { Log } from '../core/log';
@@ -33,7 +33,7 @@ export async function startCommand(c: CommandContext, providers: ProviderDirecto
 	}
 	const text = rest.join(' ').trim();
 	const caller = c.ctx.getSender();
-	const result = await new ConversationStarter(deps).start({
+	const result = await new Outreach(deps).start({
 		instance, phone, departmentId, caller: { id: caller.id, isAgent: (caller.roles || []).includes('livechat-agent') },
 	});
 	if (!result.ok) return c.reply(refusal(result, phone, instance));
@@ -65,8 +65,6 @@ function refusal(r: Extract<StartResult, { ok: false }>, phone: string, instance
 		case 'no-whatsapp':
 			return t('start_no_whatsapp', { phone });
 		case 'template-required':
-			// TEMPLATE PICKER HOOK: the customer-service window is closed, so the first message must be an
-			// approved template. The template picker (a separate change) opens here for `r.chatId`.
 			return t('start_template_required', { phone });
 		case 'no-agent-online':
 			return t('start_no_agent', { phone });

@@ -1,12 +1,12 @@
+import { leaveQueue, waitingKeys } from './ChatQueue';
 import { t } from '../i18n/translate';
 import { withChatLock } from './ChatLock';
 import { chatKeyOf, findLink } from './contacts';
 import { CoreDeps, providerOf } from './Core';
 import { emojiOf } from './emoji';
-import { errorText } from './failures';
+import { describeFailure, errorText } from './failures';
 import { ProviderActions, SendResult } from './ports/provider';
 import { ContactRecord, InstanceRecord, MessageLink } from './ports/records';
-import { describeFailure } from './reasons';
 import { quoteLink } from './render';
 
 /** WhatsApp lets the sender edit a message for 15 minutes. */
@@ -99,13 +99,13 @@ export class AgentActions {
 		});
 	}
 
-	/** The provider's action where its capability says it can; else a note and undefined. */
+	/** The provider's action where it has one; else a note and undefined. */
 	private async target(contact: ContactRecord, action: Action, roomId: string, messageId: string | undefined): Promise<Target | undefined> {
 		const instance = await this.deps.instances.get(contact.instanceId);
 		if (!instance) return undefined;
 		const provider = providerOf(this.deps, instance);
 		const actions = provider.actions;
-		if (!provider.capabilities[action] || !actions?.[action]) {
+		if (!actions?.[action]) {
 			await this.note(roomId, messageId, t('notice_action_unsupported', { action: t(ACTION_NAME[action]), provider: provider.label }));
 			return undefined;
 		}
@@ -124,7 +124,7 @@ export class AgentActions {
 
 	/** The agent edited a message that is still queued: the queue sends the new text. */
 	private async changeQueued(contact: ContactRecord, messageId: string, text: string): Promise<boolean> {
-		if (!(contact.outPending || []).includes(messageId)) return false;
+		if (!waitingKeys(contact, 'out').includes(messageId)) return false;
 		const item = (await this.deps.outbox.forChat(chatKeyOf(contact.instanceId, contact.chatId))).find((i) => i.key === messageId);
 		if (!item) return false;
 		await this.deps.outbox.save({ ...item, text });
@@ -133,11 +133,11 @@ export class AgentActions {
 
 	/** The agent deleted a message that is still queued: it is never sent. */
 	private async dropQueued(contact: ContactRecord, messageId: string): Promise<boolean> {
-		if (!(contact.outPending || []).includes(messageId)) return false;
+		if (!waitingKeys(contact, 'out').includes(messageId)) return false;
 		const item = (await this.deps.outbox.forChat(chatKeyOf(contact.instanceId, contact.chatId))).find((i) => i.key === messageId);
 		if (!item) return false;
 		await this.deps.outbox.remove(item);
-		contact.outPending = (contact.outPending || []).filter((k) => k !== messageId);
+		leaveQueue(contact, 'out', messageId);
 		await this.deps.contacts.save(contact);
 		return true;
 	}

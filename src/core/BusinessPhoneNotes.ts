@@ -1,6 +1,6 @@
 import { t } from '../i18n/translate';
 import { withChatLock } from './ChatLock';
-import { chatKeyOf, findLink } from './contacts';
+import { addLink, chatKeyOf, findLink } from './contacts';
 import { CoreDeps } from './Core';
 import { Dedupe } from './Dedupe';
 import { BusinessMessageEvent } from './ports/events';
@@ -25,8 +25,8 @@ export class BusinessPhoneNotes {
 			if ((await dedupe.seen(instance, contact, e.messageId, e.timestamp)) || findLink(contact, { wa: e.messageId })) return 'duplicate';
 			const rc = await noticeInRoom(this.deps, contact.roomId, `📱 ${t('business_phone_message')}: ${renderContent(e.content)}`);
 			if (!rc) return 'ignored';
-			await dedupe.mark(instance, contact, e.messageId, e.timestamp || Date.now());
-			contact.links.push({ wa: e.messageId, rc, dir: 'out', state: 'sent' });
+			await dedupe.mark(instance, contact, e.messageId);
+			addLink(contact, { wa: e.messageId, rc, dir: 'out', state: 'sent' });
 			await this.deps.contacts.save(contact);
 			return 'posted';
 		});

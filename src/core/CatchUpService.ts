@@ -1,3 +1,4 @@
+import { waitingKeys } from './ChatQueue';
 import { chatKeyOf, findLink } from './contacts';
 import { CoreDeps } from './Core';
 import { errorText } from './failures';
@@ -61,7 +62,7 @@ export class CatchUpService {
 		const fresh = recent.filter((m) => m.senderId !== contact.visitorId && m.createdAt > floor && !findLink(contact, { rc: m.id }));
 		if (fresh.length === 0) return 0;
 		// Taken but not sent yet (the app stopped mid-send): the outbox has it and its retry sends it.
-		const queued = new Set([...(contact.outPending || []), ...(await this.deps.outbox.forChat(chatKeyOf(contact.instanceId, contact.chatId))).map((i) => i.key)]);
+		const queued = new Set([...waitingKeys(contact, 'out'), ...(await this.deps.outbox.forChat(chatKeyOf(contact.instanceId, contact.chatId))).map((i) => i.key)]);
 		const candidates = fresh.filter((m) => !queued.has(m.id)).sort((a, b) => a.createdAt - b.createdAt);
 		let sent = 0;
 		for (const head of candidates) {

@@ -1,9 +1,11 @@
 // One durable queue per direction, the same mechanics for both: per-chat order, parking, retry with
 // backoff on a scheduler job per chat, a safety-net sweep, and giving up. What an attempt *is*
 // (post into Rocket.Chat, send to WhatsApp) and what its outcome changes belong to the handler.
+// Everything enters through `submit`, so the chat's order and its "waiting" marker have one owner.
 
 import { withChatLock } from './ChatLock';
-import { QueueItem, QueueRepository } from './ports/records';
+import { chatKeyOf } from './contacts';
+import { ContactRecord, ContactRepository, QueueItem, QueueRepository, QueueSection } from './ports/records';
 import { RetryDirection, RetryScheduler } from './ports/scheduler';
 
 /** When a queued item is given up: after this many attempts, or this long after it was recorded. */
@@ -23,12 +25,58 @@ export type AttemptResult =
 			detached?: boolean;
 	  };
 
-export interface QueueHandler<T extends QueueItem, S> {
+/** Per-drain state of a chat: at least its contact record, which carries the queue's waiting marker. */
+export interface QueueState {
+	contact?: ContactRecord;
+}
+
+/**
+ * Where a queue keeps, on the contact record (read anyway, so the check costs nothing), the keys of the
+ * chat's items still waiting, in order: a new item goes behind them.
+ */
+export interface WaitingMarker<T extends QueueItem> {
+	field: keyof QueueSection;
+	keyOf(item: T): string;
+}
+
+/** The keys of a chat's items still waiting in one direction, oldest first (read-only for other modules). */
+export function waitingKeys(contact: ContactRecord | undefined, direction: keyof QueueSection): readonly string[] {
+	return contact?.queues?.[direction] || [];
+}
+
+/** Takes `key` off the chat's marker (the item was removed from the queue by other means, e.g. an agent deleted it). */
+export function leaveQueue(contact: ContactRecord, direction: keyof QueueSection, key: string): void {
+	setKeys(contact, direction, waitingKeys(contact, direction).filter((k) => k !== key));
+}
+
+/** A record stored before the sections: its queue markers. */
+export function upgradeQueues(stored: { pending?: string[]; outPending?: string[] }): QueueSection | undefined {
+	if (!stored.pending?.length && !stored.outPending?.length) return undefined;
+	return { ...(stored.pending?.length ? { in: stored.pending } : {}), ...(stored.outPending?.length ? { out: stored.outPending } : {}) };
+}
+
+function setKeys(contact: ContactRecord, direction: keyof QueueSection, keys: string[]): void {
+	contact.queues = { ...contact.queues, [direction]: keys };
+}
+
+/** done: tried now and settled; behind: recorded after the chat's waiting items; waiting: recorded, its retry job due. */
+export type Submitted = 'done' | 'behind' | 'waiting';
+
+export interface SubmitOptions {
+	/** The caller already holds the chat's lock. */
+	locked?: boolean;
+	/** Try it now when nothing of the chat waits; otherwise it is parked, its chat's retry job due at `item.nextAt`. */
+	tryNow: boolean;
+	/** The caller writes the contact record right after (it holds the lock and writes it anyway): saves a write. */
+	callerSaves?: boolean;
+}
+
+export interface QueueHandler<T extends QueueItem, S extends QueueState> {
 	/** Per-drain state read once for the chat (its contact record…), passed to every call below. */
 	open(items: T[]): Promise<S>;
 	/** One try of one item, under the chat lock. */
 	attempt(item: T, state: S): Promise<AttemptResult>;
-	/** The item left the queue (already removed): done, failed for good, or given up after retries. */
+	/** The item left the queue (already removed, its key off the marker): done, failed for good, or given up after retries. The queue writes the contact record after. */
 	settled(item: T, result: AttemptResult, gaveUp: boolean, state: S): Promise<void>;
 	/** The item stays queued for a retry; `first` = its first failure. */
 	waiting(item: T, result: Extract<AttemptResult, { ok: false }>, first: boolean, state: S): Promise<void>;
@@ -46,22 +94,57 @@ export function backoffMs(attempts: number, random = Math.random): number {
 	return Math.round(base * (0.8 + 0.4 * random()));
 }
 
-export class ChatQueue<T extends QueueItem, S> {
+export class ChatQueue<T extends QueueItem, S extends QueueState> {
 	constructor(
 		private readonly direction: RetryDirection,
 		private readonly repo: QueueRepository<T>,
 		private readonly scheduler: RetryScheduler,
 		private readonly handler: QueueHandler<T, S>,
+		private readonly contacts: Pick<ContactRepository, 'save'>,
+		private readonly marker: WaitingMarker<T>,
 	) {}
 
-	/** Records `item` and starts its chat's retry chain when it is the first one waiting. */
-	public async park(item: T, startChain: boolean): Promise<void> {
-		await this.repo.save(item);
-		if (startChain) await this.scheduler.scheduleRetry(this.direction, item.chatKey, item.nextAt);
+	/**
+	 * The one way in. Records `item` behind the chat's waiting items, or tries it now (`tryNow`), or
+	 * parks it with its chat's retry job. `state` may be a loader, called under the lock (`waited`: another
+	 * task of the chat ran first, so what was read before may be stale).
+	 */
+	public submit(item: T, state: S | ((waited: boolean) => Promise<S>), how: SubmitOptions): Promise<Submitted> {
+		const go = async (waited: boolean) => this.submitLocked(item, typeof state === 'function' ? await state(waited) : state, how);
+		return how.locked ? go(false) : withChatLock(item.chatKey, go);
 	}
 
-	public forChat(chatKey: string): Promise<T[]> {
-		return this.repo.forChat(chatKey);
+	/** Whether `key` already waits in this chat's queue (a redelivery of a parked item). */
+	public isWaiting(contact: ContactRecord | undefined, key: string): boolean {
+		return waitingKeys(contact, this.marker.field).includes(key);
+	}
+
+	/**
+	 * Whether earlier items of the chat still wait. Only keys still in the queue count (a crash can leave
+	 * a stale one behind): the queue is read only when the marker is not empty.
+	 */
+	public async hasWaiting(contact: ContactRecord | undefined): Promise<boolean> {
+		const keys = waitingKeys(contact, this.marker.field);
+		if (!contact || !keys.length) return false;
+		const queued = new Set((await this.repo.forChat(chatKeyOfContact(contact))).map((i) => this.marker.keyOf(i)));
+		setKeys(contact, this.marker.field, keys.filter((k) => queued.has(k)));
+		return waitingKeys(contact, this.marker.field).length > 0;
+	}
+
+	private async submitLocked(item: T, state: S, how: SubmitOptions): Promise<Submitted> {
+		const contact = state.contact;
+		const key = this.marker.keyOf(item);
+		// A parked item trusts the marker (its keys were just written); one to try now checks it first.
+		const behind = how.tryNow ? await this.hasWaiting(contact) : waitingKeys(contact, this.marker.field).length > 0;
+		await this.repo.save(item);
+		if (!behind && how.tryNow) return (await this.run(item, state, item.firstAt)) === 'settled' ? 'done' : 'waiting';
+		if (contact) {
+			setKeys(contact, this.marker.field, [...waitingKeys(contact, this.marker.field).filter((k) => k !== key), key]);
+			if (!how.callerSaves) await this.contacts.save(contact);
+		}
+		if (behind) return 'behind';
+		await this.scheduler.scheduleRetry(this.direction, item.chatKey, item.nextAt);
+		return 'waiting';
 	}
 
 	/** Safety net (recurring tick): chats whose retry job is overdue. Returns how many items still wait. */
@@ -98,6 +181,7 @@ export class ChatQueue<T extends QueueItem, S> {
 	 */
 	public async run(item: T, state: S, now: number, policy?: GiveUp): Promise<'settled' | 'waiting' | 'detached'> {
 		const result = await this.handler.attempt(item, state);
+		const key = this.marker.keyOf(item);
 		if (!result.ok && result.retryable) {
 			const first = item.attempts === 0;
 			item.attempts += 1;
@@ -107,15 +191,29 @@ export class ChatQueue<T extends QueueItem, S> {
 				item.nextAt = now + Math.max(result.retryAfterMs || 0, backoffMs(item.attempts - 1));
 				await this.repo.save(item);
 				await this.scheduler.scheduleRetry(this.direction, item.chatKey, item.nextAt);
+				// A detached item waits aside: the chat's later items do not queue behind it.
+				if (this.setWaiting(state.contact, key, !result.detached)) await this.contacts.save(state.contact!);
 				await this.handler.waiting(item, result, first, state);
 				return result.detached ? 'detached' : 'waiting';
 			}
-			await this.repo.remove(item);
-			await this.handler.settled(item, result, true, state);
-			return 'settled';
 		}
 		await this.repo.remove(item);
-		await this.handler.settled(item, result, false, state);
+		this.setWaiting(state.contact, key, false);
+		await this.handler.settled(item, result, !result.ok && result.retryable, state);
+		if (state.contact) await this.contacts.save(state.contact);
 		return 'settled';
 	}
+
+	/** Puts `key` on the contact's marker or takes it off; says whether that changed anything. */
+	private setWaiting(contact: ContactRecord | undefined, key: string, waiting: boolean): boolean {
+		if (!contact) return false;
+		const keys = waitingKeys(contact, this.marker.field);
+		if (keys.includes(key) === waiting) return false;
+		setKeys(contact, this.marker.field, waiting ? [...keys, key] : keys.filter((k) => k !== key));
+		return true;
+	}
+}
+
+function chatKeyOfContact(contact: ContactRecord): string {
+	return chatKeyOf(contact.instanceId, contact.chatId);
 }

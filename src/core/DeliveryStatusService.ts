@@ -2,11 +2,10 @@ import { t } from '../i18n/translate';
 import { withChatLock } from './ChatLock';
 import { chatKeyOf, findLink } from './contacts';
 import { CoreDeps, providerOf } from './Core';
-import { errorText } from './failures';
+import { describeFailure, errorText } from './failures';
 import { DeliveryState, DeliveryStatusEvent } from './ports/events';
 import { noticeInRoom, windowClosedNotice } from './notices';
 import { ContactRecord, InstanceRecord, MessageLink } from './ports/records';
-import { describeFailure } from './reasons';
 import { quoteLink } from './render';
 import { isWindowClosedFailure, windowHours } from './serviceWindow';
 

@@ -1,6 +1,9 @@
+import { waitingKeys } from './ChatQueue';
 import { t } from '../i18n/translate';
 import { chatKeyOf } from './contacts';
+import { endRoom, routeNextRoom } from './RoomOpener';
 import { CoreDeps } from './Core';
+import { Dedupe } from './Dedupe';
 import { InboundMessage } from './ports/events';
 import { errorText } from './failures';
 import { InboundOutcome } from './outcomes';
@@ -25,9 +28,11 @@ export type ParkMessage = (contact: ContactRecord, reason: string, delayMs: numb
  */
 export class DepartmentMenu {
 	private readonly outbound: OutboundService;
+	private readonly dedupe: Dedupe;
 
 	constructor(private readonly deps: CoreDeps) {
 		this.outbound = new OutboundService(deps);
+		this.dedupe = new Dedupe(deps);
 	}
 
 	/**
@@ -44,14 +49,14 @@ export class DepartmentMenu {
 		const menu = instance.menu;
 		if (!menu?.departments.length || msg.isGroup) return undefined;
 		// A redelivered held message: the usual dedupe of parked messages answers it.
-		if (stored?.pending?.includes(msg.messageId)) return undefined;
+		if (waitingKeys(stored, 'in').includes(msg.messageId)) return undefined;
 		// In an open conversation only a short text can be the keyword: the rest goes on without reading settings.
 		if (stored?.roomId && !(msg.content.kind === 'text' && msg.content.text.length <= MAX_KEYWORD_LENGTH)) return undefined;
 		const settings = await this.deps.rc.settings();
 		const keyword = isKeyword(msg, settings.menuExitKeyword);
 		if (stored?.roomId) {
 			// The keyword ends the conversation (after anything still waiting to be posted).
-			if (!keyword || (stored.pending || []).length) return undefined;
+			if (!keyword || waitingKeys(stored, 'in').length) return undefined;
 			// Not closed: the keyword goes to the agent like any message, the conversation stays as it is.
 			return (await this.exit(instance, stored, msg, settings)) ? 'ignored' : undefined;
 		}
@@ -59,30 +64,30 @@ export class DepartmentMenu {
 		if (stored?.next) return undefined;
 		const held = stored?.menu?.held || [];
 		// Messages parked before the menu (no agent online…) go first, routed as they were.
-		if ((stored?.pending || []).some((id) => !held.includes(id))) return undefined;
+		if (waitingKeys(stored, 'in').some((id) => !held.includes(id))) return undefined;
 		const contact = stored || fresh();
 		const now = Date.now();
 		const timeoutMs = settings.menuTimeoutMinutes * 60_000;
 		const open = contact.menu && now - contact.menu.shownAt < timeoutMs ? contact.menu : undefined;
 		if (!open) {
-			if ((contact.pending || []).length) {
+			if (waitingKeys(contact, 'in').length) {
 				// Expired while its messages still wait (their job is late): the default applies now.
 				contact.menu = undefined;
-				contact.next = {};
+				routeNextRoom(contact, {});
 				await this.deps.scheduler.scheduleRetry('in', chatKeyOf(contact.instanceId, contact.chatId), now);
 				return undefined;
 			}
 			// A new conversation: keep the message until the customer has chosen, and ask.
 			contact.menu = { shownAt: now, tries: 0, held: [msg.messageId] };
-			await park(contact, 'menu', timeoutMs);
 			await this.show(instance, menu, contact, settings, false);
+			await park(contact, 'menu', timeoutMs);
 			return 'queued';
 		}
 		if (keyword) {
 			contact.menu = { ...open, tries: 0 };
-			contact.seen.push(msg.messageId);
-			await this.deps.contacts.save(contact);
+			await this.dedupe.mark(instance, contact, msg.messageId);
 			await this.show(instance, menu, contact, settings, false);
+			await this.deps.contacts.save(contact);
 			return 'ignored';
 		}
 		const chosen = choose(msg, menu);
@@ -91,15 +96,15 @@ export class DepartmentMenu {
 			// The answer (or, after too many tries, the number's default) routes every held message; the
 			// answer itself is posted last, so agents see what was chosen.
 			contact.menu = undefined;
-			contact.next = chosen ? { departmentId: chosen.id } : {};
-			const waiting = (contact.pending || []).length > 0;
+			routeNextRoom(contact, chosen ? { departmentId: chosen.id } : {});
+			const waiting = waitingKeys(contact, 'in').length > 0;
 			await park(contact, chosen ? `menu: ${chosen.name}` : 'menu: default', 0);
 			if (waiting) await this.deps.scheduler.scheduleRetry('in', chatKeyOf(contact.instanceId, contact.chatId), now);
 			return 'queued';
 		}
 		contact.menu = { ...open, tries, held: [...open.held, msg.messageId] };
-		await park(contact, 'menu', timeoutMs);
 		await this.show(instance, menu, contact, settings, true);
+		await park(contact, 'menu', timeoutMs);
 		return 'queued';
 	}
 
@@ -116,16 +121,17 @@ export class DepartmentMenu {
 			this.deps.log?.error(`menu keyword: Rocket.Chat did not close room ${roomId}: ${errorText(e)}`);
 			return false;
 		}
-		contact.roomId = undefined;
-		contact.seen.push(msg.messageId);
+		endRoom(contact);
+		await this.dedupe.mark(instance, contact, msg.messageId);
 		contact.menu = { shownAt: Date.now(), tries: 0, held: [] };
-		await this.deps.contacts.save(contact, { roomId });
 		await this.show(instance, instance.menu!, contact, settings, false);
+		await this.deps.contacts.save(contact, { roomId });
 		return true;
 	}
 
 	/**
-	 * The menu as numbered text, sent through the outbound queue. (A provider that can send interactive
+	 * The menu as numbered text, sent through the outbound queue; the caller writes the contact record
+	 * right after (it carries the outbound queue's marker). (A provider that can send interactive
 	 * lists — Cloud API with an open window — would get a list here, through a capability; GREEN-API
 	 * cannot, so every provider gets text for now. The answer parser already takes list replies.)
 	 */
@@ -134,6 +140,11 @@ export class DepartmentMenu {
 		const key = `menu:${instance.id}:${contact.chatId}:${contact.menu?.shownAt ?? Date.now()}:${contact.menu?.tries ?? 0}`;
 		await this.outbound.queueFromApp(contact, key, text, { maxAttempts: settings.maxAttempts, maxAgeMs: settings.giveUpAfterMinutes * 60_000 });
 	}
+}
+
+/** The conversation starts without the menu (an agent started it): an open menu is dropped. */
+export function dropMenu(contact: ContactRecord): void {
+	contact.menu = undefined;
 }
 
 /** What the customer reads: the admin's text (or the translated one), the numbered departments, the keyword. */

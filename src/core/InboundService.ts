@@ -3,8 +3,8 @@ import { noteActivity } from './activity';
 import { withChatLock } from './ChatLock';
 import { AttemptResult, backoffMs, ChatQueue, GiveUp, QueueHandler } from './ChatQueue';
 import { monotonicNow } from './clock';
-import { chatKeyOf, findLink, newContact } from './contacts';
-import { ConversationOpener } from './ConversationOpener';
+import { addLink, chatKeyOf, findLink, newContact } from './contacts';
+import { RoomOpener, endRoom, learnPhone } from './RoomOpener';
 import { DepartmentMenu } from './DepartmentMenu';
 import { CoreDeps, displayNumber } from './Core';
 import { InboundOutcome } from './outcomes';
@@ -31,15 +31,15 @@ const BLOCKED_RETRY_MS = 24 * 60 * 60_000;
 /** customer → Rocket.Chat: one visitor per (instance, chat), one open room, every message type. */
 export class InboundService implements QueueHandler<InboxItem, DrainState> {
 	private readonly queue: ChatQueue<InboxItem, DrainState>;
-	private readonly opener: ConversationOpener;
+	private readonly opener: RoomOpener;
 	private readonly poster: RoomPoster;
 	private readonly dedupe: Dedupe;
 	private readonly menu: DepartmentMenu;
 	private readonly window: WindowReminder;
 
 	constructor(private readonly deps: CoreDeps) {
-		this.queue = new ChatQueue('in', deps.inbox, deps.scheduler, this);
-		this.opener = new ConversationOpener(deps);
+		this.queue = new ChatQueue('in', deps.inbox, deps.scheduler, this, deps.contacts, { field: 'in', keyOf: (item) => item.event.messageId });
+		this.opener = new RoomOpener(deps);
 		this.poster = new RoomPoster(deps);
 		this.dedupe = new Dedupe(deps);
 		this.menu = new DepartmentMenu(deps);
@@ -75,19 +75,14 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		if (msg.isGroup && (await this.deps.rc.settings()).groupChats !== 'bridge') return 'ignored';
 		const contact = await this.deps.contacts.get(instance.id, msg.chatId);
 		if (await this.dedupe.seen(instance, contact, msg.messageId, msg.timestamp)) return 'duplicate';
-		// Department menu (issue 12): a new conversation of a number with a menu first picks its department.
+		// Department menu: a new conversation of a number with a menu first picks its department.
 		const menu = await this.menu.screen(instance, msg, contact, () => this.newContactFor(instance, msg), (c, reason, delayMs) => this.park(instance, msg, c, reason, delayMs));
 		if (menu) return menu;
-		// A customer with parked messages waits behind them, so order is kept. (Only ids still in the
-		// inbox count: a crash can leave a stale one behind.)
-		if (contact?.pending && contact.pending.length > 0) {
-			if (contact.pending.includes(msg.messageId)) return 'duplicate';
-			const parked = new Set((await this.queue.forChat(chatKeyOf(instance.id, msg.chatId))).map((i) => i.event.messageId));
-			contact.pending = contact.pending.filter((id) => parked.has(id));
-			if (contact.pending.length > 0) {
-				await this.park(instance, msg, contact, 'waiting for earlier messages');
-				return 'queued';
-			}
+		// A customer with parked messages waits behind them, so order is kept.
+		if (this.queue.isWaiting(contact, msg.messageId)) return 'duplicate';
+		if (contact && (await this.queue.hasWaiting(contact))) {
+			await this.park(instance, msg, contact, 'waiting for earlier messages');
+			return 'queued';
 		}
 		// An edit or deletion of a message the app never had: nothing to change, nothing to show.
 		if (targetsUnknownMessage(msg, contact)) {
@@ -132,11 +127,7 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		this.deps.log?.info(`inbound ${instance.id}:${msg.messageId} parked: ${reason}`);
 		const now = monotonicNow();
 		const item: InboxItem = { key: inboundKey(msg), chatKey: chatKeyOf(instance.id, msg.chatId), event: msg, attempts: 0, firstAt: now, nextAt: now + delayMs, lastError: reason };
-		const first = !(contact.pending || []).length;
-		await this.deps.inbox.save(item);
-		contact.pending = [...(contact.pending || []), msg.messageId];
-		await this.deps.contacts.save(contact);
-		if (first) await this.deps.scheduler.scheduleRetry('in', item.chatKey, item.nextAt);
+		await this.queue.submit(item, { contact }, { locked: true, tryNow: false });
 	}
 
 	// ---- the inbox queue's handler ----
@@ -179,17 +170,10 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 			const text = `⚠️ ${t('inbound_media_unavailable', { what: mediaLabel(item.event), reason: result.reason })}`;
 			if (!item.placeholderId || !(await this.deps.rc.updateMessageText(item.placeholderId, text))) await this.giveUp(state.instance, item.event, result.reason, state.contact);
 		}
-		if (state.contact) {
-			state.contact.pending = (state.contact.pending || []).filter((id) => id !== item.event.messageId);
-			await this.deps.contacts.save(state.contact);
-		}
 	}
 
-	public async waiting(item: InboxItem, result: { detached?: boolean }, _first: boolean, state: DrainState): Promise<void> {
-		// Otherwise the chat's later messages keep waiting behind this one (contact.pending).
-		if (!result.detached || !state.contact?.pending?.includes(item.event.messageId)) return;
-		state.contact.pending = state.contact.pending.filter((id) => id !== item.event.messageId);
-		await this.deps.contacts.save(state.contact);
+	public async waiting(): Promise<void> {
+		// Nothing to add: the queue keeps the chat's order (a file that stands aside lets later messages pass).
 	}
 
 	/** Posts one message into the contact's room (opening one if needed); returns the updated contact. */
@@ -197,7 +181,7 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		let contact = existing || this.newContactFor(instance, msg);
 		const stored = existing ? { roomId: existing.roomId } : undefined;
 		// A customer first known by a username id (Cloud API BSUID) may later write with their number.
-		if (!contact.phone && msg.sender.phone && !msg.isGroup) contact.phone = msg.sender.phone;
+		if (!msg.isGroup) learnPhone(contact, msg.sender.phone);
 		if (!contact.roomId || !contact.visitorToken) contact = await this.opener.open(instance, contact);
 		let rcId: string | undefined;
 		try {
@@ -207,7 +191,9 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 			// that): the customer must not be cut off, so a new room opens for this message.
 			if (!(e instanceof RoomGone)) throw e;
 			this.deps.log?.info(`room ${contact.roomId} of ${msg.chatId} no longer exists: opening a new one`);
-			contact = await this.opener.open(instance, { ...contact, roomId: undefined });
+			const gone = { ...contact };
+			endRoom(gone);
+			contact = await this.opener.open(instance, gone);
 			rcId = await this.poster.post(instance, msg, contact, visitorOf(contact));
 		}
 		onPosted?.();
@@ -215,12 +201,10 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		// Posting works (again): conditions admins were told about are over.
 		contact.blockedSince = undefined;
 		await clearAlert(this.deps, instance, OMNICHANNEL_OFF, `✅ ${t('alert_omnichannel_on', { number: displayNumber(instance.number) })}`);
-		await this.dedupe.mark(instance, contact, msg.messageId, msg.timestamp || Date.now());
-		if (rcId) contact.links.push({ wa: msg.messageId, rc: rcId, dir: 'in' });
-		// The newest message decides the customer-service window (a journal may replay older ones later).
-		contact.lastInboundAt = Math.max(contact.lastInboundAt || 0, msg.timestamp || Date.now());
-		// Customer-service window (issue 12): the chat's reminder check, once per window.
-		await this.window.noteInbound(instance, contact);
+		await this.dedupe.mark(instance, contact, msg.messageId);
+		if (rcId) addLink(contact, { wa: msg.messageId, rc: rcId, dir: 'in' });
+		// The customer-service window and its reminder check, once per window.
+		await this.window.noteInbound(instance, contact, msg.timestamp || Date.now());
 		await this.deps.contacts.save(contact, stored);
 		return contact;
 	}

@@ -1,11 +1,10 @@
 import { t } from '../i18n/translate';
 import { noteActivity } from './activity';
-import { withChatLock } from './ChatLock';
 import { AttemptResult, ChatQueue, GiveUp, QueueHandler } from './ChatQueue';
 import { monotonicNow } from './clock';
-import { chatKeyOf, findLink } from './contacts';
+import { addLink, chatKeyOf, findLink } from './contacts';
 import { CoreDeps, displayNumber, providerOf } from './Core';
-import { errorText } from './failures';
+import { describeFailure, errorText } from './failures';
 import { OutboundFile, SendResult, WhatsAppProvider } from './ports/provider';
 import { alertOnce, clearAlert, noticeInRoom, windowClosedNotice } from './notices';
 import { ContactRecord, InstanceRecord, OutboxItem } from './ports/records';
@@ -15,7 +14,6 @@ import { isWindowClosedFailure, serviceWindow, windowHours } from './serviceWind
 import { renderTemplate } from './templates';
 import { sendRate } from './RateLimiter';
 import { ReadReceipts } from './ReadReceipts';
-import { describeFailure } from './reasons';
 
 
 interface SendState {
@@ -37,31 +35,36 @@ export type QueuedOutcome =
 /** The core's own failure code: free text outside the customer-service window. */
 const WINDOW_CLOSED = 'window_closed';
 
+/** What an outbox item carries besides its chat and schedule. */
+export type OutboxContent = Pick<OutboxItem, 'text' | 'file' | 'quotedMessageId' | 'origin' | 'template'>;
+
+/** The one way an outbox item is built: `key` is its Rocket.Chat message id (or the app's own key). */
+export function newOutboxItem(contact: Pick<ContactRecord, 'instanceId' | 'chatId'>, key: string, roomId: string, content: OutboxContent, now = monotonicNow()): OutboxItem {
+	return { key, chatKey: chatKeyOf(contact.instanceId, contact.chatId), instanceId: contact.instanceId, chatId: contact.chatId, roomId, ...content, attempts: 0, firstAt: now, nextAt: now };
+}
+
 /** agent → customer: recorded first, sent in order per customer, retried, failures told in the room. */
 export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 	private readonly queue: ChatQueue<OutboxItem, SendState>;
 
 	constructor(private readonly deps: CoreDeps) {
-		this.queue = new ChatQueue('out', deps.outbox, deps.scheduler, this);
+		this.queue = new ChatQueue('out', deps.outbox, deps.scheduler, this, deps.contacts, { field: 'out', keyOf: (item) => item.key });
 	}
 
 	public async send(msg: AgentMessage): Promise<void> {
 		if (!msg.text && !msg.file) return;
 		const found = await this.deps.contacts.byRoom(msg.roomId);
 		if (!found) return; // not a WhatsApp room of ours (or already closed)
-		const chatKey = chatKeyOf(found.instanceId, found.chatId);
-		await withChatLock(chatKey, async (waited) => {
+		const item = newOutboxItem(found, msg.id, msg.roomId, { text: msg.text, file: msg.file });
+		await this.queue.submit(item, async (waited) => {
 			// Another message of this chat was handled meanwhile: our copy of the contact is stale.
 			const contact = waited ? (await this.deps.contacts.byRoom(msg.roomId)) || found : found;
-			const now = monotonicNow();
-			const quoted = msg.quotedRcId ? findLink(contact, { rc: msg.quotedRcId })?.wa : undefined;
+			item.firstAt = item.nextAt = monotonicNow();
+			item.quotedMessageId = msg.quotedRcId ? findLink(contact, { rc: msg.quotedRcId })?.wa : undefined;
 			// Catch-up after a restart sends only what was written after this one.
 			if (msg.createdAt && msg.createdAt > (contact.lastAgentAt || 0)) contact.lastAgentAt = msg.createdAt;
-			await this.enqueue(contact, {
-				key: msg.id, chatKey, instanceId: contact.instanceId, chatId: contact.chatId, roomId: msg.roomId,
-				text: msg.text, file: msg.file, quotedMessageId: quoted, attempts: 0, firstAt: now, nextAt: now,
-			}, now);
-		});
+			return { contact };
+		}, { tryNow: true });
 	}
 
 	/**
@@ -69,63 +72,37 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 	 * like an agent's message: same order, retries and give-up. Says what its first try did.
 	 */
 	public async sendTemplate(contact: ContactRecord, key: string, roomId: string, template: TemplateMessage): Promise<QueuedOutcome> {
-		const chatKey = chatKeyOf(contact.instanceId, contact.chatId);
-		return withChatLock(chatKey, async () => {
-			const now = monotonicNow();
-			const current = (await this.deps.contacts.get(contact.instanceId, contact.chatId)) || contact;
-			const item: OutboxItem = {
-				key, chatKey, instanceId: contact.instanceId, chatId: contact.chatId, roomId, text: renderTemplate(template), template, attempts: 0, firstAt: now, nextAt: now,
-			};
-			const state: SendState = { contact: current };
-			const ran = await this.enqueue(current, item, now, state);
-			if (ran === 'behind') return { status: 'queued', reason: t('reason_waiting_for_earlier') };
-			if (ran === 'waiting') return { status: 'queued', reason: item.lastError || '' };
-			return state.sent?.ok ? { status: 'sent', messageId: state.sent.messageId } : { status: 'failed', reason: state.sent ? describeFailure(state.sent) : '' };
-		});
+		const item = newOutboxItem(contact, key, roomId, { text: renderTemplate(template), template });
+		const state: SendState = {};
+		const ran = await this.queue.submit(item, () => this.current(contact, state, item), { tryNow: true });
+		if (ran === 'behind') return { status: 'queued', reason: t('reason_waiting_for_earlier') };
+		if (ran === 'waiting') return { status: 'queued', reason: item.lastError || '' };
+		return state.sent?.ok ? { status: 'sent', messageId: state.sent.messageId } : { status: 'failed', reason: state.sent ? describeFailure(state.sent) : '' };
 	}
 
-	/** A text the app itself sends to the customer (closing message), queued like an agent's. */
+	/** A text the app itself sends to the customer (closing message, start fallback), in the chat's order. */
 	public async sendToContact(contact: ContactRecord, key: string, roomId: string, text: string): Promise<void> {
-		const chatKey = chatKeyOf(contact.instanceId, contact.chatId);
-		await withChatLock(chatKey, async () => {
-			const now = monotonicNow();
-			const current = (await this.deps.contacts.get(contact.instanceId, contact.chatId)) || contact;
-			const item: OutboxItem = { key, chatKey, instanceId: contact.instanceId, chatId: contact.chatId, roomId, text, origin: 'app', attempts: 0, firstAt: now, nextAt: now };
-			await this.deps.outbox.save(item);
-			await this.queue.run(item, { contact: current }, now);
-		});
+		const item = newOutboxItem(contact, key, roomId, { text, origin: 'app' });
+		await this.queue.submit(item, () => this.current(contact, {}, item), { tryNow: true });
 	}
 
 	/**
-	 * A text the app sends while the caller holds this chat's lock (the department menu, from the inbound
-	 * path): recorded with its retry job, then sent as soon as the caller's work on the chat is done.
+	 * A text the app sends while the caller holds this chat's lock and writes `contact` right after (the
+	 * department menu, from the inbound path): recorded with its retry job, then sent as soon as the
+	 * caller's work on the chat is done.
 	 */
 	public async queueFromApp(contact: ContactRecord, key: string, text: string, policy: GiveUp): Promise<void> {
-		const chatKey = chatKeyOf(contact.instanceId, contact.chatId);
-		const now = monotonicNow();
-		const item: OutboxItem = { key, chatKey, instanceId: contact.instanceId, chatId: contact.chatId, roomId: contact.roomId || '', text, origin: 'app', attempts: 0, firstAt: now, nextAt: now };
-		await this.queue.park(item, true);
+		const item = newOutboxItem(contact, key, contact.roomId || '', { text, origin: 'app' });
+		await this.queue.submit(item, { contact }, { locked: true, tryNow: false, callerSaves: true });
 		// Waits behind the caller on the chat's lock; the job is the fallback if this process dies first.
-		void this.retryChat(chatKey, now, policy).catch((e) => this.deps.log?.error(`outbound ${chatKey} ${key}: ${errorText(e)}`));
+		void this.retryChat(item.chatKey, item.firstAt, policy).catch((e) => this.deps.log?.error(`outbound ${item.chatKey} ${key}: ${errorText(e)}`));
 	}
 
-	/**
-	 * Records `item`, then tries it now, unless an earlier message of the chat still waits: then it
-	 * queues behind it. (Only keys still in the outbox count: a crash can leave a stale key behind.)
-	 * The caller holds the chat lock.
-	 */
-	private async enqueue(contact: ContactRecord, item: OutboxItem, now: number, state: SendState = { contact }): Promise<'settled' | 'waiting' | 'detached' | 'behind'> {
-		await this.deps.outbox.save(item);
-		if ((contact.outPending || []).length > 0) {
-			const queued = new Set((await this.queue.forChat(item.chatKey)).map((i) => i.key));
-			contact.outPending = (contact.outPending || []).filter((k) => queued.has(k) && k !== item.key);
-			if (contact.outPending.length > 0) {
-				contact.outPending.push(item.key);
-				await this.deps.contacts.save(contact);
-				return 'behind';
-			}
-		}
-		return this.queue.run(item, state, now);
+	/** The chat's contact record as stored now (the caller's copy may predate other work on the chat). */
+	private async current(contact: ContactRecord, state: SendState, item: OutboxItem): Promise<SendState> {
+		item.firstAt = item.nextAt = monotonicNow();
+		state.contact = (await this.deps.contacts.get(contact.instanceId, contact.chatId)) || contact;
+		return state;
 	}
 
 	/** Safety net (recurring tick): queued messages whose retry job is overdue, oldest first per customer. */
@@ -154,12 +131,7 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 		return { ok: false, retryable: result.retryable, reason: describeFailure(result), retryAfterMs: result.retryAfterMs };
 	}
 
-	public async waiting(item: OutboxItem, { reason }: { reason: string }, first: boolean, state: SendState): Promise<void> {
-		const contact = state.contact;
-		if (contact && !(contact.outPending || []).includes(item.key)) {
-			contact.outPending = [...(contact.outPending || []), item.key];
-			await this.deps.contacts.save(contact);
-		}
+	public async waiting(item: OutboxItem, { reason }: { reason: string }, first: boolean): Promise<void> {
 		this.deps.log?.info(`outbound ${item.chatKey} ${item.key}: retry ${item.attempts} (${reason})`);
 		if (first) await this.notice(item.roomId, `⏳ ${t('notice_outbound_delayed', { reason })}`);
 	}
@@ -167,16 +139,12 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 	public async settled(item: OutboxItem, result: AttemptResult, gaveUp: boolean, state: SendState): Promise<void> {
 		const contact = state.contact;
 		const sent = state.sent;
-		if (contact) {
-			contact.outPending = (contact.outPending || []).filter((k) => k !== item.key);
-			if (sent?.ok) {
-				contact.links.push({ wa: sent.messageId, rc: item.key, dir: 'out', state: 'pending' });
-				contact.lastOutboundAt = monotonicNow();
-				noteActivity(item.instanceId);
-				// An agent answered: the customer's messages are read (issue 12, behind a setting).
-				if (item.origin !== 'app') await new ReadReceipts(this.deps).agentAnswered(contact);
-			}
-			await this.deps.contacts.save(contact);
+		if (contact && sent?.ok) {
+			addLink(contact, { wa: sent.messageId, rc: item.key, dir: 'out', state: 'pending' });
+			contact.lastOutboundAt = monotonicNow();
+			noteActivity(item.instanceId);
+			// An agent answered: the customer's messages are read (behind a setting).
+			if (item.origin !== 'app') await new ReadReceipts(this.deps).agentAnswered(contact);
 		}
 		await this.alertOnProviderRefusal(state);
 		if (!result.ok) {

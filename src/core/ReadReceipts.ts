@@ -4,7 +4,7 @@ import { ContactRecord } from './ports/records';
 
 /**
  * Read receipts (a setting): once an agent's answer went out, the customer's messages up to the last
- * one are marked read on WhatsApp, where the provider can (`capabilities.readReceipts`).
+ * one are marked read on WhatsApp, where the provider can (`actions.markRead`).
  */
 export class ReadReceipts {
 	constructor(private readonly deps: CoreDeps) {}
@@ -17,7 +17,7 @@ export class ReadReceipts {
 			const instance = await this.deps.instances.get(contact.instanceId);
 			if (!instance) return;
 			const provider = providerOf(this.deps, instance);
-			const markRead = provider.capabilities.readReceipts ? provider.actions?.markRead : undefined;
+			const markRead = provider.actions?.markRead;
 			if (!markRead || !(await this.deps.rc.settings()).readReceipts) return;
 			const r = await markRead.call(provider.actions, this.deps.http, instance, { chatId: contact.chatId, messageId: lastIn.wa });
 			if (r.ok) contact.readUpTo = lastIn.wa;

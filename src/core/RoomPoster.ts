@@ -3,10 +3,9 @@ import { MAX_INBOUND_MEDIA_BYTES } from './budget';
 import { findLink } from './contacts';
 import { CoreDeps, providerOf } from './Core';
 import { InboundContent, InboundMessage } from './ports/events';
-import { errorText, MediaNotYet } from './failures';
+import { describeFailure, errorText, MediaNotYet } from './failures';
 import { ContactRecord, InstanceRecord } from './ports/records';
 import { RoomGone, VisitorRef } from './ports/rocketchat';
-import { describeFailure } from './reasons';
 import { quoteLink, renderContent, renderQuote, senderPrefix } from './render';
 
 

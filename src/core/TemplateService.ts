@@ -1,14 +1,13 @@
 import { t } from '../i18n/translate';
 import { withChatLock } from './ChatLock';
 import { chatKeyOf, newContact } from './contacts';
-import { ConversationOpener, RoomRouting } from './ConversationOpener';
+import { RoomOpener, RoomRouting } from './RoomOpener';
 import { CoreDeps, providerOf } from './Core';
-import { errorText } from './failures';
+import { describeFailure, errorText } from './failures';
 import { TemplateStatusEvent } from './ports/events';
 import { ContactRecord, InstanceRecord } from './ports/records';
 import { TemplateInfo, TemplateMessage } from './ports/templates';
 import { OutboundService, QueuedOutcome } from './OutboundService';
-import { describeFailure } from './reasons';
 import { renderTemplate } from './templates';
 
 /** A listed template set is fetched again after this long even without a status update. */
@@ -69,7 +68,7 @@ export class TemplateService {
 			const existing = await this.deps.contacts.get(instance.id, chatId);
 			if (existing?.roomId && existing.visitorToken) return { contact: existing, reused: true };
 			const base = existing || newContact(instance.id, chatId, `+${phoneDigits}`, `+${phoneDigits}`);
-			const contact = await new ConversationOpener(this.deps).open(instance, base, routing);
+			const contact = await new RoomOpener(this.deps).open(instance, base, routing);
 			await this.deps.contacts.save(contact, existing ? { roomId: existing.roomId } : undefined);
 			return { contact, reused: false };
 		});

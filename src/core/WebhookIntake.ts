@@ -4,7 +4,7 @@ import { DeliveryStatusService } from './DeliveryStatusService';
 import { InboundEvent } from './ports/events';
 import { InboundService } from './InboundService';
 import { InstanceRecord } from './ports/records';
-import { ProviderNotices } from './ProviderNotices';
+import { ProviderNotices } from './notices';
 import { StateService } from './StateService';
 import { TemplateService } from './TemplateService';
 

@@ -22,8 +22,10 @@ const EARLY_SLACK_MS = 60_000;
 export class WindowReminder {
 	constructor(private readonly deps: CoreDeps) {}
 
-	/** After a customer message (`contact.lastInboundAt` set; the caller saves the contact). */
-	public async noteInbound(instance: InstanceRecord, contact: ContactRecord): Promise<void> {
+	/** After a customer message received at `at`: the window moves, its check is scheduled (the caller saves the contact). */
+	public async noteInbound(instance: InstanceRecord, contact: ContactRecord, at: number): Promise<void> {
+		// The newest message decides the window (a journal may replay older ones later).
+		contact.lastInboundAt = Math.max(contact.lastInboundAt || 0, at);
 		const windowMs = providerOf(this.deps, instance).capabilities.serviceWindowMs;
 		if (!windowMs || !contact.lastInboundAt) return;
 		// A check is already due later: it re-reads the contact and follows the newest message.

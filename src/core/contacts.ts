@@ -1,7 +1,7 @@
-import { ContactRecord, MessageLink } from './ports/records';
+import { ContactRecord, LINK_WINDOW, MessageLink } from './ports/records';
 
 export function newContact(instanceId: string, chatId: string, name: string, phone?: string): ContactRecord {
-	return { instanceId, chatId, name, phone, seen: [], links: [] };
+	return { instanceId, chatId, name, phone, dedupe: { ids: [] }, links: [] };
 }
 
 /** The newest link matching a WhatsApp or a Rocket.Chat message id. */
@@ -17,4 +17,10 @@ export function findLink(contact: ContactRecord | undefined, by: { wa?: string; 
 /** Messages of one chat are handled in order under this key (locks, queues). */
 export function chatKeyOf(instanceId: string, chatId: string): string {
 	return `${instanceId}:${chatId}`;
+}
+
+/** Records a WhatsApp ↔ Rocket.Chat id pair (the id map keeps the newest LINK_WINDOW). */
+export function addLink(contact: ContactRecord, link: MessageLink): void {
+	contact.links.push(link);
+	if (contact.links.length > LINK_WINDOW) contact.links.splice(0, contact.links.length - LINK_WINDOW);
 }

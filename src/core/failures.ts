@@ -1,6 +1,9 @@
-// Errors inside the app: what to retry, and the text of anything thrown.
+// Failures and their reasons: errors inside the app (what to retry, the text of anything thrown) and
+// a provider's failure told in the language of notices. (The shape providers answer with is the
+// port's: ports/failure.ts.)
 
-import { t } from '../i18n/translate';
+import { hasKey, t } from '../i18n/translate';
+import { Failure } from './ports/failure';
 
 /** Processing could not finish now and must be retried (the event stays pending, nothing is lost). */
 export class RetryLater extends Error {}
@@ -18,4 +21,9 @@ export function errorText(e: unknown): string {
 	else if (typeof e === 'object' && e && 'message' in e) text = String((e as { message: unknown }).message);
 	else text = String(e);
 	return text === '[object Object]' ? t('reason_no_details') : text;
+}
+
+/** A provider failure in the language of notices: its code's text (`reason_<code>`), else the English reason. */
+export function describeFailure(f: Failure): string {
+	return f.code && hasKey(`reason_${f.code}`) ? t(`reason_${f.code}`, f.params) : f.reason;
 }

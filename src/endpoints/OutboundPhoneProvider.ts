@@ -1,7 +1,7 @@
 import { IConfigurationExtend, IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { coreDeps } from '../compose';
-import { ConversationStarter } from '../core/ConversationStarter';
+import { Outreach } from '../core/Outreach';
 import { errorText } from '../core/failures';
 import { Log } from '../core/log';
 import { OutboundTemplate, ProviderDirectory, TemplateInfo, TemplateQuality } from '../core/ports/provider';
@@ -154,7 +154,7 @@ export function outboundPhoneProvider(app: IApp, providers: ProviderDirectory): 
 			const instance = (await deps.instances.list()).find((i) => i.number === from);
 			if (!instance || !message?.to || !message.template?.name) throw new Error(t('outbound_unknown_number', { number: from || '?' }));
 			const provider = providers.get(instance.provider);
-			const r = await new ConversationStarter(deps).startWithTemplate(instance, message.to, templateParameters(message.template), { departmentId: message.departmentId, agentId: message.agentId });
+			const r = await new Outreach(deps).startWithTemplate(instance, message.to, templateParameters(message.template), { departmentId: message.departmentId, agentId: message.agentId });
 			if (r.ok) return;
 			if (r.why === 'no-templates') throw new Error(t('outbound_no_templates', { provider: provider?.label || instance.provider }));
 			if (r.why === 'no-whatsapp') throw new Error(t('start_no_whatsapp', { phone: message.to }));

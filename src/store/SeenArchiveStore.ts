@@ -21,8 +21,11 @@ export class SeenArchiveStore implements SeenArchive {
 	public async add(instanceId: string, chatId: string, entries: Array<{ id: string; at: number }>, horizonMs: number): Promise<void> {
 		const key = `${instanceId}:${chatId}`;
 		const record = await this.store.get<ArchiveRecord>(primaryKey('seen', key));
-		const newest = Math.max(...entries.map((e) => e.at), ...(record?.entries || []).map((e) => e.at));
-		const kept = [...(record?.entries || []), ...entries].filter((e) => e.at >= newest - horizonMs).slice(-MAX_ENTRIES);
+		// The newest batch's receipt time is now: entries stored with a later (payload) time by earlier
+		// versions count as received now, so they cannot push everything else past the horizon.
+		const newest = Math.max(...entries.map((e) => e.at));
+		const earlier = (record?.entries || []).map((e) => (e.at > newest ? { id: e.id, at: newest } : e));
+		const kept = [...earlier, ...entries].filter((e) => e.at >= newest - horizonMs).slice(-MAX_ENTRIES);
 		await this.store.put(keysOf('seen', key), { entries: kept });
 	}
 }

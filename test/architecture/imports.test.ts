@@ -42,6 +42,12 @@ const FORBIDDEN: Record<string, { folders: string[]; packages: RegExp }> = {
 	providers: { folders: ['rocketchat', 'store', 'jobs', 'commands', 'endpoints', 'compose.ts'], packages: /^@rocket\.chat\// },
 	rocketchat: { folders: ['providers', 'jobs', 'commands', 'endpoints', 'store', 'compose.ts'], packages: /^$/ },
 	store: { folders: ['providers', 'rocketchat', 'jobs', 'commands', 'endpoints', 'compose.ts'], packages: /^$/ },
+	// Entry layers parse, call the core and render: they reach providers through the registry the
+	// composition hands them, and do not call each other (the template picker's blocks excepted).
+	commands: { folders: ['providers', 'endpoints', 'jobs'], packages: /^$/ },
+	endpoints: { folders: ['providers', 'store', 'commands', 'jobs', 'uikit'], packages: /^$/ },
+	jobs: { folders: ['providers', 'store', 'endpoints', 'uikit'], packages: /^$/ },
+	uikit: { folders: ['providers', 'store', 'commands', 'endpoints', 'jobs'], packages: /^$/ },
 };
 
 function violations(list: Import[] = imports): string[] {
@@ -117,7 +123,7 @@ describe('architecture of src/', () => {
 		}
 	});
 
-	it('keeps the core free of providers, jobs, commands, endpoints, Rocket.Chat and persistence', () => {
+	it('keeps the core free of providers, jobs, commands, endpoints, Rocket.Chat and persistence; entry layers apart', () => {
 		expect(violations()).toEqual([]);
 	});
 

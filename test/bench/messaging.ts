@@ -123,7 +123,7 @@ async function idleTick(w: World): Promise<void> {
 		w.rc.rc.persistence.push({
 			_id: `seed${i}`, appId,
 			associations: [{ model: 'misc', id: 'gab:contact' }, { model: 'misc', id: `gab:contact:${id}` }],
-			data: { instanceId: GA.idInstance, chatId: id.split(':')[1], name: 'Seeded', seen: [], links: [] },
+			data: { instanceId: GA.idInstance, chatId: id.split(':')[1], name: 'Seeded', dedupe: { ids: [] }, links: [] },
 		});
 	}
 	// The first tick after start also runs recovery (state + journal); the next ones within 5 min are idle.

@@ -1,7 +1,7 @@
 // The one queue both directions use: order per chat, backoff with the provider's wait, give-up, and
 // the handler told what happened — with in-memory repositories (no engine needed for the mechanics).
 import { AttemptResult, ChatQueue, QueueHandler, TICK_GRACE_MS } from '../../src/core/ChatQueue';
-import { QueueItem, QueueRepository } from '../../src/core/ports/records';
+import { ContactRecord, QueueItem, QueueRepository } from '../../src/core/ports/records';
 import { RetryDirection } from '../../src/core/ports/scheduler';
 
 class MemoryQueue implements QueueRepository<QueueItem> {
@@ -16,7 +16,7 @@ function setup(results: Record<string, AttemptResult[]>) {
 	const repo = new MemoryQueue();
 	const jobs: Array<{ direction: RetryDirection; chatKey: string; at: number }> = [];
 	const log: string[] = [];
-	const handler: QueueHandler<QueueItem, { opened: number }> = {
+	const handler: QueueHandler<QueueItem, { opened: number; contact?: ContactRecord }> = {
 		open: async () => ({ opened: 1 }),
 		attempt: async (item) => {
 			log.push(`try ${item.key}`);
@@ -25,7 +25,7 @@ function setup(results: Record<string, AttemptResult[]>) {
 		settled: async (item, result, gaveUp) => { log.push(`${result.ok ? 'done' : gaveUp ? 'gave up' : 'failed'} ${item.key}`); },
 		waiting: async (item, result, first) => { log.push(`${result.detached ? 'aside' : 'wait'} ${item.key} (${result.reason})${first ? ' first' : ''}`); },
 	};
-	const queue = new ChatQueue('out', repo, { scheduleRetry: async (direction, chatKey, at) => { jobs.push({ direction, chatKey, at }); }, scheduleWindowCheck: async () => undefined }, handler);
+	const queue = new ChatQueue('out', repo, { scheduleRetry: async (direction, chatKey, at) => { jobs.push({ direction, chatKey, at }); }, scheduleWindowCheck: async () => undefined }, handler, { save: async () => undefined }, { field: 'out', keyOf: (i) => i.key });
 	const item = (key: string, firstAt: number, chatKey = 'i:c1'): QueueItem => ({ key, chatKey, attempts: 0, firstAt, nextAt: firstAt });
 	return { repo, jobs, log, queue, item };
 }
@@ -95,5 +95,49 @@ describe('ChatQueue', () => {
 		await repo.save({ ...item('b', 1, 'i:c2'), nextAt: 1000 + TICK_GRACE_MS });
 		expect(await queue.retryDue(1000 + TICK_GRACE_MS, { maxAttempts: 5, maxAgeMs: 1e9 })).toBe(1);
 		expect(log).toEqual(['try a', 'done a']);
+	});
+
+	describe('submit, the one way in', () => {
+		const contact = (): ContactRecord => ({ instanceId: 'i', chatId: 'c1', name: 'Ann', dedupe: { ids: [] }, links: [] });
+
+		it('tries an item now when nothing of the chat waits, and says done or waiting; the marker follows', async () => {
+			const { queue, item, log } = setup({ a: [retry()], b: [] });
+			const c = contact();
+			expect(await queue.submit(item('a', 1), { opened: 1, contact: c }, { tryNow: true })).toBe('waiting');
+			expect(c.queues?.out).toEqual(['a']);
+			const other = contact();
+			expect(await queue.submit(item('b', 2, 'i:c2'), { opened: 1, contact: other }, { tryNow: true })).toBe('done');
+			expect(other.queues?.out ?? []).toEqual([]);
+			expect(log).toEqual(['try a', 'wait a (503) first', 'try b', 'done b']);
+		});
+
+		it('records an item behind the chat\'s waiting ones without trying it, and keeps their order on the retry', async () => {
+			const { repo, queue, item, log } = setup({ a: [retry()], b: [] });
+			const c = contact();
+			await queue.submit(item('a', 1), { opened: 1, contact: c }, { tryNow: true });
+			expect(await queue.submit(item('b', 2), { opened: 1, contact: c }, { tryNow: true })).toBe('behind');
+			expect(c.queues?.out).toEqual(['a', 'b']);
+			expect(log).toEqual(['try a', 'wait a (503) first']);
+			await queue.retryChat('i:c1', 1e9, { maxAttempts: 5, maxAgeMs: 1e12 });
+			expect(log.slice(2)).toEqual(['try a', 'done a', 'try b', 'done b']);
+			expect(repo.items.size).toBe(0);
+		});
+
+		it('ignores a stale key on the marker (left by a crash) when the queue no longer has it', async () => {
+			const { queue, item } = setup({ a: [] });
+			const c = { ...contact(), queues: { out: ['lost'] } };
+			expect(await queue.submit(item('a', 1), { opened: 1, contact: c }, { tryNow: true })).toBe('done');
+			expect(c.queues?.out).toEqual([]);
+		});
+
+		it('parks an item with its chat\'s retry job, once per chain', async () => {
+			const { queue, item, jobs, log } = setup({});
+			const c = contact();
+			expect(await queue.submit({ ...item('a', 1), nextAt: 500 }, { opened: 1, contact: c }, { tryNow: false })).toBe('waiting');
+			expect(await queue.submit(item('b', 2), { opened: 1, contact: c }, { tryNow: false })).toBe('behind');
+			expect(jobs).toEqual([{ direction: 'out', chatKey: 'i:c1', at: 500 }]);
+			expect(c.queues?.out).toEqual(['a', 'b']);
+			expect(log).toEqual([]);
+		});
 	});
 });

@@ -1,7 +1,7 @@
 // Core services of issue 12 with providers the packaged app does not have: capabilities false (the agent gets a
 // note, nothing is called), a customer-service window (reminder, template required). Pure helpers too.
 import { AgentActions } from '../../src/core/AgentActions';
-import { ConversationStarter } from '../../src/core/ConversationStarter';
+import { Outreach } from '../../src/core/Outreach';
 import { choose, isKeyword, renderMenu } from '../../src/core/DepartmentMenu';
 import { emojiOf } from '../../src/core/emoji';
 import { REMIND_BEFORE_MS, WindowReminder } from '../../src/core/WindowReminder';
@@ -11,13 +11,9 @@ import { memoryDeps, SETTINGS, stubProvider } from './support/memoryDeps';
 
 const DAY = 24 * 60 * 60_000;
 
-describe('agent actions where the provider cannot (capabilities false)', () => {
+describe('agent actions where the provider cannot (no such action)', () => {
 	const calls: string[] = [];
-	const provider = stubProvider({ react: false, edit: false, delete: false }, {
-		react: async () => (calls.push('react'), { ok: true, messageId: 'x' }),
-		edit: async () => (calls.push('edit'), { ok: true, messageId: 'x' }),
-		delete: async () => (calls.push('delete'), { ok: true, messageId: 'x' }),
-	});
+	const provider = stubProvider({}, {});
 
 	it('calls nothing and tells the agent in the room, naming the provider and the action', async () => {
 		const m = memoryDeps(provider);
@@ -34,16 +30,10 @@ describe('agent actions where the provider cannot (capabilities false)', () => {
 		]);
 	});
 
-	it('a capability without its action counts as cannot, too', async () => {
-		const m = memoryDeps(stubProvider({ react: true }, {}));
-		await m.deps.contacts.save(m.contact({ roomId: 'R1', links: [{ wa: 'W-in', rc: 'M-in', dir: 'in' }] }));
-		await new AgentActions(m.deps).react({ roomId: 'R1', messageId: 'M-in', reaction: ':heart:', added: true });
-		expect(m.notices[0].text).toContain('Stub WA cannot do that');
-	});
 
 	it('edits of a message still in the outbound queue change what will be sent; a delete drops it', async () => {
 		const m = memoryDeps(provider);
-		await m.deps.contacts.save(m.contact({ roomId: 'R1', outPending: ['Q1', 'Q2'] }));
+		await m.deps.contacts.save(m.contact({ roomId: 'R1', queues: { out: ['Q1', 'Q2'] } }));
 		const base = { chatKey: '1:15557654321@c.us', instanceId: '1', chatId: '15557654321@c.us', roomId: 'R1', attempts: 1, firstAt: 1, nextAt: 2 };
 		await m.deps.outbox.save({ ...base, key: 'Q1', text: 'old' });
 		await m.deps.outbox.save({ ...base, key: 'Q2', text: 'oops' });
@@ -51,7 +41,7 @@ describe('agent actions where the provider cannot (capabilities false)', () => {
 		await actions.edit({ roomId: 'R1', messageId: 'Q1', text: 'corrected', hasFile: false });
 		await actions.delete({ roomId: 'R1', messageId: 'Q2' });
 		expect((await m.deps.outbox.all()).map((i) => [i.key, i.text])).toEqual([['Q1', 'corrected']]);
-		expect((await m.deps.contacts.get('1', '15557654321@c.us'))!.outPending).toEqual(['Q1']);
+		expect((await m.deps.contacts.get('1', '15557654321@c.us'))!.queues?.out).toEqual(['Q1']);
 		expect(m.notices.map((n) => n.text)).toEqual(['⚠️ The deleted message had not been sent yet: it will not go to WhatsApp.']);
 		expect(calls).toEqual([]);
 	});
@@ -71,12 +61,11 @@ describe('the customer-service window (a provider with serviceWindowMs)', () => 
 		const reminder = new WindowReminder(m.deps);
 		const t0 = Date.now();
 		const c = m.contact({ roomId: 'R1', lastInboundAt: t0, links: [{ wa: 'W1', rc: 'M1', dir: 'in' }] });
-		await reminder.noteInbound(m.instance, c);
+		await reminder.noteInbound(m.instance, c, t0);
 		await m.deps.contacts.save(c);
 		expect(m.scheduled).toEqual([{ kind: 'window', chatKey: '1:15557654321@c.us', at: t0 + DAY - REMIND_BEFORE_MS }]);
 		// a later message while the check is pending schedules nothing more
-		c.lastInboundAt = t0 + 5 * 60_000;
-		await reminder.noteInbound(m.instance, c);
+		await reminder.noteInbound(m.instance, c, t0 + 5 * 60_000);
 		await m.deps.contacts.save(c);
 		expect(m.scheduled).toHaveLength(1);
 		// the check fires at its time: the customer wrote since, so it moves to the new due time
@@ -105,7 +94,7 @@ describe('the customer-service window (a provider with serviceWindowMs)', () => 
 	it('providers without a window never schedule a check (GREEN-API)', async () => {
 		const m = memoryDeps(stubProvider({}));
 		const c = m.contact({ roomId: 'R1', lastInboundAt: Date.now() });
-		await new WindowReminder(m.deps).noteInbound(m.instance, c);
+		await new WindowReminder(m.deps).noteInbound(m.instance, c, c.lastInboundAt!);
 		expect(m.scheduled).toEqual([]);
 		expect(c.windowCheckAt).toBeUndefined();
 	});
@@ -114,14 +103,14 @@ describe('the customer-service window (a provider with serviceWindowMs)', () => 
 		const m = memoryDeps(stubProvider({ serviceWindowMs: DAY, templates: true }, {
 			checkNumber: async (_h, _i, phone) => ({ ok: true, chatId: `${phone.replace(/\D/g, '')}@c.us`, exists: true }),
 		}));
-		const r = await new ConversationStarter(m.deps).start({ instance: m.instance, phone: '+1 555 765 4321', caller: { id: 'U1', isAgent: true } });
+		const r = await new Outreach(m.deps).start({ instance: m.instance, phone: '+1 555 765 4321', caller: { id: 'U1', isAgent: true } });
 		expect(r).toEqual({ ok: false, why: 'template-required', chatId: '15557654321@c.us' });
 		expect(m.contacts.size).toBe(0);
 	});
 
 	it('/whatsapp start: a provider that cannot check numbers cannot start conversations', async () => {
 		const m = memoryDeps(stubProvider({}));
-		expect(await new ConversationStarter(m.deps).start({ instance: m.instance, phone: '+15557654321', caller: { id: 'U1', isAgent: true } })).toEqual({ ok: false, why: 'cannot-check' });
+		expect(await new Outreach(m.deps).start({ instance: m.instance, phone: '+15557654321', caller: { id: 'U1', isAgent: true } })).toEqual({ ok: false, why: 'cannot-check' });
 	});
 });
 

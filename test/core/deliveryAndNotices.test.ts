@@ -2,7 +2,7 @@
 // told once per change, statuses that name only their message, and delivered / read shown as a reaction or,
 // where the app may not react, as one note per message.
 import { DeliveryStatusService } from '../../src/core/DeliveryStatusService';
-import { ProviderNotices } from '../../src/core/ProviderNotices';
+import { ProviderNotices } from '../../src/core/notices';
 import { DeliveryStatusEvent, ProviderNoticeEvent } from '../../src/core/ports/events';
 import { InstanceRecord } from '../../src/core/ports/records';
 import { RocketChatPort } from '../../src/core/ports/rocketchat';

@@ -1,4 +1,4 @@
-import { describeFailure } from '../../src/core/reasons';
+import { describeFailure } from '../../src/core/failures';
 import { setLanguage } from '../../src/i18n/translate';
 import { classifyHttpFailure } from '../../src/providers/greenapi/errors';
 

@@ -25,7 +25,7 @@ describe('two engine nodes sharing one database and scheduler (a Rocket.Chat clu
 		await w?.stop();
 	});
 
-	const contactRecords = (chatId: string) => n1.rc.persistence.filter((p) => p.data?.chatId === chatId && p.data?.instanceId && Array.isArray(p.data?.seen)).length;
+	const contactRecords = (chatId: string) => n1.rc.persistence.filter((p) => p.data?.chatId === chatId && p.data?.instanceId && Array.isArray(p.data?.dedupe?.ids)).length;
 	const roomsOf = (chatId: string) => n1.rc.rooms.filter((r) => r.customFields?.whatsappChat === chatId);
 
 	it('runs the app on both nodes, each in its own process, over the same state', async () => {

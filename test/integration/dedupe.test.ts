@@ -34,6 +34,22 @@ describe('redeliveries and notifications about messages the app does not have', 
 		expect(unseen.content.outcome).toBe('posted');
 	}, 120_000);
 
+	it('one message dated 2100 does not make the archive forget the earlier ones: their redelivery is a duplicate', async () => {
+		// The archive keeps ids by when the app received them, not by the date the payload claims.
+		const chatId = '79990002100@c.us';
+		const t0 = GA.timestamp;
+		const early: any[] = [];
+		for (let i = 0; i < 260; i++) {
+			const res = await w.customerSends(fx.textMessage(`dated ${i}`), { chatId, timestamp: i === 5 ? 4102444800 : t0 + i });
+			expect(res.content.outcome).toBe('posted');
+			if (i < 3) early.push(res.payload);
+		}
+		const room = w.rc.rc.rooms.find((r) => r.type === 'l' && r.id !== roomId)!.id;
+		expect(w.roomMessages(room)).toHaveLength(260);
+		for (const payload of early) expect((await w.webhook(payload)).content.outcome).toBe('duplicate');
+		expect(w.roomMessages(room)).toHaveLength(260);
+	}, 120_000);
+
 	it("a failed status naming the customer's own message posts no delivery note", async () => {
 		const before = w.roomMessages(roomId).length;
 		const res = await w.webhook(fx.status(first[0].idMessage, 'failed', { description: 'nope' }));

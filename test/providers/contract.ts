@@ -53,8 +53,8 @@ export function providerContract(name: string, makeKit: () => ContractKit): void
 			expect(c.journal).toBe(provider.recovery !== undefined);
 			expect(c.templates).toBe(provider.templates !== undefined);
 			expect(c.qrLinking).toBe(provider.admin.qr !== undefined);
-			for (const action of ['react', 'edit', 'delete'] as const) expect([action, c[action]]).toEqual([action, typeof provider.actions?.[action] === 'function']);
-			expect(['readReceipts', c.readReceipts]).toEqual(['readReceipts', typeof provider.actions?.markRead === 'function']);
+			// An optional action is a member that exists or not: when there, it is callable.
+			for (const [name, action] of Object.entries(provider.actions || {})) expect([name, typeof action]).toEqual([name, 'function']);
 			for (const limit of Object.values(c.media)) expect(limit!.maxBytes).toBeGreaterThan(0);
 			// "Window closed" failure codes are failure codes like any other: shown with their own text.
 			for (const code of c.windowClosedCodes || []) {

@@ -35,11 +35,7 @@ export interface ProviderCapabilities {
 	redeliveryMs: number;
 	/** Longest text one send carries (the adapter splits longer ones where the provider allows). */
 	maxTextLength: number;
-	/** Agent actions that can reach WhatsApp. */
-	edit: boolean;
-	delete: boolean;
-	react: boolean;
-	readReceipts: boolean;
+	/** Read receipts also show the customer the typing indicator (the agent is answering). */
 	typing: boolean;
 	/** The phone is linked by scanning a QR code (`admin.qr`). */
 	qrLinking: boolean;
@@ -69,7 +65,7 @@ export interface OutboundTemplate extends TemplateMessage {
 	chatId: string;
 }
 
-/** Optional agent actions, called only where the capability says the provider supports them. */
+/** Optional agent actions: a provider has the ones it supports, and only those (no flag besides). */
 export interface ProviderActions {
 	/** emoji '' removes the reaction. */
 	react?(http: HttpClient, instance: InstanceRecord, msg: { chatId: string; messageId: string; emoji: string }): Promise<SendResult>;

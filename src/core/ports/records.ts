@@ -37,7 +37,7 @@ export interface InstanceRecord {
 	sendsPerSecond?: number;
 	/** Department menu a new conversation answers first (core/DepartmentMenu.ts); absent = off. */
 	menu?: DepartmentMenuConfig;
-	/** Provider notices admins were told about (core/ProviderNotices.ts): code → what was said, so a redelivery or the same notice again is not repeated. */
+	/** Provider notices admins were told about (core/notices.ts, ProviderNotices): code → what was said, so a redelivery or the same notice again is not repeated. */
 	providerNotices?: Record<string, string>;
 	createdAt: number;
 }
@@ -61,8 +61,14 @@ export interface MessageLink {
 /**
  * Conversation state of one customer chat on one instance: the visitor, the open room, and a bounded
  * window of recent message ids (dedupe + id map), so an inbound text costs one read and one write.
+ *
+ * Its fields form sections, each written by one module only (test/architecture checks it):
+ * identity (RoomOpener), room (RoomOpener), dedupe (Dedupe), queues (ChatQueue),
+ * menu (DepartmentMenu), window (WindowReminder), links (contacts.ts, DeliveryStatusService for states),
+ * and the bookkeeping of inbound (InboundService), outbound (OutboundService) and read receipts (ReadReceipts).
  */
 export interface ContactRecord {
+	// identity
 	instanceId: string;
 	chatId: string;
 	name: string;
@@ -71,35 +77,54 @@ export interface ContactRecord {
 	visitorToken?: string;
 	/** Rocket.Chat fills message authors from these (guest-N style username). */
 	visitorUsername?: string;
+	// room
 	/** The open room, unset once it was closed. */
 	roomId?: string;
 	conversationStartedAt?: number;
-	lastInboundAt?: number;
-	lastOutboundAt?: number;
-	/** Recently processed inbound message ids (dedupe), newest last; older ones are archived (Dedupe.ts). */
-	seen: string[];
-	/** The messages' timestamps, parallel to `seen` (absent in records of 0.1.0). */
-	seenTimes?: number[];
-	/** Newest timestamp among the archived ids: only an older message can be in the archive. */
-	archivedUntil?: number;
-	/** Ids parked in the inbox (RetryLater), in arrival order: later messages queue behind them. */
-	pending?: string[];
-	/** Outbox keys (RC message ids) waiting to be sent, in order. */
-	outPending?: string[];
-	/** Since when Rocket.Chat refuses this contact (its channel blocked); cleared once a message gets through. */
-	blockedSince?: number;
-	/** When the newest agent message the app took for sending was written (catch-up after a restart). */
-	lastAgentAt?: number;
-	links: MessageLink[];
 	/** Where the chat's next room opens (the menu's choice, /whatsapp start); used once, when it opens. */
 	next?: { departmentId?: string; agentId?: string };
+	// dedupe
+	dedupe: DedupeSection;
+	// queues
+	queues?: QueueSection;
+	// menu
 	/** The department menu was shown and is not answered yet: when, invalid answers so far, messages it holds. */
 	menu?: { shownAt: number; tries: number; held: string[] };
+	// window
+	lastInboundAt?: number;
 	/** Customer-service window reminder: when its check job is due, and the inbound time already reminded about. */
 	windowCheckAt?: number;
 	windowRemindedFor?: number;
+	// links
+	links: MessageLink[];
+	// inbound
+	/** Since when Rocket.Chat refuses this contact (its channel blocked); cleared once a message gets through. */
+	blockedSince?: number;
+	// outbound
+	lastOutboundAt?: number;
+	/** When the newest agent message the app took for sending was written (catch-up after a restart). */
+	lastAgentAt?: number;
+	// read receipts
 	/** The customer message last marked read on WhatsApp (read receipts). */
 	readUpTo?: string;
+}
+
+/** Inbound ids already handled (core/Dedupe.ts). */
+export interface DedupeSection {
+	/** Recently processed inbound message ids, newest last; older ones are archived. */
+	ids: string[];
+	/** When the app received each id (its own clock), parallel to `ids` (absent in records of 0.1.0). */
+	times?: number[];
+	/** When the newest archived id was received: only a message stamped before (give or take clock skew) can be in the archive. */
+	archivedUntil?: number;
+}
+
+/** Each queue's "waiting" marker (core/ChatQueue.ts): keys of the chat's items still queued, in order. */
+export interface QueueSection {
+	/** Inbound message ids parked in the inbox: later messages queue behind them. */
+	in?: string[];
+	/** Outbox keys (RC message ids) waiting to be sent. */
+	out?: string[];
 }
 
 // The contact record travels in full on every read and write (msgpack over the app's stdio, a Mongo

@@ -14,7 +14,7 @@ import { InstanceRecord } from '../../core/ports/records';
 import { sameSecret } from '../../core/tokens';
 import { fetchMedia } from '../shared/download';
 import { Json, nonEmpty, obj } from '../shared/json';
-import { failure } from '../shared/results';
+import { permanent } from '../shared/results';
 import { splitText } from '../shared/text';
 import { CloudClient, CloudClientOptions } from './client';
 import { captionFits, CLOUD_MEDIA, fileKind, MAX_TEXT_LENGTH, mediaBody, reactionBody, textBody } from './outbound';
@@ -37,10 +37,6 @@ export function cloudCapabilities(redeliveryMs: number): ProviderCapabilities {
 		sendsPerSecond: 80,
 		redeliveryMs,
 		maxTextLength: MAX_TEXT_LENGTH,
-		edit: false,
-		delete: false,
-		react: true,
-		readReceipts: true,
 		typing: true,
 		qrLinking: false,
 		media: CLOUD_MEDIA,
@@ -170,13 +166,13 @@ export abstract class CloudApiAdapter implements WhatsAppProvider {
 
 	/** Texts over 4096 characters go in parts, in order; the quote on the first. A later part failing is permanent (no resend of the earlier ones). */
 	async sendText(http: HttpClient, instance: InstanceRecord, msg: OutboundText): Promise<SendResult> {
-		if (!msg.text.trim()) return failure(false, 'empty_text', 'empty text message');
+		if (!msg.text.trim()) return permanent('empty_text', 'empty text message');
 		const client = this.client(http, instance);
 		const parts = splitText(msg.text, MAX_TEXT_LENGTH);
-		let last: SendResult = failure(false, 'empty_text', 'empty text message');
+		let last: SendResult = permanent('empty_text', 'empty text message');
 		for (let i = 0; i < parts.length; i++) {
 			const r = await client.sendMessage(textBody(msg.chatId, parts[i], i === 0 ? msg.quotedMessageId : undefined));
-			if (!r.ok) return i === 0 ? r : { ...failure(false, 'parts_failed', `sent ${i} of ${parts.length} parts, then: ${r.reason}`, { sent: i, total: parts.length }), status: r.status };
+			if (!r.ok) return i === 0 ? r : { ...permanent('parts_failed', `sent ${i} of ${parts.length} parts, then: ${r.reason}`, { sent: i, total: parts.length }), status: r.status };
 			last = r;
 		}
 		return last;
@@ -196,7 +192,7 @@ export abstract class CloudApiAdapter implements WhatsAppProvider {
 		if (!sent.ok || inline || !msg.caption?.trim()) return sent;
 		// Audio and stickers carry no caption (and long ones do not fit): the text follows the file.
 		const caption = await this.sendText(http, instance, { chatId: msg.chatId, text: msg.caption });
-		return caption.ok ? sent : { ...failure(false, 'parts_failed', `the file was sent, its text not: ${caption.reason}`, { sent: 1, total: 2 }), status: caption.status };
+		return caption.ok ? sent : { ...permanent('parts_failed', `the file was sent, its text not: ${caption.reason}`, { sent: 1, total: 2 }), status: caption.status };
 	}
 
 	/** The template as listed (the core keeps the list) shapes the components: order, names, header and button kinds. */
@@ -210,16 +206,16 @@ export abstract class CloudApiAdapter implements WhatsAppProvider {
 
 	/** `ref` is the media id: resolved to a URL with the token, downloaded with the token from that URL only. */
 	async downloadMedia(http: HttpClient, instance: InstanceRecord, ref: string, policy: MediaFetchPolicy): Promise<DownloadResult> {
-		if (!ref || !/^[A-Za-z0-9_.:-]{1,200}$/.test(ref)) return failure(false, 'media_invalid_url', 'invalid media id');
+		if (!ref || !/^[A-Za-z0-9_.:-]{1,200}$/.test(ref)) return permanent('media_invalid_url', 'invalid media id');
 		const client = this.client(http, instance);
 		const info = await client.mediaInfo(ref);
 		if (!info.ok) {
 			// An id WhatsApp no longer knows (ids live 7 days) will not come back.
-			if (!info.retryable && (info.status === 404 || info.status === 400)) return failure(false, 'media_gone', `media no longer available (HTTP ${info.status})`, { status: info.status });
+			if (!info.retryable && (info.status === 404 || info.status === 400)) return permanent('media_gone', `media no longer available (HTTP ${info.status})`, { status: info.status });
 			return { ok: false, retryable: info.retryable, reason: info.reason, code: info.code, params: info.params };
 		}
 		if (info.data.fileSize !== undefined && info.data.fileSize > policy.maxBytes) {
-			return failure(false, 'media_too_large', `media too large (${info.data.fileSize} bytes, limit ${policy.maxBytes})`, { size: info.data.fileSize, max: policy.maxBytes });
+			return permanent('media_too_large', `media too large (${info.data.fileSize} bytes, limit ${policy.maxBytes})`, { size: info.data.fileSize, max: policy.maxBytes });
 		}
 		// The URL comes from the provider's answer, and the credentials go with it: only to its media hosts
 		// (or hosts an admin allowed), under the core's media URL policy.
@@ -227,7 +223,7 @@ export abstract class CloudApiAdapter implements WhatsAppProvider {
 		const verdict = url ? checkMediaUrl(url, { providerHosts: this.transport.mediaHosts(instance), extraHosts: policy.extraHosts }) : undefined;
 		if (!url || !verdict?.ok) {
 			const host = (verdict && !verdict.ok && verdict.host) || parseUrl(info.data.url)?.host || '?';
-			return failure(false, 'media_host_refused', `media host ${host} is not allowed (${verdict && !verdict.ok ? verdict.reason : 'not-listed'})`, { host });
+			return permanent('media_host_refused', `media host ${host} is not allowed (${verdict && !verdict.ok ? verdict.reason : 'not-listed'})`, { host });
 		}
 		const got = await fetchMedia(http, url, { maxBytes: policy.maxBytes, timeoutMs: client.downloadTimeoutMs, headers: client.authHeaders, secrets: client.secrets });
 		if (got.ok && !got.mimeType && info.data.mimeType) got.mimeType = info.data.mimeType.split(';')[0].trim().toLowerCase();

@@ -7,7 +7,7 @@ import { SendResult } from '../../core/ports/provider';
 import { InstanceRecord } from '../../core/ports/records';
 import { arr, Json, nonEmpty, num, obj } from '../shared/json';
 import { buildMultipart } from '../shared/multipart';
-import { failure, responseJson } from '../shared/results';
+import { permanent, responseJson } from '../shared/results';
 import { classifyHttpFailure, classifyTransportError } from './errors';
 import { CloudTransport } from './transport';
 
@@ -61,7 +61,7 @@ export class CloudClient {
 		if (r.ok) return { ok: true, messageId: r.data };
 		return r.code === 'cloud_unexpected'
 			? // Not retried: the message may have been accepted, and a retry could send it twice.
-				{ ...failure(false, 'cloud_no_id', `${this.transport.label} accepted the message but returned no id`, { provider: this.transport.label }), status: r.status }
+				{ ...permanent('cloud_no_id', `${this.transport.label} accepted the message but returned no id`, { provider: this.transport.label }), status: r.status }
 			: r;
 	}
 
@@ -130,7 +130,7 @@ export class CloudClient {
 		if (res.status < 200 || res.status >= 300) return classifyHttpFailure(res, this.transport.label, this.secrets);
 		const data = parse(responseJson(res));
 		if (data === undefined) {
-			return { ...failure(false, 'cloud_unexpected', `unexpected answer from ${this.transport.label}`, { provider: this.transport.label }), status: res.status };
+			return { ...permanent('cloud_unexpected', `unexpected answer from ${this.transport.label}`, { provider: this.transport.label }), status: res.status };
 		}
 		return { ok: true, data };
 	}

@@ -8,7 +8,7 @@
 import { Failure } from '../../core/ports/failure';
 import { HttpResponse } from '../../core/ports/http';
 import { header, nonEmpty, num, obj, str } from '../shared/json';
-import { failure, isTimeout, oneLine, responseJson, retryAfterMs, scrub, SendFailure } from '../shared/results';
+import { isTimeout, oneLine, permanent, responseJson, retryable, retryAfterMs, scrub, SendFailure } from '../shared/results';
 
 /** Codes with a translated reason (`reason_cloud_<code>`). */
 export const EXPLAINED_CODES: ReadonlySet<number> = new Set([131047, 131026, 131049, 131048, 131051, 131052, 131053, 130429, 131056, 131057, 132000, 132001, 190, 368]);
@@ -76,23 +76,23 @@ export function classifyHttpFailure(res: HttpResponse, label: string, secrets: R
 	}
 	const detail = scrub(oneLine(e?.title ?? (typeof res.body === 'string' && !body ? res.body : '')), secrets);
 	const params = { status, provider: label, detail: detail ? `: ${detail}` : '' };
-	if (status === 401) return withStatus({ ...failure(false, 'cloud_190', `${label} rejected the credentials (HTTP 401)${params.detail}`, { code: 190 }) });
+	if (status === 401) return withStatus({ ...permanent('cloud_190', `${label} rejected the credentials (HTTP 401)${params.detail}`, { code: 190 }) });
 	if (status === 429) {
-		const r = withStatus(failure(true, 'cloud_130429', `${label} rate limit (HTTP 429)`, { code: 130429 }));
+		const r = withStatus(retryable('cloud_130429', `${label} rate limit (HTTP 429)`, { code: 130429 }));
 		const wait = retryAfterMs(header(res.headers, 'retry-after'));
 		if (wait !== undefined) r.retryAfterMs = wait;
 		return r;
 	}
-	if (status === 408 || status >= 500) return withStatus(failure(true, 'cloud_server_error', `${label} server error (HTTP ${status})${params.detail}`, params));
-	return withStatus(failure(false, 'cloud_refused', `${label} refused the request (HTTP ${status})${params.detail}`, params));
+	if (status === 408 || status >= 500) return withStatus(retryable('cloud_server_error', `${label} server error (HTTP ${status})${params.detail}`, params));
+	return withStatus(permanent('cloud_refused', `${label} refused the request (HTTP ${status})${params.detail}`, params));
 }
 
 /** The HTTP port rejects only on network errors and timeouts: both are worth retrying. */
 export function classifyTransportError(err: unknown, label: string, secrets: ReadonlyArray<string | undefined>): SendFailure {
-	if (isTimeout(err)) return failure(true, 'cloud_timeout', `${label} did not answer in time`, { provider: label });
+	if (isTimeout(err)) return retryable('cloud_timeout', `${label} did not answer in time`, { provider: label });
 	const message = err instanceof Error ? err.message : typeof err === 'string' ? err : '';
 	const detail = oneLine(scrub(message, secrets));
-	return failure(true, 'network', detail ? `network error: ${detail}` : 'network error', { detail: detail ? `: ${detail}` : '' });
+	return retryable('network', detail ? `network error: ${detail}` : 'network error', { detail: detail ? `: ${detail}` : '' });
 }
 
 /** 360dialog's own errors (outside the Meta passthrough): `{meta:{http_code, developer_message}}` or `{errors:[{code,title,details}]}`. */

@@ -3,7 +3,7 @@
 import { MediaKind } from '../../core/ports/events';
 import { MediaLimit } from '../../core/ports/provider';
 import { Json } from '../shared/json';
-import { failure, SendFailure } from '../shared/results';
+import { permanent, SendFailure } from '../shared/results';
 import { isBsuid } from './webhook';
 
 const MB = 1024 * 1024;
@@ -50,10 +50,10 @@ export function bareMime(mimeType: string | undefined): string {
 export function fileKind(mimeType: string, bytes: Buffer): { ok: true; kind: WireKind } | SendFailure {
 	const mime = bareMime(mimeType);
 	const kind = SEND_ORDER.find((k) => CLOUD_MEDIA[k]?.mimeTypes?.includes(mime));
-	if (!kind) return failure(false, 'cloud_file_type', `WhatsApp does not accept files of type ${mime || 'unknown'}`, { type: mime || '?' });
+	if (!kind) return permanent('cloud_file_type', `WhatsApp does not accept files of type ${mime || 'unknown'}`, { type: mime || '?' });
 	const max = kind === 'sticker' && !isAnimatedWebp(bytes) ? STATIC_STICKER_BYTES : (CLOUD_MEDIA[kind] as MediaLimit).maxBytes;
-	if (bytes.length > max) return failure(false, 'cloud_file_too_large', `the ${kind} is too large for WhatsApp (${bytes.length} bytes, at most ${max})`, { kind, size: bytes.length, max });
-	if (bytes.length === 0) return failure(false, 'media_empty', 'the file is empty');
+	if (bytes.length > max) return permanent('cloud_file_too_large', `the ${kind} is too large for WhatsApp (${bytes.length} bytes, at most ${max})`, { kind, size: bytes.length, max });
+	if (bytes.length === 0) return permanent('media_empty', 'the file is empty');
 	return { ok: true, kind };
 }
 

@@ -3,7 +3,7 @@
 
 import { OutboundTemplate, TemplateInfo, TemplateQuality } from '../../core/ports/provider';
 import { arr, Json, nonEmpty, obj } from '../shared/json';
-import { failure, SendFailure } from '../shared/results';
+import { permanent, SendFailure } from '../shared/results';
 import { envelope } from './outbound';
 
 type Header = NonNullable<TemplateInfo['header']>;
@@ -74,7 +74,7 @@ export function templateBody(msg: OutboundTemplate, def: TemplateInfo | undefine
 	// A named parameter may also come by position (callers that only know the order, like Rocket.Chat's wizard).
 	const value = (n: string, i: number) => (msg.body[n] !== undefined && msg.body[n] !== '' ? msg.body[n] : msg.body[String(i + 1)]);
 	const missing = bodyNames.filter((n, i) => value(n, i) === undefined || value(n, i) === '');
-	if (missing.length) return failure(false, 'cloud_template_parameters', `template ${msg.name}: parameters missing: ${missing.join(', ')}`, { name: msg.name, missing: missing.join(', ') });
+	if (missing.length) return permanent('cloud_template_parameters', `template ${msg.name}: parameters missing: ${missing.join(', ')}`, { name: msg.name, missing: missing.join(', ') });
 	if (bodyNames.length) {
 		components.push({ type: 'body', parameters: bodyNames.map((n, i) => textParameter(value(n, i), named ? n : undefined)) });
 	}
@@ -86,7 +86,7 @@ export function templateBody(msg: OutboundTemplate, def: TemplateInfo | undefine
 	for (const [index, value] of Object.entries(msg.buttons || {})) {
 		const button = def?.buttons[Number(index)];
 		const type = button?.type ?? 'URL';
-		if (!/^\d+$/.test(index) || (def && !button)) return failure(false, 'cloud_template_parameters', `template ${msg.name}: no button ${index}`, { name: msg.name, missing: `button ${index}` });
+		if (!/^\d+$/.test(index) || (def && !button)) return permanent('cloud_template_parameters', `template ${msg.name}: no button ${index}`, { name: msg.name, missing: `button ${index}` });
 		if (type === 'COPY_CODE') components.push({ type: 'button', sub_type: 'copy_code', index, parameters: [{ type: 'coupon_code', coupon_code: value }] });
 		else if (type === 'QUICK_REPLY') components.push({ type: 'button', sub_type: 'quick_reply', index, parameters: [{ type: 'payload', payload: value }] });
 		else components.push({ type: 'button', sub_type: 'url', index, parameters: [{ type: 'text', text: value }] });
@@ -101,7 +101,7 @@ function headerComponent(msg: OutboundTemplate, def: TemplateInfo | undefined, n
 	const h = def?.header;
 	const format = h?.format ?? (msg.header?.link ? mediaFormat(msg.header.link) : msg.header?.text ? 'text' : undefined);
 	if (!format || format === 'location') return { ok: true };
-	const missing = (what: string) => failure(false, 'cloud_template_parameters', `template ${msg.name}: the header ${what} is missing`, { name: msg.name, missing: 'header' });
+	const missing = (what: string) => permanent('cloud_template_parameters', `template ${msg.name}: the header ${what} is missing`, { name: msg.name, missing: 'header' });
 	if (format === 'text') {
 		const names = h ? h.parameters : ['1'];
 		if (!names.length) return { ok: true };

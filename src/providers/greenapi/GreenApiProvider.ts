@@ -9,7 +9,7 @@ import {
 import { checkMediaUrl, hostsOfUrls } from '../../core/mediaPolicy';
 import { InstanceRecord } from '../../core/ports/records';
 import { DEFAULT_API_URL, DEFAULT_MEDIA_URL, downloadMedia, GreenApiClient, GreenApiClientOptions, GreenApiCredentials, MAX_UPLOAD_BYTES } from './client';
-import { failure } from './errors';
+import { permanent } from './errors';
 import { nonEmpty, obj } from '../shared/json';
 import { parseJournal, parseOutgoingJournal } from './journal';
 import { GREEN_API_MEDIA_HOSTS } from './mediaHosts';
@@ -32,11 +32,6 @@ export const GREENAPI_CAPABILITIES: ProviderCapabilities = {
 	// Unanswered notifications are redelivered every minute for 24 hours.
 	redeliveryMs: 24 * 60 * 60_000,
 	maxTextLength: MAX_TEXT_LENGTH,
-	// sendReaction, editMessage (WhatsApp's 15 minutes, API-sent messages only), deleteMessage, readChat.
-	edit: true,
-	delete: true,
-	react: true,
-	readReceipts: true,
 	typing: false,
 	qrLinking: true,
 	media: { image: ALL_MEDIA, video: ALL_MEDIA, audio: ALL_MEDIA, voice: ALL_MEDIA, document: ALL_MEDIA, sticker: ALL_MEDIA },
@@ -142,7 +137,7 @@ export class GreenApiProvider implements WhatsAppProvider {
 		checkNumber: async (http, instance, phone) => {
 			const chatId = chatIdFromPhone(phone);
 			if (!chatId) {
-				const f = failure(false, 'invalid_phone', `not a phone number: ${phone.slice(0, 24)}`);
+				const f = permanent('invalid_phone', `not a phone number: ${phone.slice(0, 24)}`);
 				return { ok: false, reason: f.reason, code: f.code, params: f.params };
 			}
 			const r = await this.client(http, instance).checkWhatsapp(chatId.split('@')[0]);

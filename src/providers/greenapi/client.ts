@@ -5,7 +5,7 @@
 import { Failure } from '../../core/ports/failure';
 import { DownloadResult, OutboundFile, OutboundText, SendResult } from '../../core/ports/provider';
 import { HttpClient, HttpRequest, HttpResponse } from '../../core/ports/http';
-import { classifyHttpFailure, classifySendResponse, classifyTransportError, failure, responseJson, SendFailure } from './errors';
+import { classifyHttpFailure, classifySendResponse, classifyTransportError, permanent, responseJson, SendFailure } from './errors';
 import { fetchMedia } from '../shared/download';
 import { Json, nonEmpty, obj, str } from '../shared/json';
 import { buildMultipart, MultipartPart } from '../shared/multipart';
@@ -134,14 +134,14 @@ export class GreenApiClient {
 	 * made permanent: retrying would send the already-delivered parts again.
 	 */
 	async sendMessage(msg: OutboundText): Promise<SendResult> {
-		if (!msg.text.trim()) return failure(false, 'empty_text', 'empty text message');
+		if (!msg.text.trim()) return permanent('empty_text', 'empty text message');
 		const parts = splitText(msg.text);
 		let last: SendResult = { ok: false, retryable: false, reason: 'nothing sent' };
 		for (let i = 0; i < parts.length; i++) {
 			const body: Json = { chatId: msg.chatId, message: parts[i] };
 			if (i === 0 && msg.quotedMessageId) body.quotedMessageId = msg.quotedMessageId;
 			const r = await this.send({ method: 'POST', url: this.url('sendMessage'), json: body, timeoutMs: this.timeoutMs });
-			if (!r.ok) return i === 0 ? r : { ...failure(false, 'parts_failed', `sent ${i} of ${parts.length} parts, then: ${r.reason}`, { sent: i, total: parts.length }), status: r.status };
+			if (!r.ok) return i === 0 ? r : { ...permanent('parts_failed', `sent ${i} of ${parts.length} parts, then: ${r.reason}`, { sent: i, total: parts.length }), status: r.status };
 			last = r;
 		}
 		return last;
@@ -150,7 +150,7 @@ export class GreenApiClient {
 	/** sendFileByUpload on the media host, multipart: chatId, fileName, caption?, quotedMessageId?, file. */
 	async sendFileByUpload(msg: OutboundFile): Promise<SendResult> {
 		if (msg.bytes.length > MAX_UPLOAD_BYTES) {
-			return failure(false, 'upload_too_large', `file too large for WhatsApp via GREEN-API (${msg.bytes.length} bytes, max 100 MB)`, { size: msg.bytes.length });
+			return permanent('upload_too_large', `file too large for WhatsApp via GREEN-API (${msg.bytes.length} bytes, max 100 MB)`, { size: msg.bytes.length });
 		}
 		const parts: MultipartPart[] = [
 			{ name: 'chatId', value: msg.chatId },
@@ -179,7 +179,7 @@ export class GreenApiClient {
 	 * (later edits still answer 200 and fail on the phone, so the caller checks the window first).
 	 */
 	editMessage(msg: { chatId: string; messageId: string; text: string }): Promise<SendResult> {
-		if (!msg.text.trim()) return Promise.resolve(failure(false, 'empty_text', 'empty text message'));
+		if (!msg.text.trim()) return Promise.resolve(permanent('empty_text', 'empty text message'));
 		return this.send({ method: 'POST', url: this.url('editMessage'), json: { chatId: msg.chatId, idMessage: msg.messageId, message: msg.text }, timeoutMs: this.timeoutMs }, msg.messageId);
 	}
 
@@ -254,9 +254,9 @@ export class GreenApiClient {
 		for (const k of SETTING_KEYS) if (update[k] !== undefined) body[k] = update[k];
 		const delay = update.delaySendMessagesMilliseconds;
 		if (delay !== undefined && !(Number.isInteger(delay) && delay >= 500 && delay <= 600000)) {
-			return failure(false, 'invalid_delay', 'delaySendMessagesMilliseconds must be an integer from 500 to 600000');
+			return permanent('invalid_delay', 'delaySendMessagesMilliseconds must be an integer from 500 to 600000');
 		}
-		if (!Object.keys(body).length) return failure(false, 'no_settings', 'no settings to change');
+		if (!Object.keys(body).length) return permanent('no_settings', 'no settings to change');
 		return this.call({ method: 'POST', url: this.url('setSettings'), json: body }, 'setSettings', (j) => {
 			const v = obj(j)?.saveSettings;
 			return typeof v === 'boolean' ? v : undefined;
@@ -304,7 +304,7 @@ export class GreenApiClient {
 		}
 		if (res.status < 200 || res.status >= 300) return apiFailure(classifyHttpFailure(res, secrets));
 		const data = parse(responseJson(res));
-		if (data === undefined) return { ...failure(false, 'unexpected_answer', `unexpected ${what} response from GREEN-API`, { method: what }), status: res.status };
+		if (data === undefined) return { ...permanent('unexpected_answer', `unexpected ${what} response from GREEN-API`, { method: what }), status: res.status };
 		return { ok: true, data };
 	}
 }
@@ -317,7 +317,7 @@ function apiFailure(f: SendFailure): ApiResult<never> {
 
 /** GET a webhook `downloadUrl` as bytes (see shared/download.ts); a `{{SWE002}}` marker was never fetched. */
 export async function downloadMedia(http: HttpClient, url: string, maxBytes: number, timeoutMs = 120000): Promise<DownloadResult> {
-	if (!url || !/^https?:\/\//i.test(url)) return failure(false, 'media_invalid_url', 'invalid media URL');
-	if (url.includes('{{SWE002}}')) return failure(false, 'media_not_fetched', 'file too large: GREEN-API did not fetch it');
+	if (!url || !/^https?:\/\//i.test(url)) return permanent('media_invalid_url', 'invalid media URL');
+	if (url.includes('{{SWE002}}')) return permanent('media_not_fetched', 'file too large: GREEN-API did not fetch it');
 	return fetchMedia(http, url, { maxBytes, timeoutMs });
 }

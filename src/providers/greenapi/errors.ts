@@ -13,9 +13,9 @@
 import { HttpResponse } from '../../core/ports/http';
 import { SendResult } from '../../core/ports/provider';
 import { header, nonEmpty, obj } from '../shared/json';
-import { failure, responseJson, retryAfterMs, scrub, SendFailure } from '../shared/results';
+import { permanent, responseJson, retryable, retryAfterMs, scrub, SendFailure } from '../shared/results';
 
-export { failure, responseJson, retryAfterMs };
+export { permanent, responseJson, retryable, retryAfterMs };
 export type { SendFailure };
 
 const MAX_DETAIL = 160;
@@ -46,7 +46,7 @@ export function classifySendResponse(res: HttpResponse, secrets: ReadonlyArray<s
 		const id = nonEmpty(obj(responseJson(res))?.idMessage);
 		if (id) return { ok: true, messageId: id };
 		// Not retried: the message may have been queued, and a retry could send it twice.
-		return { ...failure(false, 'no_id', 'GREEN-API accepted the request but returned no idMessage'), status: res.status };
+		return { ...permanent('no_id', 'GREEN-API accepted the request but returned no idMessage'), status: res.status };
 	}
 	return classifyHttpFailure(res, secrets);
 }
@@ -56,36 +56,36 @@ export function classifyHttpFailure(res: HttpResponse, secrets: ReadonlyArray<st
 	const detail = redact(bodyDetail(res), secrets);
 	// `detail` goes into the texts as ": <what GREEN-API said>" (or nothing).
 	const params = { status, detail: detail ? `: ${detail}` : '' };
-	const fail = (retryable: boolean, code: string, english: string): SendFailure => ({ ...failure(retryable, code, english, params), status });
+	const fail = (kind: typeof retryable, code: string, english: string): SendFailure => ({ ...kind(code, english, params), status });
 
 	if (status === 429) {
-		const r = fail(true, 'rate_limited', 'GREEN-API rate limit (HTTP 429)');
+		const r = fail(retryable, 'rate_limited', 'GREEN-API rate limit (HTTP 429)');
 		const after = retryAfterMs(header(res.headers, 'retry-after'));
 		if (after !== undefined) r.retryAfterMs = after;
 		return r;
 	}
-	if (status === 401) return fail(false, 'bad_token', 'GREEN-API rejected the apiTokenInstance (HTTP 401)');
-	if (status === 403) return fail(false, 'bad_instance', 'GREEN-API rejected the idInstance (HTTP 403)');
-	if (status === 466) return fail(false, 'quota', `GREEN-API plan quota exceeded (HTTP 466)${params.detail}`);
-	if (/noAccount/i.test(detail)) return fail(false, 'no_account', `recipient is not on WhatsApp (HTTP ${status})${params.detail}`);
+	if (status === 401) return fail(permanent, 'bad_token', 'GREEN-API rejected the apiTokenInstance (HTTP 401)');
+	if (status === 403) return fail(permanent, 'bad_instance', 'GREEN-API rejected the idInstance (HTTP 403)');
+	if (status === 466) return fail(permanent, 'quota', `GREEN-API plan quota exceeded (HTTP 466)${params.detail}`);
+	if (/noAccount/i.test(detail)) return fail(permanent, 'no_account', `recipient is not on WhatsApp (HTTP ${status})${params.detail}`);
 	if (status === 400) {
-		if (/starting process|try later/i.test(detail)) return fail(true, 'starting', 'WhatsApp instance is starting, try later (HTTP 400)');
-		if (/not authori[sz]ed/i.test(detail)) return fail(true, 'not_authorized', 'WhatsApp number is not authorized: relink the phone (HTTP 400)');
-		return fail(false, 'refused', `GREEN-API refused the request (HTTP 400)${params.detail}`);
+		if (/starting process|try later/i.test(detail)) return fail(retryable, 'starting', 'WhatsApp instance is starting, try later (HTTP 400)');
+		if (/not authori[sz]ed/i.test(detail)) return fail(retryable, 'not_authorized', 'WhatsApp number is not authorized: relink the phone (HTTP 400)');
+		return fail(permanent, 'refused', `GREEN-API refused the request (HTTP 400)${params.detail}`);
 	}
-	if (status === 408 || status === 499) return fail(true, 'timeout', `GREEN-API request timed out (HTTP ${status})`);
+	if (status === 408 || status === 499) return fail(retryable, 'timeout', `GREEN-API request timed out (HTTP ${status})`);
 	if (status >= 500) {
-		if (/exceed|too large|max upload/i.test(detail)) return fail(false, 'file_too_large', `file too large for GREEN-API (HTTP ${status})${params.detail}`);
-		return fail(true, 'server_error', `GREEN-API server error (HTTP ${status})${params.detail}`);
+		if (/exceed|too large|max upload/i.test(detail)) return fail(permanent, 'file_too_large', `file too large for GREEN-API (HTTP ${status})${params.detail}`);
+		return fail(retryable, 'server_error', `GREEN-API server error (HTTP ${status})${params.detail}`);
 	}
-	if (status === 404) return fail(false, 'not_found', 'GREEN-API method or instance not found (HTTP 404)');
-	return fail(false, 'unexpected', `unexpected GREEN-API response (HTTP ${status})${params.detail}`);
+	if (status === 404) return fail(permanent, 'not_found', 'GREEN-API method or instance not found (HTTP 404)');
+	return fail(permanent, 'unexpected', `unexpected GREEN-API response (HTTP ${status})${params.detail}`);
 }
 
 /** The HTTP port rejects only on network errors and timeouts: both are worth retrying. */
 export function classifyTransportError(err: unknown, secrets: ReadonlyArray<string | undefined>): SendFailure {
 	const message = err instanceof Error ? err.message : typeof err === 'string' ? err : '';
-	if (/time(d)?\s*out|timeout|ETIMEDOUT|ESOCKETTIMEDOUT/i.test(message)) return failure(true, 'timeout', 'GREEN-API request timed out');
+	if (/time(d)?\s*out|timeout|ETIMEDOUT|ESOCKETTIMEDOUT/i.test(message)) return retryable('timeout', 'GREEN-API request timed out');
 	const detail = redact(message.replace(/\s+/g, ' ').trim(), secrets).slice(0, MAX_DETAIL);
-	return failure(true, 'network', detail ? `network error: ${detail}` : 'network error', { detail: detail ? `: ${detail}` : '' });
+	return retryable('network', detail ? `network error: ${detail}` : 'network error', { detail: detail ? `: ${detail}` : '' });
 }

@@ -58,120 +58,154 @@ export function contentOf(md: Json, type: string): InboundContent {
 	const media = MEDIA_TYPES.get(type);
 	if (media) return mediaContent(md, type, media);
 
-	switch (type) {
-		case 'textMessage': {
-			const text = readable(obj(md.textMessageData)?.textMessage);
-			return text === undefined ? unreadable(type) : { kind: 'text', text };
-		}
-		case 'extendedTextMessage': {
-			const ext = obj(md.extendedTextMessageData);
-			const text = readable(ext?.text);
-			if (!ext || text === undefined) return unreadable(type);
-			const c: InboundContent = { kind: 'text', text };
-			const title = nonEmpty(ext.title);
-			const description = nonEmpty(ext.description);
-			if (title) c.linkTitle = title;
-			if (description) c.linkDescription = description;
-			return c;
-		}
-		case 'quotedMessage': {
-			// Deprecated reply form: the reply text sits in extendedTextMessageData, the quote beside it.
-			const text = readable(obj(md.extendedTextMessageData)?.text) ?? readable(obj(md.textMessageData)?.textMessage);
-			return text === undefined ? unreadable(type) : { kind: 'text', text };
-		}
-		case 'locationMessage':
-			return locationContent(obj(md.locationMessageData), type);
-		case 'contactMessage': {
-			const c = obj(md.contactMessageData);
-			if (!c) return unsupported(type);
-			return { kind: 'contacts', contacts: [parseVCard(str(c.vcard), str(c.displayName))] };
-		}
-		case 'contactsArrayMessage': {
-			// The nested key is literally `messageData`; accept a few plausible alternatives too.
-			const holder = obj(md.messageData) || obj(md.contactsArrayMessageData) || md;
-			const contacts = arr(holder.contacts)
-				.map((x) => obj(x))
-				.filter((x): x is Json => !!x)
-				.map((x) => parseVCard(str(x.vcard), str(x.displayName)));
-			return contacts.length ? { kind: 'contacts', contacts } : unsupported(type);
-		}
-		case 'pollMessage': {
-			const p = obj(md.pollMessageData);
-			if (!p) return unreadable(type);
-			const options = arr(p.options)
-				.map((o) => readable(obj(o)?.optionName))
-				.filter((o): o is string => o !== undefined);
-			const question = readable(p.name);
-			if (question === undefined && options.length === 0) return unreadable(type);
-			return { kind: 'poll', question: question ?? '', options, multipleAnswers: p.multipleAnswers === true };
-		}
-		case 'pollUpdateMessage': {
-			const p = obj(md.pollMessageData);
-			const pollMessageId = nonEmpty(p?.stanzaId);
-			if (!p || !pollMessageId) return unsupported(type);
-			return {
-				kind: 'poll-update',
-				pollMessageId,
-				question: str(p.name) ?? '',
-				votes: arr(p.votes)
-					.map((v) => obj(v))
-					.filter((v): v is Json => !!v && str(v.optionName) !== undefined)
-					.map((v) => ({
-						option: str(v.optionName) as string,
-						voters: arr(v.optionVoters).filter((x): x is string => typeof x === 'string'),
-					})),
-			};
-		}
-		case 'editedMessage': {
-			const e = obj(md.editedMessageData);
-			const target = nonEmpty(e?.stanzaId);
-			if (!e || !target) return unsupported(type);
-			return { kind: 'edit', targetMessageId: target, text: str(e.textMessage) ?? str(e.caption) ?? str(e.text) ?? '' };
-		}
-		case 'deletedMessage': {
-			const target = nonEmpty(obj(md.deletedMessageData)?.stanzaId);
-			return target ? { kind: 'delete', targetMessageId: target } : unsupported(type);
-		}
-		case 'reactionMessage': {
-			const ext = obj(md.extendedTextMessageData);
-			const target = nonEmpty(obj(md.quotedMessage)?.stanzaId) ?? nonEmpty(ext?.stanzaId);
-			if (!target) return unsupported(type);
-			return { kind: 'reaction', targetMessageId: target, emoji: str(ext?.text) ?? '' };
-		}
-		case 'buttonsResponseMessage': {
-			const b = obj(md.buttonsResponseMessage);
-			return choice(md, type, b, str(b?.selectedButtonText), nonEmpty(b?.selectedButtonId));
-		}
-		case 'listResponseMessage': {
-			const l = obj(md.listResponseMessage);
-			// singleSelectReply is a row id string in the docs; older payloads nest {selectedRowId}.
-			const rowId = nonEmpty(l?.singleSelectReply) ?? nonEmpty(obj(l?.singleSelectReply)?.selectedRowId) ?? nonEmpty(l?.selectedRowId);
-			return choice(md, type, l, nonEmpty(l?.title) ?? nonEmpty(l?.description), rowId);
-		}
-		// Both spellings occur in GREEN-API's own docs (type name and data key disagree).
-		case 'templateButtonsReplyMessage':
-		case 'templateButtonReplyMessage': {
-			const t = obj(md.templateButtonReplyMessage) || obj(md.templateButtonsReplyMessage);
-			const id = nonEmpty(t?.selectedId) ?? (num(t?.selectedIndex) !== undefined ? String(num(t?.selectedIndex)) : undefined);
-			return choice(md, type, t, str(t?.selectedDisplayText), id);
-		}
-		// Beta interactive buttons. A message with buttons (a business or a bot sent it) is
-		// `interactiveButtons`; one with reply buttons is documented as `interactiveButtonsReply`, with the
-		// type also spelt `interactiveButtonReply`. A tap carries a selection instead of buttons (documented
-		// as `interactiveButtonsResponse`). Every spelling is read either way, by what the data holds.
-		case 'interactiveButtons':
-		case 'interactiveButtonsReply':
-		case 'interactiveButtonReply':
-		case 'interactiveButtonsResponse': {
-			const i = obj(md.interactiveButtons) || obj(md.interactiveButtonsReply) || obj(md.interactiveButtonReply) || obj(md.interactiveButtonsResponse);
-			if (!i) return unreadable(type);
-			if (isButtonsMessage(i)) return buttonsContent(i, type);
-			return choice(md, type, i, str(i?.selectedDisplayText) ?? str(i?.buttonText), nonEmpty(i?.selectedId) ?? nonEmpty(i?.buttonId));
-		}
-		default:
-			return unsupported(type);
-	}
+	const convert = CONVERTERS.get(type);
+	return convert ? convert(md, type) : unsupported(type);
 }
+
+/** One message family's data → neutral content (`type` as GREEN-API named it, for "unsupported"). */
+type Converter = (md: Json, type: string) => InboundContent;
+
+function textContent(md: Json, type: string): InboundContent {
+	const text = readable(obj(md.textMessageData)?.textMessage);
+	return text === undefined ? unreadable(type) : { kind: 'text', text };
+}
+
+function extendedTextContent(md: Json, type: string): InboundContent {
+	const ext = obj(md.extendedTextMessageData);
+	const text = readable(ext?.text);
+	if (!ext || text === undefined) return unreadable(type);
+	const c: InboundContent = { kind: 'text', text };
+	const title = nonEmpty(ext.title);
+	const description = nonEmpty(ext.description);
+	if (title) c.linkTitle = title;
+	if (description) c.linkDescription = description;
+	return c;
+}
+
+function quotedTextContent(md: Json, type: string): InboundContent {
+	// Deprecated reply form: the reply text sits in extendedTextMessageData, the quote beside it.
+	const text = readable(obj(md.extendedTextMessageData)?.text) ?? readable(obj(md.textMessageData)?.textMessage);
+	return text === undefined ? unreadable(type) : { kind: 'text', text };
+}
+
+function contactContent(md: Json, type: string): InboundContent {
+	const c = obj(md.contactMessageData);
+	if (!c) return unsupported(type);
+	return { kind: 'contacts', contacts: [parseVCard(str(c.vcard), str(c.displayName))] };
+}
+
+function contactsArrayContent(md: Json, type: string): InboundContent {
+	// The nested key is literally `messageData`; accept a few plausible alternatives too.
+	const holder = obj(md.messageData) || obj(md.contactsArrayMessageData) || md;
+	const contacts = arr(holder.contacts)
+		.map((x) => obj(x))
+		.filter((x): x is Json => !!x)
+		.map((x) => parseVCard(str(x.vcard), str(x.displayName)));
+	return contacts.length ? { kind: 'contacts', contacts } : unsupported(type);
+}
+
+function pollContent(md: Json, type: string): InboundContent {
+	const p = obj(md.pollMessageData);
+	if (!p) return unreadable(type);
+	const options = arr(p.options)
+		.map((o) => readable(obj(o)?.optionName))
+		.filter((o): o is string => o !== undefined);
+	const question = readable(p.name);
+	if (question === undefined && options.length === 0) return unreadable(type);
+	return { kind: 'poll', question: question ?? '', options, multipleAnswers: p.multipleAnswers === true };
+}
+
+function pollUpdateContent(md: Json, type: string): InboundContent {
+	const p = obj(md.pollMessageData);
+	const pollMessageId = nonEmpty(p?.stanzaId);
+	if (!p || !pollMessageId) return unsupported(type);
+	return {
+		kind: 'poll-update',
+		pollMessageId,
+		question: str(p.name) ?? '',
+		votes: arr(p.votes)
+			.map((v) => obj(v))
+			.filter((v): v is Json => !!v && str(v.optionName) !== undefined)
+			.map((v) => ({
+				option: str(v.optionName) as string,
+				voters: arr(v.optionVoters).filter((x): x is string => typeof x === 'string'),
+			})),
+	};
+}
+
+function editContent(md: Json, type: string): InboundContent {
+	const e = obj(md.editedMessageData);
+	const target = nonEmpty(e?.stanzaId);
+	if (!e || !target) return unsupported(type);
+	return { kind: 'edit', targetMessageId: target, text: str(e.textMessage) ?? str(e.caption) ?? str(e.text) ?? '' };
+}
+
+function deleteContent(md: Json, type: string): InboundContent {
+	const target = nonEmpty(obj(md.deletedMessageData)?.stanzaId);
+	return target ? { kind: 'delete', targetMessageId: target } : unsupported(type);
+}
+
+function reactionContent(md: Json, type: string): InboundContent {
+	const ext = obj(md.extendedTextMessageData);
+	const target = nonEmpty(obj(md.quotedMessage)?.stanzaId) ?? nonEmpty(ext?.stanzaId);
+	if (!target) return unsupported(type);
+	return { kind: 'reaction', targetMessageId: target, emoji: str(ext?.text) ?? '' };
+}
+
+function buttonsResponseContent(md: Json, type: string): InboundContent {
+	const b = obj(md.buttonsResponseMessage);
+	return choice(md, type, b, str(b?.selectedButtonText), nonEmpty(b?.selectedButtonId));
+}
+
+function listResponseContent(md: Json, type: string): InboundContent {
+	const l = obj(md.listResponseMessage);
+	// singleSelectReply is a row id string in the docs; older payloads nest {selectedRowId}.
+	const rowId = nonEmpty(l?.singleSelectReply) ?? nonEmpty(obj(l?.singleSelectReply)?.selectedRowId) ?? nonEmpty(l?.selectedRowId);
+	return choice(md, type, l, nonEmpty(l?.title) ?? nonEmpty(l?.description), rowId);
+}
+
+function templateButtonReplyContent(md: Json, type: string): InboundContent {
+	const t = obj(md.templateButtonReplyMessage) || obj(md.templateButtonsReplyMessage);
+	const id = nonEmpty(t?.selectedId) ?? (num(t?.selectedIndex) !== undefined ? String(num(t?.selectedIndex)) : undefined);
+	return choice(md, type, t, str(t?.selectedDisplayText), id);
+}
+
+/**
+ * Beta interactive buttons. A message with buttons (a business or a bot sent it) is
+ * `interactiveButtons`; one with reply buttons is documented as `interactiveButtonsReply`, with the
+ * type also spelt `interactiveButtonReply`. A tap carries a selection instead of buttons (documented
+ * as `interactiveButtonsResponse`). Every spelling is read either way, by what the data holds.
+ */
+function interactiveButtonsContent(md: Json, type: string): InboundContent {
+	const i = obj(md.interactiveButtons) || obj(md.interactiveButtonsReply) || obj(md.interactiveButtonReply) || obj(md.interactiveButtonsResponse);
+	if (!i) return unreadable(type);
+	if (isButtonsMessage(i)) return buttonsContent(i, type);
+	return choice(md, type, i, str(i?.selectedDisplayText) ?? str(i?.buttonText), nonEmpty(i?.selectedId) ?? nonEmpty(i?.buttonId));
+}
+
+/** typeMessage → its family's converter (a Map: a type name from the payload never reaches a prototype). */
+const CONVERTERS = new Map<string, Converter>([
+	['textMessage', textContent],
+	['extendedTextMessage', extendedTextContent],
+	['quotedMessage', quotedTextContent],
+	['locationMessage', (md, type) => locationContent(obj(md.locationMessageData), type)],
+	['contactMessage', contactContent],
+	['contactsArrayMessage', contactsArrayContent],
+	['pollMessage', pollContent],
+	['pollUpdateMessage', pollUpdateContent],
+	['editedMessage', editContent],
+	['deletedMessage', deleteContent],
+	['reactionMessage', reactionContent],
+	['buttonsResponseMessage', buttonsResponseContent],
+	['listResponseMessage', listResponseContent],
+	// Both spellings occur in GREEN-API's own docs (type name and data key disagree).
+	['templateButtonsReplyMessage', templateButtonReplyContent],
+	['templateButtonReplyMessage', templateButtonReplyContent],
+	['interactiveButtons', interactiveButtonsContent],
+	['interactiveButtonsReply', interactiveButtonsContent],
+	['interactiveButtonReply', interactiveButtonsContent],
+	['interactiveButtonsResponse', interactiveButtonsContent],
+]);
 
 function unsupported(type: string): InboundContent {
 	return { kind: 'unsupported', type };

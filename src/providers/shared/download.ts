@@ -4,7 +4,7 @@
 import { DownloadResult } from '../../core/ports/provider';
 import { HttpClient, HttpResponse } from '../../core/ports/http';
 import { header, nonEmpty } from './json';
-import { failure, isTimeout, oneLine, scrub } from './results';
+import { isTimeout, oneLine, permanent, retryable, scrub } from './results';
 
 export interface FetchOptions {
 	maxBytes: number;
@@ -20,25 +20,25 @@ export interface FetchOptions {
  * 408/429/5xx/timeouts/network = try again later. Reasons never contain the URL or the secrets.
  */
 export async function fetchMedia(http: HttpClient, url: string, o: FetchOptions): Promise<DownloadResult> {
-	if (!url || !/^https?:\/\//i.test(url)) return failure(false, 'media_invalid_url', 'invalid media URL');
+	if (!url || !/^https?:\/\//i.test(url)) return permanent('media_invalid_url', 'invalid media URL');
 	let res: HttpResponse;
 	try {
 		res = await http.request({ method: 'GET', url, binary: true, timeoutMs: o.timeoutMs, ...(o.headers && { headers: o.headers }) });
 	} catch (e) {
 		const detail = isTimeout(e) ? 'timed out' : oneLine(scrub(e instanceof Error ? e.message : String(e), [url, ...(o.secrets || [])]));
-		return failure(true, 'media_network', `media download failed: ${detail}`);
+		return retryable('media_network', `media download failed: ${detail}`);
 	}
 	const s = res.status;
-	if (s === 404 || s === 410) return failure(false, 'media_gone', `media no longer available (HTTP ${s})`, { status: s });
-	if (s === 408 || s === 429 || s >= 500) return failure(true, 'media_failed', `media download failed (HTTP ${s})`, { status: s });
-	if (s < 200 || s >= 300) return failure(false, 'media_refused', `media download refused (HTTP ${s})`, { status: s });
+	if (s === 404 || s === 410) return permanent('media_gone', `media no longer available (HTTP ${s})`, { status: s });
+	if (s === 408 || s === 429 || s >= 500) return retryable('media_failed', `media download failed (HTTP ${s})`, { status: s });
+	if (s < 200 || s >= 300) return permanent('media_refused', `media download refused (HTTP ${s})`, { status: s });
 
 	const declared = Number(header(res.headers, 'content-length'));
 	if (Number.isFinite(declared) && declared > o.maxBytes) return tooLarge(declared, o.maxBytes);
 	const bytes = toBuffer(res.body);
-	if (!bytes) return failure(false, 'media_no_body', 'media download returned no binary body');
+	if (!bytes) return permanent('media_no_body', 'media download returned no binary body');
 	if (bytes.length > o.maxBytes) return tooLarge(bytes.length, o.maxBytes);
-	if (bytes.length === 0) return failure(false, 'media_empty', 'media file is empty');
+	if (bytes.length === 0) return permanent('media_empty', 'media file is empty');
 
 	const result: DownloadResult = { ok: true, bytes };
 	// Parameters (`; codecs=opus`) are dropped: consumers match on the bare media type.
@@ -48,7 +48,7 @@ export async function fetchMedia(http: HttpClient, url: string, o: FetchOptions)
 }
 
 function tooLarge(size: number, max: number): DownloadResult {
-	return failure(false, 'media_too_large', `media too large (${size} bytes, limit ${max})`, { size, max });
+	return permanent('media_too_large', `media too large (${size} bytes, limit ${max})`, { size, max });
 }
 
 /** A string body means the adapter decoded bytes as text: refuse rather than store corrupt files. */

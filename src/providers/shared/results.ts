@@ -6,9 +6,14 @@ import { num } from './json';
 
 export type SendFailure = Extract<SendResult, { ok: false }>;
 
-/** A failure with its i18n code (`reason_<code>`), the values for it, and the English text. */
-export function failure(retryable: boolean, code: string, reason: string, params: Record<string, string | number> = {}): SendFailure {
-	return { ok: false, retryable, reason, code, params };
+/** A failure worth trying again later (network, rate limit, a provider hiccup): its i18n code (`reason_<code>`), the values for it, and the English text. */
+export function retryable(code: string, reason: string, params: Record<string, string | number> = {}): SendFailure {
+	return { ok: false, retryable: true, reason, code, params };
+}
+
+/** A failure that the same request would meet again (refused, invalid, gone): told, never retried. */
+export function permanent(code: string, reason: string, params: Record<string, string | number> = {}): SendFailure {
+	return { ok: false, retryable: false, reason, code, params };
 }
 
 /** JSON body whether or not the HTTP adapter parsed it. */

@@ -62,6 +62,6 @@ export function memoryDeps(provider: WhatsAppProvider, settings: Partial<CoreSet
 		http: {} as HttpClient,
 		providers: { get: (name) => (name === provider.name ? provider : undefined), all: () => [provider] },
 	};
-	const contact = (over: Partial<ContactRecord> = {}): ContactRecord => ({ instanceId: instance.id, chatId: '15557654321@c.us', name: 'Ann', seen: [], links: [], ...over });
+	const contact = (over: Partial<ContactRecord> = {}): ContactRecord => ({ instanceId: instance.id, chatId: '15557654321@c.us', name: 'Ann', dedupe: { ids: [] }, links: [], ...over });
 	return { deps, contacts, instance, notices, scheduled, contact };
 }

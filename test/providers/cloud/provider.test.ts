@@ -3,7 +3,7 @@
 import { HttpRequest } from '../../../src/core/ports/http';
 import { InstanceLookup, WebhookRequest } from '../../../src/core/ports/provider';
 import { InstanceRecord } from '../../../src/core/ports/records';
-import { describeFailure } from '../../../src/core/reasons';
+import { describeFailure } from '../../../src/core/failures';
 import { CloudProvider, verifyTokenOf } from '../../../src/providers/cloud/CloudProvider';
 import { GRAPH_API_VERSION } from '../../../src/providers/cloud/graph';
 import { templateInfo } from '../../../src/providers/cloud/templates';
@@ -452,6 +452,7 @@ describe('360dialog', () => {
 		expect(await provider.webhook.authenticate({ method: 'POST', headers: { 'x-webhook-secret': headerSecretOf(d360) }, query: { ...q, secret: 'nope' }, content }, lookup)).toMatchObject({ ok: false });
 		expect(provider.webhook.handshake).toBeUndefined();
 		expect(provider.capabilities).toMatchObject({ redeliveryMs: 24 * 60 * 60_000, templates: true, journal: false, sendsPerSecond: 80, serviceWindowMs: 24 * 60 * 60_000 });
-		expect(new CloudProvider().capabilities).toMatchObject({ redeliveryMs: 7 * 24 * 60 * 60_000, react: true, readReceipts: true, typing: true, edit: false, delete: false, qrLinking: false });
+		expect(new CloudProvider().capabilities).toMatchObject({ redeliveryMs: 7 * 24 * 60 * 60_000, typing: true, qrLinking: false });
+		expect(Object.keys(new CloudProvider().actions).sort()).toEqual(['checkNumber', 'markRead', 'react']);
 	});
 });

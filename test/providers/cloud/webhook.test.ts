@@ -3,7 +3,7 @@
 import { InboundEvent, InboundMessage } from '../../../src/core/ports/events';
 import { WebhookRequest } from '../../../src/core/ports/provider';
 import { InstanceRecord } from '../../../src/core/ports/records';
-import { describeFailure } from '../../../src/core/reasons';
+import { describeFailure } from '../../../src/core/failures';
 import { CloudProvider } from '../../../src/providers/cloud/CloudProvider';
 import { Dialog360Provider } from '../../../src/providers/dialog360/Dialog360Provider';
 import { body, CLOUD, cloudErrorObject, cloudInstance, contact, fieldBody, msg, status, value } from '../../fixtures/cloud';

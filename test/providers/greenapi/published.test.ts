@@ -3,7 +3,7 @@
 // descriptions that are SWE codes, the SWE002 marker of a file, and statuses in the older format without chatId.
 import { InboundMessage } from '../../../src/core/ports/events';
 import { renderContent } from '../../../src/core/render';
-import { describeFailure } from '../../../src/core/reasons';
+import { describeFailure } from '../../../src/core/failures';
 import { describedFailure, deliveryStatus } from '../../../src/providers/greenapi/statuses';
 import { parseWebhook } from '../../../src/providers/greenapi/webhook';
 import { setLanguage } from '../../../src/i18n/translate';

@@ -1,11 +1,12 @@
+import { waitingKeys } from './ChatQueue';
 import { withChatLock } from './ChatLock';
-import { chatKeyOf, newContact } from './contacts';
-import { ConversationOpener } from './ConversationOpener';
+import { addLink, chatKeyOf, newContact } from './contacts';
+import { RoomOpener, routeNextRoom } from './RoomOpener';
+import { dropMenu } from './DepartmentMenu';
 import { CoreDeps, providerOf } from './Core';
-import { errorText, RetryLater } from './failures';
+import { describeFailure, errorText, RetryLater } from './failures';
 import { OutboundTemplate } from './ports/provider';
 import { InstanceRecord } from './ports/records';
-import { describeFailure } from './reasons';
 import { TemplateService } from './TemplateService';
 import { t } from '../i18n/translate';
 
@@ -25,12 +26,12 @@ export type StartResult =
 	| { ok: false; why: 'cannot-check' | 'no-whatsapp' | 'template-required' | 'no-agent-online' | 'failed'; detail?: string; chatId?: string };
 
 /**
- * An agent starts a conversation with a phone number (`/whatsapp start`): the provider checks the
+ * The business writes first. An agent starts a conversation with a phone number (`/whatsapp start`): the provider checks the
  * number, the visitor is created or found, and the chat's open room is reused or a room is opened,
  * served by the caller (or routed to the chosen department). The first message is the caller's own
  * message in that room, so it leaves through the usual outbound path.
  */
-export class ConversationStarter {
+export class Outreach {
 	constructor(private readonly deps: CoreDeps) {}
 
 	public async start(req: StartRequest): Promise<StartResult> {
@@ -53,18 +54,18 @@ export class ConversationStarter {
 			if (stored?.roomId) return { ok: true, roomId: stored.roomId, chatId, reused: true };
 			const contact = stored || newContact(instance.id, chatId, `+${digits}`, `+${digits}`);
 			// An agent starts it: no department menu for this conversation.
-			contact.menu = undefined;
-			contact.next = req.departmentId ? { departmentId: req.departmentId } : { agentId: req.caller.isAgent ? req.caller.id : undefined };
+			dropMenu(contact);
+			routeNextRoom(contact, req.departmentId ? { departmentId: req.departmentId } : { agentId: req.caller.isAgent ? req.caller.id : undefined });
 			let opened;
 			try {
-				opened = await new ConversationOpener(this.deps).open(instance, contact);
+				opened = await new RoomOpener(this.deps).open(instance, contact);
 			} catch (e) {
 				if (e instanceof RetryLater) return { ok: false, why: 'no-agent-online', chatId };
 				return { ok: false, why: 'failed', detail: errorText(e), chatId };
 			}
 			await this.deps.contacts.save(opened, stored ? { roomId: stored.roomId } : undefined);
 			// Messages the customer wrote meanwhile (held by the menu, parked) go into this room now.
-			if ((opened.pending || []).length) await this.deps.scheduler.scheduleRetry('in', chatKeyOf(instance.id, chatId), Date.now());
+			if (waitingKeys(opened, 'in').length) await this.deps.scheduler.scheduleRetry('in', chatKeyOf(instance.id, chatId), Date.now());
 			return { ok: true, roomId: opened.roomId!, chatId, reused: false };
 		});
 	}
@@ -92,8 +93,8 @@ export class ConversationStarter {
 		await withChatLock(chatKeyOf(instance.id, chatId), async () => {
 			const stored = await this.deps.contacts.get(instance.id, chatId);
 			const contact = stored || newContact(instance.id, chatId, `+${digits}`, `+${digits}`);
-			contact.links.push({ wa: sent.messageId, rc: `template:${sent.messageId}`, dir: 'out', state: 'pending' });
-			if (!contact.roomId) contact.next = route;
+			addLink(contact, { wa: sent.messageId, rc: `template:${sent.messageId}`, dir: 'out', state: 'pending' });
+			if (!contact.roomId) routeNextRoom(contact, route);
 			await this.deps.contacts.save(contact, stored ? { roomId: stored.roomId } : undefined);
 		});
 		return { ok: true, chatId, messageId: sent.messageId };

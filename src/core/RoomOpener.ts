@@ -13,7 +13,7 @@ export interface RoomRouting {
 }
 
 /** One visitor per (instance, chat) and one open room: what a customer's message is posted into. */
-export class ConversationOpener {
+export class RoomOpener {
 	constructor(private readonly deps: CoreDeps) {}
 
 	/**
@@ -73,4 +73,19 @@ export class ConversationOpener {
 		const value = (await this.deps.rc.settings()).defaultDepartment;
 		return value ? this.deps.rc.findDepartment(value) : undefined;
 	}
+}
+
+/** Where the chat's next room opens (the menu's choice, /whatsapp start, a template's route); used once. */
+export function routeNextRoom(contact: ContactRecord, route: ContactRecord['next']): void {
+	contact.next = route;
+}
+
+/** The chat's room is over (closed, or gone from Rocket.Chat): its next message opens a new one. */
+export function endRoom(contact: ContactRecord): void {
+	contact.roomId = undefined;
+}
+
+/** A customer first known by a username id (Cloud API BSUID) may later write with their number. */
+export function learnPhone(contact: ContactRecord, phone: string | undefined): void {
+	if (!contact.phone && phone) contact.phone = phone;
 }

@@ -1,10 +1,11 @@
 import { withChatLock } from './ChatLock';
 import { chatKeyOf } from './contacts';
+import { endRoom } from './RoomOpener';
 import { CoreDeps } from './Core';
 import { OutboundService } from './OutboundService';
 
-/** Conversation lifecycle on the Rocket.Chat side (room closed by an agent). */
-export class ConversationService {
+/** A room closed in Rocket.Chat (by an agent): the chat forgets it, and the customer may be told goodbye. */
+export class RoomClosedHandler {
 	constructor(private readonly deps: CoreDeps) {}
 
 	/** The next customer message opens a new room (same visitor); optionally say goodbye on WhatsApp. */
@@ -15,7 +16,8 @@ export class ConversationService {
 		await withChatLock(chatKeyOf(contact.instanceId, contact.chatId), async () => {
 			const current = (await this.deps.contacts.get(contact.instanceId, contact.chatId)) || contact;
 			if (current.roomId !== roomId) return;
-			await this.deps.contacts.save({ ...current, roomId: undefined }, { roomId });
+			endRoom(current);
+			await this.deps.contacts.save(current, { roomId });
 		});
 		const settings = await this.deps.rc.settings();
 		if (settings.closeMessageEnabled && settings.closeMessageText.trim()) {
