@@ -29,6 +29,7 @@ import { availableProviders } from './src/providers/available';
 import { setSignaturePolicy } from './src/providers/cloud/signature';
 import { ProviderRegistry } from './src/providers/registry';
 import { AgentActions } from './src/core/AgentActions';
+import { errorText } from './src/core/failures';
 import { isAgentMessageForUs, isNewAgentMessageForUs, isOurRoom, isPerson, messageAuthor, toAgentMessage } from './src/rocketchat/agentMessages';
 import { registerOutboundProvider } from './src/endpoints/OutboundPhoneProvider';
 import { provideSettings, readBotMessages, readOutboundWizard, Setting } from './src/rocketchat/settings';
@@ -64,11 +65,18 @@ export class GreenApiBridgeApp extends App
 			labelI18n: 'action_send_template',
 			when: { roomTypes: [RoomTypeFilter.LIVE_CHAT], hasOneRole: ['livechat-agent', 'livechat-manager', 'admin'] },
 		});
-		await configuration.scheduler.registerProcessors(processors(this.providers, (read) => applyProcessSettings(read.getEnvironmentReader().getSettings()), () => this.templateUi()));
-		await configuration.slashCommands.provideSlashCommand(new WhatsappCommand(this, this.providers));
+		const applySettings = (read: IRead) => applyProcessSettings(read.getEnvironmentReader().getSettings());
+		await configuration.scheduler.registerProcessors([...processors(this.providers, applySettings), ...this.templateUi().processors(applySettings)]);
 		// Rocket.Chat's "Outbound message" wizard: engines that offer the provider interface, when the admin asks.
 		const outbound = await registerOutboundProvider(configuration, this, this.providers, await readOutboundWizard(environment));
 		this.getLogger().debug(`outbound-message provider: ${outbound}`);
+		// Last: the engine keeps an app's slash command when an admin disables it and refuses it as "already
+		// exists" when the app is enabled again, which would skip anything registered after it.
+		try {
+			await configuration.slashCommands.provideSlashCommand(new WhatsappCommand(this, this.providers));
+		} catch (e) {
+			this.getLogger().debug(`/whatsapp kept from before: ${errorText(e)}`);
+		}
 	}
 
 	public async onEnable(environment: IEnvironmentRead, configurationModify: IConfigurationModify): Promise<boolean> {

@@ -14,6 +14,7 @@ import { OpenRoomStore } from './store/OpenRoomStore';
 import { OutboxStore } from './store/OutboxStore';
 import { SeenArchiveStore } from './store/SeenArchiveStore';
 import { Store } from './store/Store';
+import { TemplateSendStore } from './store/TemplateSendStore';
 import { TemplateStore } from './store/TemplateStore';
 
 export function coreDeps(a: Accessors, providers: ProviderDirectory, log?: Log): CoreDeps {
@@ -27,6 +28,7 @@ export function coreDeps(a: Accessors, providers: ProviderDirectory, log?: Log):
 		openRooms: new OpenRoomStore(store),
 		seenArchive: new SeenArchiveStore(store),
 		templates: new TemplateStore(store),
+		templateSends: new TemplateSendStore(store),
 		scheduler: new RocketChatRetryScheduler(a.modify),
 		http: new HttpAdapter(a.http),
 		providers,

@@ -7,7 +7,7 @@ import { ProviderDirectory, WhatsAppProvider } from './ports/provider';
 import { ContactRepository, InboxItem, InstanceRecord, InstanceRepository, OpenRoomRepository, OutboxItem, QueueRepository, SeenArchive } from './ports/records';
 import { RocketChatPort } from './ports/rocketchat';
 import { RetryScheduler } from './ports/scheduler';
-import { TemplateRepository } from './ports/templates';
+import { TemplateRepository, TemplateSendClaims } from './ports/templates';
 
 export interface CoreDeps {
 	rc: RocketChatPort;
@@ -18,6 +18,7 @@ export interface CoreDeps {
 	openRooms: OpenRoomRepository;
 	seenArchive: SeenArchive;
 	templates: TemplateRepository;
+	templateSends: TemplateSendClaims;
 	scheduler: RetryScheduler;
 	http: HttpClient;
 	providers: ProviderDirectory;

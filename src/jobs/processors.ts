@@ -10,7 +10,6 @@ import { RecoveryService, recoveryDue } from '../core/RecoveryService';
 import { RETRY_JOB, WINDOW_JOB } from '../rocketchat/RetryScheduler';
 import { WindowReminder } from '../core/WindowReminder';
 import { readSettings } from '../rocketchat/settings';
-import { PICKER_SEND_JOB, PickerSendJob, TEMPLATE_REFRESH_JOB, TemplateInteractions } from '../uikit/TemplateInteractions';
 
 export const TICK_JOB = 'gab-tick';
 export const TICK_INTERVAL = '60 seconds';
@@ -25,7 +24,7 @@ export const TICK_INTERVAL = '60 seconds';
  * every run: on Apps-Engine 1.46 a restarted app process never runs onEnable, so they would otherwise
  * fall back to their defaults (settings are read in-process, at no bridge call).
  */
-export function processors(providers: ProviderDirectory, applySettings: (read: IRead) => Promise<void>, picker: () => TemplateInteractions): IProcessor[] {
+export function processors(providers: ProviderDirectory, applySettings: (read: IRead) => Promise<void>): IProcessor[] {
 	const run = async (ctx: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) => {
 		const deps = coreDeps({ read, modify, http, persis }, providers);
 		await applySettings(read);
@@ -51,20 +50,8 @@ export function processors(providers: ProviderDirectory, applySettings: (read: I
 	const window = async (ctx: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) => {
 		if (typeof ctx.chatKey === 'string') await new WindowReminder(coreDeps({ read, modify, http, persis }, providers)).check(ctx.chatKey);
 	};
-	// The template picker's work that must not sit between a click and its answer (Rocket.Chat's client
-	// waits 5 s): fetching a template list, sending a confirmed template.
-	const refreshTemplates = async (ctx: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) => {
-		if (typeof ctx.instanceId === 'string') await picker().refreshJob({ read, modify, http, persis }, ctx.instanceId);
-	};
-	const sendTemplate = async (ctx: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) => {
-		await applySettings(read);
-		const job = ctx as unknown as PickerSendJob;
-		if (typeof job.viewId === 'string' && typeof job.roomId === 'string' && typeof job.userId === 'string') await picker().sendJob({ read, modify, http, persis }, job);
-	};
 	return [
 		{ id: QR_JOB, processor: qr },
-		{ id: TEMPLATE_REFRESH_JOB, processor: refreshTemplates },
-		{ id: PICKER_SEND_JOB, processor: sendTemplate },
 		{ id: WINDOW_JOB, processor: window },
 		{ id: TICK_JOB, processor: run, startupSetting: { type: StartupType.RECURRING, interval: TICK_INTERVAL, skipImmediate: true } },
 		{ id: RETRY_JOB, processor: run },

@@ -1,4 +1,5 @@
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { IJobContext, IProcessor } from '@rocket.chat/apps-engine/definition/scheduler';
 import { IRoom } from '@rocket.chat/apps-engine/definition/rooms';
 import {
 	IUIKitResponse, UIKitActionButtonInteractionContext, UIKitBlockInteractionContext, UIKitInteractionContext, UIKitViewSubmitInteractionContext,
@@ -11,15 +12,13 @@ import { errorText } from '../core/failures';
 import { Log } from '../core/log';
 import { ProviderDirectory } from '../core/ports/provider';
 import { ContactRecord, InstanceRecord } from '../core/ports/records';
-import { TemplateInfo } from '../core/ports/templates';
+import { TemplateInfo, TemplateSendClaim } from '../core/ports/templates';
 import { serviceWindow } from '../core/serviceWindow';
 import { findTemplate, templateMessage, templateProblems, TemplateValues } from '../core/templates';
 import { TEMPLATE_CACHE_MS, TemplateService } from '../core/TemplateService';
 import { t } from '../i18n/translate';
 import { notifyUser } from '../rocketchat/RocketChatAdapter';
 import { OPEN_TEMPLATE_PICKER, SEND_TEMPLATE_BUTTON } from '../rocketchat/uikitIds';
-import { secondaryKey } from '../store/keys';
-import { Store } from '../store/Store';
 import {
 	decodeStep, decodeViewId, fillView, filledValues, fingerprint, loadingView, messageView, Modal, newViewId, PICK_BLOCK, pickedTemplate, pickView, sendingView,
 } from './TemplatePicker';
@@ -49,14 +48,9 @@ export interface PickerSendJob {
 	values: TemplateValues;
 }
 
-/** One record per modal that pressed Send: the send happens at most once, whatever is clicked or retried. */
-interface PickerSendRecord {
-	viewId: string;
-	state: 'queued' | 'sending' | 'done';
-	at: number;
-	outcome?: string;
-}
-const sendKeys = (viewId: string) => secondaryKey(`gab:picker-send:${viewId}`);
+/** Forgets a modal's send claim (data: viewId), long after any click or retry of that modal could come. */
+export const PICKER_CLAIM_CLEANUP_JOB = 'gab-tpl-claim-cleanup';
+const CLAIM_KEPT_MS = 60 * 60_000;
 
 /**
  * The template picker's interactions: the note's button, the room action button, the modal's steps.
@@ -136,27 +130,29 @@ export class TemplateInteractions {
 		const problems = templateProblems(info, values);
 		// What is sent is what the preview showed: changed values get a new preview first.
 		if (step.step === 'fill' || problems.length > 0 || step.previewed !== fingerprint(values)) return update(fillView(viewId, info, values, { problems }, step.args));
-		const store = new Store(a.read.getPersistenceReader(), a.persis);
-		if (await store.get<PickerSendRecord>(sendKeys(viewId))) return update(sendingView(viewId, info, true));
-		await store.put(sendKeys(viewId), { viewId, state: 'queued', at: Date.now() } as PickerSendRecord);
+		const claims = where.deps.templateSends;
+		if (await claims.get(viewId)) return update(sendingView(viewId, info, true));
+		await claims.save({ viewId, state: 'queued', at: Date.now() });
 		const job: PickerSendJob = { viewId, roomId: id.roomId, userId: user.id, name: info.name, language: info.language, values };
-		await a.modify.getScheduler().scheduleOnce({ id: PICKER_SEND_JOB, when: new Date(), data: job as never });
+		const scheduler = a.modify.getScheduler();
+		await scheduler.scheduleOnce({ id: PICKER_SEND_JOB, when: new Date(), data: job as never });
+		await scheduler.scheduleOnce({ id: PICKER_CLAIM_CLEANUP_JOB, when: new Date(Date.now() + CLAIM_KEPT_MS), data: { viewId } });
 		return update(sendingView(viewId, info));
 	}
 
 	/** PICKER_SEND_JOB: the confirmed template, sent once; the agent is told how it went. */
 	public async sendJob(a: Accessors, job: PickerSendJob): Promise<void> {
-		const store = new Store(a.read.getPersistenceReader(), a.persis);
-		const record = await store.get<PickerSendRecord>(sendKeys(job.viewId));
+		const claims = coreDeps(a, this.providers, this.log).templateSends;
+		const record = await claims.get(job.viewId);
 		// Claimed by an earlier run (a retried job, or one that died while sending): never sent twice.
 		if (!record || record.state !== 'queued') return;
-		await store.put(sendKeys(job.viewId), { ...record, state: 'sending', at: Date.now() });
+		await claims.save({ ...record, state: 'sending', at: Date.now() });
 		const user = await a.read.getUserReader().getById(job.userId);
 		const room = await a.read.getRoomReader().getById(job.roomId);
 		const tell = async (text: string) => {
 			if (user && room) await notifyUser(a.read, a.modify, user, room, text);
 		};
-		const finish = (outcome: string) => store.put(sendKeys(job.viewId), { ...record, state: 'done', at: Date.now(), outcome });
+		const finish = (outcome: string) => claims.save({ ...record, state: 'done', at: Date.now(), outcome } as TemplateSendClaim);
 		const where = user ? await this.room(a, job.roomId, user) : ({ ok: false, text: t('picker_not_allowed') } as const);
 		if (!where.ok) {
 			await finish('refused');
@@ -180,6 +176,37 @@ export class TemplateInteractions {
 		if (!sent.ok) return tell(`⚠️ ${sent.reason}`);
 		if (sent.outcome.status === 'queued') return tell(`⏳ ${t('template_queued', { name: info.name, reason: sent.outcome.reason })}`);
 		if (sent.outcome.status !== 'sent') return tell(`⚠️ ${t('template_failed', { name: info.name, reason: sent.outcome.reason })}`);
+	}
+
+	/**
+	 * The picker's work that must not sit between a click and its answer (Rocket.Chat's client waits 5 s):
+	 * fetching a template list, sending a confirmed template, forgetting old claims. `applySettings` as in
+	 * jobs/processors.ts (the notice language of the agent's answer).
+	 */
+	public processors(applySettings: (read: IRead) => Promise<void>): IProcessor[] {
+		const accessors = (read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Accessors => ({ read, modify, http, persis });
+		return [
+			{
+				id: TEMPLATE_REFRESH_JOB,
+				processor: async (ctx: IJobContext, read, modify, http, persis) => {
+					if (typeof ctx.instanceId === 'string') await this.refreshJob(accessors(read, modify, http, persis), ctx.instanceId);
+				},
+			},
+			{
+				id: PICKER_SEND_JOB,
+				processor: async (ctx: IJobContext, read, modify, http, persis) => {
+					await applySettings(read);
+					const job = ctx as unknown as PickerSendJob;
+					if (typeof job.viewId === 'string' && typeof job.roomId === 'string' && typeof job.userId === 'string') await this.sendJob(accessors(read, modify, http, persis), job);
+				},
+			},
+			{
+				id: PICKER_CLAIM_CLEANUP_JOB,
+				processor: async (ctx: IJobContext, read, modify, http, persis) => {
+					if (typeof ctx.viewId === 'string') await coreDeps(accessors(read, modify, http, persis), this.providers, this.log).templateSends.remove(ctx.viewId);
+				},
+			},
+		];
 	}
 
 	/** TEMPLATE_REFRESH_JOB: the instance's list fetched from the provider into the cache. */

@@ -56,3 +56,17 @@ export interface TemplateRepository {
 	get(instanceId: string): Promise<TemplateCache | undefined>;
 	save(cache: TemplateCache): Promise<void>;
 }
+
+/** A template send an agent confirmed in the picker, one per modal: it happens at most once, whatever is clicked or retried. */
+export interface TemplateSendClaim {
+	viewId: string;
+	state: 'queued' | 'sending' | 'done';
+	at: number;
+	outcome?: string;
+}
+
+export interface TemplateSendClaims {
+	get(viewId: string): Promise<TemplateSendClaim | undefined>;
+	save(claim: TemplateSendClaim): Promise<void>;
+	remove(viewId: string): Promise<void>;
+}

@@ -53,6 +53,7 @@ export function memoryDeps(provider: WhatsAppProvider, settings: Partial<CoreSet
 		openRooms: { add: async () => undefined, remove: async () => undefined, list: async () => [] },
 		seenArchive: { has: async () => false, add: async () => undefined },
 		templates: { get: async () => undefined, save: async () => undefined },
+		templateSends: { get: async () => undefined, save: async () => undefined, remove: async () => undefined },
 		inbox: new MemoryQueue<InboxItem>(),
 		outbox: new MemoryQueue<OutboxItem>(),
 		scheduler: {
