@@ -6,7 +6,7 @@ import { HttpClient } from './ports/http';
 import { ProviderDirectory, WhatsAppProvider } from './ports/provider';
 import { ContactRepository, InboxItem, InstanceRecord, InstanceRepository, OpenRoomRepository, OutboxItem, QueueRepository, SeenArchive } from './ports/records';
 import { RocketChatPort } from './ports/rocketchat';
-import { RetryScheduler } from './ports/scheduler';
+import { QrScheduler, RetryScheduler } from './ports/scheduler';
 import { TemplateRepository } from './ports/templates';
 
 export interface CoreDeps {
@@ -18,7 +18,7 @@ export interface CoreDeps {
 	openRooms: OpenRoomRepository;
 	seenArchive: SeenArchive;
 	templates: TemplateRepository;
-	scheduler: RetryScheduler;
+	scheduler: RetryScheduler & QrScheduler;
 	http: HttpClient;
 	providers: ProviderDirectory;
 	log?: Log;

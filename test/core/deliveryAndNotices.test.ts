@@ -16,7 +16,7 @@ const CHAT = '15557654321@c.us';
 function withStoredInstances(m: ReturnType<typeof memoryDeps>) {
 	let stored: InstanceRecord = { ...m.instance };
 	const alerts: string[] = [];
-	m.deps.instances = { get: async () => stored, list: async () => [stored], save: async (r) => void (stored = JSON.parse(JSON.stringify(r))) };
+	m.deps.instances = { get: async () => stored, list: async () => [stored], save: async (r) => void (stored = JSON.parse(JSON.stringify(r))), remove: async () => undefined };
 	(m.deps.rc as Partial<RocketChatPort>).alertAdmins = async (text) => (alerts.push(text), true);
 	return { alerts, stored: () => stored };
 }
