@@ -9,6 +9,7 @@ import { ContactRecord, InstanceRecord, MessageLink } from './ports/records';
 import { describeFailure } from './reasons';
 import { quoteLink } from './render';
 import { isWindowClosedFailure, windowHours } from './serviceWindow';
+import { own } from './ports/lookup';
 
 // Statuses arrive out of order: a state only ever moves forward. A failure is final. States stored by
 // 0.1.0 (GREEN-API names such as `noAccount`) rank as failures.
@@ -76,7 +77,7 @@ export class DeliveryStatusService {
 					const reason = e.failure ? describeFailure(e.failure) : t('reason_delivery_failed');
 					// The note quotes the agent's message (a link Rocket.Chat renders as a quote).
 					await noticeInRoom(this.deps, contact.roomId, `${quoteLink(await this.deps.rc.siteUrl(), contact.roomId, link.rc)}⚠️ ${t('notice_delivery_failed', { reason })}`);
-				} else if (mode === 'all' && PROGRESS[e.status] && !changed.slice(i + 1).some((later) => later.link === link)) {
+				} else if (mode === 'all' && own(PROGRESS, e.status) && !changed.slice(i + 1).some((later) => later.link === link)) {
 					// Only a message's newest state of this batch is shown (a journal can bring delivered and read at once).
 					notesPosted = (await this.showProgress(contact, link, e.status)) || notesPosted;
 				}

@@ -250,8 +250,13 @@ export class InstanceLifecycle {
 				for (const item of await this.deps.inbox.forChat(chatKey)) {
 					if (item.event.instanceId !== record.id) continue;
 					await this.deps.inbox.remove(item);
-					const roomId = (await this.deps.contacts.get(record.id, item.event.chatId))?.roomId;
 					const note = `⚠️ ${t('notice_inbound_number_removed', { number, name: item.event.sender.name })}`;
+					// A file's placeholder note says it; else a note in the chat's room, when it has one.
+					if (item.placeholderId && (await this.deps.rc.updateMessageText(item.placeholderId, note))) {
+						told += 1;
+						continue;
+					}
+					const roomId = (await this.deps.contacts.get(record.id, item.event.chatId))?.roomId;
 					if (roomId && (await noticeInRoom(this.deps, roomId, note))) told += 1;
 					else untold += 1;
 				}

@@ -3,6 +3,7 @@ import { CoreDeps, displayNumber } from './Core';
 import { alertAdmins } from './notices';
 import { ProviderNoticeEvent } from './ports/events';
 import { InstanceRecord } from './ports/records';
+import { own } from './ports/lookup';
 
 /**
  * What a provider tells about the number itself (a plan limit used up, …), for admins: told once per
@@ -15,9 +16,9 @@ export class ProviderNotices {
 	public async received(instance: InstanceRecord, event: ProviderNoticeEvent): Promise<void> {
 		const said = signature(event);
 		// The cached record answers the common case (the same notice again) without a read.
-		if (instance.providerNotices?.[event.code] === said) return;
+		if (own(instance.providerNotices, event.code) === said) return;
 		const current = (await this.deps.instances.get(instance.id, true)) || instance;
-		if (current.providerNotices?.[event.code] === said) return;
+		if (own(current.providerNotices, event.code) === said) return;
 		// Remembered first: an alert that cannot be delivered is logged by alertAdmins, not retried forever.
 		const next = { ...current, providerNotices: { ...(current.providerNotices || {}), [event.code]: said } };
 		await this.deps.instances.save(next);

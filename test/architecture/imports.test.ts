@@ -42,6 +42,9 @@ const FORBIDDEN: Record<string, { folders: string[]; packages: RegExp }> = {
 	providers: { folders: ['rocketchat', 'store', 'jobs', 'commands', 'endpoints', 'compose.ts'], packages: /^@rocket\.chat\// },
 	rocketchat: { folders: ['providers', 'jobs', 'commands', 'endpoints', 'store', 'compose.ts'], packages: /^$/ },
 	store: { folders: ['providers', 'rocketchat', 'jobs', 'commands', 'endpoints', 'compose.ts'], packages: /^$/ },
+	// Entry layers reach persistence through the core (assembled by compose.ts), and none calls another.
+	commands: { folders: ['store', 'jobs', 'endpoints'], packages: /^$/ },
+	jobs: { folders: ['store', 'commands', 'endpoints', 'uikit'], packages: /^$/ },
 };
 
 function violations(list: Import[] = imports): string[] {
@@ -112,6 +115,16 @@ describe('architecture of src/', () => {
 		fs.writeFileSync(probe, "import { Store } from '../store/Store';\n");
 		try {
 			expect(violations(importsOf(probe))).toEqual(['src/core/__probe__.ts:1 imports src/store/Store.ts']);
+		} finally {
+			fs.unlinkSync(probe);
+		}
+	});
+
+	it('keeps commands and jobs off the store and off each other (sanity check of the rule)', () => {
+		const probe = path.join(SRC, 'jobs', '__probe__.ts');
+		fs.writeFileSync(probe, "import { AdminCommands } from '../commands/AdminCommands';\nimport { Store } from '../store/Store';\n");
+		try {
+			expect(violations(importsOf(probe))).toEqual(['src/jobs/__probe__.ts:1 imports src/commands/AdminCommands.ts', 'src/jobs/__probe__.ts:2 imports src/store/Store.ts']);
 		} finally {
 			fs.unlinkSync(probe);
 		}

@@ -13,6 +13,7 @@ import { InstanceRecord } from '../../core/ports/records';
 import { arr, asPayload, Json, nonEmpty, obj, toMillis } from '../shared/json';
 import { cloudErrors, errorFailure } from './errors';
 import { parseMessage, referralOf } from './messages';
+import { own } from '../../core/ports/lookup';
 
 export interface WebhookContext {
 	/** Shown in failure reasons. */
@@ -91,7 +92,7 @@ function parseChange(change: Json | undefined, accountId: string | undefined, ct
 		}
 		case 'phone_number_quality_update': {
 			const event = nonEmpty(value.event) ?? '';
-			const health = QUALITY_HEALTH[event];
+			const health = own(QUALITY_HEALTH, event);
 			const number = (nonEmpty(value.display_phone_number) ?? '').replace(/\D/g, '');
 			const instance = ctx.instancesOfAccount(accountId).find((i) => i.number === number);
 			if (!health || !instance) return [{ type: 'ignored', instanceId: instance?.id, reason: `phone_number_quality_update ${event}`.trim() }];
@@ -137,7 +138,7 @@ function messagesChange(value: Json, ctx: WebhookContext): InboundEvent[] {
 		const s = obj(raw);
 		const messageId = nonEmpty(s?.id);
 		const chatId = nonEmpty(s?.recipient_user_id) ?? nonEmpty(s?.recipient_id);
-		const status = STATUSES[nonEmpty(s?.status) ?? ''];
+		const status = own(STATUSES, nonEmpty(s?.status));
 		if (!s || !messageId || !chatId) {
 			events.push(ignored('status without id or recipient'));
 			continue;
