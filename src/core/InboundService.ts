@@ -75,7 +75,7 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		if (msg.isGroup && (await this.deps.rc.settings()).groupChats !== 'bridge') return 'ignored';
 		const contact = await this.deps.contacts.get(instance.id, msg.chatId);
 		if (await this.dedupe.seen(instance, contact, msg.messageId, msg.timestamp)) return 'duplicate';
-		// Department menu (issue 12): a new conversation of a number with a menu first picks its department.
+		// Department menu: a new conversation of a number with a menu first picks its department.
 		const menu = await this.menu.screen(instance, msg, contact, () => this.newContactFor(instance, msg), (c, reason, delayMs) => this.park(instance, msg, c, reason, delayMs));
 		if (menu) return menu;
 		// A customer with parked messages waits behind them, so order is kept. (Only ids still in the
@@ -219,7 +219,7 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		if (rcId) contact.links.push({ wa: msg.messageId, rc: rcId, dir: 'in' });
 		// The newest message decides the customer-service window (a journal may replay older ones later).
 		contact.lastInboundAt = Math.max(contact.lastInboundAt || 0, msg.timestamp || Date.now());
-		// Customer-service window (issue 12): the chat's reminder check, once per window.
+		// Customer-service window: the chat's reminder check, once per window.
 		await this.window.noteInbound(instance, contact);
 		await this.deps.contacts.save(contact, stored);
 		return contact;

@@ -173,7 +173,7 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 				contact.links.push({ wa: sent.messageId, rc: item.key, dir: 'out', state: 'pending' });
 				contact.lastOutboundAt = monotonicNow();
 				noteActivity(item.instanceId);
-				// An agent answered: the customer's messages are read (issue 12, behind a setting).
+				// An agent answered: the customer's messages are read (behind a setting).
 				if (item.origin !== 'app') await new ReadReceipts(this.deps).agentAnswered(contact);
 			}
 			await this.deps.contacts.save(contact);

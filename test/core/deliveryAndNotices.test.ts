@@ -1,4 +1,4 @@
-// Core services of issue 10 (GREEN-API findings, feature detection) with the ports in memory: provider notices
+// Delivery statuses and provider notices (GREEN-API findings, feature detection) with the ports in memory: provider notices
 // told once per change, statuses that name only their message, and delivered / read shown as a reaction or,
 // where the app may not react, as one note per message.
 import { DeliveryStatusService } from '../../src/core/DeliveryStatusService';

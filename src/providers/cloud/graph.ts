@@ -10,7 +10,7 @@ export const GRAPH_API_VERSION = 'v23.0';
 export const DEFAULT_GRAPH_URL = 'https://graph.facebook.com';
 
 /** Hosts Meta serves media from (`lookaside.fbsbx.com`…): the token may go there (and to the Graph host). */
-export const META_MEDIA_HOSTS: ReadonlyArray<HostRule> = ['*.fbsbx.com', '*.facebook.com', '*.fbcdn.net', '*.whatsapp.net'];
+const META_MEDIA_HOSTS: ReadonlyArray<HostRule> = ['*.fbsbx.com', '*.facebook.com', '*.fbcdn.net', '*.whatsapp.net'];
 
 /** A Cloud API instance's credentials. The instance id is the phone number id. */
 export interface GraphCredentials {
