@@ -1,10 +1,8 @@
+import { coreDeps } from '../compose';
 import { displayNumber } from '../core/Core';
 import { ProviderDirectory } from '../core/ports/provider';
 import { serviceWindow } from '../core/serviceWindow';
 import { t } from '../i18n/translate';
-import { ContactStore } from '../store/ContactStore';
-import { InstanceStore } from '../store/InstanceStore';
-import { Store } from '../store/Store';
 import { waitingKeys } from '../core/ChatQueue';
 import { CommandContext, maskPhone, when } from './context';
 
@@ -14,10 +12,10 @@ export class AgentCommands {
 	/** The customer behind the current WhatsApp room. */
 	public async info(c: CommandContext): Promise<void> {
 		const room = c.ctx.getRoom() as { id: string; type: string; source?: { id?: string } };
-		const store = new Store(c.read.getPersistenceReader());
-		const contact = room.type === 'l' ? await new ContactStore(store).byRoom(room.id) : undefined;
+		const deps = coreDeps(c, this.providers);
+		const contact = room.type === 'l' ? await deps.contacts.byRoom(room.id) : undefined;
 		if (!contact || (room.source?.id && room.source.id !== this.appId)) return c.reply(t('info_not_whatsapp_room'));
-		const instance = await new InstanceStore(store).get(contact.instanceId);
+		const instance = await deps.instances.get(contact.instanceId);
 		const lastOut = [...contact.links].reverse().find((l) => l.dir === 'out');
 		await c.reply([
 			t('info_title'),

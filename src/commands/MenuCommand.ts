@@ -1,7 +1,8 @@
+import { coreDeps } from '../compose';
+import { InstanceLifecycle } from '../core/InstanceLifecycle';
+import { ProviderDirectory } from '../core/ports/provider';
 import { DepartmentMenuConfig } from '../core/ports/records';
 import { t } from '../i18n/translate';
-import { InstanceStore } from '../store/InstanceStore';
-import { Store } from '../store/Store';
 import { CommandContext } from './context';
 
 /** More would not read as a WhatsApp message. */
@@ -11,17 +12,17 @@ export const MAX_MENU_DEPARTMENTS = 12;
  * `/whatsapp menu <instance> [<department>… | off]` (admins): the departments a new conversation of
  * the number chooses from. Names with spaces: separate the departments with commas.
  */
-export async function menuCommand(c: CommandContext): Promise<void> {
+export async function menuCommand(c: CommandContext, providers: ProviderDirectory): Promise<void> {
 	const [id, ...rest] = c.args;
 	if (!id) return c.reply(t('menu_usage'));
-	const instances = new InstanceStore(new Store(c.read.getPersistenceReader(), c.persis));
-	const record = await instances.get(id, true);
+	const lifecycle = new InstanceLifecycle(coreDeps(c, providers));
+	const record = await lifecycle.get(id);
 	if (!record) return c.reply(t('instance_unknown', { id }));
 	if (rest.length === 0) {
 		return c.reply(record.menu ? t('menu_current', { id, departments: describe(record.menu) }) : t('menu_none', { id }));
 	}
 	if (rest.length === 1 && rest[0].toLowerCase() === 'off') {
-		await instances.save({ ...record, menu: undefined });
+		await lifecycle.setMenu(id, undefined);
 		return c.reply(t('menu_off', { id }));
 	}
 	const joined = rest.join(' ');
@@ -34,7 +35,7 @@ export async function menuCommand(c: CommandContext): Promise<void> {
 		if (!departments.some((d) => d.id === found.id)) departments.push({ id: found.id, name: found.name || name });
 	}
 	const menu = { departments };
-	await instances.save({ ...record, menu });
+	await lifecycle.setMenu(id, menu);
 	await c.reply(t('menu_set', { id, departments: describe(menu) }));
 }
 

@@ -42,7 +42,7 @@ export class WhatsappCommand implements ISlashCommand {
 			['template', { role: 'agent', run: (c) => templates.send(c) }],
 			['status', { role: 'manager', run: (c) => admin.status(c) }],
 			['instance', { role: 'admin', run: (c) => admin.instance(c) }],
-			['menu', { role: 'admin', run: (c) => menuCommand(c) }],
+			['menu', { role: 'admin', run: (c) => menuCommand(c, this.providers) }],
 			['start', { role: 'agent', run: (c) => startCommand(c, this.providers, new Log(this.app.getLogger())) }],
 		]);
 		const sub = subcommands.get(name);

@@ -6,7 +6,7 @@ import { HttpClient } from './ports/http';
 import { ProviderDirectory, WhatsAppProvider } from './ports/provider';
 import { ContactRepository, InboxItem, InstanceRecord, InstanceRepository, OpenRoomRepository, OutboxItem, QueueRepository, SeenArchive } from './ports/records';
 import { RocketChatPort } from './ports/rocketchat';
-import { RetryScheduler } from './ports/scheduler';
+import { QrScheduler, RetryScheduler } from './ports/scheduler';
 import { TemplateRepository, TemplateSendClaims } from './ports/templates';
 
 export interface CoreDeps {
@@ -19,7 +19,7 @@ export interface CoreDeps {
 	seenArchive: SeenArchive;
 	templates: TemplateRepository;
 	templateSends: TemplateSendClaims;
-	scheduler: RetryScheduler;
+	scheduler: RetryScheduler & QrScheduler;
 	http: HttpClient;
 	providers: ProviderDirectory;
 	log?: Log;

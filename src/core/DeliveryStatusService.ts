@@ -8,11 +8,13 @@ import { noticeInRoom, windowClosedNotice } from './notices';
 import { ContactRecord, InstanceRecord, MessageLink } from './ports/records';
 import { quoteLink } from './render';
 import { isWindowClosedFailure, windowHours } from './serviceWindow';
+import { own } from './ports/lookup';
 
 // Statuses arrive out of order: a state only ever moves forward. A failure is final. States stored by
-// 0.1.0 (GREEN-API names such as `noAccount`) rank as failures.
+// 0.1.0 (GREEN-API names such as `noAccount`) rank as failures; a quiet chat keeps its old links, so that
+// fallback may go only when upgrading straight from 0.1.0 is no longer supported.
 const DELIVERY_RANK: Record<DeliveryState, number> = { pending: 0, sent: 1, delivered: 2, read: 3, played: 3.5, failed: 4 };
-const rank = (s: string | undefined) => DELIVERY_RANK[(s || 'pending') as DeliveryState] ?? DELIVERY_RANK.failed;
+const rank = (s: string | undefined) => own(DELIVERY_RANK, s || 'pending') ?? DELIVERY_RANK.failed;
 
 /** What "Delivery status shown to agents: all" shows for a state: the reaction, or the note where the app may not react. */
 const PROGRESS: Partial<Record<DeliveryState, { reaction: string; note: string }>> = {
@@ -75,7 +77,7 @@ export class DeliveryStatusService {
 					const reason = e.failure ? describeFailure(e.failure) : t('reason_delivery_failed');
 					// The note quotes the agent's message (a link Rocket.Chat renders as a quote).
 					await noticeInRoom(this.deps, contact.roomId, `${quoteLink(await this.deps.rc.siteUrl(), contact.roomId, link.rc)}⚠️ ${t('notice_delivery_failed', { reason })}`);
-				} else if (mode === 'all' && PROGRESS[e.status] && !changed.slice(i + 1).some((later) => later.link === link)) {
+				} else if (mode === 'all' && own(PROGRESS, e.status) && !changed.slice(i + 1).some((later) => later.link === link)) {
 					// Only a message's newest state of this batch is shown (a journal can bring delivered and read at once).
 					notesPosted = (await this.showProgress(contact, link, e.status)) || notesPosted;
 				}

@@ -46,7 +46,8 @@ export class RoomPoster {
 		const [limit, settings] = await Promise.all([rc.maxUploadBytes(), rc.settings()]);
 		// Rocket.Chat's own upload limit, within what one job can carry (core/budget.ts).
 		const maxBytes = limit && limit > 0 ? Math.min(limit, MAX_INBOUND_MEDIA_BYTES) : MAX_INBOUND_MEDIA_BYTES;
-		// Items parked by 0.1.0 carry the download URL as `url`.
+		// Items parked by 0.1.0 carry the download URL as `url`. None outlives 7 days after an upgrade (the
+		// longest give_up_after_minutes): this may go when upgrading straight from 0.1.0 is no longer supported.
 		const ref = c.ref ?? (c as { url?: string }).url ?? '';
 		const got = await providerOf(this.deps, instance).downloadMedia(this.deps.http, instance, ref, { maxBytes, extraHosts: settings.mediaExtraHosts });
 		const label = t('inbound_media', { type: t(`media_${c.media}`), name: c.fileName });

@@ -4,10 +4,7 @@
 // the engine (a webhook answers 500 and is redelivered; a job counts as failed) although the app's work
 // goes on, so every provider call is bounded to leave room for the bridge calls around it.
 
-/** The shortest budget of one call into the app among the engines we claim. */
-export const CALL_BUDGET_MS = 10_000;
-
-/** One provider API call (a send, a state read, settings). Two fit in a call, with room for the rest. */
+/** One provider API call (a send, a state read, settings). Two fit in the shortest call (10 s), with room for the rest. */
 export const PROVIDER_CALL_MS = 4_000;
 
 /** One media download or upload (inside a job, never inside a webhook call). */

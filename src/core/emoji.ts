@@ -1,6 +1,8 @@
 // Rocket.Chat names reactions by shortcode (`:thumbsup:`, JoyPixels names); WhatsApp wants the emoji
 // itself. The reactions people actually use, with Rocket.Chat's aliases; skin tones as `_tone1`…`_tone5`.
 
+import { own } from './ports/lookup';
+
 const BY_NAME: Record<string, string> = {
 	thumbsup: '👍', '+1': '👍', thumbup: '👍', thumbsdown: '👎', '-1': '👎', thumbdown: '👎',
 	heart: '❤️', hearts: '♥️', orange_heart: '🧡', yellow_heart: '💛', green_heart: '💚', blue_heart: '💙', purple_heart: '💜',
@@ -32,6 +34,7 @@ export function emojiOf(reaction: string): string | undefined {
 	if (!raw.startsWith(':')) return /\p{Extended_Pictographic}/u.test(raw) ? raw : undefined;
 	const name = raw.replace(/^:|:$/g, '').toLowerCase();
 	const toned = /^(.+)_tone([1-5])$/.exec(name);
-	if (toned && BY_NAME[toned[1]]) return BY_NAME[toned[1]].replace(/\uFE0F$/, '') + TONES[Number(toned[2]) - 1];
-	return BY_NAME[name];
+	const base = toned ? own(BY_NAME, toned[1]) : undefined;
+	if (toned && base) return base.replace(/\uFE0F$/, '') + TONES[Number(toned[2]) - 1];
+	return own(BY_NAME, name);
 }

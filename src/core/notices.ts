@@ -3,6 +3,7 @@ import { formatUtc } from './clock';
 import { CoreDeps, displayNumber } from './Core';
 import { errorText } from './failures';
 import { ProviderNoticeEvent } from './ports/events';
+import { own } from './ports/lookup';
 import { InstanceRecord } from './ports/records';
 import { NoticeAction } from './ports/rocketchat';
 import { quoteLink } from './render';
@@ -80,9 +81,9 @@ export class ProviderNotices {
 	public async received(instance: InstanceRecord, event: ProviderNoticeEvent): Promise<void> {
 		const said = signature(event);
 		// The cached record answers the common case (the same notice again) without a read.
-		if (instance.providerNotices?.[event.code] === said) return;
+		if (own(instance.providerNotices, event.code) === said) return;
 		const current = (await this.deps.instances.get(instance.id, true)) || instance;
-		if (current.providerNotices?.[event.code] === said) return;
+		if (own(current.providerNotices, event.code) === said) return;
 		// Remembered first: an alert that cannot be delivered is logged by alertAdmins, not retried forever.
 		const next = { ...current, providerNotices: { ...(current.providerNotices || {}), [event.code]: said } };
 		await this.deps.instances.save(next);

@@ -1,5 +1,6 @@
 import { t } from '../i18n/translate';
 import { TemplateInfo, TemplateMessage } from './ports/templates';
+import { own } from './ports/lookup';
 
 // Templates as data: which ones can be sent, what a filled one still lacks, and how it reads in the room.
 // The picker, the slash command and the REST endpoint all go through these.
@@ -69,7 +70,7 @@ export function templateProblems(info: TemplateInfo, values: TemplateValues): st
 }
 
 export function slotValue(values: TemplateValues, slot: TemplateSlot): string {
-	const raw = slot.kind === 'body' ? values.body[slot.key] : slot.kind === 'button' ? values.buttons?.[slot.key] : slot.kind === 'header-text' ? values.header?.text : values.header?.link;
+	const raw = slot.kind === 'body' ? own(values.body, slot.key) : slot.kind === 'button' ? own(values.buttons, slot.key) : slot.kind === 'header-text' ? values.header?.text : values.header?.link;
 	return (raw || '').trim();
 }
 
@@ -86,7 +87,7 @@ export function templateMessage(info: TemplateInfo, values: TemplateValues): Tem
 	return msg;
 }
 
-const fill = (text: string, values: Record<string, string>) => text.replace(PLACEHOLDER, (whole, name: string) => values[name] || whole);
+const fill = (text: string, values: Record<string, string>) => text.replace(PLACEHOLDER, (whole, name: string) => own(values, name) || whole);
 
 /** How a sent template reads in the room (and in notes about it). */
 export function renderTemplate(msg: TemplateMessage): string {

@@ -1,4 +1,5 @@
 import { catalogs } from './catalog';
+import { own } from '../core/ports/lookup';
 
 export const LANGUAGES = Object.keys(catalogs);
 
@@ -6,19 +7,19 @@ let current = 'en';
 
 /** Language of the text the app writes (notices, command answers); from the app setting. */
 export function setLanguage(lang: string | undefined): void {
-	current = lang && catalogs[lang] ? lang : 'en';
+	current = lang && own(catalogs, lang) ? lang : 'en';
 }
 
 /** Translate `key`, filling `{name}` placeholders. Falls back to English, then to the key itself. */
 export function t(key: string, params: Record<string, string | number | undefined> = {}, lang: string = current): string {
-	const template = catalogs[lang]?.[key] ?? catalogs.en[key] ?? key;
+	const template = own(own(catalogs, lang), key) ?? own(catalogs.en, key) ?? key;
 	return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
-		const value = params[name];
+		const value = own(params, name);
 		return value === undefined ? whole : String(value);
 	});
 }
 
 /** Whether the English catalog has `key` (every language has the same keys: see the i18n test). */
 export function hasKey(key: string): boolean {
-	return key in catalogs.en;
+	return own(catalogs.en, key) !== undefined;
 }

@@ -1,13 +1,13 @@
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { IJobContext, IProcessor, StartupType } from '@rocket.chat/apps-engine/definition/scheduler';
-import { QR_JOB, QrJobData, refreshQr } from '../commands/QrLink';
 import { coreDeps } from '../compose';
 import { CatchUpService, catchUpDue } from '../core/CatchUpService';
 import { InboundService } from '../core/InboundService';
+import { InstanceLifecycle } from '../core/InstanceLifecycle';
 import { OutboundService } from '../core/OutboundService';
 import { ProviderDirectory } from '../core/ports/provider';
 import { RecoveryService, recoveryDue } from '../core/RecoveryService';
-import { RETRY_JOB, WINDOW_JOB } from '../rocketchat/RetryScheduler';
+import { QR_JOB, RETRY_JOB, WINDOW_JOB } from '../rocketchat/RetryScheduler';
 import { WindowReminder } from '../core/WindowReminder';
 import { readSettings } from '../rocketchat/settings';
 
@@ -45,8 +45,12 @@ export function processors(providers: ProviderDirectory, applySettings: (read: I
 			if (recoveryDue(now)) await new RecoveryService(deps).run(now);
 		}
 	};
-	const qr = async (ctx: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) =>
-		refreshQr({ read, modify, http, persis }, providers, ctx as unknown as QrJobData);
+	// The next QR code of a number being linked (core/InstanceLifecycle.ts showQr).
+	const qr = async (ctx: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) => {
+		const { instanceId, userId, roomId, until, inRoom } = ctx;
+		if (typeof instanceId !== 'string' || typeof userId !== 'string' || typeof roomId !== 'string' || typeof until !== 'number') return;
+		await new InstanceLifecycle(coreDeps({ read, modify, http, persis }, providers)).showQr({ instanceId, userId, roomId, until, inRoom: inRoom === true });
+	};
 	const window = async (ctx: IJobContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence) => {
 		if (typeof ctx.chatKey === 'string') await new WindowReminder(coreDeps({ read, modify, http, persis }, providers)).check(ctx.chatKey);
 	};

@@ -219,6 +219,19 @@ export class RocketChatAdapter implements RocketChatPort {
 		return this.modify.getCreator().finish(builder);
 	}
 
+	public async notifyUser(userId: string, roomId: string, text: string, image?: { url: string; title: string }): Promise<boolean> {
+		const [user, room] = await Promise.all([this.read.getUserReader().getById(userId), this.read.getRoomReader().getById(roomId)]);
+		if (!user || !room) return false;
+		await notifyUser(this.read, this.modify, user, room, text, image && { imageUrl: image.url, title: { value: image.title } });
+		return true;
+	}
+
+	public async uploadImage(roomId: string, fileName: string, bytes: Buffer): Promise<void> {
+		const [room, appUser] = await Promise.all([this.read.getRoomReader().getById(roomId), this.read.getUserReader().getAppUser()]);
+		if (!room) return;
+		await this.modify.getCreator().getUploadCreator().uploadBuffer(bytes, { filename: fileName, room, user: appUser });
+	}
+
 	public async readUpload(fileId: string): Promise<Buffer> {
 		const bytes = bytesOf(await this.read.getUploadReader().getBufferById(fileId));
 		if (!bytes) throw new Error(`upload ${fileId}: Rocket.Chat returned no file content`);

@@ -34,7 +34,7 @@ export function messageAuthor(message: IMessage, appId: string): MessageAuthor {
 }
 
 /** A message for WhatsApp in a livechat room: a person's, or (with `bots`) a bot's; never the visitor's, a system message or this app's note. */
-export function isAgentMessage(message: IMessage, appId: string, bots = false): boolean {
+function isAgentMessage(message: IMessage, appId: string, bots = false): boolean {
 	const author = messageAuthor(message, appId);
 	return author === 'person' || (bots && author === 'bot');
 }
@@ -82,7 +82,7 @@ export function toAgentMessage(message: IMessage): AgentMessage {
 }
 
 /** A message the app posted to show a template it sends (marked by a block only apps can add). */
-export function isSentTemplate(message: IMessage, appId: string): boolean {
+function isSentTemplate(message: IMessage, appId: string): boolean {
 	const blocks = (message as { blocks?: Array<{ blockId?: string; appId?: string }> }).blocks || [];
 	return blocks.some((b) => b.blockId === SENT_TEMPLATE_BLOCK && (!b.appId || b.appId === appId));
 }

@@ -37,11 +37,6 @@ export class InstanceStore implements InstanceRepository {
 	}
 }
 
-/** For tests of the cache itself. */
-export function clearInstanceCache(): void {
-	cache.clear();
-}
-
 /** What version 0.1.0 stored: the GREEN-API credential set at the top level, `wid`, `webhookToken`. */
 type StoredInstance = InstanceRecord | (Omit<InstanceRecord, 'credentials' | 'webhookSecret' | 'number'> & Record<string, unknown>);
 
@@ -53,7 +48,8 @@ const NEUTRAL_FIELDS: ReadonlyArray<string> = [
 /**
  * Records of 0.1.0 keep working: `webhookToken` is the webhook secret (it also keys the visitor tokens,
  * so it must not change), `wid` (`digits@c.us`) the number, and every other field the provider's
- * credentials. Written back in the new shape on the next save.
+ * credentials. Written back in the new shape on the next save — which a quiet number may never get, so
+ * this may go only when upgrading straight from 0.1.0 is no longer supported (said in the release notes).
  */
 export function upgradeInstance(raw: StoredInstance): InstanceRecord {
 	if ('credentials' in raw && raw.credentials && typeof raw.credentials === 'object') return raw as InstanceRecord;

@@ -43,10 +43,11 @@ const FORBIDDEN: Record<string, { folders: string[]; packages: RegExp }> = {
 	rocketchat: { folders: ['providers', 'jobs', 'commands', 'endpoints', 'store', 'compose.ts'], packages: /^$/ },
 	store: { folders: ['providers', 'rocketchat', 'jobs', 'commands', 'endpoints', 'compose.ts'], packages: /^$/ },
 	// Entry layers parse, call the core and render: they reach providers through the registry the
-	// composition hands them, and do not call each other (the template picker's blocks excepted).
-	commands: { folders: ['providers', 'endpoints', 'jobs'], packages: /^$/ },
+	// composition hands them, persistence through the core (assembled by compose.ts), and do not call each
+	// other (the template picker's blocks excepted).
+	commands: { folders: ['providers', 'store', 'endpoints', 'jobs'], packages: /^$/ },
 	endpoints: { folders: ['providers', 'store', 'commands', 'jobs', 'uikit'], packages: /^$/ },
-	jobs: { folders: ['providers', 'store', 'endpoints', 'uikit'], packages: /^$/ },
+	jobs: { folders: ['providers', 'store', 'commands', 'endpoints', 'uikit'], packages: /^$/ },
 	uikit: { folders: ['providers', 'store', 'commands', 'endpoints', 'jobs'], packages: /^$/ },
 };
 
@@ -118,6 +119,16 @@ describe('architecture of src/', () => {
 		fs.writeFileSync(probe, "import { Store } from '../store/Store';\n");
 		try {
 			expect(violations(importsOf(probe))).toEqual(['src/core/__probe__.ts:1 imports src/store/Store.ts']);
+		} finally {
+			fs.unlinkSync(probe);
+		}
+	});
+
+	it('keeps commands and jobs off the store and off each other (sanity check of the rule)', () => {
+		const probe = path.join(SRC, 'jobs', '__probe__.ts');
+		fs.writeFileSync(probe, "import { AdminCommands } from '../commands/AdminCommands';\nimport { Store } from '../store/Store';\n");
+		try {
+			expect(violations(importsOf(probe))).toEqual(['src/jobs/__probe__.ts:1 imports src/commands/AdminCommands.ts', 'src/jobs/__probe__.ts:2 imports src/store/Store.ts']);
 		} finally {
 			fs.unlinkSync(probe);
 		}

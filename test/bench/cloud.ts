@@ -1,4 +1,4 @@
-// Figures of the Cloud API path (issue 9) on the real engine with the fake Graph API: bridge calls are
+// Figures of the Cloud API path on the real engine with the fake Graph API: bridge calls are
 // exact counts; the batch figure is the wall time until the one webhook is answered.
 import { CLOUD, msg } from '../fixtures/cloud';
 import { FakeGraphApi } from '../fakes/FakeCloudApi';

@@ -1,4 +1,4 @@
-// Figures of the messaging path (issue: GREEN-API ↔ Omnichannel) and of the queues (durability):
+// Figures of the messaging path (GREEN-API ↔ Omnichannel) and of the queues (durability):
 // bridge calls are exact counts; timings are medians and ratios within one run.
 import { randomBytes } from 'crypto';
 import { GA, incoming, textMessage, videoMessage } from '../fixtures/greenapi';

@@ -1,4 +1,4 @@
-// Core services of issue 12 with providers the packaged app does not have: capabilities false (the agent gets a
+// Agent features of the core (actions, read receipts, window reminders…) with providers the packaged app does not have: capabilities false (the agent gets a
 // note, nothing is called), a customer-service window (reminder, template required). Pure helpers too.
 import { AgentActions } from '../../src/core/AgentActions';
 import { Outreach } from '../../src/core/Outreach';

@@ -1,4 +1,4 @@
-// Core services of issue 10 (GREEN-API findings, feature detection) with the ports in memory: provider notices
+// Delivery statuses and provider notices (GREEN-API findings, feature detection) with the ports in memory: provider notices
 // told once per change, statuses that name only their message, and delivered / read shown as a reaction or,
 // where the app may not react, as one note per message.
 import { DeliveryStatusService } from '../../src/core/DeliveryStatusService';
@@ -16,7 +16,7 @@ const CHAT = '15557654321@c.us';
 function withStoredInstances(m: ReturnType<typeof memoryDeps>) {
 	let stored: InstanceRecord = { ...m.instance };
 	const alerts: string[] = [];
-	m.deps.instances = { get: async () => stored, list: async () => [stored], save: async (r) => void (stored = JSON.parse(JSON.stringify(r))) };
+	m.deps.instances = { get: async () => stored, list: async () => [stored], save: async (r) => void (stored = JSON.parse(JSON.stringify(r))), remove: async () => undefined };
 	(m.deps.rc as Partial<RocketChatPort>).alertAdmins = async (text) => (alerts.push(text), true);
 	return { alerts, stored: () => stored };
 }

@@ -1,4 +1,4 @@
-// The media host policy (issue 11 item 5): HTTPS from the provider's hosts or admin-listed ones, never a
+// The media host policy: HTTPS from the provider's hosts or admin-listed ones, never a
 // literal address that is not public, never userinfo, controls or an oversized URL.
 import {
 	checkMediaUrl, HostRule, hostsOfUrls, isBlockedAddress, MAX_MEDIA_URL_LENGTH, MediaHostPolicy, parseHostPatterns,

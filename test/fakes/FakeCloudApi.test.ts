@@ -136,6 +136,22 @@ describe('FakeDialog360', () => {
 		expect(fake.webhookConfigs.get(CLOUD.phoneNumberId)?.url).toBe('https://rc.example/hook?instance=x');
 	});
 
+	it('clears a number\'s webhook only with its key, and only with an empty URL and no headers', async () => {
+		expect(await d360.admin.configureWebhook(http, instance, 'https://rc.example/hook')).toEqual({ ok: true });
+		const wrong = { ...instance, credentials: { ...instance.credentials, apiKey: 'D360wrongwrongwrongwrongwrong' } };
+		expect(await d360.admin.removeWebhook!(http, wrong)).toMatchObject({ ok: false });
+		expect(fake.webhookConfigs.has(CLOUD.phoneNumberId)).toBe(true);
+		const post = (json: unknown) => http.request({ method: 'POST', url: `${fake.apiUrl}/v1/configs/webhook`, headers: { 'D360-API-KEY': KEY }, json });
+		expect((await post({ url: '', headers: { 'X-Webhook-Secret': 'x' } })).status).toBe(400);
+		expect((await post({ url: null })).status).toBe(400);
+		expect((await post({})).status).toBe(400);
+		expect(fake.webhookConfigs.has(CLOUD.phoneNumberId)).toBe(true);
+		expect(await d360.admin.removeWebhook!(http, instance)).toEqual({ ok: true });
+		expect(fake.webhookConfigs.has(CLOUD.phoneNumberId)).toBe(false);
+		const last = fake.requests.filter((r) => r.path === '/v1/configs/webhook').pop()!;
+		expect(last).toMatchObject({ httpMethod: 'POST', body: { url: '' } });
+	});
+
 	it('lists templates by offset and serves media only with the key on its own host', async () => {
 		for (let i = 0; i < 150; i++) fake.addTemplate('102290129340398', template({ name: `t${i}`, body: 'x' }));
 		const list = await d360.templates.list(http, instance);

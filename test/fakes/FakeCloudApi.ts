@@ -576,7 +576,16 @@ export class FakeDialog360 extends FakeCloudApi {
 		if (p === '/v1/configs/webhook') {
 			return routed('configs.webhook', undefined, (n) => {
 				if (verb === 'GET') return ok(this.webhookConfigs.get(n.phoneNumberId) || {});
+				if (verb !== 'POST') throw bad(100, `Unsupported ${verb.toLowerCase()} request.`);
 				const b = jsonBody(rec);
+				if (typeof b.url !== 'string') throw bad(100, 'url must be a string');
+				// An empty URL clears the number's webhook (what the app sends when a number is removed; 360dialog
+				// documents only setting and reading it, so this is the fake's assumption).
+				if (b.url === '') {
+					if (b.headers !== undefined) throw bad(100, 'headers need a url');
+					this.webhookConfigs.delete(n.phoneNumberId);
+					return ok({ url: '' });
+				}
 				let url: URL;
 				try {
 					url = new URL(String(b.url));

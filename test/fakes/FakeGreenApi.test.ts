@@ -369,6 +369,15 @@ describe('agent actions: sendReaction / checkWhatsapp / readChat / editMessage /
 });
 
 describe('settings and account', () => {
+	test('setSettings clears the webhook (empty URL and token) only with the instance token', async () => {
+		await postJson(api('setSettings'), { webhookUrl: 'https://rc.example/hook', webhookUrlToken: 'whsec' });
+		expect((await postJson(api('setSettings', ID, 'wrong-token'), { webhookUrl: '', webhookUrlToken: '' })).status).toBe(401);
+		expect(fake.webhookSettings(ID)).toMatchObject({ webhookUrl: 'https://rc.example/hook', webhookUrlToken: 'whsec' });
+		const r = await postJson(api('setSettings'), { webhookUrl: '', webhookUrlToken: '' });
+		expect(r.json).toEqual({ saveSettings: true });
+		expect(fake.webhookSettings(ID)).toMatchObject({ webhookUrl: '', webhookUrlToken: '' });
+	});
+
 	test('setSettings validates, stores and getSettings returns it', async () => {
 		const bad: Array<[unknown, RegExp]> = [
 			[{ incomingWebhook: true }, /incomingWebhook must be "yes" or "no"/],

@@ -1,4 +1,4 @@
-// Generated hostile `/whatsapp` argument lists, by role (issue 11). None may change state: the lists never
+// Generated hostile `/whatsapp` argument lists, by role. None may change state: the lists never
 // name the connected instance for a destructive subcommand, and an `instance add` that would reach a provider
 // is pointed at the fake GREEN-API (the only host the suite allows) with credentials the fake refuses.
 import { CONTROL_CHARS, PROTOTYPE_NAMES } from './webhookInputs';

@@ -1,4 +1,4 @@
-// The project's hostile-input suite (issue 11): seeded, generated webhook requests by class and `/whatsapp`
+// The project's hostile-input suite: seeded, generated webhook requests by class and `/whatsapp`
 // argument lists by role, against the packaged app on the real engine with the fake GREEN-API.
 //
 // After each batch:

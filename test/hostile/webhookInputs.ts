@@ -1,10 +1,10 @@
-// Generated hostile webhook requests, by class (issue 11). Every case says what it must leave behind:
+// Generated hostile webhook requests, by class. Every case says what it must leave behind:
 // 'unchanged' (no credentials, a malformed envelope, a chat that is not a customer's, a wrong method) or
 // 'may-change' (an authentic envelope of a customer's chat with hostile content: it may post, never garbage).
 //
 // Excluded on purpose: bodies with an own `__proto__` key (at any depth). `JSON.parse` and Express's body
 // parser create such a property, and the engine's transport between Rocket.Chat and the app process hangs on
-// it before any app code runs (issue 11 item 1, handled elsewhere). assertNoOwnProtoKey() keeps them out.
+// it before any app code runs (test/runtime/proto-key.test.ts shows it). assertNoOwnProtoKey() keeps them out.
 import * as fx from '../fixtures/greenapi';
 import { Prng } from './prng';
 
@@ -266,7 +266,7 @@ export class WebhookInputs {
 
 	/**
 	 * Delivery statuses naming messages the app never sent — unknown ids, and the customer's own inbound messages
-	 * (sent first, in the same class) — and edits/deletions of messages the app never saw: nothing may change (item 4).
+	 * (sent first, in the same class) — and edits/deletions of messages the app never saw: nothing may change.
 	 */
 	private statusesForUnknownMessages(): WebhookCase[] {
 		const inbound = CUSTOMER_CHATS.slice(0, 4).map((chatId) => ({ chatId, idMessage: this.id() }));
@@ -284,7 +284,7 @@ export class WebhookInputs {
 		return out;
 	}
 
-	/** Chat ids that are not a customer's conversation (item 2), fixed and mutated: nothing may open. */
+	/** Chat ids that are not a customer's conversation, fixed and mutated: nothing may open. */
 	private chatIds(randomCount: number): WebhookCase[] {
 		const fixed = [
 			'120363025945123456@newsletter', '79001234567@broadcast', 'status@broadcast', this.ctx.wid, '7900\u00001234567@c.us', '\u202e79001234567@c.us',
@@ -381,7 +381,7 @@ export class WebhookInputs {
 			this.authentic(fx.incoming(fx.textMessage('big id'), { chatId: c(), idMessage: `BAE5${this.rng.hex(60_000)}` }), 'may-change'),
 			this.authentic(fx.incoming({ typeMessage: big(), textMessageData: { textMessage: 'x' } }, { chatId: c(), idMessage: this.id() }), 'may-change'),
 			this.authentic(fx.incoming(fx.imageMessage(this.fileUrl(), big(30_000), { fileName: `${big(60_000)}.jpg` }), { chatId: c(), idMessage: this.id() }), 'may-change', { fetches: true }),
-			// Its own chat: a fetch that keeps failing would hold a shared chat back (item 6).
+			// Its own chat: a fetch that keeps failing would hold a shared chat back.
 			this.authentic(fx.incoming(fx.imageMessage(`https://sw-media.storage.yandexcloud.net/${big(90_000).replace(/ /g, 'a')}.jpg`), { chatId: '79003999999@c.us', idMessage: this.id() }), 'may-change', { fetches: true }),
 			this.authentic(fx.incoming(fx.withQuote(fx.textMessage('reply'), fx.quoted('Q1', { text: big() })), { chatId: c(), idMessage: this.id() }), 'may-change'),
 			this.authentic(fx.incoming(fx.contactMessage(big(25_000), '+7 900 000 0000'), { chatId: c(), idMessage: this.id() }), 'may-change'),
@@ -424,7 +424,7 @@ export class WebhookInputs {
 		return out;
 	}
 
-	/** downloadUrl values that point anywhere but the provider's media hosts (item 5): never fetched. */
+	/** downloadUrl values that point anywhere but the provider's media hosts: never fetched. */
 	private mediaUrls(randomCount: number): WebhookCase[] {
 		const port = this.ctx.closedPort;
 		const site = this.ctx.siteUrl.replace(/\/$/, '');
@@ -441,7 +441,7 @@ export class WebhookInputs {
 			`https://sw-media.storage.yandexcloud.net/${'a'.repeat(90_000)}.jpg`,
 		];
 		const out: WebhookCase[] = [];
-		// One chat per URL: a file that cannot be fetched holds its chat's later messages back (item 6), so every URL
+		// One chat per URL: a file that cannot be fetched holds its chat's later messages back, so every URL
 		// gets its own first attempt.
 		let chat = 0;
 		const ownChat = () => `790030${String(++chat).padStart(5, '0')}@c.us`;
@@ -469,7 +469,7 @@ export function setPath(body: unknown, path: string[], value: unknown): unknown 
 	return copy;
 }
 
-/** Bodies with an own `__proto__` key hang the engine's transport (issue 11 item 1): never generated here. */
+/** Bodies with an own `__proto__` key hang the engine's transport before any app code runs: never generated here. */
 export function assertNoOwnProtoKey(v: unknown, where: string): void {
 	if (v === null || typeof v !== 'object') return;
 	if (Object.prototype.hasOwnProperty.call(v, '__proto__')) throw new Error(`hostile inputs (${where}): a body with an own __proto__ key slipped in`);

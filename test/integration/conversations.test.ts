@@ -1,4 +1,4 @@
-// Issue 12 on the real engine with the fake GREEN-API: the department menu, conversations an agent starts,
+// Conversation features on the real engine with the fake GREEN-API: the department menu, conversations an agent starts,
 // agent reactions / edits / deletions reaching WhatsApp (or a note saying why not), read receipts, and Rocket.Chat's
 // outbound-message provider interface.
 import * as fx from '../fixtures/greenapi';

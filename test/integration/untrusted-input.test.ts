@@ -1,4 +1,4 @@
-// Issue 11 items 2, 3 and 9 on the real engine: chats that are not a customer's open nothing, a message
+// Untrusted input on the real engine: chats that are not a customer's open nothing, a message
 // that cannot be read is a short note (never an empty message), and `/whatsapp <Object.prototype member>`
 // is an unknown subcommand.
 import * as fx from '../fixtures/greenapi';
@@ -60,7 +60,7 @@ describe('untrusted webhook fields and command names', () => {
 		const rtl = await w.customerSends(fx.textMessage('hello'), { chatId: '\u202e79001234567@c.us' });
 		expect(rtl.content.outcome).toBe('ignored');
 		expect(w.rc.appWrittenLogText()).toContain('not a customer chat id: "\\u202e79001234567@c.us"');
-		// (The engine's own request dumps quote the body as it came: issue 11 item 10, not the app's.)
+		// (The engine's own request dumps quote the body as it came: the engine's logging, not the app's.)
 		expect(w.rc.appWrittenLogText()).not.toContain('\u202e');
 	});
 

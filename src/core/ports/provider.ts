@@ -185,6 +185,11 @@ export interface ProviderAdmin {
 		instance: InstanceRecord,
 		url: string,
 	): Promise<{ ok: true; manual?: boolean; /** Pasted with the URL (Cloud API verify token); shown to the admin privately. */ verifyToken?: string } | ({ ok: false; badCredentials?: boolean } & Failure)>;
+	/**
+	 * Undoes `configureWebhook` when the number is removed, so the provider stops calling the app;
+	 * `manual`: only the admin can (the provider's console), absent = the same.
+	 */
+	removeWebhook?(http: HttpClient, instance: InstanceRecord): Promise<{ ok: true; manual?: boolean } | ({ ok: false } & Failure)>;
 	/** The QR code that links the phone, where the provider links phones that way. */
 	qr?(http: HttpClient, instance: InstanceRecord): Promise<QrResult>;
 	/** How the number's recent webhooks fared against the provider's signature, for `/whatsapp status`. */

@@ -202,6 +202,7 @@ export interface InstanceRepository {
 	get(id: string, fresh?: boolean): Promise<InstanceRecord | undefined>;
 	list(): Promise<InstanceRecord[]>;
 	save(record: InstanceRecord): Promise<void>;
+	remove(id: string): Promise<void>;
 }
 
 /** A durable per-chat queue, small (items are removed once done). */

@@ -108,6 +108,10 @@ export interface RocketChatPort {
 	 * user to `fallbackUserIds`. False when it reached nobody.
 	 */
 	alertAdmins(text: string, fallbackUserIds: string[]): Promise<boolean>;
+	/** A private answer only `userId` sees, in `roomId` (an image by data URL when given). */
+	notifyUser(userId: string, roomId: string, text: string, image?: { url: string; title: string }): Promise<boolean>;
+	/** An image file posted into a room by the app user. */
+	uploadImage(roomId: string, fileName: string, bytes: Buffer): Promise<void>;
 	/** The bytes of a file an agent attached. */
 	readUpload(fileId: string): Promise<Buffer>;
 	/** The app's own user (its notes), when Rocket.Chat has created it. */

@@ -21,6 +21,7 @@ import { captionFits, CLOUD_MEDIA, fileKind, MAX_TEXT_LENGTH, mediaBody, reactio
 import { templateBody, templateInfos } from './templates';
 import { CloudTransport, parseUrl } from './transport';
 import { parseCloudWebhook } from './webhook';
+import { own } from '../../core/ports/lookup';
 
 const DAY = 24 * 60 * 60_000;
 
@@ -261,7 +262,7 @@ export function numberHealth(node: Json): { health: InstanceHealth; detail: stri
 	const quality = nonEmpty(node.quality_rating)?.toUpperCase();
 	const canSend = nonEmpty(obj(node.health_status)?.can_send_message)?.toUpperCase();
 	// What the number can do right now wins over the registration status.
-	const health = (canSend && canSend !== 'AVAILABLE' ? CAN_SEND_HEALTH[canSend] : undefined) ?? (status ? STATUS_HEALTH[status] : undefined) ?? (canSend ? CAN_SEND_HEALTH[canSend] : undefined) ?? 'unknown';
+	const health = (canSend !== 'AVAILABLE' ? own(CAN_SEND_HEALTH, canSend) : undefined) ?? own(STATUS_HEALTH, status) ?? own(CAN_SEND_HEALTH, canSend) ?? 'unknown';
 	const detail = [status, canSend && canSend !== 'AVAILABLE' ? `messaging ${canSend}` : undefined, quality ? `quality ${quality}` : undefined].filter(Boolean).join(', ') || 'unknown';
 	return { health, detail };
 }

@@ -51,6 +51,8 @@ export class CloudProvider extends CloudApiAdapter {
 		webhookQuery: (instance) => ({ instance: instance.id, secret: instance.webhookSecret }),
 		// Meta takes the callback URL only in the app dashboard: the admin pastes it with the verify token.
 		configureWebhook: async (_http, instance) => ({ ok: true, manual: true, verifyToken: verifyTokenOf(instance) }),
+		// The callback URL lives in the admin's Meta app, which the app cannot change.
+		removeWebhook: async () => ({ ok: true, manual: true }),
 		primarySecret: (instance) => graphCredentials(instance).accessToken,
 		webhookChecks: (instance) => webhookSignatureStats(instance.id),
 		apiVersion: () => ({ version: GRAPH_API_VERSION, endsAt: graphVersionEnd(GRAPH_API_VERSION) }),

@@ -1,6 +1,7 @@
 // Meta's Graph API as the Cloud API transport: `{graphUrl}/{version}/…` with a bearer token.
 
 import { HostRule, hostsOfUrls } from '../../core/mediaPolicy';
+import { own } from '../../core/ports/lookup';
 import { InstanceRecord } from '../../core/ports/records';
 import { arr, nonEmpty, obj } from '../shared/json';
 import { CloudTransport, query, TemplatesPage, trimBase } from './transport';
@@ -33,14 +34,14 @@ const GRAPH_API_ENDS: Readonly<Record<string, string>> = {
 
 /** The day (UTC midnight, ms) `version` stops working, when known. */
 export function graphVersionEnd(version: string): number | undefined {
-	const day = Object.prototype.hasOwnProperty.call(GRAPH_API_ENDS, version) ? GRAPH_API_ENDS[version] : undefined;
+	const day = own(GRAPH_API_ENDS, version);
 	return day ? Date.parse(`${day}T00:00:00Z`) : undefined;
 }
 
 export const DEFAULT_GRAPH_URL = 'https://graph.facebook.com';
 
 /** Hosts Meta serves media from (`lookaside.fbsbx.com`…): the token may go there (and to the Graph host). */
-export const META_MEDIA_HOSTS: ReadonlyArray<HostRule> = ['*.fbsbx.com', '*.facebook.com', '*.fbcdn.net', '*.whatsapp.net'];
+const META_MEDIA_HOSTS: ReadonlyArray<HostRule> = ['*.fbsbx.com', '*.facebook.com', '*.fbcdn.net', '*.whatsapp.net'];
 
 /** A Cloud API instance's credentials. The instance id is the phone number id. */
 export interface GraphCredentials {

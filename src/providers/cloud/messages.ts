@@ -5,6 +5,7 @@
 import { InboundContent, MediaKind, OrderItem, QuotedMessage } from '../../core/ports/events';
 import { arr, Json, nonEmpty, num, obj, str } from '../shared/json';
 import { cloudErrors } from './errors';
+import { own } from '../../core/ports/lookup';
 
 export interface ParsedMessage {
 	content: InboundContent;
@@ -45,7 +46,7 @@ const CONVERTERS: Record<string, Converter> = {
 	interactive: (m, type) => {
 		const i = obj(m.interactive);
 		const kind = nonEmpty(i?.type);
-		const reply = kind ? obj(i?.[kind]) : undefined;
+		const reply = obj(own(i, kind));
 		if (kind === 'nfm_reply') {
 			// A WhatsApp Flow the customer completed: its summary text (the form data stays in response_json).
 			return choice(m, nonEmpty(reply?.body) ?? nonEmpty(reply?.name) ?? 'flow', undefined) ?? unsupported(type);
@@ -114,7 +115,7 @@ const CONVERTERS: Record<string, Converter> = {
 		if (!e || !target) return unsupported(type);
 		const inner = obj(e.message);
 		const innerType = nonEmpty(inner?.type);
-		const text = str(obj(inner?.text)?.body) ?? (innerType ? str(obj(inner?.[innerType])?.caption) : undefined) ?? '';
+		const text = str(obj(inner?.text)?.body) ?? str(obj(own(inner, innerType))?.caption) ?? '';
 		return { kind: 'edit', targetMessageId: target, text };
 	},
 	revoke: (m, type) => {
@@ -128,8 +129,7 @@ const CONVERTERS: Record<string, Converter> = {
 export function parseMessage(m: Json, ownNumber?: string): ParsedMessage | undefined {
 	const type = nonEmpty(m.type) ?? 'unknown';
 	if (NO_CONTENT.has(type)) return undefined;
-	// An own property only: a `type` such as "constructor" must not pick Object's.
-	const convert = Object.prototype.hasOwnProperty.call(CONVERTERS, type) ? CONVERTERS[type] : undefined;
+	const convert = own(CONVERTERS, type);
 	const content = convert ? convert(m, type) ?? unsupported(type, m) : unsupported(type, m);
 	const result: ParsedMessage = { content };
 	const context = obj(m.context);
@@ -180,11 +180,11 @@ export function referralOf(m: Json): Extract<InboundContent, { kind: 'referral' 
 }
 
 function media(m: Json, type: string): InboundContent | undefined {
-	const f = obj(m[type]);
+	const f = obj(own(m, type));
 	const id = nonEmpty(f?.id);
 	if (!f || !id) return undefined;
 	const mimeType = nonEmpty(f.mime_type);
-	const kind: MediaKind = type === 'audio' && f.voice === true ? 'voice' : MEDIA[type];
+	const kind: MediaKind = type === 'audio' && f.voice === true ? 'voice' : own(MEDIA, type) ?? 'document';
 	const c: InboundContent = { kind: 'media', media: kind, ref: id, fileName: nonEmpty(f.filename) ?? `${kind}-${id.slice(-12)}.${extension(mimeType, kind)}` };
 	if (mimeType) c.mimeType = mimeType;
 	const caption = nonEmpty(f.caption);
@@ -209,7 +209,7 @@ const EXTENSIONS: Record<string, string> = {
 
 function extension(mimeType: string | undefined, kind: MediaKind): string {
 	const bare = (mimeType || '').split(';')[0].trim().toLowerCase();
-	return EXTENSIONS[bare] ?? (kind === 'voice' ? 'ogg' : 'bin');
+	return own(EXTENSIONS, bare) ?? (kind === 'voice' ? 'ogg' : 'bin');
 }
 
 function sharedContact(x: Json): { name: string; phones: string[]; emails?: string[] } {

@@ -42,7 +42,7 @@ const SEND_ORDER: Array<'image' | 'sticker' | 'video' | 'audio' | 'document'> = 
 
 export type WireKind = (typeof SEND_ORDER)[number];
 
-export function bareMime(mimeType: string | undefined): string {
+function bareMime(mimeType: string | undefined): string {
 	return (mimeType || '').split(';')[0].trim().toLowerCase();
 }
 

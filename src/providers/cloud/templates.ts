@@ -5,6 +5,7 @@ import { OutboundTemplate, TemplateInfo, TemplateQuality } from '../../core/port
 import { arr, Json, nonEmpty, obj } from '../shared/json';
 import { permanent, SendFailure } from '../shared/results';
 import { envelope } from './outbound';
+import { own } from '../../core/ports/lookup';
 
 type Header = NonNullable<TemplateInfo['header']>;
 const HEADER_FORMATS: ReadonlyArray<Header['format']> = ['text', 'image', 'video', 'document', 'location'];
@@ -72,7 +73,7 @@ export function templateBody(msg: OutboundTemplate, def: TemplateInfo | undefine
 	const named = def ? def.parameterFormat === 'named' : Object.keys(msg.body).some((k) => !/^\d+$/.test(k));
 	const bodyNames = def ? def.bodyParameters : Object.keys(msg.body).sort((a, b) => (named ? 0 : Number(a) - Number(b)));
 	// A named parameter may also come by position (callers that only know the order, like Rocket.Chat's wizard).
-	const value = (n: string, i: number) => (msg.body[n] !== undefined && msg.body[n] !== '' ? msg.body[n] : msg.body[String(i + 1)]);
+	const value = (n: string, i: number) => own(msg.body, n) || own(msg.body, String(i + 1)) || '';
 	const missing = bodyNames.filter((n, i) => value(n, i) === undefined || value(n, i) === '');
 	if (missing.length) return permanent('cloud_template_parameters', `template ${msg.name}: parameters missing: ${missing.join(', ')}`, { name: msg.name, missing: missing.join(', ') });
 	if (bodyNames.length) {

@@ -18,6 +18,7 @@ import { arr, asPayload, displayName, Json, nonEmpty, obj, printable, toMillis }
 import { cloudErrors, errorFailure } from './errors';
 import { asBsuid, asWaId, isCustomerId, isGraphId, isMessageId } from './ids';
 import { contentProblem, parseMessage, referralOf } from './messages';
+import { own } from '../../core/ports/lookup';
 
 export { isBsuid } from './ids';
 
@@ -100,7 +101,7 @@ function parseChange(change: Json | undefined, accountId: string | undefined, ct
 		}
 		case 'phone_number_quality_update': {
 			const event = nonEmpty(value.event) ?? '';
-			const health = lookup(QUALITY_HEALTH, event);
+			const health = own(QUALITY_HEALTH, event);
 			const number = (nonEmpty(value.display_phone_number) ?? '').replace(/\D/g, '');
 			const instance = ctx.instancesOfAccount(accountId).find((i) => i.number === number);
 			if (!health || !instance) return [{ type: 'ignored', instanceId: instance?.id, reason: `phone_number_quality_update ${named(event)}` }];
@@ -168,7 +169,7 @@ function messagesChange(value: Json, ctx: WebhookContext): InboundEvent[] {
 			events.push(ignored(`status without id or customer recipient: ${printable(chatId)}`));
 			continue;
 		}
-		const status = lookup(STATUSES, s.status);
+		const status = own(STATUSES, s.status);
 		if (!status) {
 			events.push(ignored(`status ${named(s.status)}`));
 			continue;
@@ -261,10 +262,6 @@ function messageTime(v: unknown, now: number = Date.now()): number | undefined {
 }
 
 /** A table entry for an untrusted key: own properties only (never Object.prototype's). */
-function lookup<T>(table: Record<string, T>, key: unknown): T | undefined {
-	return typeof key === 'string' && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
-}
-
 /** A field or object name for a reason: bare when it looks like one, else quoted safely. */
 function named(v: unknown): string {
 	return typeof v === 'string' && /^[A-Za-z_]{1,60}$/.test(v) ? v : printable(v);

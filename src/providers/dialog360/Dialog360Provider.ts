@@ -96,6 +96,13 @@ export class Dialog360Provider extends CloudApiAdapter {
 			if (r.ok) return { ok: true };
 			return { ok: false, badCredentials: r.status === 401 || r.status === 403, reason: r.reason, code: r.code, params: r.params };
 		},
+		// 360dialog documents setting the number's webhook, not deleting it: an empty URL is sent to clear it
+		// (how 360dialog takes that is not confirmed; a refusal tells the admin to clear it in the 360dialog Hub).
+		removeWebhook: async (http, instance) => {
+			const r = await this.client(http, instance).call({ method: 'POST', url: `${base(instance)}/v1/configs/webhook`, json: { url: '' } }, (j) => (obj(j) ? true : undefined));
+			if (r.ok) return { ok: true };
+			return { ok: false, reason: r.reason, code: r.code, params: r.params };
+		},
 		primarySecret: (instance) => dialog360Credentials(instance).apiKey,
 		secrets: (instance) => [...this.transport.secrets(instance), instance.webhookSecret, instance.webhookSecret ? headerSecretOf(instance) : ''].filter(Boolean),
 	};

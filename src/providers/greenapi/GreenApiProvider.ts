@@ -15,7 +15,7 @@ import { parseJournal, parseOutgoingJournal } from './journal';
 import { GREEN_API_MEDIA_HOSTS } from './mediaHosts';
 import { chatIdFromPhone } from './phone';
 import { MAX_TEXT_LENGTH } from './textSplit';
-import { applyWebhook, checkCredentials } from './setup';
+import { applyWebhook, checkCredentials, clearWebhook } from './setup';
 import { instanceHealth } from './statuses';
 import { parseWebhook, verifyWebhook, webhookInstanceId } from './webhook';
 
@@ -112,6 +112,11 @@ export class GreenApiProvider implements WhatsAppProvider {
 			const r = await applyWebhook(this.client(http, instance), url, instance.webhookSecret);
 			if (r.ok) return { ok: true as const };
 			return { ok: false as const, badCredentials: r.badCredentials, ...(r.failure || { reason: 'GREEN-API did not save the settings' }) };
+		},
+		removeWebhook: async (http: HttpClient, instance: InstanceRecord) => {
+			const r = await clearWebhook(this.client(http, instance));
+			if (r.ok) return { ok: true as const };
+			return { ok: false as const, ...(r.failure || { reason: 'GREEN-API did not save the settings' }) };
 		},
 		qr: async (http: HttpClient, instance: InstanceRecord): Promise<QrResult> => {
 			const r = await this.client(http, instance).qr();

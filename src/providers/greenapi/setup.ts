@@ -42,3 +42,10 @@ export async function applyWebhook(client: GreenApiClient, webhookUrl: string, w
 	if (!r.ok) return { ok: false, failure: r, badCredentials: r.status === 401 || r.status === 403 };
 	return r.data ? { ok: true } : { ok: false, failure: { reason: 'GREEN-API did not save the settings', code: 'settings_not_saved' } };
 }
+
+/** Stops GREEN-API calling the app: no webhook URL (its HTTP-API polling mode) and no token of ours. */
+export async function clearWebhook(client: GreenApiClient): Promise<ConnectResult> {
+	const r = await client.setSettings({ webhookUrl: '', webhookUrlToken: '' });
+	if (!r.ok) return { ok: false, failure: r, badCredentials: r.status === 401 || r.status === 403 };
+	return r.data ? { ok: true } : { ok: false, failure: { reason: 'GREEN-API did not save the settings', code: 'settings_not_saved' } };
+}

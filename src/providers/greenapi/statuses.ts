@@ -3,6 +3,7 @@
 import { DeliveryState } from '../../core/ports/events';
 import { Failure } from '../../core/ports/failure';
 import { InstanceHealth } from '../../core/ports/provider';
+import { own } from '../../core/ports/lookup';
 
 /** Failure states GREEN-API names itself, with the reason they mean (i18n `reason_<code>`). */
 const FAILURES: Record<string, Failure> = {
@@ -17,7 +18,7 @@ const PROGRESS: ReadonlyArray<DeliveryState> = ['pending', 'sent', 'delivered', 
 export function deliveryStatus(raw: string | undefined, description?: string): { status: DeliveryState; failure?: Failure } | undefined {
 	if (!raw) return undefined;
 	if ((PROGRESS as string[]).includes(raw)) return { status: raw as DeliveryState };
-	const failure = FAILURES[raw];
+	const failure = own(FAILURES, raw);
 	if (!failure) return undefined;
 	// GREEN-API's own description, when it gives one, says more than the state's name.
 	return { status: 'failed', failure: description ? describedFailure(description) : failure };
@@ -53,10 +54,10 @@ const HEALTH: Record<string, InstanceHealth> = {
 
 /** The instance states GREEN-API documents. */
 export function isDocumentedState(state: string): boolean {
-	return Object.prototype.hasOwnProperty.call(HEALTH, state);
+	return own(HEALTH, state) !== undefined;
 }
 
 /** `stateInstance` → neutral health (an unknown name is `unknown`, never alarming by itself). */
 export function instanceHealth(state: string): InstanceHealth {
-	return HEALTH[state] ?? 'unknown';
+	return own(HEALTH, state) ?? 'unknown';
 }

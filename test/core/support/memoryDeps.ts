@@ -49,7 +49,7 @@ export function memoryDeps(provider: WhatsAppProvider, settings: Partial<CoreSet
 			byRoom: async (roomId) => [...contacts.values()].find((c) => c.roomId === roomId),
 			save: async (c) => { contacts.set(`${c.instanceId}:${c.chatId}`, JSON.parse(JSON.stringify(c))); },
 		},
-		instances: { get: async (id) => (id === instance.id ? instance : undefined), list: async () => [instance], save: async () => undefined },
+		instances: { get: async (id) => (id === instance.id ? instance : undefined), list: async () => [instance], save: async () => undefined, remove: async () => undefined },
 		openRooms: { add: async () => undefined, remove: async () => undefined, list: async () => [] },
 		seenArchive: { has: async () => false, add: async () => undefined },
 		templates: { get: async () => undefined, save: async () => undefined },
@@ -59,6 +59,7 @@ export function memoryDeps(provider: WhatsAppProvider, settings: Partial<CoreSet
 		scheduler: {
 			scheduleRetry: async (direction, chatKey, at) => { scheduled.push({ kind: direction, chatKey, at }); },
 			scheduleWindowCheck: async (chatKey, at) => { scheduled.push({ kind: 'window', chatKey, at }); },
+			scheduleQrRefresh: async (data, at) => { scheduled.push({ kind: 'qr', chatKey: data.instanceId, at }); },
 		},
 		http: {} as HttpClient,
 		providers: { get: (name) => (name === provider.name ? provider : undefined), all: () => [provider] },

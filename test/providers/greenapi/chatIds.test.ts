@@ -1,4 +1,4 @@
-// Issue 11 item 2: only the chat ids GREEN-API documents open a conversation; every other id (and the
+// Only the chat ids GREEN-API documents open a conversation; every other id (and the
 // business number itself) is `ignored` with a reason that is safe to log.
 import { InboundEvent } from '../../../src/core/ports/events';
 import { printable, displayName } from '../../../src/providers/shared/json';

@@ -1,4 +1,4 @@
-// Issue 11 item 3: a message whose fields are missing or of the wrong type is never an empty message,
+// A message whose fields are missing or of the wrong type is never an empty message,
 // never "undefined" or "[object Object]": it reads "could not be read" (unsupported, reason unreadable).
 import { InboundContent } from '../../../src/core/ports/events';
 import { renderContent } from '../../../src/core/render';
