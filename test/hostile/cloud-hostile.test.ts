@@ -98,7 +98,7 @@ describe.each(['cloud', '360dialog'] as const)('hostile Cloud API webhooks (%s, 
 		if (res === 'timeout') return `after ${after}: the probe message timed out`;
 		if (res.status !== 200 || res.content?.outcome !== 'posted') return `after ${after}: the probe message answered ${res.status} ${JSON.stringify(res.content)}`;
 		if (!w.rc.rc.messages.some((m) => m.text === text)) return `after ${after}: the probe message is not in the room`;
-		const recorded = await w.rc.waitFor(() => w.rc.rc.persistence.some((p) => p.data?.chatId === PROBE_CUSTOMER && (p.data?.seen ?? []).includes(id)), 5000).catch(() => false);
+		const recorded = await w.rc.waitFor(() => w.rc.rc.persistence.some((p) => p.data?.chatId === PROBE_CUSTOMER && (p.data?.dedupe?.ids ?? []).includes(id)), 5000).catch(() => false);
 		if (!recorded) return `after ${after}: the probe message was posted but never recorded`;
 		await obs.settle();
 		return undefined;

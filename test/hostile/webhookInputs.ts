@@ -579,7 +579,9 @@ export class CloudWebhookInputs {
 			{}, { instance: this.ctx.query.instance }, { secret: s }, { instance: this.ctx.query.instance, secret: '' }, { instance: this.ctx.query.instance, secret: flip(s, 0) },
 			{ instance: this.ctx.query.instance, secret: flip(s, s.length - 1) }, { instance: this.ctx.query.instance, secret: s.slice(0, -1) }, { instance: this.ctx.query.instance, secret: `${s}x` },
 			{ instance: this.ctx.query.instance, secret: s.toUpperCase() }, { instance: 'constructor', secret: s }, { instance: '__proto__', secret: s }, { instance: this.ctx.phoneNumberId === this.ctx.query.instance ? '999' : this.ctx.phoneNumberId, secret: s },
-			{ instance: [this.ctx.query.instance], secret: [s] }, { instance: this.ctx.query.instance, secret: { $ne: '' } },
+			// repeated keys: Express's query parser makes arrays of them (a single key stays a string)
+			{ instance: [this.ctx.query.instance, this.ctx.query.instance], secret: [s, s] }, { instance: this.ctx.query.instance, secret: [s, s] },
+			{ instance: this.ctx.query.instance, secret: { $ne: '' } },
 		];
 		const out = queries.map((query) => this.authentic(good(), 'unchanged', { query }));
 		if (this.ctx.provider === '360dialog') {
