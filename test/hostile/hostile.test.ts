@@ -163,7 +163,7 @@ describe('hostile input (seeded, generated)', () => {
 		probeRoomId = posted.rid;
 		// The contact record is written right after the answer: the probe is done when it lists the message.
 		const recorded = await w.rc
-			.waitFor(() => w.rc.rc.persistence.some((p) => p.data?.chatId === PROBE_CHAT && (p.data?.seen ?? []).includes(idMessage)), 5000)
+			.waitFor(() => w.rc.rc.persistence.some((p) => p.data?.chatId === PROBE_CHAT && (p.data?.seen ?? []).includes(idMessage)))
 			.catch(() => false);
 		if (!recorded) return `after ${after}: the probe message was posted but never recorded`;
 		await obs.settle();
