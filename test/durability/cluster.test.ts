@@ -19,7 +19,7 @@ describe('two engine nodes sharing one database and scheduler (a Rocket.Chat clu
 		n1 = w.rc;
 		n2 = await TestRocketChat.startSecondNode(n1);
 		w.rc.rc.shiftAppDates = true;
-	}, 60_000);
+	});
 	afterAll(async () => {
 		await n2?.stop();
 		await w?.stop();

@@ -97,7 +97,7 @@ describe('the app process is killed in the middle of a burst', () => {
 		expect(counts.duplicated).toBeLessThanOrEqual(notAcked.size);
 		expect(w.rc.rc.visitors).toHaveLength(customers.length);
 		expect(inboxLeft(w.rc)).toBe(0);
-	}, 120_000);
+	});
 
 	// The crash window of the platform (README, Reliability): a message is posted into Rocket.Chat before the contact
 	// record says so (persistence has no transactions, and Rocket.Chat ignores message ids an app sets). If the process
@@ -166,5 +166,5 @@ describe('the app process is killed in the middle of a burst', () => {
 		expect(counts.duplicates).toEqual({ 'posted, then the process died': 2 });
 		expect(freshVisitors).toHaveLength(1);
 		expect(freshRooms).toHaveLength(1);
-	}, 120_000);
+	});
 });

@@ -672,7 +672,7 @@ describe('waiting helpers and shutdown', () => {
 		const t = Date.now();
 		await fake.stop();
 		await fake.stop();
-		expect(Date.now() - t).toBeLessThan(1000);
+		expect(Date.now() - t).toBeLessThan(10_000); // not the 60 s answer nor the hung ones (bound sized for a loaded machine)
 		expect(String((await hung as Error).message)).toMatch(/socket hang up|ECONNRESET/);
 		expect(String((await hungFile as Error).message)).toMatch(/socket hang up|ECONNRESET/);
 		expect(String((await delayed as Error).message)).toMatch(/socket hang up|ECONNRESET/);

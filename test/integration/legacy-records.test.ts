@@ -41,5 +41,5 @@ describe('records stored by 0.1.0', () => {
 		const rooms = w.rc.rc.rooms.filter((r) => r.type === 'l');
 		expect(rooms).toHaveLength(2);
 		expect(rooms[1].visitorToken).toBe(room.visitorToken);
-	}, 90_000);
+	});
 });

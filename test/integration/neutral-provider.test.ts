@@ -30,7 +30,7 @@ describe('a provider unknown to the core (test-only "neutral") carries a convers
 		const admin = rc.addUser({ username: 'admin', roles: ['admin', 'user'], status: 'online' });
 		agent = rc.addUser({ username: 'agent', roles: ['livechat-agent', 'user'], status: 'online', departmentIds: [dep.id] });
 		await rc.runCommand('whatsapp', ['instance', 'add', 'neutral', '555', 'neutral-token-123', api.url, 'Support'], { userId: admin.id });
-	}, 120_000);
+	});
 	afterAll(async () => {
 		await rc?.stop();
 		await api?.stop();

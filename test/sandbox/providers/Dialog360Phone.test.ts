@@ -6,8 +6,6 @@ import { Dialog360Phone } from './CloudPhone';
 import { Sandbox } from '../Sandbox';
 import { SandboxServer } from '../server';
 
-jest.setTimeout(60_000);
-
 let server: SandboxServer;
 let sandbox: Sandbox;
 let phone: Dialog360Phone;
