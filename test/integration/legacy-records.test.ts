@@ -37,6 +37,7 @@ describe('records stored by 0.1.0', () => {
 
 		// A new conversation derives the same visitor token from the stored webhook token.
 		await w.rc.closeRoom(room.id, w.agent.id);
+		await w.rc.settle(); // the app has taken in the closing
 		expect((await w.customerSends(fx.textMessage('a new conversation'))).status).toBe(200);
 		const rooms = w.rc.rc.rooms.filter((r) => r.type === 'l');
 		expect(rooms).toHaveLength(2);
