@@ -518,7 +518,6 @@ export class TestRocketChat {
 	}
 
 	// ---- observing ----
-	/** Polls until probe returns something truthy (post-event handlers run after the engine call returns). */
 	/**
 	 * Polls until probe returns something truthy (post-event handlers run after the engine call returns). The default
 	 * limit is generous on purpose: on a loaded machine the app's answer can take seconds; a condition that never
