@@ -19,7 +19,7 @@ describe('two engine nodes sharing one database and scheduler (a Rocket.Chat clu
 		n1 = w.rc;
 		n2 = await TestRocketChat.startSecondNode(n1);
 		w.rc.rc.shiftAppDates = true;
-	}, 60_000);
+	});
 	afterAll(async () => {
 		await n2?.stop();
 		await w?.stop();
@@ -100,8 +100,8 @@ describe('two engine nodes sharing one database and scheduler (a Rocket.Chat clu
 		const room = roomsOf(c.chatId)[0];
 		w.green.setFailureMode((req) => (req.method === 'sendMessage' ? { status: 503, body: 'Service Unavailable' } : undefined));
 		const m = await n2.sendUserMessage({ roomId: room.id, userId: room.servedBy!.id, text: 'sent while GREEN-API is down' });
-		await n2.waitFor(() => n2.rc.persistence.some((p) => p.data?.key === m.id), 10_000);
-		await n2.waitFor(() => n2.rc.messages.some((x) => x.rid === room.id && /did not accept the message yet/.test(x.text)), 10_000);
+		await n2.waitFor(() => n2.rc.persistence.some((p) => p.data?.key === m.id));
+		await n2.waitFor(() => n2.rc.messages.some((x) => x.rid === room.id && /did not accept the message yet/.test(x.text)));
 		for (let minute = 0; minute < 3; minute++) {
 			n2.advanceClock(MINUTE);
 			await n2.runDueJobs();
@@ -131,13 +131,13 @@ describe('two engine nodes sharing one database and scheduler (a Rocket.Chat clu
 				const text = `out${i + 1} #${String(k).padStart(2, '0')}`;
 				const m = await node.sendUserMessage({ roomId: room.id, userId: room.servedBy!.id, text });
 				written.push({ chatId: customers[i].chatId, text, node: node === n1 ? 1 : 2 });
-				await n1.waitFor(() => n1.rc.persistence.some((p) => p.data?.key === m.id) || w.green.sent[GA.idInstance].some((s) => s.text === text), 15_000);
+				await n1.waitFor(() => n1.rc.persistence.some((p) => p.data?.key === m.id) || w.green.sent[GA.idInstance].some((s) => s.text === text), 20_000);
 			}
 		};
 		// healthy: two messages per room, alternating nodes
 		await write(1);
 		await write(2);
-		await w.green.waitFor(() => w.green.sent[GA.idInstance].length >= sentBefore + 6, 10_000, 'healthy sends');
+		await w.green.waitFor(() => w.green.sent[GA.idInstance].length >= sentBefore + 6, 20_000, 'healthy sends');
 		// 20 simulated minutes of 5xx while agents keep writing on both nodes, both nodes running due jobs
 		w.green.setFailureMode((req) => (req.method === 'sendMessage' ? { status: 503, body: 'Service Unavailable' } : undefined));
 		let k = 3;
@@ -182,12 +182,12 @@ describe('two engine nodes sharing one database and scheduler (a Rocket.Chat clu
 			}
 		};
 		await pair('healthy-');
-		await w.green.waitFor(() => w.green.sent[GA.idInstance].length >= sentBefore + 6, 10_000, 'healthy sends');
+		await w.green.waitFor(() => w.green.sent[GA.idInstance].length >= sentBefore + 6, 20_000, 'healthy sends');
 		w.green.setFailureMode((req) => (req.method === 'sendMessage' ? { status: 502, body: 'Bad Gateway' } : undefined));
 		for (let minute = 0; minute < 12; minute++) {
 			if (minute % 4 === 0) await pair(`m${minute}-`);
-			await n1.waitFor(() => written.every((x) => n1.rc.messages.some((m) => m.text === x.text)), 5000);
-			await new Promise((r) => setTimeout(r, 100)); // the listeners on both nodes have run
+			await n1.waitFor(() => written.every((x) => n1.rc.messages.some((m) => m.text === x.text)));
+			await n1.settle(); // the listeners on both nodes have run
 			n1.advanceClock(MINUTE);
 			await Promise.all([n1.runDueJobs(), n2.runDueJobs()]);
 		}

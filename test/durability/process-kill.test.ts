@@ -15,10 +15,15 @@ describe('the app process is killed in the middle of a burst', () => {
 		await w?.stop();
 	});
 
-	/** GREEN-API: redeliver, in order per customer, whatever was not answered 200 (a few rounds). */
+	/**
+	 * GREEN-API: redeliver, in order per customer, whatever was not answered 200, every half second for up to a
+	 * minute (GREEN-API itself keeps trying for hours; a fixed number of rounds would depend on how fast the restarted
+	 * process gets ready).
+	 */
 	async function redeliver(lists: Array<Array<{ payload: Record<string, unknown>; status: number }>>): Promise<number> {
 		let n = 0;
-		for (let round = 0; round < 3 && lists.flat().some((m) => m.status !== 200); round++) {
+		const end = Date.now() + 60_000;
+		while (lists.flat().some((m) => m.status !== 200) && Date.now() < end) {
 			await Promise.all(lists.map(async (list) => {
 				for (const m of list.filter((x) => x.status !== 200)) {
 					m.status = (await w.webhook(m.payload)).status;
@@ -97,7 +102,7 @@ describe('the app process is killed in the middle of a burst', () => {
 		expect(counts.duplicated).toBeLessThanOrEqual(notAcked.size);
 		expect(w.rc.rc.visitors).toHaveLength(customers.length);
 		expect(inboxLeft(w.rc)).toBe(0);
-	}, 120_000);
+	});
 
 	// The crash window of the platform (README, Reliability): a message is posted into Rocket.Chat before the contact
 	// record says so (persistence has no transactions, and Rocket.Chat ignores message ids an app sets). If the process
@@ -123,7 +128,10 @@ describe('the app process is killed in the middle of a burst', () => {
 				process.kill(pid, 'SIGKILL');
 				release();
 			}
-			await Promise.race([barrier, sleep(5000)]);
+			// the other call can take seconds to arrive on a loaded machine; the limit only keeps a broken run from hanging
+			let timer: NodeJS.Timeout | undefined;
+			await Promise.race([barrier, new Promise((r) => (timer = setTimeout(r, 60_000)))]);
+			clearTimeout(timer);
 		};
 		lc.createMessage = async function (this: unknown, message: any, appId: string) {
 			const id = await createMessage.call(this, message, appId);
@@ -166,5 +174,5 @@ describe('the app process is killed in the middle of a burst', () => {
 		expect(counts.duplicates).toEqual({ 'posted, then the process died': 2 });
 		expect(freshVisitors).toHaveLength(1);
 		expect(freshRooms).toHaveLength(1);
-	}, 120_000);
+	});
 });

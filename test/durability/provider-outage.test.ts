@@ -61,7 +61,7 @@ describe('GREEN-API failing with 5xx, 429 and timeouts for 30 simulated minutes'
 					written.push({ roomId: rooms[i].id, chatId: customers[i].chatId, text, id: m.id });
 				}
 				// the app recorded each message in its outbox before trying to send it
-				await w.rc.waitFor(() => written.every((x) => w.rc.rc.persistence.some((p) => p.data?.key === x.id)), 15_000);
+				await w.rc.waitFor(() => written.every((x) => w.rc.rc.persistence.some((p) => p.data?.key === x.id)), 20_000);
 			}
 			w.rc.advanceClock(MINUTE);
 			await w.rc.runDueJobs();
@@ -117,12 +117,12 @@ describe('GREEN-API failing with 5xx, 429 and timeouts for 30 simulated minutes'
 		// a slow 500: answered after 1.5 s
 		w.green.setFailureMode((req) => (req.method === 'sendMessage' ? { status: 500, body: 'Internal Server Error', delayMs: 1500 } : undefined));
 		await w.rc.sendUserMessage({ roomId: room.id, userId: room.servedBy!.id, text: 'slow one' });
-		await w.green.waitFor(() => w.green.requestsFor('sendMessage').length > before, 5000, 'the first attempt');
+		await w.green.waitFor(() => w.green.requestsFor('sendMessage').length > before, 20_000, 'the first attempt');
 		w.rc.advanceClock(61_000); // the recurring gab-tick is due
 		await w.rc.runDueJobs();
 		// the failed first attempt is recorded (attempts 1) and its retry job scheduled
-		await w.rc.waitFor(() => w.rc.rc.persistence.some((p) => p.data?.text === 'slow one' && p.data?.attempts >= 1) && w.rc.rc.jobs.some((j) => j.data?.chatKey === chatKey), 5000);
-		await new Promise((r) => setTimeout(r, 200)); // anything the tick started has finished
+		await w.rc.waitFor(() => w.rc.rc.persistence.some((p) => p.data?.text === 'slow one' && p.data?.attempts >= 1) && w.rc.rc.jobs.some((j) => j.data?.chatKey === chatKey));
+		await w.rc.settle(); // anything the tick started has finished
 		const attempts = w.green.requestsFor('sendMessage').length - before;
 		const retryJobs = w.rc.rc.jobs.filter((j) => j.processorId === 'gab-retry' && j.data?.chatKey === chatKey).length;
 		const sentOnce = () => w.green.sent[GA.idInstance].filter((x) => x.text === 'slow one');
@@ -161,7 +161,7 @@ describe('GREEN-API failing with 5xx, 429 and timeouts for 30 simulated minutes'
 				const text = `photo-room #${String(minute / 3 + 1).padStart(2, '0')}`;
 				const m = await w.rc.sendUserMessage({ roomId: room.id, userId: room.servedBy!.id, text });
 				written.push(text);
-				await w.rc.waitFor(() => w.rc.rc.persistence.some((p) => p.data?.key === m.id), 15_000);
+				await w.rc.waitFor(() => w.rc.rc.persistence.some((p) => p.data?.key === m.id), 20_000);
 			}
 			w.rc.advanceClock(MINUTE);
 			await w.rc.runDueJobs();

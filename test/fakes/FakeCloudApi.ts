@@ -202,7 +202,7 @@ abstract class FakeCloudApi extends FakeProviderServer<CloudRecordedRequest> {
 		return this.sent.filter((s) => s.to === to);
 	}
 
-	async waitForSent(n: number, timeoutMs = 5000): Promise<CloudSent[]> {
+	async waitForSent(n: number, timeoutMs = 20_000): Promise<CloudSent[]> {
 		await this.waitFor(() => this.sent.length >= n, timeoutMs, `${n} messages sent`);
 		return this.sent;
 	}

@@ -431,7 +431,7 @@ describe('settings and account', () => {
 		fake.rebootStartingMs = 100;
 		expect((await request(api('reboot'))).json).toEqual({ isReboot: true });
 		expect(fake.getState(ID)).toBe('starting');
-		await fake.waitFor(() => fake.getState(ID) === 'authorized', 2000);
+		await fake.waitFor(() => fake.getState(ID) === 'authorized');
 		expect((await request(api('logout'))).json).toEqual({ isLogout: true });
 		expect(fake.getState(ID)).toBe('notAuthorized');
 	});
@@ -657,7 +657,7 @@ describe('file hosting', () => {
 
 describe('waiting helpers and shutdown', () => {
 	test('waitForSent resolves when sends arrive; waitFor times out', async () => {
-		const waiting = fake.waitForSent(ID, 2, 2000);
+		const waiting = fake.waitForSent(ID, 2);
 		void send2();
 		const sent = await waiting;
 		expect(sent).toHaveLength(2);
@@ -677,11 +677,11 @@ describe('waiting helpers and shutdown', () => {
 		const hung = postJson(api('sendMessage'), { chatId: CHAT, message: 'x' }).then(() => new Error('unexpected answer'), (e: Error) => e);
 		const hungFile = request(fake.fileUrl('h')).then(() => new Error('unexpected answer'), (e: Error) => e);
 		const delayed = request(api('getStateInstance')).then(() => new Error('unexpected answer'), (e: Error) => e);
-		await fake.waitFor(() => fake.requests.length === 3 && fake.downloads.length === 1, 2000);
+		await fake.waitFor(() => fake.requests.length === 3 && fake.downloads.length === 1);
 		const t = Date.now();
 		await fake.stop();
 		await fake.stop();
-		expect(Date.now() - t).toBeLessThan(1000);
+		expect(Date.now() - t).toBeLessThan(10_000); // not the 60 s answer nor the hung ones (bound sized for a loaded machine)
 		expect(String((await hung as Error).message)).toMatch(/socket hang up|ECONNRESET/);
 		expect(String((await hungFile as Error).message)).toMatch(/socket hang up|ECONNRESET/);
 		expect(String((await delayed as Error).message)).toMatch(/socket hang up|ECONNRESET/);

@@ -437,13 +437,13 @@ export class FakeGreenApi extends FakeProviderServer<RecordedRequest> {
 	// ───────── waiting & reset ─────────
 
 	/** Waits until `idInstance` has at least `n` accepted sends; returns them. */
-	async waitForSent(idInstance: string, n: number, timeoutMs = 5000): Promise<SentMessage[]> {
+	async waitForSent(idInstance: string, n: number, timeoutMs = 20_000): Promise<SentMessage[]> {
 		await this.waitFor(() => (this.sent[idInstance]?.length ?? 0) >= n, timeoutMs, `${n} sends on ${idInstance}`);
 		return this.sent[idInstance];
 	}
 
 	/** Waits until `n` answered requests to `method` exist; returns them. */
-	async waitForRequests(method: string, n: number, timeoutMs = 5000): Promise<RecordedRequest[]> {
+	async waitForRequests(method: string, n: number, timeoutMs = 20_000): Promise<RecordedRequest[]> {
 		const answered = (): RecordedRequest[] => this.requestsFor(method).filter((r) => r.outcome !== undefined);
 		await this.waitFor(() => answered().length >= n, timeoutMs, `${n} ${method} requests`);
 		return answered();

@@ -276,7 +276,7 @@ export abstract class FakeProviderServer<R extends RecordedRequestBase> {
 	// ───────── waiting ─────────
 
 	/** Resolves once `cond()` holds (re-checked on every request event and every 10 ms); rejects after timeoutMs or on stop(). */
-	waitFor(cond: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+	waitFor(cond: () => boolean, timeoutMs = 20_000, what = 'condition'): Promise<void> {
 		if (cond()) return Promise.resolve();
 		return new Promise<void>((resolve, reject) => {
 			const check = (): void => {

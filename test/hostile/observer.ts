@@ -37,12 +37,12 @@ export class Observer {
 	}
 
 	/**
-	 * Waits until no engine request is pending and nothing was recorded for 100 ms. (The app answers a webhook as
-	 * soon as the message is posted and writes the contact record right after, so a batch's last writes can follow
-	 * its last answer.)
+	 * Waits until the app has finished (no post-event listener running, no engine request pending: fails if it stays
+	 * busy) and then nothing was recorded for 100 ms. (The app answers a webhook as soon as the message is posted and
+	 * writes the contact record right after, so a batch's last writes can follow its last answer.)
 	 */
 	async settle(): Promise<void> {
-		await this.t.drain(2000);
+		await this.t.settle();
 		const end = Date.now() + 5000;
 		let last = -1;
 		let quiet = 0;

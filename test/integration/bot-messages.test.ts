@@ -28,7 +28,7 @@ describe("bots' and other apps' messages in WhatsApp rooms", () => {
 		await w?.stop();
 	});
 
-	const settle = () => new Promise((r) => setTimeout(r, 150));
+	const settle = () => w.rc.settle();
 	const sentTexts = () => w.green.allSent().map((s) => s.text);
 	/** What another app does to answer: MessageBridge.create with its own user as sender. */
 	const otherAppSays = (text: string) => w.rc.bridges.message.create({ room: { id: roomId }, sender: { id: chatbotAppUserId }, text }, 'b7d1c6e4-faq-chatbot');

@@ -62,7 +62,7 @@ describe('a Cloud API number: customers write, agents answer', () => {
 	});
 
 	it('refuses a wrong URL secret without any side effect, whatever the signature says', async () => {
-		await w.rc.drain(3000); // the previous message's contact record is written just after its answer
+		await w.rc.settle(); // the previous message's contact record is written just after its answer
 		const before = w.rc.rc.effects.length;
 		const genuine = fake.webhook(CLOUD.phoneNumberId, { messages: [msg.text('x')] }, CLOUD.appSecret);
 		expect((await w.post(genuine, { query: { instance: CLOUD.phoneNumberId, secret: 'f'.repeat(48) } })).status).toBe(401);

@@ -35,7 +35,7 @@ describe('the department menu', () => {
 	const roomOf = (chatId: string) => w.rc.rc.rooms.find((r) => r.customFields?.whatsappChat === chatId);
 	const texts = (roomId: string) => w.roomMessages(roomId).filter((m: any) => !m.type).map((m: any) => m.text);
 	async function menuShown(chatId: string, count = 1) {
-		await w.green.waitFor(() => menusTo(chatId).length >= count, 5000, `menu #${count} sent to ${chatId}`);
+		await w.green.waitFor(() => menusTo(chatId).length >= count, 20_000, `menu #${count} sent to ${chatId}`);
 	}
 
 	it('is configured per number by an admin, shown back, and refused for unknown departments', async () => {
@@ -378,7 +378,7 @@ describe('what agents do to messages reaches WhatsApp', () => {
 		const sent = await w.customerSends(fx.textMessage('typo hrer'));
 		await w.customerSends(fx.editedMessage(sent.payload.idMessage as string, 'typo here'));
 		expect(w.rc.rc.effects.some((e) => e.kind === 'event' && e.interface === 'IPostMessageUpdated')).toBe(true);
-		await new Promise((r) => setTimeout(r, 200));
+		await w.rc.settle();
 		expect(w.roomMessages(roomId).some((m: any) => m.text === 'typo here')).toBe(true);
 		expect(w.green.requestsFor('editMessage')).toHaveLength(before);
 	});
@@ -402,13 +402,13 @@ describe('read receipts', () => {
 		expect(w.green.requestsFor('readChat')[0].body).toEqual({ chatId: GA.chatId, idMessage: last.payload.idMessage });
 		await w.rc.sendUserMessage({ roomId, userId: w.agent.id, text: 'Anything else?' });
 		await w.green.waitFor(() => w.green.allSent().some((s) => s.text === 'Anything else?'));
-		await new Promise((r) => setTimeout(r, 100));
+		await w.rc.settle();
 		expect(w.green.requestsFor('readChat')).toHaveLength(1);
 		await w.rc.setAppSetting('read_receipts', false);
 		await w.customerSends(fx.textMessage('three'));
 		await w.rc.sendUserMessage({ roomId, userId: w.agent.id, text: 'Bye' });
 		await w.green.waitFor(() => w.green.allSent().some((s) => s.text === 'Bye'));
-		await new Promise((r) => setTimeout(r, 100));
+		await w.rc.settle();
 		expect(w.green.requestsFor('readChat')).toHaveLength(1);
 	});
 });

@@ -32,7 +32,7 @@ describe('redeliveries and notifications about messages the app does not have', 
 		// A message as old that was never seen is still posted (the archive is not a time cut-off).
 		const unseen = await w.customerSends(fx.textMessage('late from the journal'), { timestamp: t0 + 1 });
 		expect(unseen.content.outcome).toBe('posted');
-	}, 120_000);
+	});
 
 	it('one message dated 2100 does not make the archive forget the earlier ones: their redelivery is a duplicate', async () => {
 		// The archive keeps ids by when the app received them, not by the date the payload claims.

@@ -26,7 +26,7 @@ describe('delivered / read shown to agents (setting: all)', () => {
 		const before = w.green.allSent().length;
 		const reply = await w.rc.sendUserMessage({ roomId, userId: w.agent.id, text });
 		const sent = await w.green.waitForSent(GA.idInstance, before + 1);
-		await new Promise((r) => setTimeout(r, 50));
+		await w.rc.settle(); // the app maps the sent message's id after GREEN-API answered
 		return { rcId: reply.id, waId: sent[before].idMessage };
 	}
 
@@ -45,7 +45,7 @@ describe('delivered / read shown to agents (setting: all)', () => {
 		expect(shown[0].editedAt).toBeDefined();
 		expect(w.rc.rc.message(rcId)!.reactions).toBeUndefined();
 		// The notes are the app's own: nothing went to WhatsApp for them.
-		await new Promise((r) => setTimeout(r, 100));
+		await w.rc.settle();
 		expect(w.green.allSent().map((s) => s.text)).toEqual(['Your order ships today']);
 	});
 
@@ -60,7 +60,7 @@ describe('delivered / read shown to agents (setting: all)', () => {
 			expect(w.rc.rc.message(rcId)!.reactions).toEqual({ ':white_check_mark:': { usernames: [appUsername] }, ':eyes:': { usernames: [appUsername] } });
 			expect(notes()).toHaveLength(before);
 			// The app's own reactions never go to WhatsApp as the agent's.
-			await new Promise((r) => setTimeout(r, 100));
+			await w.rc.settle();
 			expect(w.green.requestsFor('sendReaction')).toHaveLength(0);
 		} else {
 			// Engine without reactions (before 1.62): the note, as above.

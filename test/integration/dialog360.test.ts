@@ -58,7 +58,7 @@ describe('a 360dialog number: customers write, agents answer', () => {
 	});
 
 	it('refuses a webhook without the header secret or with a wrong URL secret, without side effects', async () => {
-		await w.rc.drain(3000); // the previous message's contact record is written just after its answer
+		await w.rc.settle(); // the previous message's contact record is written just after its answer
 		const before = w.rc.rc.effects.length;
 		const body = fake.webhook(CLOUD.phoneNumberId, { messages: [msg.text('forged')] });
 		expect((await w.post(body, { headers: { 'x-webhook-secret': 'nope' } })).status).toBe(401);

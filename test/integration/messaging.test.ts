@@ -188,8 +188,7 @@ describe('a customer writes on WhatsApp, an agent answers in Rocket.Chat', () =>
 		const [sent] = await w.green.waitForSent(GA.idInstance, 1);
 		expect(sent).toMatchObject({ method: 'sendMessage', chatId: GA.chatId, text: 'Your order ships today' });
 		// The customer replies quoting the agent: linked to the agent's message.
-		await w.rc.waitFor(() => true);
-		await new Promise((r) => setTimeout(r, 50));
+		await w.rc.settle(); // the app maps the sent message's id after GREEN-API answered
 		await w.customerSends(fx.withQuote(fx.textMessage('great, thanks'), fx.quoted(sent.idMessage, { text: 'Your order ships today', participant: GA.wid } as never)));
 		expect(lastText()).toBe(`[ ](http://rc.test/live/${roomId}?msg=${reply.id}) great, thanks`);
 		// Delivered and read are stored (seen in /whatsapp info), nothing is posted for them by default.
@@ -246,7 +245,7 @@ describe('a customer writes on WhatsApp, an agent answers in Rocket.Chat', () =>
 		// The customer quoting it is linked to that note.
 		await w.customerSends(fx.withQuote(fx.textMessage('ok!'), fx.quoted('PHONE-1', { text: 'Answered from my phone', participant: GA.wid } as never)));
 		expect(lastText()).toBe(`[ ](http://rc.test/live/${roomId}?msg=${note.id}) ok!`);
-		await new Promise((r) => setTimeout(r, 100));
+		await w.rc.settle();
 		expect(w.green.allSent().length).toBe(sentBefore);
 		// A chat without an open room has nobody to show it to.
 		expect((await w.webhook(fx.outgoing(fx.textMessage('to someone else'), { chatId: '79005550123@c.us' }))).content.outcome).toBe('ignored');
@@ -255,7 +254,7 @@ describe('a customer writes on WhatsApp, an agent answers in Rocket.Chat', () =>
 	it('does not send visitor messages or its own notices back to WhatsApp', async () => {
 		const before = w.green.allSent().length;
 		await w.customerSends(fx.textMessage('one more'));
-		await new Promise((r) => setTimeout(r, 200));
+		await w.rc.settle();
 		expect(w.green.allSent().length).toBe(before);
 	});
 

@@ -1,12 +1,12 @@
 // A provider the core has never heard of, through the real endpoint, registry and core, on the real
 // engine: the test build of the app carries test/fakes/neutral/NeutralProvider.ts (src/core has no line
 // for it). A batch webhook, auth, a file, an agent's answer and a failed delivery, as for GREEN-API.
-import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { FakeNeutralApi } from '../fakes/neutral/FakeNeutralApi';
 import { ENGINE, TestRocketChat } from '../runtime/TestRocketChat';
 
 const ROOT = path.resolve(__dirname, '../..');
+// the test build with the neutral provider, packaged before jest runs (test/runtime/variant-zips.js)
 const ZIP = path.join(ROOT, 'dist/test/neutral/green-api-whatsapp-bridge_0.1.0.zip');
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 
@@ -24,14 +24,13 @@ describe('a provider unknown to the core (test-only "neutral") carries a convers
 	const textsIn = (roomId: string) => rc.rc.messages.filter((m) => m.rid === roomId).map((m) => m.text);
 
 	beforeAll(async () => {
-		execFileSync(process.execPath, ['.tools/package-app.js', '--with-provider', 'test/fakes/neutral/NeutralProvider.ts', '--out', 'dist/test/neutral'], { cwd: ROOT, stdio: 'pipe' });
 		api = await FakeNeutralApi.start('neutral-token-123', '15550001111');
 		rc = await TestRocketChat.start({ zipPath: ZIP, acceptChatsWithNoAgents: false });
 		const dep = rc.addDepartment({ name: 'Support' });
 		const admin = rc.addUser({ username: 'admin', roles: ['admin', 'user'], status: 'online' });
 		agent = rc.addUser({ username: 'agent', roles: ['livechat-agent', 'user'], status: 'online', departmentIds: [dep.id] });
 		await rc.runCommand('whatsapp', ['instance', 'add', 'neutral', '555', 'neutral-token-123', api.url, 'Support'], { userId: admin.id });
-	}, 120_000);
+	});
 	afterAll(async () => {
 		await rc?.stop();
 		await api?.stop();

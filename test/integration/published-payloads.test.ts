@@ -26,7 +26,7 @@ describe("GREEN-API's published bodies, end to end", () => {
 		const before = w.green.allSent().length;
 		const reply = await w.rc.sendUserMessage({ roomId, userId: w.agent.id, text });
 		const sent = await w.green.waitForSent(GA.idInstance, before + 1);
-		await new Promise((r) => setTimeout(r, 50)); // the id map is written right after GREEN-API answered
+		await w.rc.settle(); // the id map is written right after GREEN-API answered
 		return { rcId: reply.id, waId: sent[before].idMessage };
 	}
 

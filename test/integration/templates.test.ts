@@ -4,15 +4,14 @@
 // and shown in the room — every picker driven through Rocket.Chat's web client and its rules (test/runtime/uikit.ts:
 // updates reach only the open modal of the same view id, 5 s per interaction); /whatsapp templates, /whatsapp template, the room action button, template status
 // updates, the provider's own refusals, the outbound queue, and the marketplace apps' templateMessage API.
-import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { FakeNeutralApi, NeutralTemplate, SERVICE_WINDOW_MS } from '../fakes/neutral/FakeNeutralApi';
 import { TestRocketChat } from '../runtime/TestRocketChat';
 import { TRIGGER_TIMEOUT, WebClient } from '../runtime/uikit';
 
 const ROOT = path.resolve(__dirname, '../..');
-const OUT = 'dist/test/templates';
-const ZIP = path.join(ROOT, OUT, 'green-api-whatsapp-bridge_0.1.0.zip');
+// the test build with the neutral provider, packaged before jest runs (test/runtime/variant-zips.js)
+const ZIP = path.join(ROOT, 'dist/test/neutral/green-api-whatsapp-bridge_0.1.0.zip');
 const NUMBER = '15550001111';
 const API_KEY = 'integration-key-0123456789abcdef';
 const HOUR = 3_600_000;
@@ -87,7 +86,6 @@ describe('the customer-service window and templates (neutral provider on the rea
 	const textOf = (view: any) => JSON.stringify(view.blocks);
 
 	beforeAll(async () => {
-		execFileSync(process.execPath, ['.tools/package-app.js', '--with-provider', 'test/fakes/neutral/NeutralProvider.ts', '--out', OUT], { cwd: ROOT, stdio: 'pipe' });
 		api = await FakeNeutralApi.start('neutral-token-123', NUMBER);
 		api.templates = TEMPLATES.map((t) => ({ ...t }));
 		rc = await TestRocketChat.start({ zipPath: ZIP, acceptChatsWithNoAgents: false, appSettings: { template_api_key: API_KEY } });

@@ -83,6 +83,8 @@ export class TestRocketChat {
 	readonly general: StoredRoom;
 	readonly timings = { installEnableMs: 0 };
 	private stopped = false;
+	/** post-event listeners dispatched to this node's app that have not finished (see settle()) */
+	private eventsInFlight = 0;
 
 	private constructor(opts: StartOptions, primary?: TestRocketChat) {
 		this.tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gab-rc-'));
@@ -136,13 +138,18 @@ export class TestRocketChat {
 			this.rc.effect('event.not-in-engine', { interface: int, engine: ENGINE.version });
 			return;
 		}
+		this.eventsInFlight++;
 		setImmediate(() =>
 			appRequestContext.exit(() => {
-				if (this.stopped) return;
+				if (this.stopped) {
+					this.eventsInFlight--;
+					return;
+				}
 				this.manager
 					.getListenerManager()
 					.executeListener(int as any, payload as any)
-					.catch((e: Error) => this.rc.effect('event.error', { interface: int, error: e.message }));
+					.catch((e: Error) => this.rc.effect('event.error', { interface: int, error: e.message }))
+					.finally(() => this.eventsInFlight--);
 			}),
 		);
 	}
@@ -571,15 +578,42 @@ export class TestRocketChat {
 	}
 
 	// ---- observing ----
-	/** Polls until probe returns something truthy (post-event handlers run after the engine call returns). */
-	async waitFor<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 5000): Promise<T> {
+	/**
+	 * Polls until probe returns something truthy (post-event handlers run after the engine call returns). The default
+	 * limit is generous on purpose: on a loaded machine the app's answer can take seconds; a condition that never
+	 * comes still fails, with `what` in the message.
+	 */
+	async waitFor<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
 		const end = Date.now() + timeoutMs;
 		for (;;) {
 			const v = await probe();
 			if (v) return v;
-			if (Date.now() > end) throw new Error(`waitFor: condition not met within ${timeoutMs} ms`);
+			if (Date.now() > end) throw new Error(`waitFor: ${what} not met within ${timeoutMs} ms`);
 			await sleep(5);
 		}
+	}
+	/**
+	 * Waits until the app has finished reacting to everything that happened so far: no post-event listener
+	 * (IPostMessageSent, ...) still running on any node of the workspace and no engine -> app request pending, on
+	 * two consecutive polls. For asserting that something did NOT happen ("nothing else was sent") without a sleep
+	 * whose length depends on the machine's speed. Throws when the app is still busy after timeoutMs.
+	 */
+	async settle(timeoutMs = 30_000): Promise<void> {
+		const nodes = () => (clusters.get(this.rc) ?? [this]).filter((n) => !n.stopped && n.manager);
+		const busy = () => nodes().reduce((sum, n) => sum + n.eventsInFlight + n.pendingAppRequests(), 0);
+		const end = Date.now() + timeoutMs;
+		let quiet = 0;
+		while (quiet < 2) {
+			if (Date.now() > end) throw new Error(`settle: the app is still busy after ${timeoutMs} ms (${busy()} listeners/requests pending)`);
+			await sleep(10);
+			quiet = busy() ? 0 : quiet + 1;
+		}
+	}
+	/** engine -> app requests of this node waiting for the app's answer */
+	private pendingAppRequests(): number {
+		const ctl = this.runtime();
+		if (!ctl?.eventNames) return 0;
+		return ctl.eventNames().filter((n: unknown) => String(n).startsWith('result:')).length;
 	}
 	/** Bridge calls the app made while fn ran (each one a MongoDB round trip in production). */
 	async measureCalls<T>(fn: () => Promise<T>): Promise<{ result: T; calls: number; byMethod: Record<string, number>; rpc: number }> {

@@ -15,7 +15,7 @@ import { ENGINE, TestRocketChat } from './TestRocketChat';
 import { startWorld, World } from '../integration/support/world';
 import { customer, report, tally, textFrom, visitorTexts } from '../durability/support';
 
-jest.setTimeout(150_000);
+jest.setTimeout(300_000);
 
 const POISON = '{"__proto__":{"x":1},"typeWebhook":"incomingMessageReceived"}';
 /** What the engine's controller sends for an endpoint call (sendRequest: jsonrpc.request(id, 'api:<path>:<method>', [request])). */

@@ -6,8 +6,6 @@ import { Dialog360Phone } from './CloudPhone';
 import { Sandbox } from '../Sandbox';
 import { SandboxServer } from '../server';
 
-jest.setTimeout(60_000);
-
 let server: SandboxServer;
 let sandbox: Sandbox;
 let phone: Dialog360Phone;
@@ -25,7 +23,7 @@ afterAll(async () => {
 	await sandbox?.stop();
 });
 
-async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
+async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
 	const end = Date.now() + timeoutMs;
 	for (;;) {
 		const v = probe();
@@ -42,7 +40,9 @@ describe('the phone on 360dialog', () => {
 
 		const id = sandbox.phoneAction('c1', { kind: 'text', text: 'Hola, ¿dónde está mi pedido?' });
 		const room = await until(() => view().rooms.find((r: any) => r.messages.some((m: any) => m.text === 'Hola, ¿dónde está mi pedido?')), 'the room');
-		expect(view().notifications.find((n: any) => n.messageId === id)).toMatchObject({ state: 'acknowledged', lastStatus: 200, attempts: 1 });
+		// The message is in the room before the app has answered the webhook: wait for that answer, then check it.
+		const answered = await until(() => view().notifications.find((n: any) => n.messageId === id && (n.state === 'acknowledged' || n.state === 'rejected')), 'the app\'s final answer to the webhook');
+		expect(answered).toMatchObject({ state: 'acknowledged', lastStatus: 200, attempts: 1 });
 
 		await sandbox.agentSends({ roomId: room.id, text: 'Está en camino' });
 		const sent = await until(() => sandbox.provider.businessMessages().find((m) => m.text === 'Está en camino'), 'the send at 360dialog');
