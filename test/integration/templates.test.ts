@@ -30,7 +30,6 @@ describe('the customer-service window and templates (neutral provider on the rea
 	let agent: { id: string; username: string };
 	let salesAgent: { id: string; username: string };
 	let admin: { id: string };
-	const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 	/** The customer writes (through the provider, which notes the time for its own window). */
 	const customerSays = async (chat: string, id: string, text: string, at = Date.now(), providerSaw = at) => {
@@ -208,7 +207,7 @@ describe('the customer-service window and templates (neutral provider on the rea
 		// A text sent after it goes out; the template stays the only other send.
 		await rc.sendUserMessage({ roomId: room.id, userId: agent.id, text: 'sentinel' });
 		await rc.waitFor(() => sentTo('c-open').find((s) => s.body.text === 'sentinel'));
-		await sleep(200);
+		await rc.settle();
 		expect(sentTo('c-open').slice(before).map((s) => `${s.path} ${s.body.name || s.body.text}`)).toEqual(['/templates/send ping', '/messages sentinel']);
 	});
 
@@ -397,7 +396,7 @@ describe('the customer-service window and templates (neutral provider on the rea
 		rc.advanceClock(2 * 60_000);
 		await rc.runDueJobs();
 		await rc.waitFor(() => sentTo('c-old').length > before);
-		await sleep(100);
+		await rc.settle();
 		expect(sentTo('c-old').slice(before).map((s) => s.body.name)).toEqual(['ping']);
 	});
 
@@ -471,7 +470,7 @@ describe('the customer-service window and templates (neutral provider on the rea
 			await customerSays('15550002222', 'n1', 'Thanks, got it');
 			expect(roomMessages(opened.id).map((m) => m.text)).toContain('Thanks, got it');
 			expect(rc.rc.rooms.length).toBe(rooms + 1);
-			await sleep(200);
+			await rc.settle();
 			expect(sentTo('15550002222')).toHaveLength(1); // the app's own message was not sent again
 		});
 
