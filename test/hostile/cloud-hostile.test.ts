@@ -15,7 +15,7 @@ import { CLOUD } from '../fixtures/cloud';
 import { metaBytes } from '../fakes/FakeCloudApi';
 import { headerSecretOf } from '../../src/providers/dialog360/Dialog360Provider';
 import { CloudWorld, D360_KEY, startCloudWorld } from '../integration/support/cloudWorld';
-import { Observer } from './observer';
+import { Observer, within } from './observer';
 import { Prng } from './prng';
 import { CloudWebhookInputs, WebhookCase } from './webhookInputs';
 import { createHmac } from 'crypto';
@@ -27,18 +27,6 @@ const PROBE_CUSTOMER = '16505559999';
 
 type Counter = 'crashes' | 'stateChanges' | 'foreignFetches' | 'secretLeaks' | 'serverErrors';
 const COUNTERS: Counter[] = ['crashes', 'stateChanges', 'foreignFetches', 'secretLeaks', 'serverErrors'];
-
-async function within<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
-	let timer: NodeJS.Timeout | undefined;
-	const timeout = new Promise<'timeout'>((r) => {
-		timer = setTimeout(() => r('timeout'), ms);
-	});
-	try {
-		return await Promise.race([p, timeout]);
-	} finally {
-		clearTimeout(timer);
-	}
-}
 
 function describeCase(c: WebhookCase): string {
 	const body = c.content === undefined ? '' : typeof c.content === 'string' ? c.content : JSON.stringify(c.content);

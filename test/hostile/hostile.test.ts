@@ -19,7 +19,7 @@ import * as fx from '../fixtures/greenapi';
 import { GA } from '../fixtures/greenapi';
 import { startWorld, World } from '../integration/support/world';
 import { CommandCase, CommandInputs, ROLES, Role } from './commandInputs';
-import { Observer } from './observer';
+import { Observer, within } from './observer';
 import { Prng } from './prng';
 import { WebhookCase, WebhookInputs } from './webhookInputs';
 
@@ -88,18 +88,6 @@ async function closedPort(): Promise<number> {
 	const port = (server.address() as net.AddressInfo).port;
 	await new Promise<void>((r) => server.close(() => r()));
 	return port;
-}
-
-async function within<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
-	let timer: NodeJS.Timeout | undefined;
-	const timeout = new Promise<'timeout'>((r) => {
-		timer = setTimeout(() => r('timeout'), ms);
-	});
-	try {
-		return await Promise.race([p, timeout]);
-	} finally {
-		clearTimeout(timer);
-	}
 }
 
 /** A short label for a case in a report: never the whole (possibly 90 kB) body. */

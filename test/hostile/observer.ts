@@ -126,3 +126,16 @@ export class Observer {
 		return out;
 	}
 }
+
+/** `p`, or 'timeout' when it has not settled within `ms` (a hostile request must never hang the app). */
+export async function within<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
+	let timer: NodeJS.Timeout | undefined;
+	const timeout = new Promise<'timeout'>((r) => {
+		timer = setTimeout(() => r('timeout'), ms);
+	});
+	try {
+		return await Promise.race([p, timeout]);
+	} finally {
+		clearTimeout(timer);
+	}
+}

@@ -14,7 +14,7 @@ import { CLOUD, fieldBody, msg, status as cloudStatus } from '../fixtures/cloud'
 import { CloudWorld, startCloudWorld } from '../integration/support/cloudWorld';
 import { startWorld, World } from '../integration/support/world';
 import { TestRocketChat } from '../runtime/TestRocketChat';
-import { Observer } from './observer';
+import { Observer, within } from './observer';
 
 const NAMES = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'];
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -55,11 +55,6 @@ function withValue<T>(body: T, path: Path, value: string): T {
 	o[path[path.length - 1]] = value;
 	return copy;
 }
-
-const within = <T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> => {
-	let timer: NodeJS.Timeout | undefined;
-	return Promise.race([p, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), ms)))]).finally(() => clearTimeout(timer));
-};
 
 /** Sends the cases in batches of one expectation: per case and per batch, changes where none may happen; then a probe. */
 async function runCases(rc: TestRocketChat, obs: Observer, tally: Tally, cases: Case[], probe: () => Promise<string | undefined>): Promise<void> {
