@@ -195,6 +195,15 @@ describe('the customer-service window and templates (neutral provider on the rea
 		await providerEvents([{ kind: 'status', chat: 'c-old', id: sent.id, state: 'failed', reason: 'recipient unreachable' }]);
 		const failed = await rc.waitFor(() => notesIn(oldRoom.id).find((m) => /recipient unreachable/.test(m.text)));
 		expect(failed.text).toContain(`msg=${shown[0].id}`);
+
+		// The modal's claim is forgotten an hour after the Send, by a job (this one job's hour passes here).
+		const claims = () => rc.rc.persistence.filter((p) => p.data?.viewId === sentView.id);
+		expect(claims()).toHaveLength(1);
+		const cleanup = rc.rc.jobs.find((j) => j.processorId === 'gab-tpl-claim-cleanup' && j.data?.viewId === sentView.id)!;
+		expect(cleanup.nextRunAt!.getTime() - Date.now()).toBeGreaterThan(55 * 60_000);
+		cleanup.nextRunAt = new Date(rc.rc.now().getTime() - 1);
+		await rc.runDueJobs();
+		expect(claims()).toHaveLength(0);
 	});
 
 	it('a template sent where the window is open is not sent a second time as free text either', async () => {

@@ -667,9 +667,12 @@ export class TestRocketChat {
 				// unload() stops no app process once a step before it throws (e.g. Rocket.Chat refusing to unregister an
 				// outbound provider without its licence module): stop this one, or the engine restarts it for ever.
 				const ctl = this.appId ? this.runtime() : undefined;
-				await this.manager.unload(true).catch((e) => {
+				await this.manager.unload(true).catch(async (e) => {
 					this.rc.effect('stop.error', { error: String(e) });
-					return ctl?.stopApp?.();
+					// (a controller whose last restart failed has no process left to stop: the wait below covers it)
+					await Promise.resolve()
+						.then(() => ctl?.stopApp?.())
+						.catch((e2) => this.rc.effect('stop.error', { error: String(e2) }));
 				});
 			}
 			if (child && child.exitCode === null && child.signalCode === null) {
