@@ -350,11 +350,7 @@ export class WebhookInputs {
 	/** Control, bidi and zero-width characters in every text field of an authentic message. */
 	private controlChars(n: number): WebhookCase[] {
 		const out: WebhookCase[] = [];
-		const spice = (s: string) => {
-			let r = s;
-			for (let k = this.rng.int(1, 4); k > 0; k--) r = this.rng.insert(r, this.rng.pick(CONTROL_CHARS));
-			return r;
-		};
+		const spice = (s: string) => withControlChars(this.rng, s);
 		for (let i = 0; i < n; i++) {
 			const chatId = this.customerChat();
 			const idMessage = this.rng.chance(0.2) ? spice(this.id()) : this.id();
@@ -766,11 +762,7 @@ export class CloudWebhookInputs {
 
 	private controlChars(n: number): WebhookCase[] {
 		const out: WebhookCase[] = [];
-		const spice = (s: string) => {
-			let r = s;
-			for (let k = this.rng.int(1, 4); k > 0; k--) r = this.rng.insert(r, this.rng.pick(CONTROL_CHARS));
-			return r;
-		};
+		const spice = (s: string) => withControlChars(this.rng, s);
 		for (let i = 0; i < n; i++) {
 			const from = this.rng.pick(CLOUD_CUSTOMERS.slice(0, 4));
 			switch (i % 3) {
@@ -781,4 +773,11 @@ export class CloudWebhookInputs {
 		}
 		return out;
 	}
+}
+
+/** `s` with one to four control, bidi or zero-width characters inserted at random places. */
+function withControlChars(rng: Prng, s: string): string {
+	let r = s;
+	for (let k = rng.int(1, 4); k > 0; k--) r = rng.insert(r, rng.pick(CONTROL_CHARS));
+	return r;
 }
