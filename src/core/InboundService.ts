@@ -15,6 +15,7 @@ import { alertAdmins, alertOnce, clearAlert, noticeInRoom } from './notices';
 import { ContactRecord, InboxItem, InstanceRecord } from './ports/records';
 import { ContactBlocked, OmnichannelOff, RoomGone, VisitorRef } from './ports/rocketchat';
 import { RoomPoster } from './RoomPoster';
+import { answerQuestion, closeQuestion } from './questions';
 import { WindowReminder } from './WindowReminder';
 
 
@@ -177,8 +178,10 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 	}
 
 	/** Posts one message into the contact's room (opening one if needed); returns the updated contact. */
-	private async deliver(instance: InstanceRecord, msg: InboundMessage, existing: ContactRecord | undefined, onPosted?: () => void): Promise<ContactRecord> {
-		let contact = existing || this.newContactFor(instance, msg);
+	private async deliver(instance: InstanceRecord, received: InboundMessage, existing: ContactRecord | undefined, onPosted?: () => void): Promise<ContactRecord> {
+		let contact = existing || this.newContactFor(instance, received);
+		// A typed "1" or "Yes" to a question that went as a numbered text is the customer's choice.
+		const msg = answerQuestion(contact, received);
 		const stored = existing ? { roomId: existing.roomId } : undefined;
 		// A customer first known by a username id (Cloud API BSUID) may later write with their number.
 		if (!msg.isGroup) learnPhone(contact, msg.sender.phone);
@@ -203,6 +206,7 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		await clearAlert(this.deps, instance, OMNICHANNEL_OFF, `✅ ${t('alert_omnichannel_on', { number: displayNumber(instance.number) })}`);
 		await this.dedupe.mark(instance, contact, msg.messageId);
 		if (rcId) addLink(contact, { wa: msg.messageId, rc: rcId, dir: 'in' });
+		if (msg !== received) closeQuestion(contact);
 		// The customer-service window and its reminder check, once per window.
 		await this.window.noteInbound(instance, contact, msg.timestamp || Date.now());
 		await this.deps.contacts.save(contact, stored);

@@ -12,6 +12,9 @@ import { AgentMessage } from './ports/rocketchat';
 import { TemplateMessage } from './ports/templates';
 import { isWindowClosedFailure, serviceWindow, windowHours } from './serviceWindow';
 import { renderTemplate } from './templates';
+import { numberedText, renderInteractive } from './interactive';
+import { InteractiveMessage } from './ports/interactive';
+import { askQuestion, closeQuestion } from './questions';
 import { sendRate } from './RateLimiter';
 import { ReadReceipts } from './ReadReceipts';
 
@@ -24,6 +27,8 @@ interface SendState {
 	windowClosed?: { templates: boolean; hours: number };
 	/** The number the last attempt went through (admin alerts on its failures). */
 	instance?: InstanceRecord;
+	/** The last attempt sent reply buttons or a list as a numbered text (its typed answer is read back). */
+	numbered?: boolean;
 }
 
 /** What became of a template the app queued (the REST endpoint and the picker report it). */
@@ -36,7 +41,7 @@ export type QueuedOutcome =
 const WINDOW_CLOSED = 'window_closed';
 
 /** What an outbox item carries besides its chat and schedule. */
-export type OutboxContent = Pick<OutboxItem, 'text' | 'file' | 'quotedMessageId' | 'origin' | 'template'>;
+export type OutboxContent = Pick<OutboxItem, 'text' | 'file' | 'quotedMessageId' | 'origin' | 'template' | 'interactive'>;
 
 /** The one way an outbox item is built: `key` is its Rocket.Chat message id (or the app's own key). */
 export function newOutboxItem(contact: Pick<ContactRecord, 'instanceId' | 'chatId'>, key: string, roomId: string, content: OutboxContent, now = monotonicNow()): OutboxItem {
@@ -73,6 +78,19 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 	 */
 	public async sendTemplate(contact: ContactRecord, key: string, roomId: string, template: TemplateMessage): Promise<QueuedOutcome> {
 		const item = newOutboxItem(contact, key, roomId, { text: renderTemplate(template), template });
+		const state: SendState = {};
+		const ran = await this.queue.submit(item, () => this.current(contact, state, item), { tryNow: true });
+		if (ran === 'behind') return { status: 'queued', reason: t('reason_waiting_for_earlier') };
+		if (ran === 'waiting') return { status: 'queued', reason: item.lastError || '' };
+		return state.sent?.ok ? { status: 'sent', messageId: state.sent.messageId } : { status: 'failed', reason: state.sent ? describeFailure(state.sent) : '' };
+	}
+
+	/**
+	 * Reply buttons or a list, already shown in the room as message `key`, queued like an agent's message
+	 * (inside the window only, like free text). Says what its first try did.
+	 */
+	public async sendInteractive(contact: ContactRecord, key: string, roomId: string, message: InteractiveMessage): Promise<QueuedOutcome> {
+		const item = newOutboxItem(contact, key, roomId, { text: renderInteractive(message), interactive: message });
 		const state: SendState = {};
 		const ran = await this.queue.submit(item, () => this.current(contact, state, item), { tryNow: true });
 		if (ran === 'behind') return { status: 'queued', reason: t('reason_waiting_for_earlier') };
@@ -123,6 +141,7 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 
 	public async attempt(item: OutboxItem, state: SendState): Promise<AttemptResult> {
 		state.windowClosed = undefined;
+		state.numbered = undefined;
 		const result = await this.deliver(item, state);
 		state.sent = result;
 		if (result.ok) return { ok: true };
@@ -142,6 +161,9 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 		if (contact && sent?.ok) {
 			addLink(contact, { wa: sent.messageId, rc: item.key, dir: 'out', state: 'pending' });
 			contact.lastOutboundAt = monotonicNow();
+			// A question that went as a numbered text waits for its typed answer; anything else the business says closes the last one.
+			if (item.interactive && state.numbered) askQuestion(contact, sent.messageId, item.interactive);
+			else if (item.origin !== 'app') closeQuestion(contact);
 			noteActivity(item.instanceId);
 			// An agent answered: the customer's messages are read (behind a setting).
 			if (item.origin !== 'app') await new ReadReceipts(this.deps).agentAnswered(contact);
@@ -188,17 +210,29 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 			}
 		}
 		await sendRate.take(instance.id, instance.sendsPerSecond || caps.sendsPerSecond);
-		const result = await this.sendVia(provider, instance, item);
+		const result = await this.sendVia(provider, instance, item, state);
 		if (!result.ok && isWindowClosedFailure(caps, result)) state.windowClosed = closed;
 		return result;
 	}
 
-	private async sendVia(provider: WhatsAppProvider, instance: InstanceRecord, item: OutboxItem): Promise<SendResult> {
+	/** As WhatsApp buttons where the provider sends this kind, else (or when the number does not offer them) as a numbered text. */
+	private async sendInteractiveVia(provider: WhatsAppProvider, instance: InstanceRecord, item: OutboxItem, message: InteractiveMessage, state: SendState): Promise<SendResult> {
+		if (provider.interactive?.kinds.includes(message.kind)) {
+			const sent = await provider.interactive.send(this.deps.http, instance, { ...message, chatId: item.chatId, quotedMessageId: item.quotedMessageId });
+			if (sent.ok || !('unavailable' in sent)) return sent;
+			this.deps.log?.info(`outbound ${item.chatKey} ${item.key}: ${message.kind} not offered on ${instance.id} (${sent.reason}), sent as numbered text`);
+		}
+		state.numbered = true;
+		return provider.sendText(this.deps.http, instance, { chatId: item.chatId, text: numberedText(message), quotedMessageId: item.quotedMessageId });
+	}
+
+	private async sendVia(provider: WhatsAppProvider, instance: InstanceRecord, item: OutboxItem, state: SendState): Promise<SendResult> {
 		try {
 			if (item.template) {
 				if (!provider.templates) return { ok: false, retryable: false, reason: t('reason_no_templates', { provider: provider.label }) };
 				return await provider.templates.send(this.deps.http, instance, { ...item.template, chatId: item.chatId });
 			}
+			if (item.interactive) return await this.sendInteractiveVia(provider, instance, item, item.interactive, state);
 			if (!item.file) return await provider.sendText(this.deps.http, instance, { chatId: item.chatId, text: item.text, quotedMessageId: item.quotedMessageId });
 			let bytes: Buffer;
 			try {

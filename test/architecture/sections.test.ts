@@ -22,6 +22,7 @@ const SECTIONS: Record<string, { fields: string[]; writers: string[] }> = {
 	inbound: { fields: ['blockedSince'], writers: ['src/core/InboundService.ts'] },
 	outbound: { fields: ['lastOutboundAt', 'lastAgentAt'], writers: ['src/core/OutboundService.ts'] },
 	receipts: { fields: ['readUpTo'], writers: ['src/core/ReadReceipts.ts'] },
+	question: { fields: ['question'], writers: ['src/core/questions.ts'] },
 };
 
 const sectionOf = (field: string) => Object.keys(SECTIONS).find((s) => SECTIONS[s].fields.includes(field));

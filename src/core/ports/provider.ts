@@ -5,6 +5,7 @@
 import { DeliveryStatusEvent, InboundEvent, InboundMessage, InstanceHealth, MediaKind } from './events';
 import { Failure } from './failure';
 import { HttpClient } from './http';
+import { ProviderInteractive } from './interactive';
 import { InstanceRecord } from './records';
 import { TemplateInfo, TemplateMessage, TemplateQuality } from './templates';
 
@@ -215,6 +216,8 @@ export interface WhatsAppProvider {
 	readonly templates?: ProviderTemplates;
 	/** Agent actions (react, edit, delete, read receipts), each where its capability is true. */
 	readonly actions?: ProviderActions;
+	/** Reply buttons and lists, where the provider sends them (absent: the core sends a numbered text). */
+	readonly interactive?: ProviderInteractive;
 	/** The number's current health (polled by recovery; webhooks may skip a change). */
 	getHealth?(http: HttpClient, instance: InstanceRecord): Promise<HealthReading>;
 	sendText(http: HttpClient, instance: InstanceRecord, msg: OutboundText): Promise<SendResult>;

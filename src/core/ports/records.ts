@@ -2,6 +2,7 @@
 // src/store). The shapes are the core's; the store only keeps them.
 
 import { DeliveryState, InboundMessage, InstanceHealth } from './events';
+import { InteractiveMessage } from './interactive';
 import { TemplateMessage } from './templates';
 
 /** A WhatsApp number connected to Rocket.Chat, on one provider. */
@@ -107,6 +108,17 @@ export interface ContactRecord {
 	// read receipts
 	/** The customer message last marked read on WhatsApp (read receipts). */
 	readUpTo?: string;
+	// question
+	/** A question sent as a numbered text (no buttons on this number): a typed "1" or "Yes" is read as that choice. */
+	question?: OpenQuestion;
+}
+
+/** Reply options the customer saw as a numbered text, until answered, replaced or expired (core/questions.ts). */
+export interface OpenQuestion {
+	/** The WhatsApp message id of the question. */
+	messageId: string;
+	askedAt: number;
+	options: Array<{ id: string; title: string }>;
 }
 
 /** Inbound ids already handled (core/Dedupe.ts). */
@@ -164,6 +176,8 @@ export interface OutboxItem extends QueueItem {
 	origin?: 'app';
 	/** A template instead of free text (`text` is then its rendering, for notes). */
 	template?: TemplateMessage;
+	/** Reply buttons or a list instead of free text (`text` is then its rendering, for notes). */
+	interactive?: InteractiveMessage;
 }
 
 export interface ContactRepository {

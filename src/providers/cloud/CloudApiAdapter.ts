@@ -22,6 +22,8 @@ import { templateBody, templateInfos } from './templates';
 import { CloudTransport, parseUrl } from './transport';
 import { parseCloudWebhook } from './webhook';
 import { own } from '../../core/ports/lookup';
+import { ProviderInteractive } from '../../core/ports/interactive';
+import { interactiveBody } from './interactive';
 
 const DAY = 24 * 60 * 60_000;
 
@@ -73,6 +75,12 @@ export abstract class CloudApiAdapter implements WhatsAppProvider {
 		send: async (http, instance, msg) => this.sendTemplate(http, instance, msg),
 		// A customer's chat is their wa_id: the digits of the number (a BSUID-only customer is not reachable by phone).
 		chatIdFor: (phoneDigits) => phoneDigits,
+	};
+
+	/** Reply buttons and lists go as `type: interactive`; Meta refuses one breaking its limits with 131009. */
+	readonly interactive: ProviderInteractive = {
+		kinds: ['buttons', 'list'],
+		send: (http, instance, msg) => this.client(http, instance).sendMessage(interactiveBody(msg)),
 	};
 
 	readonly actions: ProviderActions = {

@@ -2,6 +2,7 @@
 
 import { DeliveryStatusEvent, InboundEvent, InboundMessage } from '../../core/ports/events';
 import { HttpClient } from '../../core/ports/http';
+import { greenApiInteractive } from './interactive';
 import {
 	AddArguments, ConnectResult, DownloadResult, HealthReading, MediaFetchPolicy, OutboundFile, OutboundText, ProviderActions, ProviderAdmin,
 	ProviderCapabilities, ProviderRecovery, ProviderWebhook, QrResult, SendResult, WebhookAuth, WebhookRequest, WhatsAppProvider,
@@ -150,6 +151,9 @@ export class GreenApiProvider implements WhatsAppProvider {
 			return { ok: true, chatId, exists: r.data };
 		},
 	};
+
+	/** Reply buttons where the instance's beta buttons are on; lists (and refused buttons) go as numbered text. */
+	readonly interactive = greenApiInteractive((http, instance) => this.client(http, instance), (instance) => this.admin.secrets(instance));
 
 	constructor(private readonly options: GreenApiClientOptions & { downloadTimeoutMs?: number } = {}) {}
 

@@ -1,0 +1,47 @@
+// Reply buttons on GREEN-API: `sendInteractiveButtonsReply` (beta; ≤ 3 buttons, button text ≤ 25).
+// GREEN-API has no working list method (sendListMessage answers 403), so lists go as numbered text.
+// Where the beta is not switched on for an instance the method is refused (403 as GREEN-API answers
+// disabled methods, or 404): the core then sends the numbered text, and the number is not asked again
+// for an hour.
+
+import { HttpClient, HttpResponse } from '../../core/ports/http';
+import { InteractiveUnavailable, OutboundInteractive, ProviderInteractive } from '../../core/ports/interactive';
+import { InstanceRecord } from '../../core/ports/records';
+import { SendResult } from '../../core/ports/provider';
+import { Json } from '../shared/json';
+import { GreenApiClient } from './client';
+import { classifySendResponse, classifyTransportError } from './errors';
+
+const RECHECK_MS = 60 * 60_000;
+/** Instances whose buttons were refused, and when (process memory: a restart simply asks again). */
+const refusedAt = new Map<string, number>();
+
+export function interactiveButtonsBody(msg: OutboundInteractive): Json {
+	if (msg.kind !== 'buttons') throw new Error('GREEN-API sends reply buttons only');
+	const body: Json = { chatId: msg.chatId, body: msg.body, buttons: msg.buttons.map((b) => ({ buttonId: b.id, buttonText: b.title })) };
+	if (msg.header) body.header = msg.header;
+	if (msg.footer) body.footer = msg.footer;
+	return body;
+}
+
+export function greenApiInteractive(client: (http: HttpClient, instance: InstanceRecord) => GreenApiClient, secrets: (instance: InstanceRecord) => string[]): ProviderInteractive {
+	return {
+		kinds: ['buttons'],
+		send: async (http, instance, msg): Promise<SendResult | InteractiveUnavailable> => {
+			const since = refusedAt.get(instance.id);
+			if (since !== undefined && Date.now() - since < RECHECK_MS) return { ok: false, unavailable: true, reason: 'interactive buttons refused for this instance within the last hour' };
+			let res: HttpResponse;
+			try {
+				res = await http.request({ method: 'POST', url: client(http, instance).url('sendInteractiveButtonsReply'), json: interactiveButtonsBody(msg), timeoutMs: 30_000 });
+			} catch (e) {
+				return classifyTransportError(e, secrets(instance));
+			}
+			if (res.status === 403 || res.status === 404) {
+				refusedAt.set(instance.id, Date.now());
+				return { ok: false, unavailable: true, reason: `sendInteractiveButtonsReply answered HTTP ${res.status}` };
+			}
+			refusedAt.delete(instance.id);
+			return classifySendResponse(res, secrets(instance));
+		},
+	};
+}
