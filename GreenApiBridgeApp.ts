@@ -36,6 +36,7 @@ import { provideSettings, readBotMessages, readOutboundWizard, Setting } from '.
 import { millisOf } from './src/rocketchat/boundary';
 import { SEND_TEMPLATE_BUTTON } from './src/rocketchat/uikitIds';
 import { TemplateInteractions } from './src/uikit/TemplateInteractions';
+import { InteractiveComposer, isComposerView } from './src/uikit/InteractiveComposer';
 
 /** Wiring only: settings, endpoints, jobs, the command and event hooks delegate to src/. */
 export class GreenApiBridgeApp extends App
@@ -66,7 +67,7 @@ export class GreenApiBridgeApp extends App
 			when: { roomTypes: [RoomTypeFilter.LIVE_CHAT], hasOneRole: ['livechat-agent', 'livechat-manager', 'admin'] },
 		});
 		const applySettings = (read: IRead) => applyProcessSettings(read.getEnvironmentReader().getSettings());
-		await configuration.scheduler.registerProcessors([...processors(this.providers, applySettings), ...this.templateUi().processors(applySettings)]);
+		await configuration.scheduler.registerProcessors([...processors(this.providers, applySettings), ...this.templateUi().processors(applySettings), ...this.composer().processors(applySettings)]);
 		// Rocket.Chat's "Outbound message" wizard: engines that offer the provider interface, when the admin asks.
 		const outbound = await registerOutboundProvider(configuration, this, this.providers, await readOutboundWizard(environment));
 		this.getLogger().debug(`outbound-message provider: ${outbound}`);
@@ -152,7 +153,12 @@ export class GreenApiBridgeApp extends App
 	}
 
 	public async executeViewSubmitHandler(context: UIKitViewSubmitInteractionContext, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<IUIKitResponse> {
+		if (isComposerView(context.getInteractionData().view?.id)) return this.composer().viewSubmit(context, { read, http, persis, modify });
 		return this.templateUi().viewSubmit(context, { read, http, persis, modify });
+	}
+
+	private composer(): InteractiveComposer {
+		return new InteractiveComposer(this.getID(), this.providers, new Log(this.getLogger()));
 	}
 
 	private templateUi(): TemplateInteractions {

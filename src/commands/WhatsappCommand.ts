@@ -9,6 +9,7 @@ import { notifyUser } from '../rocketchat/RocketChatAdapter';
 import { AdminCommands } from './AdminCommands';
 import { AgentCommands } from './AgentCommands';
 import { TemplateCommands } from './TemplateCommands';
+import { InteractiveCommands } from './InteractiveCommands';
 import { CommandContext, hasRole, Role } from './context';
 import { menuCommand } from './MenuCommand';
 import { startCommand } from './StartCommand';
@@ -33,6 +34,7 @@ export class WhatsappCommand implements ISlashCommand {
 		const name = (first || 'help').toLowerCase();
 		const admin = new AdminCommands(this.app, this.providers);
 		const agent = new AgentCommands(this.app.getID(), this.providers);
+		const interactive = new InteractiveCommands(this.app.getID(), this.providers, new Log(this.app.getLogger()));
 		const templates = new TemplateCommands(this.app.getID(), this.providers, new Log(this.app.getLogger()));
 		// A Map, not an object literal: `/whatsapp constructor` must not find Object.prototype's members.
 		const subcommands = new Map<string, Subcommand>([
@@ -40,6 +42,8 @@ export class WhatsappCommand implements ISlashCommand {
 			['info', { role: 'agent', run: (c) => agent.info(c) }],
 			['templates', { role: 'agent', run: (c) => templates.list(c) }],
 			['template', { role: 'agent', run: (c) => templates.send(c) }],
+			['buttons', { role: 'agent', run: (c) => interactive.send(c, 'buttons') }],
+			['list', { role: 'agent', run: (c) => interactive.send(c, 'list') }],
 			['status', { role: 'manager', run: (c) => admin.status(c) }],
 			['instance', { role: 'admin', run: (c) => admin.instance(c) }],
 			['menu', { role: 'admin', run: (c) => menuCommand(c, this.providers) }],
@@ -65,7 +69,7 @@ function shownName(name: string): string {
 }
 
 function helpText(roles: string[] | undefined): string {
-	const lines = [t('help_title'), t('help_info'), t('help_start'), t('help_templates'), t('help_template'), t('help_help')];
+	const lines = [t('help_title'), t('help_info'), t('help_start'), t('help_templates'), t('help_template'), t('help_buttons'), t('help_list'), t('help_help')];
 	if (hasRole(roles, 'manager')) lines.push(t('help_status'));
 	if (hasRole(roles, 'admin')) {
 		lines.push(t('help_instance_add'), t('help_instance_list'), t('help_instance_remove'), t('help_instance_department'), t('help_instance_rate'), t('help_instance_sync_url'), t('help_instance_qr'), t('help_menu'));

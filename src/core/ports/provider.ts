@@ -5,7 +5,7 @@
 import { DeliveryStatusEvent, InboundEvent, InboundMessage, InstanceHealth, MediaKind } from './events';
 import { Failure } from './failure';
 import { HttpClient } from './http';
-import { ProviderInteractive } from './interactive';
+import { InteractiveKind, OutboundInteractive } from './interactive';
 import { InstanceRecord } from './records';
 import { TemplateInfo, TemplateMessage, TemplateQuality } from './templates';
 
@@ -96,6 +96,20 @@ export type SendResult =
 			retryAfterMs?: number;
 			status?: number;
 	  } & Failure);
+
+/** The provider does not offer this here (a beta feature switched off for the number): the core sends a numbered text instead. */
+export interface InteractiveUnavailable {
+	ok: false;
+	unavailable: true;
+	reason: string;
+}
+
+/** A provider that sends interactive messages has this member; one that does not, has none. */
+export interface ProviderInteractive {
+	/** The kinds sent as WhatsApp interactive messages; any other kind goes as a numbered text. */
+	readonly kinds: ReadonlyArray<InteractiveKind>;
+	send(http: HttpClient, instance: InstanceRecord, msg: OutboundInteractive): Promise<SendResult | InteractiveUnavailable>;
+}
 
 export type DownloadResult = { ok: true; bytes: Buffer; mimeType?: string } | ({ ok: false; retryable: boolean } & Failure);
 

@@ -7,7 +7,7 @@ import { checkMediaUrl } from '../../core/mediaPolicy';
 import { HttpClient } from '../../core/ports/http';
 import {
 	DownloadResult, HealthReading, InstanceHealth, InstanceLookup, MediaFetchPolicy, OutboundFile, OutboundTemplate, OutboundText, ProviderActions,
-	ProviderAdmin, ProviderCapabilities, ProviderTemplates, ProviderWebhook, SendResult, WebhookAuth, WebhookReply, WebhookRequest,
+	ProviderAdmin, ProviderCapabilities, ProviderInteractive, ProviderTemplates, ProviderWebhook, SendResult, WebhookAuth, WebhookReply, WebhookRequest,
 	WhatsAppProvider,
 } from '../../core/ports/provider';
 import { InstanceRecord } from '../../core/ports/records';
@@ -22,7 +22,7 @@ import { templateBody, templateInfos } from './templates';
 import { CloudTransport, parseUrl } from './transport';
 import { parseCloudWebhook } from './webhook';
 import { own } from '../../core/ports/lookup';
-import { ProviderInteractive } from '../../core/ports/interactive';
+
 import { interactiveBody } from './interactive';
 
 const DAY = 24 * 60 * 60_000;

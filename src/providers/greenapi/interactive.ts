@@ -5,9 +5,9 @@
 // for an hour.
 
 import { HttpClient, HttpResponse } from '../../core/ports/http';
-import { InteractiveUnavailable, OutboundInteractive, ProviderInteractive } from '../../core/ports/interactive';
+import { OutboundInteractive } from '../../core/ports/interactive';
 import { InstanceRecord } from '../../core/ports/records';
-import { SendResult } from '../../core/ports/provider';
+import { InteractiveUnavailable, ProviderInteractive, SendResult } from '../../core/ports/provider';
 import { Json } from '../shared/json';
 import { GreenApiClient } from './client';
 import { classifySendResponse, classifyTransportError } from './errors';
