@@ -112,6 +112,62 @@ describe('FakeGraphApi', () => {
 	});
 });
 
+describe('FakeGraphApi interactive messages', () => {
+	let fake: FakeGraphApi;
+	let instance: InstanceRecord;
+	const cloud = new CloudProvider();
+	const buttons = (titles: string[], body = 'Solved?') => ({ kind: 'buttons' as const, body, buttons: titles.map((title, i) => ({ id: `b${i + 1}`, title })) });
+	const list = (rows: Array<{ title: string; description?: string }>, o: { button?: string; sections?: number } = {}) => ({
+		kind: 'list' as const,
+		body: 'Pick one',
+		button: o.button ?? 'Options',
+		sections: Array.from({ length: o.sections ?? 1 }, (_, s) => ({ ...(o.sections ? { title: `S${s}` } : {}), rows: rows.map((r, i) => ({ id: `r${s}-${i}`, ...r })) })),
+	});
+
+	beforeEach(async () => {
+		fake = await FakeGraphApi.start();
+		fake.addNumber({ phoneNumberId: CLOUD.phoneNumberId, display: CLOUD.display, wabaId: CLOUD.wabaId, secret: CLOUD.accessToken });
+		instance = cloudInstance({ credentials: { ...cloudInstance().credentials, graphUrl: fake.apiUrl } });
+		fake.customerWrote(CLOUD.phoneNumberId, CLOUD.customer);
+	});
+	afterEach(async () => {
+		await fake.stop();
+	});
+
+	it('accepts reply buttons and lists inside the window, as type interactive', async () => {
+		expect(await cloud.interactive.send(http, instance, { ...buttons(['Yes', 'No']), chatId: CLOUD.customer })).toMatchObject({ ok: true });
+		expect(await cloud.interactive.send(http, instance, { ...list([{ title: 'Express', description: '1-2 days' }, { title: 'Standard' }]), chatId: CLOUD.customer })).toMatchObject({ ok: true });
+		expect(fake.sent.map((s) => [s.type, s.body.interactive.type])).toEqual([['interactive', 'button'], ['interactive', 'list']]);
+		expect(fake.sent[0].body.interactive.action.buttons).toEqual([{ type: 'reply', reply: { id: 'b1', title: 'Yes' } }, { type: 'reply', reply: { id: 'b2', title: 'No' } }]);
+		expect(fake.sent[1].body.interactive.action).toEqual({ button: 'Options', sections: [{ rows: [{ id: 'r0-0', title: 'Express', description: '1-2 days' }, { id: 'r0-1', title: 'Standard' }] }] });
+	});
+
+	it("refuses what Meta refuses with 131009 and the limit in the details; outside the window 131047", async () => {
+		const send = (m: Parameters<typeof cloud.interactive.send>[2]) => cloud.interactive.send(http, instance, m);
+		const refused = async (m: Parameters<typeof cloud.interactive.send>[2], details: RegExp) => {
+			const r = await send(m);
+			// The adapter's reason carries Meta's details: the agent reads which limit was broken.
+			expect(r).toMatchObject({ ok: false, retryable: false, params: { code: 131009 } });
+			expect(!r.ok && r.reason).toMatch(details);
+			expect(fake.requests[fake.requests.length - 1].status).toBe(400);
+		};
+		const to = { chatId: CLOUD.customer };
+		await refused({ ...buttons(['a', 'b', 'c', 'd']), ...to }, /Max allowed buttons: 3/);
+		await refused({ ...buttons(['x'.repeat(21)]), ...to }, /Button title length invalid. Min length: 1, Max length: 20/);
+		await refused({ ...buttons(['Same', 'Same']), ...to }, /unique/);
+		await refused({ ...buttons(['ok'], 'q'.repeat(1025)), ...to }, /Max length: 1024/);
+		await refused({ ...list([{ title: 'x'.repeat(25) }]), ...to }, /Row title length invalid.*24/);
+		await refused({ ...list([{ title: 'ok', description: 'd'.repeat(73) }]), ...to }, /Row description length invalid.*72/);
+		await refused({ ...list(Array.from({ length: 11 }, (_, i) => ({ title: `row ${i}` }))), ...to }, /Max allowed rows: 10/);
+		await refused({ ...list([{ title: 'ok' }], { button: 'b'.repeat(21) }), ...to }, /Button text length invalid.*20/);
+		expect(await send({ ...buttons(['x'.repeat(20)]), ...to })).toMatchObject({ ok: true });
+		expect(await send({ ...list([{ title: 'x'.repeat(24), description: 'd'.repeat(72) }]), ...to })).toMatchObject({ ok: true });
+		fake.clock = () => Date.now() + 24 * 60 * 60_000 + 1;
+		expect(await send({ ...buttons(['Yes']), ...to })).toMatchObject({ ok: false, code: 'cloud_131047' });
+		expect(fake.sent).toHaveLength(2);
+	});
+});
+
 describe('FakeDialog360', () => {
 	let fake: FakeDialog360;
 	const d360 = new Dialog360Provider();

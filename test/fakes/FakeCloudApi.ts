@@ -358,6 +358,8 @@ abstract class FakeCloudApi extends FakeProviderServer<CloudRecordedRequest> {
 				return;
 			case 'template':
 				return this.validateTemplate(n, c);
+			case 'interactive':
+				return validateInteractive(c);
 			default:
 		}
 	}
@@ -612,6 +614,66 @@ export class FakeDialog360 extends FakeCloudApi {
 		if (media && verb === 'GET') return routed('media.info', undefined, (n) => this.mediaInfo(n, media[1]));
 		return { status: 404, json: { meta: { success: false, http_code: 404, developer_message: 'Not found' } } };
 	}
+}
+
+/**
+ * Reply buttons and lists as the Graph API checks them: limits from Meta's interactive-message references
+ * (reply buttons: 1–3, title ≤ 20, id ≤ 256, body ≤ 1024; lists: button ≤ 20, ≤ 10 sections, 1–10 rows in
+ * all, row title ≤ 24, description ≤ 72, id ≤ 200, section title ≤ 24 and required with several sections;
+ * header and footer ≤ 60). Meta answers a broken limit with 131009 "Parameter value is not valid" and the
+ * limit in `error_data.details`; the button wordings are Meta's as peers quote them, the others follow
+ * their pattern (their exact wording is not confirmed). A list's body is 4096 in Meta's list page.
+ */
+function validateInteractive(i: Record<string, any>): void {
+	const invalid = (details: string) => new GraphFailure(400, 131009, 'Parameter value is not valid', details);
+	const len = (v: unknown) => Array.from(String(v)).length;
+	const text = (v: unknown, what: string, max: number, required = true) => {
+		if (v === undefined && !required) return;
+		if (typeof v !== 'string' || (required && !v.trim())) throw bad(100, `${what} is required.`);
+		if (len(v) < 1 || len(v) > max) throw invalid(`${what} length invalid. Min length: 1, Max length: ${max}`);
+	};
+	if (i.type !== 'button' && i.type !== 'list') throw bad(100, `Invalid interactive type ${String(i.type)}`);
+	if (!isObject(i.body)) throw bad(100, 'The parameter interactive.body is required.');
+	text(i.body.text, 'Body text', i.type === 'list' ? 4096 : 1024);
+	if (i.header !== undefined) {
+		if (!isObject(i.header) || i.header.type !== 'text') throw bad(100, 'interactive.header must be a text header here');
+		text(i.header.text, 'Header text', 60);
+	}
+	if (i.footer !== undefined) text(isObject(i.footer) ? i.footer.text : undefined, 'Footer text', 60);
+	const action = i.action;
+	if (!isObject(action)) throw bad(100, 'The parameter interactive.action is required.');
+	const unique = (values: string[], what: string) => {
+		if (new Set(values).size !== values.length) throw invalid(`${what} must be unique`);
+	};
+	if (i.type === 'button') {
+		const buttons = Array.isArray(action.buttons) ? action.buttons : [];
+		if (buttons.length < 1 || buttons.length > 3) throw invalid('Invalid buttons count. Min allowed buttons: 1, Max allowed buttons: 3');
+		for (const b of buttons) {
+			if (!isObject(b) || b.type !== 'reply' || !isObject(b.reply)) throw bad(100, 'Each button needs type reply and a reply object');
+			text(b.reply.title, 'Button title', 20);
+			text(b.reply.id, 'Button id', 256);
+		}
+		unique(buttons.map((b: any) => b.reply.title), 'Button titles');
+		unique(buttons.map((b: any) => b.reply.id), 'Button ids');
+		return;
+	}
+	text(action.button, 'Button text', 20);
+	const sections = Array.isArray(action.sections) ? action.sections : [];
+	if (sections.length < 1 || sections.length > 10) throw invalid('Invalid sections count. Min allowed sections: 1, Max allowed sections: 10');
+	const rows: any[] = [];
+	for (const sec of sections) {
+		if (!isObject(sec) || !Array.isArray(sec.rows)) throw bad(100, 'Each section needs rows');
+		text(sec.title, 'Section title', 24, sections.length > 1);
+		for (const r of sec.rows) {
+			if (!isObject(r)) throw bad(100, 'Each row must be an object');
+			text(r.title, 'Row title', 24);
+			text(r.id, 'Row id', 200);
+			text(r.description, 'Row description', 72, false);
+			rows.push(r);
+		}
+	}
+	if (rows.length < 1 || rows.length > 10) throw invalid('Invalid rows count. Min allowed rows: 1, Max allowed rows: 10');
+	unique(rows.map((r) => r.id), 'Row ids');
 }
 
 function errorBody(code: number, message: string, details?: string): Record<string, unknown> {

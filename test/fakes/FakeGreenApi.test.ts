@@ -368,6 +368,33 @@ describe('agent actions: sendReaction / checkWhatsapp / readChat / editMessage /
 	});
 });
 
+describe('interactive buttons: sendInteractiveButtonsReply (beta)', () => {
+	const buttons = (...texts: string[]) => texts.map((t, i) => ({ buttonId: String(i + 1), buttonText: t }));
+
+	test('refused with 403 while the beta is off for the instance, accepted once it is on', async () => {
+		const off = await postJson(api('sendInteractiveButtonsReply'), { chatId: CHAT, body: 'Solved?', buttons: buttons('Yes', 'No') });
+		expect(off.status).toBe(403);
+		expect(fake.sent[ID]).toEqual([]);
+		fake.setInteractiveButtons(ID, true);
+		const on = await postJson(api('sendInteractiveButtonsReply'), { chatId: CHAT, header: 'Support', body: 'Solved?', footer: 'Acme', buttons: buttons('Yes', 'No') });
+		expect(on.status).toBe(200);
+		expect(fake.sent[ID]).toEqual([expect.objectContaining({ method: 'sendInteractiveButtonsReply', chatId: CHAT, idMessage: on.json.idMessage, text: 'Solved?' })]);
+	});
+
+	test('validates like GREEN-API: 1–3 buttons, button text ≤ 25, unique ids, a body', async () => {
+		fake.setInteractiveButtons(ID, true);
+		const send = (b: Record<string, unknown>) => postJson(api('sendInteractiveButtonsReply'), { chatId: CHAT, ...b });
+		expect((await send({ body: 'Q', buttons: buttons('a', 'b', 'c', 'd') })).status).toBe(400);
+		expect((await send({ body: 'Q', buttons: [] })).status).toBe(400);
+		expect((await send({ body: 'Q', buttons: buttons('x'.repeat(26)) })).text).toMatch(/at most 25/);
+		expect((await send({ body: 'Q', buttons: buttons('x'.repeat(25)) })).status).toBe(200);
+		expect((await send({ body: 'Q', buttons: [{ buttonId: '1', buttonText: 'a' }, { buttonId: '1', buttonText: 'b' }] })).text).toMatch(/unique/);
+		expect((await send({ body: '', buttons: buttons('a') })).status).toBe(400);
+		expect((await send({ body: 'Q', buttons: buttons('a'), chatId: 'nope' })).status).toBe(400);
+		expect(fake.sent[ID]).toHaveLength(1);
+	});
+});
+
 describe('settings and account', () => {
 	test('setSettings clears the webhook (empty URL and token) only with the instance token', async () => {
 		await postJson(api('setSettings'), { webhookUrl: 'https://rc.example/hook', webhookUrlToken: 'whsec' });

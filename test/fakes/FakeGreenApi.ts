@@ -52,7 +52,7 @@ export interface SentFile {
 
 export interface SentMessage {
 	idInstance: string;
-	method: 'sendMessage' | 'sendFileByUrl' | 'sendFileByUpload' | 'sendLocation' | 'sendContact' | 'forwardMessages';
+	method: 'sendMessage' | 'sendFileByUrl' | 'sendFileByUpload' | 'sendLocation' | 'sendContact' | 'forwardMessages' | 'sendInteractiveButtonsReply';
 	chatId: string;
 	idMessage: string;
 	/** sendMessage text. */
@@ -89,6 +89,8 @@ export interface AddInstanceOptions {
 	wid?: string;
 	/** Default 'authorized'. null = still being created (getStateInstance answers null). */
 	state?: string | null;
+	/** The beta interactive buttons are on for this instance (default off: the methods answer 403, as GREEN-API answers methods not offered). */
+	interactiveButtons?: boolean;
 }
 
 /** Ready-made failures matching what the real API answers. */
@@ -132,6 +134,7 @@ export const SEND_METHODS: ReadonlySet<string> = new Set([
 	'sendContact',
 	'sendPoll',
 	'forwardMessages',
+	'sendInteractiveButtonsReply',
 ]);
 
 /** Per-instance, per-method, per-second limits listed in the reference (§10); enable with useRealRateLimits(). */
@@ -196,6 +199,7 @@ interface InstanceState {
 	outgoing: JournalEntry[];
 	notifications: Array<{ receiptId: number; body: unknown }>;
 	deviceId: string;
+	interactiveButtons: boolean;
 }
 
 interface Ctx {
@@ -345,8 +349,14 @@ export class FakeGreenApi extends FakeProviderServer<RecordedRequest> {
 			outgoing: [],
 			notifications: [],
 			deviceId: randomBytes(8).toString('hex'),
+			interactiveButtons: opts.interactiveButtons ?? false,
 		});
 		if (!this.sent[id]) this.sent[id] = [];
+	}
+
+	/** Switches the beta interactive buttons on or off for an instance. */
+	setInteractiveButtons(idInstance: string, on: boolean): void {
+		this.inst(idInstance).interactiveButtons = on;
 	}
 
 	removeInstance(idInstance: string): void {
@@ -761,6 +771,29 @@ export class FakeGreenApi extends FakeProviderServer<RecordedRequest> {
 					return ok({ urlFile: this.storeUpload(Buffer.from(bytes), mimeType, name) });
 				},
 			},
+			// Beta (reference §7, §13; green-api.com SendInteractiveButtonsReply): ≤ 3 reply buttons, button text ≤ 25
+			// characters, body required; refused with 403 where the beta is not on for the instance.
+			sendInteractiveButtonsReply: send((ctx) => {
+				if (!ctx.inst.interactiveButtons) return { status: 403, text: 'Forbidden' };
+				const b = ctx.json;
+				const chatId = chatIdOf(b);
+				const body = reqString(b, 'body');
+				if (body.length > MAX_MESSAGE_LENGTH) throw new BadRequest(`body must be at most ${MAX_MESSAGE_LENGTH} characters`);
+				optString(b, 'header');
+				optString(b, 'footer');
+				if (!Array.isArray(b.buttons) || b.buttons.length < 1 || b.buttons.length > 3) throw new BadRequest('buttons must be an array of 1 to 3 buttons');
+				const ids = new Set<string>();
+				for (const button of b.buttons as unknown[]) {
+					if (!isObject(button)) throw new BadRequest('each button must be an object');
+					const id = reqString(button, 'buttonId');
+					const text = reqString(button, 'buttonText');
+					if (Array.from(text).length > 25) throw new BadRequest('buttonText must be at most 25 characters');
+					if (ids.has(id)) throw new BadRequest('buttonId must be unique');
+					ids.add(id);
+				}
+				const s = this.recordSend(ctx, { method: 'sendInteractiveButtonsReply', chatId, text: body, fields: { ...b } }, { typeMessage: 'interactiveButtonsReply', interactiveButtons: { ...b } });
+				return ok({ idMessage: s.idMessage });
+			}),
 			sendLocation: send((ctx) => {
 				const b = ctx.json;
 				const chatId = chatIdOf(b);
