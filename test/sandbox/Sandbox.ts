@@ -512,5 +512,7 @@ export function actionText(a: PhoneAction): string {
 			return a.emoji;
 		case 'delete':
 			return '';
+		case 'choice':
+			return `🔘 ${a.optionId}`;
 	}
 }

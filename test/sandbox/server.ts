@@ -224,6 +224,8 @@ export class SandboxServer {
 				return { kind, text: str(b.text), target: ref(b.targetId) };
 			case 'delete':
 				return { kind, target: ref(b.targetId) };
+			case 'choice':
+				return { kind, target: ref(b.targetId), optionId: str(b.optionId, 256) };
 			default:
 				throw new SandboxError(`unknown phone action ${kind}`);
 		}

@@ -103,6 +103,16 @@ abstract class CloudApiPhone<F extends CloudFake> implements PhoneProvider {
 			}
 			case 'reaction':
 				return { ...msg.reaction(a.target.messageId, a.emoji), ...o };
+			case 'choice': {
+				// A tap carries the question's wamid as its context, and the button's or row's id and title.
+				const question = this.fake.sent.find((s) => s.id === a.target.messageId);
+				const choice = question && this.toBusiness(question).choices?.find((c) => c.id === a.optionId);
+				if (!question || !choice) throw new Error(`${this.label}: no such option ${a.optionId} on ${a.target.messageId}`);
+				const reply = question.body.interactive?.type === 'list'
+					? msg.listReply(choice.id, choice.title, choice.description ?? '', question.id)
+					: msg.buttonReply(choice.id, choice.title, question.id);
+				return { ...reply, ...o, context: { from: this.businessNumber, id: question.id } };
+			}
 			case 'edit':
 			case 'delete':
 				// Normal Cloud API numbers get no edit / revoke webhooks; the page does not offer them here.
@@ -133,6 +143,13 @@ abstract class CloudApiPhone<F extends CloudFake> implements PhoneProvider {
 		if (s.type === 'location') return { ...base, kind: 'location', text: `📍 ${[c.name, c.address].filter(Boolean).join(', ')} (${c.latitude}, ${c.longitude})` };
 		if (s.type === 'contacts') return { ...base, kind: 'contact', text: (s.body.contacts ?? []).map((x: any) => `👤 ${x.name?.formatted_name ?? ''} ${x.phones?.[0]?.phone ?? ''}`).join('\n') };
 		if (s.type === 'template') return { ...base, kind: 'text', text: this.templateText(c) };
+		if (s.type === 'interactive') {
+			const i = c as Record<string, any>;
+			const choices = i.type === 'list'
+				? (i.action?.sections ?? []).flatMap((sec: any) => sec.rows ?? []).map((r: any) => ({ id: r.id, title: r.title, ...(r.description && { description: r.description }) }))
+				: (i.action?.buttons ?? []).map((b: any) => ({ id: b.reply?.id, title: b.reply?.title }));
+			return { ...base, kind: 'other', text: [i.header?.text, i.body?.text, i.type === 'list' ? `📋 ${i.action?.button}` : ''].filter(Boolean).join('\n'), choices };
+		}
 		if (s.type === 'reaction') return { ...base, kind: 'other', text: `${c.emoji || '∅'} (reaction)`, quotedMessageId: c.message_id };
 		return { ...base, kind: 'other', text: s.type };
 	}

@@ -4,7 +4,7 @@
 import { randomBytes } from 'crypto';
 import { FakeGreenApi, GreenApiFailures, SEND_METHODS, SentMessage } from '../../fakes/FakeGreenApi';
 import {
-	contactMessage, deletedMessage, documentMessage, editedMessage, EnvelopeOptions, imageMessage, incoming, locationMessage, MessageData, quoted,
+	contactMessage, deletedMessage, documentMessage, editedMessage, EnvelopeOptions, imageMessage, incoming, interactiveButtonsReply, locationMessage, MessageData, quoted,
 	reactionMessage, stateChanged, status, textMessage, voiceMessage, withQuote,
 } from '../../fixtures/greenapi';
 import {
@@ -16,7 +16,7 @@ const SLOW_MS = 3000;
 const RATE_LIMIT_RETRY_AFTER_S = 5;
 const KIND_LABEL: Record<PhoneAction['kind'], string> = {
 	text: 'textMessage', image: 'imageMessage', document: 'documentMessage', voice: 'audioMessage (voice)', location: 'locationMessage',
-	contact: 'contactMessage', reaction: 'reactionMessage', edit: 'editedMessage', delete: 'deletedMessage',
+	contact: 'contactMessage', reaction: 'reactionMessage', edit: 'editedMessage', delete: 'deletedMessage', choice: 'interactiveButtonsReply',
 };
 
 export class GreenApiPhone implements PhoneProvider {
@@ -104,6 +104,12 @@ export class GreenApiPhone implements PhoneProvider {
 				return editedMessage(a.target.messageId, a.text);
 			case 'delete':
 				return deletedMessage(a.target.messageId);
+			case 'choice': {
+				const question = (this.fake.sent[this.idInstance] ?? []).find((s) => s.idMessage === a.target.messageId);
+				const choice = question && this.toBusiness(question).choices?.find((c) => c.id === a.optionId);
+				if (!choice) throw new Error(`${this.label}: no such button ${a.optionId} on ${a.target.messageId}`);
+				return interactiveButtonsReply(choice.title, choice.id, a.target.messageId);
+			}
 		}
 	}
 
@@ -126,6 +132,8 @@ export class GreenApiPhone implements PhoneProvider {
 		switch (s.method) {
 			case 'sendMessage':
 				return { ...base, kind: 'text', text: s.text };
+			case 'sendInteractiveButtonsReply':
+				return { ...base, kind: 'other', text: [f.header, f.body].filter(Boolean).join('\n'), choices: (f.buttons ?? []).map((b: any) => ({ id: b.buttonId, title: b.buttonText })) };
 			case 'sendFileByUpload':
 			case 'sendFileByUrl':
 				return {

@@ -32,7 +32,9 @@ export type PhoneAction =
 	| { kind: 'contact'; name: string; phone: string; quote?: MessageRef }
 	| { kind: 'reaction'; emoji: string; target: MessageRef }
 	| { kind: 'edit'; text: string; target: MessageRef }
-	| { kind: 'delete'; target: MessageRef };
+	| { kind: 'delete'; target: MessageRef }
+	/** A tap on a reply button or a list row of a business message (its `choices`). */
+	| { kind: 'choice'; target: MessageRef; optionId: string };
 
 /** A message the app sent to a customer, as the provider accepted it. */
 export interface BusinessMessage {
@@ -43,6 +45,8 @@ export interface BusinessMessage {
 	caption?: string;
 	file?: { name: string; mimeType: string; size: number };
 	quotedMessageId?: string;
+	/** reply buttons or list rows the customer can tap (interactive messages) */
+	choices?: Array<{ id: string; title: string; description?: string }>;
 	/** the provider method that carried it (shown in the inside view) */
 	method: string;
 	at: number;

@@ -155,7 +155,9 @@ function renderPhone(s) {
 			const tick = m.delivery ? `<span class="tick ${m.delivery}" data-testid="tick" data-state="${m.delivery}" title="${m.delivery}">${TICK[m.delivery]}</span>` : '';
 			const quote = m.quotedMessageId ? `<div class="quote">${esc(quoteText(m.quotedMessageId))}</div>` : '';
 			const body = m.kind === 'file' ? fileHtml(m.fileUrl, m.file.name, m.file.mimeType, m.file.size) + (m.caption ? `<div>${md(m.caption)}</div>` : '') : `<div>${md(m.text || '')}</div>`;
-			return `<div class="bubble in" data-id="${esc(m.id)}" data-testid="phone-business-message">${quote}${body}
+			// Reply buttons / list rows the customer can tap (each tap goes back as the provider's reply webhook).
+			const choices = m.choices?.length ? `<div class="choices">${m.choices.map((o) => `<button type="button" data-msg-act="choice" data-option="${esc(o.id)}" data-id="${esc(m.id)}" data-testid="phone-choice" title="${esc(o.description || '')}">🔘 ${esc(o.title)}</button>`).join('')}</div>` : '';
+			return `<div class="bubble in" data-id="${esc(m.id)}" data-testid="phone-business-message">${quote}${body}${choices}
 				<div class="meta">${reaction ? `<span class="reaction">${esc(reaction)}</span>` : ''}${time(m.at)} ${tick}</div>${menu(m, false)}</div>`;
 		}
 		const a = m.action;
@@ -194,6 +196,7 @@ function phoneText(a) {
 		case 'text': return a.text;
 		case 'location': return `📍 ${a.name || ''} (${a.latitude}, ${a.longitude})`;
 		case 'contact': return `👤 ${a.name} · ${a.phone}`;
+		case 'choice': return `🔘 ${a.optionId}`;
 		default: return a.caption || a.file?.name || a.kind;
 	}
 }
@@ -470,6 +473,9 @@ $('#phone-chat').addEventListener('click', async (e) => {
 			break;
 		case 'react':
 			await act('phone', { customerId: ui.customerId, kind: 'reaction', targetId: id, emoji: b.dataset.emoji });
+			break;
+		case 'choice':
+			await act('phone', { customerId: ui.customerId, kind: 'choice', targetId: id, optionId: b.dataset.option });
 			break;
 		case 'edit':
 			ui.phoneEdit = { id, text };
