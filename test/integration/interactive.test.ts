@@ -205,3 +205,26 @@ describe('a GREEN-API customer: buttons where the beta is on, else a numbered te
 	});
 
 });
+
+describe('a 360dialog customer gets the same interactive messages (the Cloud API body, 360dialog\'s host and key)', () => {
+	let w: CloudWorld;
+
+	beforeAll(async () => {
+		w = await startCloudWorld({ provider: '360dialog' });
+	}, 120_000);
+	afterAll(async () => {
+		await w?.stop();
+	});
+
+	it('a list goes as type interactive to 360dialog\'s /messages, and the picked row comes back', async () => {
+		await w.customerSends(msg.text('Which plans do you have?'));
+		const roomId = w.roomOf(CLOUD.customer);
+		await roomReady(w, w.agent.id, roomId);
+		expect(await w.answers(w.agent.id, 'list Our plans | See plans | Basic -- 5 EUR a month | Pro -- 15 EUR a month', roomId)).toContain('Sent to WhatsApp.');
+		const sent = w.fake.sent.find((s) => s.type === 'interactive')!;
+		expect(w.fake.requests.find((r) => r.method === 'messages' && (r.body as any)?.type === 'interactive')).toMatchObject({ path: '/messages', headers: expect.objectContaining({ 'd360-api-key': expect.any(String) }) });
+		expect(sent.body.interactive.action.sections[0].rows.map((r: any) => r.title)).toEqual(['Basic', 'Pro']);
+		await w.customerSends(msg.listReply('r2', 'Pro', '15 EUR a month', sent.id));
+		await w.rc.waitFor(() => w.roomMessages(roomId).some((m: any) => /🔘 .*: Pro — 15 EUR a month$/.test(m.text)), 20_000, 'the picked plan in the room');
+	});
+});
