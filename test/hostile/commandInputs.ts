@@ -64,7 +64,7 @@ export class CommandInputs {
 	private fixed(role: Role): string[][] {
 		const lists: string[][] = [];
 		for (const name of [...PROTOTYPE_NAMES, '__proto__']) {
-			lists.push([name], ['instance', name], ['status', name], ['info', name]);
+			lists.push([name], ['instance', name], ['status', name], ['info', name], ['buttons', name], ['list', name]);
 		}
 		lists.push(
 			[], [''], ['', '', 'help'], ['instance'], ['instance', ''], ['instance', 'add'], ['instance', 'add', '', ''], ['instance', 'remove'], ['instance', 'qr'],
@@ -79,6 +79,8 @@ export class CommandInputs {
 			['instance', 'add', 'constructor', this.ctx.apiToken], ['instance', 'add', '１１０１０００００９', this.ctx.apiToken], ['instance', 'add', '1101000009', 'short'],
 			['instance', 'add', 'x', 'y', 'z', 'javascript:alert(1)', 'file:///etc/passwd'],
 			['status', '--all'], ['help', 'me'], ['info'],
+			// Interactive sends that are not one: no question, no rows, prototype names as parts.
+			['buttons', '|', '|'], ['buttons', '__proto__', '|'], ['list', '__proto__', '|', 'constructor'], ['list', '\u0000', '|', '|', '|'],
 		);
 		// Only non-admins may try this one (for an admin it re-applies the webhook settings, a legitimate change).
 		if (role !== 'admin') lists.push(['instance', 'sync-url'], ['instance', 'list'], ['instance', 'remove', this.ctx.instanceId], ['instance', 'qr', this.ctx.instanceId, 'here']);
