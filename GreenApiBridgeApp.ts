@@ -34,7 +34,7 @@ import { isAgentMessageForUs, isNewAgentMessageForUs, isOurRoom, isPerson, messa
 import { registerOutboundProvider } from './src/endpoints/OutboundPhoneProvider';
 import { provideSettings, readBotMessages, readOutboundWizard, Setting } from './src/rocketchat/settings';
 import { millisOf } from './src/rocketchat/boundary';
-import { SEND_TEMPLATE_BUTTON } from './src/rocketchat/uikitIds';
+import { SEND_BUTTONS_BUTTON, SEND_LIST_BUTTON, SEND_TEMPLATE_BUTTON } from './src/rocketchat/uikitIds';
 import { TemplateInteractions } from './src/uikit/TemplateInteractions';
 import { InteractiveComposer, isComposerView } from './src/uikit/InteractiveComposer';
 
@@ -66,6 +66,10 @@ export class GreenApiBridgeApp extends App
 			labelI18n: 'action_send_template',
 			when: { roomTypes: [RoomTypeFilter.LIVE_CHAT], hasOneRole: ['livechat-agent', 'livechat-manager', 'admin'] },
 		});
+		// "Send reply buttons" / "Send a list": the interactive composer, for the same people.
+		const agentsInLivechat = { roomTypes: [RoomTypeFilter.LIVE_CHAT], hasOneRole: ['livechat-agent', 'livechat-manager', 'admin'] };
+		await configuration.ui?.registerButton?.({ actionId: SEND_BUTTONS_BUTTON, context: UIActionButtonContext.ROOM_ACTION, labelI18n: 'action_send_buttons', when: agentsInLivechat });
+		await configuration.ui?.registerButton?.({ actionId: SEND_LIST_BUTTON, context: UIActionButtonContext.ROOM_ACTION, labelI18n: 'action_send_list', when: agentsInLivechat });
 		const applySettings = (read: IRead) => applyProcessSettings(read.getEnvironmentReader().getSettings());
 		await configuration.scheduler.registerProcessors([...processors(this.providers, applySettings), ...this.templateUi().processors(applySettings), ...this.composer().processors(applySettings)]);
 		// Rocket.Chat's "Outbound message" wizard: engines that offer the provider interface, when the admin asks.
@@ -149,6 +153,8 @@ export class GreenApiBridgeApp extends App
 	}
 
 	public async executeActionButtonHandler(context: UIKitActionButtonInteractionContext, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<IUIKitResponse> {
+		const actionId = context.getInteractionData().actionId;
+		if (actionId === SEND_BUTTONS_BUTTON || actionId === SEND_LIST_BUTTON) return this.composer().actionButton(context, { read, http, persis, modify });
 		return this.templateUi().actionButton(context, { read, http, persis, modify });
 	}
 

@@ -4,6 +4,9 @@
 export const OPEN_TEMPLATE_PICKER = 'gab-open-template-picker';
 /** Room action button "Send template". */
 export const SEND_TEMPLATE_BUTTON = 'gab-send-template';
+/** Room action buttons "Send reply buttons" / "Send a list": open the interactive composer. */
+export const SEND_BUTTONS_BUTTON = 'gab-send-buttons';
+export const SEND_LIST_BUTTON = 'gab-send-list';
 /** Block of a message that shows a template the app sent: the agent-message hook never sends it again. */
 export const SENT_TEMPLATE_BLOCK = 'gab-sent-template';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'crypto';
 import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { IJobContext, IProcessor } from '@rocket.chat/apps-engine/definition/scheduler';
-import { IUIKitResponse, UIKitViewSubmitInteractionContext } from '@rocket.chat/apps-engine/definition/uikit';
+import { IUIKitResponse, UIKitActionButtonInteractionContext, UIKitViewSubmitInteractionContext } from '@rocket.chat/apps-engine/definition/uikit';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
 import { coreDeps } from '../compose';
 import { errorText } from '../core/failures';
@@ -12,7 +12,7 @@ import { InteractiveKind, InteractiveMessage } from '../core/ports/interactive';
 import { ProviderDirectory } from '../core/ports/provider';
 import { t } from '../i18n/translate';
 import { notifyUser } from '../rocketchat/RocketChatAdapter';
-import { buttonElement, contextBlock, plainText, sectionBlock } from '../rocketchat/uikitIds';
+import { buttonElement, contextBlock, plainText, sectionBlock, SEND_BUTTONS_BUTTON, SEND_LIST_BUTTON } from '../rocketchat/uikitIds';
 import { Accessors, TemplateInteractions } from './TemplateInteractions';
 
 // The reply-buttons / list composer as a UIKit modal: one view id for its whole life (the room, the kind
@@ -133,6 +133,14 @@ export class InteractiveComposer {
 		const where = await this.rooms.room(a, roomId, user);
 		if (!where.ok) return composerMessageView(viewId, where.text);
 		return composeView(viewId, kind, t('picker_to', { name: where.contact.name }));
+	}
+
+	/** "Send reply buttons" / "Send a list" in the room's menu (a WhatsApp room of ours only: checked in `open`). */
+	public async actionButton(ctx: UIKitActionButtonInteractionContext, a: Accessors): Promise<IUIKitResponse> {
+		const data = ctx.getInteractionData();
+		const kind: InteractiveKind | undefined = data.actionId === SEND_BUTTONS_BUTTON ? 'buttons' : data.actionId === SEND_LIST_BUTTON ? 'list' : undefined;
+		if (!kind) return ctx.getInteractionResponder().successResponse();
+		return ctx.getInteractionResponder().openModalViewResponse((await this.open(a, data.room?.id || '', data.user, kind)) as never);
 	}
 
 	/** Send: checked from what is at hand, claimed once per modal, sent by a job. */

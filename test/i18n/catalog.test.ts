@@ -17,8 +17,8 @@ const I18N_DIR = path.join(ROOT, 'i18n');
 const TRANSLATE_FILE = path.join(ROOT, 'src', 'i18n', 'translate.ts');
 const LANGS = ['en', 'ru', 'pt-BR', 'de', 'es'];
 const TRANSLATIONS = LANGS.filter((l) => l !== 'en');
-const I18N_PROPS = new Set(['i18nLabel', 'i18nDescription', 'i18nParamsExample', 'i18nAlert', 'i18nPlaceholder']);
-/** Keys no code of ours references, used by Rocket.Chat itself. */
+const I18N_PROPS = new Set(['i18nLabel', 'i18nDescription', 'i18nParamsExample', 'i18nAlert', 'i18nPlaceholder', 'labelI18n']);
+/** Keys no code of ours references, used by Rocket.Chat itself. (`labelI18n`: action buttons, translated by Rocket.Chat.) */
 const USED_OUTSIDE_CODE = new Set([
 	'app_description', // Rocket.Chat shows it as the app's description in the marketplace / app details.
 ]);

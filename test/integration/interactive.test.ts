@@ -124,6 +124,21 @@ describe('a Cloud API customer gets reply buttons and a list, and answers them',
 		expect(c.toasts).toEqual([]);
 	});
 
+	it('"Send a list" in the room\'s menu opens the list composer; the list goes out from the job', async () => {
+		const c: WebClient = w.rc.webClient(w.agent.id);
+		const answer = await c.clickActionButton({ rid: roomId, actionId: 'gab-send-list' });
+		expect(answer).toMatchObject({ answer: 'modal.open', late: false });
+		expect(c.modal!.view.blocks.filter((b: any) => b.type === 'input').map((b: any) => b.blockId)).toEqual(['ia-body', 'ia-options', 'ia-list-button']);
+		c.setValue('ia-body', 'ia-body', 'When shall we come?');
+		c.setValue('ia-options', 'ia-options', 'Morning -- 8-12\nAfternoon -- 12-18');
+		c.setValue('ia-list-button', 'ia-list-button', 'Time slots');
+		const before = interactiveSent().length;
+		expect(await c.submit()).toMatchObject({ answer: 'modal.update', late: false });
+		await w.rc.runDueJobs();
+		await w.rc.waitFor(() => interactiveSent().length > before, 20_000, 'the list sent');
+		expect(interactiveSent()[before].body.interactive).toMatchObject({ type: 'list', action: { button: 'Time slots', sections: [{ rows: [{ title: 'Morning', description: '8-12' }, { title: 'Afternoon', description: '12-18' }] }] } });
+	});
+
 	it('outside the 24-hour window: refused with the reason, nothing is sent', async () => {
 		const customer = '16505550177';
 		const dayAndAHourAgo = Math.floor((Date.now() - 25 * 60 * 60_000) / 1000);
