@@ -169,6 +169,8 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 			if (item.origin !== 'app') await new ReadReceipts(this.deps).agentAnswered(contact);
 		}
 		await this.alertOnProviderRefusal(state);
+		// The room shows buttons; the agent learns the customer got them as a numbered text.
+		if (sent?.ok && item.interactive && state.numbered) await this.notice(item.roomId, `ℹ️ ${t('notice_interactive_numbered')}`);
 		if (!result.ok) {
 			this.deps.log?.info(`outbound ${item.chatKey} ${item.key}: not sent (${result.reason})`);
 			const text = item.text.slice(0, 100) || item.file?.name || '';

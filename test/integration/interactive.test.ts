@@ -195,6 +195,7 @@ describe('a GREEN-API customer: buttons where the beta is on, else a numbered te
 		expect(question).toMatchObject({ method: 'sendMessage', text: 'Is it solved?\n\n1. Yes\n2. No\n\nReply with the number or the text of your choice.' });
 		// The room shows the question as the agent sent it, with its buttons.
 		expect(texts()).toContain('Is it solved?\n🔘 Yes  🔘 No');
+		await w.rc.waitFor(() => texts().some((t) => t.includes('Sent as a numbered text')), 20_000, 'the note that it went as a numbered text');
 		await w.customerSends(textMessage('2'));
 		await w.rc.waitFor(() => texts().some((t) => /🔘 .*: No$/.test(t)), 20_000, 'the typed answer read as the choice');
 		// Answered: a later "2" is just text.
