@@ -7,13 +7,12 @@
 // Cloud instances of the same Meta app (same app secret) its body names.
 
 import { createHmac } from 'crypto';
-import { HttpClient } from '../../core/ports/http';
-import { AddArguments, ConnectResult, InstanceLookup, ProviderAdmin, WebhookReply, WebhookRequest } from '../../core/ports/provider';
+import { AddArguments, ConnectResult, InstanceLookup, ProviderAdmin, SessionAdmin, WebhookReply, WebhookRequest } from '../../core/ports/provider';
 import { InstanceRecord } from '../../core/ports/records';
 import { sameSecret } from '../../core/tokens';
 import { header, nonEmpty, obj } from '../shared/json';
 import { CloudApiAdapter, cloudCapabilities } from './CloudApiAdapter';
-import { CloudClientOptions } from './client';
+import { CloudClient, CloudClientOptions } from './client';
 import { CREDENTIAL_CODES } from './errors';
 import { DEFAULT_GRAPH_URL, GRAPH_API_VERSION, graphCredentials, graphTransport, graphVersionEnd } from './graph';
 import { checkSignature, currentSignaturePolicy, recordSignature, SignaturePolicy, webhookSignatureStats } from './signature';
@@ -47,12 +46,7 @@ export class CloudProvider extends CloudApiAdapter {
 			if (graphUrl && graphUrl.replace(/\/+$/, '') !== DEFAULT_GRAPH_URL) credentials.graphUrl = graphUrl;
 			return { ok: true, id: phoneNumberId, credentials, department: department && department !== '-' ? department : undefined };
 		},
-		connect: async (http, instance) => this.connect(http, instance),
 		webhookQuery: (instance) => ({ instance: instance.id, secret: instance.webhookSecret }),
-		// Meta takes the callback URL only in the app dashboard: the admin pastes it with the verify token.
-		configureWebhook: async (_http, instance) => ({ ok: true, manual: true, verifyToken: verifyTokenOf(instance) }),
-		// The callback URL lives in the admin's Meta app, which the app cannot change.
-		removeWebhook: async () => ({ ok: true, manual: true }),
 		primarySecret: (instance) => graphCredentials(instance).accessToken,
 		webhookChecks: (instance) => webhookSignatureStats(instance.id),
 		apiVersion: () => ({ version: GRAPH_API_VERSION, endsAt: graphVersionEnd(GRAPH_API_VERSION) }),
@@ -108,9 +102,18 @@ export class CloudProvider extends CloudApiAdapter {
 		return graphCredentials(instance).wabaId || undefined;
 	}
 
+	protected sessionAdmin(client: CloudClient, instance: InstanceRecord): SessionAdmin {
+		return {
+			connect: () => this.connect(client, instance),
+			// Meta takes the callback URL only in the app dashboard: the admin pastes it with the verify token.
+			configureWebhook: async () => ({ ok: true, manual: true, verifyToken: verifyTokenOf(instance) }),
+			// The callback URL lives in the admin's Meta app, which the app cannot change.
+			removeWebhook: async () => ({ ok: true, manual: true }),
+		};
+	}
+
 	/** The token must read the number; then the app is subscribed to the account's webhooks where the token allows. */
-	private async connect(http: HttpClient, instance: InstanceRecord): Promise<ConnectResult> {
-		const client = this.client(http, instance);
+	private async connect(client: CloudClient, instance: InstanceRecord): Promise<ConnectResult> {
 		const number = await client.phoneNumber(CONNECT_FIELDS);
 		if (!number.ok) {
 			const code = Number(number.params?.code);
