@@ -16,6 +16,7 @@ const MARGIN_MS = 3 * 60_000;
 const MAX_LOOKBACK_MS = 24 * 60 * 60_000;
 
 // Per process: the first tick after a (re)start recovers at once, later ones every RECOVERY_EVERY_MS.
+// Cache: when this process last recovered; losing it only makes the next recovery come at once.
 let lastRunAt = 0;
 
 export function recoveryDue(now: number): boolean {

@@ -81,7 +81,7 @@ export abstract class CloudApiAdapter implements WhatsAppProvider {
 	}
 
 	/** Beyond the URL secret: the subclass's own proof (signature, header secret); a reason refuses. */
-	protected abstract verifyRequest(req: WebhookRequest, instance: InstanceRecord): string | undefined;
+	protected abstract verifyRequest(req: WebhookRequest, instance: InstanceRecord): Promise<string | undefined>;
 	/** The phone number id an instance receives for (undefined: not known, the instance takes its own webhook's). */
 	protected abstract phoneNumberId(instance: InstanceRecord): string | undefined;
 	/** The WhatsApp Business Account id (account-level webhook fields). */
@@ -143,7 +143,7 @@ export abstract class CloudApiAdapter implements WhatsAppProvider {
 		// Unknown instance and wrong secret look the same from outside.
 		if (!instance || instance.provider !== this.name) return { ok: false, reason: `unknown instance ${String(id || '?').slice(0, 24)}` };
 		if (!this.urlSecretOk(req, instance)) return { ok: false, reason: `wrong secret for ${instance.id}` };
-		const refused = this.verifyRequest(req, instance);
+		const refused = await this.verifyRequest(req, instance);
 		if (refused) return { ok: false, reason: `${refused} for ${instance.id}` };
 		return { ok: true, instances: [instance, ...(await this.peers(req, instance, lookup))] };
 	}

@@ -15,7 +15,7 @@ import { CloudApiAdapter, cloudCapabilities } from './CloudApiAdapter';
 import { CloudClient, CloudClientOptions } from './client';
 import { CREDENTIAL_CODES } from './errors';
 import { DEFAULT_GRAPH_URL, GRAPH_API_VERSION, graphCredentials, graphTransport, graphVersionEnd } from './graph';
-import { checkSignature, currentSignaturePolicy, recordSignature, SignaturePolicy, webhookSignatureStats } from './signature';
+import { checkSignature, SignatureCounts, SignaturePolicy } from './signature';
 import { parseUrl } from './transport';
 import { phoneNumberIds } from './webhook';
 
@@ -25,8 +25,8 @@ export const CLOUD_WEBHOOK_PATH = 'cloud';
 export const CONNECT_FIELDS = ['display_phone_number', 'verified_name', 'quality_rating'];
 
 export interface CloudProviderOptions extends CloudClientOptions {
-	/** What a signature mismatch does, read on every webhook. Default: the app's setting (setSignaturePolicy). */
-	signaturePolicy?: () => SignaturePolicy;
+	/** What a signature mismatch does, read on every webhook (the registry binds it to the app's setting). Default: 'log'. */
+	signaturePolicy?: () => SignaturePolicy | Promise<SignaturePolicy>;
 }
 
 /** The `hub.verify_token` of an instance: derived from its webhook secret, so nothing more is stored. */
@@ -48,16 +48,18 @@ export class CloudProvider extends CloudApiAdapter {
 		},
 		webhookQuery: (instance) => ({ instance: instance.id, secret: instance.webhookSecret }),
 		primarySecret: (instance) => graphCredentials(instance).accessToken,
-		webhookChecks: (instance) => webhookSignatureStats(instance.id),
+		webhookChecks: (instance) => this.signatures.of(instance.id),
 		apiVersion: () => ({ version: GRAPH_API_VERSION, endsAt: graphVersionEnd(GRAPH_API_VERSION) }),
 		secrets: (instance) => [...this.transport.secrets(instance), instance.webhookSecret, instance.webhookSecret ? verifyTokenOf(instance) : ''].filter(Boolean),
 	};
 
-	private readonly policy: () => SignaturePolicy;
+	private readonly policy: () => SignaturePolicy | Promise<SignaturePolicy>;
+	/** This process's signature checks per number, for `/whatsapp status`. */
+	readonly signatures = new SignatureCounts();
 
 	constructor(options: CloudProviderOptions = {}) {
 		super({ name: 'cloud', label: 'WhatsApp Cloud API', path: CLOUD_WEBHOOK_PATH, transport: graphTransport, capabilities: cloudCapabilities(7 * 24 * 60 * 60_000) }, options);
-		this.policy = options.signaturePolicy || currentSignaturePolicy;
+		this.policy = options.signaturePolicy || (() => 'log');
 	}
 
 	/** `hub.mode=subscribe`, the instance's verify token and URL secret → the challenge as plain text; else 403. */
@@ -74,11 +76,11 @@ export class CloudProvider extends CloudApiAdapter {
 	}
 
 	/** `X-Hub-Signature-256` over the body as Meta serialises it; counted per instance, refused only under 'reject'. */
-	protected verifyRequest(req: WebhookRequest, instance: InstanceRecord): string | undefined {
-		const policy = this.policy();
+	protected async verifyRequest(req: WebhookRequest, instance: InstanceRecord): Promise<string | undefined> {
+		const policy = await this.policy();
 		if (policy === 'off') return undefined;
 		const result = checkSignature(req.content, header(req.headers, 'x-hub-signature-256'), graphCredentials(instance).appSecret);
-		recordSignature(instance.id, result);
+		this.signatures.record(instance.id, result);
 		return policy === 'reject' && result !== 'match' ? `signature ${result}` : undefined;
 	}
 

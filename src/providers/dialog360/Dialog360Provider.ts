@@ -95,7 +95,7 @@ export class Dialog360Provider extends CloudApiAdapter {
 		super({ name: '360dialog', label: '360dialog', path: DIALOG360_WEBHOOK_PATH, transport: dialog360Transport, capabilities: cloudCapabilities(24 * 60 * 60_000) }, options);
 	}
 
-	protected verifyRequest(req: WebhookRequest, instance: InstanceRecord): string | undefined {
+	protected async verifyRequest(req: WebhookRequest, instance: InstanceRecord): Promise<string | undefined> {
 		const given = header(req.headers, DIALOG360_SECRET_HEADER) ?? '';
 		return given && sameSecret(given, headerSecretOf(instance)) ? undefined : 'wrong header secret';
 	}

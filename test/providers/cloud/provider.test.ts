@@ -7,7 +7,7 @@ import { describeFailure } from '../../../src/core/failures';
 import { CloudProvider, verifyTokenOf } from '../../../src/providers/cloud/CloudProvider';
 import { GRAPH_API_VERSION } from '../../../src/providers/cloud/graph';
 import { templateInfo } from '../../../src/providers/cloud/templates';
-import { metaJson, sign, SignaturePolicy, webhookSignatureStats } from '../../../src/providers/cloud/signature';
+import { metaJson, sign, SignaturePolicy, signaturePolicy } from '../../../src/providers/cloud/signature';
 import { dialog360InstanceId, Dialog360Provider, DIALOG360_SECRET_HEADER, headerSecretOf } from '../../../src/providers/dialog360/Dialog360Provider';
 import { parseMultipart } from '../../fakes/multipart';
 import { body, CLOUD, cloudInstance, msg, template, value } from '../../fixtures/cloud';
@@ -357,14 +357,23 @@ describe('webhook authentication', () => {
 		expect(await p.webhook.authenticate(request(content, {}, { instance: 'g1', secret: CLOUD.webhookSecret }), lookup)).toMatchObject({ ok: false });
 	});
 
-	it('signature policy: log only counts a mismatch, reject refuses it, off does not look', async () => {
-		const before = webhookSignatureStats(instance.id) || { matched: 0, mismatched: 0, missing: 0 };
-		expect((await withPolicy('log').webhook.authenticate(request(content, signed(content, 'f'.repeat(32))), lookup)).ok).toBe(true);
-		expect((await withPolicy('reject').webhook.authenticate(request(content, signed(content)), lookup)).ok).toBe(true);
-		expect(await withPolicy('reject').webhook.authenticate(request(content, signed(content, 'f'.repeat(32))), lookup)).toMatchObject({ ok: false, reason: expect.stringContaining('signature mismatch') });
-		expect(await withPolicy('reject').webhook.authenticate(request(content), lookup)).toMatchObject({ ok: false, reason: expect.stringContaining('signature missing') });
-		expect((await withPolicy('off').webhook.authenticate(request(content), lookup)).ok).toBe(true);
-		expect(webhookSignatureStats(instance.id)).toMatchObject({ matched: before.matched + 1, mismatched: before.mismatched + 2, missing: before.missing + 1 });
+	it('signature policy, read from the setting on every webhook: log only counts a mismatch, reject refuses it, off does not look', async () => {
+		// One provider, its setting changed between requests: nothing is applied to it, it reads the setting.
+		let setting: unknown = 'log';
+		const p = new CloudProvider({ signaturePolicy: async () => signaturePolicy(setting) });
+		expect(p.admin.webhookChecks!(instance)).toBeUndefined();
+		expect((await p.webhook.authenticate(request(content, signed(content, 'f'.repeat(32))), lookup)).ok).toBe(true);
+		setting = 'reject';
+		expect((await p.webhook.authenticate(request(content, signed(content)), lookup)).ok).toBe(true);
+		expect(await p.webhook.authenticate(request(content, signed(content, 'f'.repeat(32))), lookup)).toMatchObject({ ok: false, reason: expect.stringContaining('signature mismatch') });
+		expect(await p.webhook.authenticate(request(content), lookup)).toMatchObject({ ok: false, reason: expect.stringContaining('signature missing') });
+		setting = 'off';
+		expect((await p.webhook.authenticate(request(content), lookup)).ok).toBe(true);
+		setting = 'nonsense';
+		expect((await p.webhook.authenticate(request(content, signed(content, 'f'.repeat(32))), lookup)).ok).toBe(true);
+		expect(p.admin.webhookChecks!(instance)).toMatchObject({ matched: 1, mismatched: 3, missing: 1 });
+		// Another provider object (another registry) counts its own.
+		expect(withPolicy('log').admin.webhookChecks!(instance)).toBeUndefined();
 	});
 
 	it('a body naming another number of the same Meta app speaks for it too; another app\'s number is not admitted', async () => {
