@@ -41,7 +41,7 @@ type Target = MessageActions;
 
 /**
  * What an agent does to a message in a WhatsApp room (react, edit, delete) reaches WhatsApp where the
- * provider can (its capabilities); otherwise, and when WhatsApp refuses, the room gets a note saying why.
+ * provider can (its session has the action); otherwise, and when WhatsApp refuses, the room gets a note saying why.
  * A message still waiting in the outbound queue is changed (or dropped) there before it is sent.
  */
 export class AgentActions {

@@ -4,7 +4,7 @@ import { ContactRecord } from './ports/records';
 
 /**
  * Read receipts (a setting): once an agent's answer went out, the customer's messages up to the last
- * one are marked read on WhatsApp, where the provider can (`actions.markRead`).
+ * one are marked read on WhatsApp, where the provider can (its session's `markRead`).
  */
 export class ReadReceipts {
 	constructor(private readonly deps: CoreDeps) {}
