@@ -5,7 +5,7 @@ import { monotonicNow } from './clock';
 import { addLink, chatKeyOf, findLink } from './contacts';
 import { CoreDeps, displayNumber, providerOf } from './Core';
 import { describeFailure, errorText } from './failures';
-import { OutboundFile, SendResult, WhatsAppProvider } from './ports/provider';
+import { OutboundFile, ProviderSession, SendResult, WhatsAppProvider } from './ports/provider';
 import { alertOnce, clearAlert, noticeInRoom, windowClosedNotice } from './notices';
 import { ContactRecord, InstanceRecord, OutboxItem } from './ports/records';
 import { AgentMessage } from './ports/rocketchat';
@@ -202,7 +202,7 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 		state.instance = instance;
 		const provider = providerOf(this.deps, instance);
 		const caps = provider.capabilities;
-		const closed = { templates: caps.templates, hours: windowHours(caps) };
+		const closed = { templates: !!provider.templates, hours: windowHours(caps) };
 		// Free text and files only go inside the customer-service window; templates always may.
 		if (!item.template) {
 			const window = serviceWindow(caps, state.contact?.lastInboundAt, Date.now());
@@ -218,24 +218,25 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 	}
 
 	/** As WhatsApp buttons where the provider sends this kind, else (or when the number does not offer them) as a numbered text. */
-	private async sendInteractiveVia(provider: WhatsAppProvider, instance: InstanceRecord, item: OutboxItem, message: InteractiveMessage, state: SendState): Promise<SendResult> {
-		if (provider.interactive?.kinds.includes(message.kind)) {
-			const sent = await provider.interactive.send(this.deps.http, instance, { ...message, chatId: item.chatId, quotedMessageId: item.quotedMessageId });
+	private async sendInteractiveVia(session: ProviderSession, instance: InstanceRecord, item: OutboxItem, message: InteractiveMessage, state: SendState): Promise<SendResult> {
+		if (session.interactive?.kinds.includes(message.kind)) {
+			const sent = await session.interactive.send({ ...message, chatId: item.chatId, quotedMessageId: item.quotedMessageId });
 			if (sent.ok || !('unavailable' in sent)) return sent;
 			this.deps.log?.info(`outbound ${item.chatKey} ${item.key}: ${message.kind} not offered on ${instance.id} (${sent.reason}), sent as numbered text`);
 		}
 		state.numbered = true;
-		return provider.sendText(this.deps.http, instance, { chatId: item.chatId, text: numberedText(message), quotedMessageId: item.quotedMessageId });
+		return session.sendText({ chatId: item.chatId, text: numberedText(message), quotedMessageId: item.quotedMessageId });
 	}
 
 	private async sendVia(provider: WhatsAppProvider, instance: InstanceRecord, item: OutboxItem, state: SendState): Promise<SendResult> {
 		try {
+			const session = provider.session(this.deps.http, instance);
 			if (item.template) {
-				if (!provider.templates) return { ok: false, retryable: false, reason: t('reason_no_templates', { provider: provider.label }) };
-				return await provider.templates.send(this.deps.http, instance, { ...item.template, chatId: item.chatId });
+				if (!session.templates) return { ok: false, retryable: false, reason: t('reason_no_templates', { provider: provider.label }) };
+				return await session.templates.send({ ...item.template, chatId: item.chatId });
 			}
-			if (item.interactive) return await this.sendInteractiveVia(provider, instance, item, item.interactive, state);
-			if (!item.file) return await provider.sendText(this.deps.http, instance, { chatId: item.chatId, text: item.text, quotedMessageId: item.quotedMessageId });
+			if (item.interactive) return await this.sendInteractiveVia(session, instance, item, item.interactive, state);
+			if (!item.file) return await session.sendText({ chatId: item.chatId, text: item.text, quotedMessageId: item.quotedMessageId });
 			let bytes: Buffer;
 			try {
 				bytes = await this.deps.rc.readUpload(item.file.id);
@@ -246,7 +247,7 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 				chatId: item.chatId, fileName: item.file.name, mimeType: item.file.type, bytes,
 				caption: item.text || undefined, quotedMessageId: item.quotedMessageId,
 			};
-			return await provider.sendFile(this.deps.http, instance, file);
+			return await session.sendFile(file);
 		} catch (e) {
 			return { ok: false, retryable: true, reason: errorText(e) };
 		}

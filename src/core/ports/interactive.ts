@@ -1,6 +1,6 @@
 // Interactive messages an agent sends inside the customer-service window (reply buttons, lists), as
 // plain data: what the outbox stores, what a provider's optional `interactive` member sends
-// (ProviderInteractive, in provider.ts).
+// (SessionInteractive, in provider.ts).
 
 export type InteractiveKind = 'buttons' | 'list';
 

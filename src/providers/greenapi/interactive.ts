@@ -7,14 +7,12 @@
 import { HttpClient, HttpResponse } from '../../core/ports/http';
 import { OutboundInteractive } from '../../core/ports/interactive';
 import { InstanceRecord } from '../../core/ports/records';
-import { InteractiveUnavailable, ProviderInteractive, SendResult } from '../../core/ports/provider';
+import { InteractiveUnavailable, SendResult, SessionInteractive } from '../../core/ports/provider';
 import { Json } from '../shared/json';
 import { GreenApiClient } from './client';
 import { classifySendResponse, classifyTransportError } from './errors';
 
 const RECHECK_MS = 60 * 60_000;
-/** Instances whose buttons were refused, and when (process memory: a restart simply asks again). */
-const refusedAt = new Map<string, number>();
 
 export function interactiveButtonsBody(msg: OutboundInteractive): Json {
 	if (msg.kind !== 'buttons') throw new Error('GREEN-API sends reply buttons only');
@@ -24,24 +22,28 @@ export function interactiveButtonsBody(msg: OutboundInteractive): Json {
 	return body;
 }
 
-export function greenApiInteractive(client: (http: HttpClient, instance: InstanceRecord) => GreenApiClient, secrets: (instance: InstanceRecord) => string[]): ProviderInteractive {
+/**
+ * The session's reply buttons. `refusedAt`: instances whose buttons were refused, and when (kept by the
+ * provider; losing it only means asking GREEN-API once more).
+ */
+export function greenApiInteractive(http: HttpClient, client: GreenApiClient, instance: InstanceRecord, secrets: string[], refusedAt: Map<string, number>): SessionInteractive {
 	return {
 		kinds: ['buttons'],
-		send: async (http, instance, msg): Promise<SendResult | InteractiveUnavailable> => {
+		send: async (msg): Promise<SendResult | InteractiveUnavailable> => {
 			const since = refusedAt.get(instance.id);
 			if (since !== undefined && Date.now() - since < RECHECK_MS) return { ok: false, unavailable: true, reason: 'interactive buttons refused for this instance within the last hour' };
 			let res: HttpResponse;
 			try {
-				res = await http.request({ method: 'POST', url: client(http, instance).url('sendInteractiveButtonsReply'), json: interactiveButtonsBody(msg), timeoutMs: 30_000 });
+				res = await http.request({ method: 'POST', url: client.url('sendInteractiveButtonsReply'), json: interactiveButtonsBody(msg), timeoutMs: 30_000 });
 			} catch (e) {
-				return classifyTransportError(e, secrets(instance));
+				return classifyTransportError(e, secrets);
 			}
 			if (res.status === 403 || res.status === 404) {
 				refusedAt.set(instance.id, Date.now());
 				return { ok: false, unavailable: true, reason: `sendInteractiveButtonsReply answered HTTP ${res.status}` };
 			}
 			refusedAt.delete(instance.id);
-			return classifySendResponse(res, secrets(instance));
+			return classifySendResponse(res, secrets);
 		},
 	};
 }
