@@ -56,7 +56,13 @@ export function providerContract(name: string, makeKit: () => ContractKit): void
 			expect(Object.keys(c).filter((k) => members.includes(k) || typeof (c as unknown as Record<string, unknown>)[k] === 'function')).toEqual([]);
 			for (const flag of ['templates', 'journal', 'qrLinking', 'recovery', 'qr', 'actions']) expect(c).not.toHaveProperty(flag);
 			// An optional feature is a member that exists or not: when there, it is callable.
-			for (const [name, member] of Object.entries(session)) if (!['templates', 'recovery', 'admin'].includes(name)) expect([name, typeof member]).toEqual([name, 'function']);
+			for (const [name, member] of Object.entries(session)) if (!['templates', 'recovery', 'admin', 'interactive'].includes(name)) expect([name, typeof member]).toEqual([name, 'function']);
+			// Interactive sends, where there: the kinds it sends as buttons or lists, and a send.
+			if (session.interactive) {
+				expect(typeof session.interactive.send).toBe('function');
+				expect(session.interactive.kinds.length).toBeGreaterThan(0);
+				expect(session.interactive.kinds.every((k) => k === 'buttons' || k === 'list')).toBe(true);
+			}
 			for (const part of [session.admin, session.recovery, session.templates]) for (const [name, member] of Object.entries(part || {})) expect([name, typeof member]).toEqual([name, 'function']);
 			// What templates need without a number is there exactly when the session sends templates.
 			expect(provider.templates !== undefined).toBe(session.templates !== undefined);
