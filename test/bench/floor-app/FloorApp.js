@@ -1,0 +1,53 @@
+'use strict';
+// The engine's floor for `npm run bench` (plain CommonJS, as the packager would emit it: the bench zips this
+// folder as it is). `greenapi`, `cloud`: the bridge's webhook paths answered with nothing (no bridge call).
+// `required`: only what any bridge must do for an inbound text into an open conversation — read the chat's
+// record, post the text into its room as the visitor, answer, then write the record back — and, like the
+// bridge, an IPostMessageSent check (Rocket.Chat asks every app that listens, for every message).
+Object.defineProperty(exports, '__esModule', { value: true });
+const { App } = require('@rocket.chat/apps-engine/definition/App');
+const { ApiEndpoint, ApiSecurity, ApiVisibility } = require('@rocket.chat/apps-engine/definition/api');
+const { RocketChatAssociationModel, RocketChatAssociationRecord } = require('@rocket.chat/apps-engine/definition/metadata');
+
+class Nothing extends ApiEndpoint {
+	constructor(app, path) {
+		super(app);
+		this.path = path;
+	}
+	async post() {
+		return { status: 200, content: { ok: true } };
+	}
+}
+
+const chatKey = (chatId) => [new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, `floor:${chatId}`)];
+
+class Required extends ApiEndpoint {
+	constructor(app) {
+		super(app);
+		this.path = 'required';
+	}
+	async post(request, _endpoint, read, modify, _http, persis) {
+		const { chatId, text } = request.content;
+		const [record] = await read.getPersistenceReader().readByAssociations(chatKey(chatId));
+		const builder = modify.getCreator().startLivechatMessage().setRoom({ id: record.roomId, type: 'l' }).setVisitor(record.visitor).setText(text);
+		const id = await modify.getCreator().finish(builder);
+		// after the answer, as the bridge writes its contact record
+		setTimeout(() => void persis.updateByAssociations(chatKey(chatId), { ...record, last: id }, true).catch(() => undefined), 0);
+		return { status: 200, content: { ok: true } };
+	}
+}
+
+class FloorApp extends App {
+	async checkPostMessageSent() {
+		return false;
+	}
+	async executePostMessageSent() {}
+	async extendConfiguration(configuration) {
+		await configuration.api.provideApi({
+			visibility: ApiVisibility.PUBLIC,
+			security: ApiSecurity.UNSECURE,
+			endpoints: [new Nothing(this, 'greenapi'), new Nothing(this, 'cloud'), new Required(this)],
+		});
+	}
+}
+exports.FloorApp = FloorApp;
