@@ -208,12 +208,7 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 			contact = await this.opener.open(instance, gone);
 			rcId = await this.poster.post(instance, msg, contact, visitorOf(contact));
 		}
-		if (onPosted) {
-			onPosted();
-			// The webhook's answer goes out before the record is written: both travel the app's one channel to
-			// Rocket.Chat, and a write sent first is handled first, holding the answer back.
-			await answerFirst();
-		}
+		onPosted?.();
 		noteActivity(instance.id);
 		// Posting works (again): conditions admins were told about are over.
 		contact.blockedSince = undefined;
@@ -303,11 +298,6 @@ function copyOf(record: ContactRecord): ContactRecord {
 function handedRecord(handed: unknown, chatKey: string): ContactRecord | undefined {
 	const h = handed as { chatKey?: string; record?: ContactRecord } | undefined;
 	return h && h.chatKey === chatKey && h.record ? h.record : undefined;
-}
-
-/** Lets what is ready (the webhook's answer) leave before the work that follows: one macrotask later. */
-function answerFirst(): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function visitorOf(contact: ContactRecord): VisitorRef {

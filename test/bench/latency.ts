@@ -3,7 +3,7 @@
 // - the bridge's webhook (the app under test);
 // - the same request to a minimal app (test/bench/floor-app) that answers it with nothing: the engine's dispatch;
 // - the same text to the minimal app's `required` endpoint, which only does what any bridge must (read the chat's
-//   record, post the text as the visitor, answer, write the record back): the floor of the answer path;
+//   record, post the text as the visitor, send the record's write, answer): the floor of the answer path;
 // - the app's no-op endpoint (`health`), the denominator of the ratio.
 // Bridge time is the test runtime's host time of the app's requests (arrival to answer written back) within the
 // webhook call; the app's share is the rest of the call minus the engine's dispatch.
@@ -44,7 +44,7 @@ export function floorAppZip(): Buffer {
 }
 
 /** Installs and enables the minimal app beside the bridge, in the same engine; returns its id. */
-async function installFloorApp(rc: TestRocketChat): Promise<string> {
+export async function installFloorApp(rc: TestRocketChat): Promise<string> {
 	const zip = floorAppZip();
 	const { permissions } = (await new AppPackageParser().unpackageApp(zip)).info;
 	const aff = await rc.manager.add(zip, { enable: true, user: rc.rc.toAppUser(rc.admin), permissionsGranted: permissions });
@@ -154,7 +154,7 @@ export async function latencyFigures(): Promise<void> {
 		emit('inbound_latency_breakdown_engine_ms', engineMs, 'ms', 'reported (a minimal app answering the same request)');
 		emit('inbound_latency_floor_ratio', requiredMs / noopMs, 'ratio', 'reported (a minimal app doing only the required calls)');
 		note(`inbound text: median ${appMs.toFixed(3)} ms ≈ bridge ${bridgeMs.toFixed(3)} + app ${ownMs.toFixed(3)} + engine ${engineMs.toFixed(3)}; ${median(series.requests)} app requests inside the answer; no-op endpoint ${noopMs.toFixed(3)} ms`);
-		note(`floor (read, post, answer, write after): median ${requiredMs.toFixed(3)} ms, bridge ${median(series.requiredBridge).toFixed(3)} ms; the app above it: ${(appMs - requiredMs).toFixed(3)} ms`);
+		note(`floor (read, post, write sent, answer): median ${requiredMs.toFixed(3)} ms, bridge ${median(series.requiredBridge).toFixed(3)} ms; the app above it: ${(appMs - requiredMs).toFixed(3)} ms`);
 	} finally {
 		w.rc.rc.calls.onTimed = undefined;
 		await w.stop();

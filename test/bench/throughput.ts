@@ -6,6 +6,7 @@ import { CLOUD, msg } from '../fixtures/cloud';
 import { FakeGraphApi } from '../fakes/FakeCloudApi';
 import { startCloudWorld } from '../integration/support/cloudWorld';
 import { emit, note } from './bench';
+import { installFloorApp } from './latency';
 
 const CHATS = 200;
 const PER_WEBHOOK = 20;
@@ -62,6 +63,33 @@ export async function manyChatsFigures(): Promise<void> {
 			if (texts.join() !== expected.join()) problems.push(`customer ${c}: ${texts.length} of ${expected.length} messages, ${texts.slice(0, 6).join(',')}…`);
 		}
 		if (problems.length) throw new Error(`many chats: rooms do not hold each message once and in order: ${problems.slice(0, 5).join('; ')}`);
+
+		// The floor: the same webhooks to a minimal app that only does the required calls (per webhook: each
+		// customer's record read once, each text posted, each record written once).
+		const floorId = await installFloorApp(w.rc);
+		for (let c = 0; c < CHATS; c++) {
+			const d = w.rc.rc.persistence.find((p) => p.appId === w.rc.appId && p.data?.chatId === customer(c) && p.data?.visitorToken)!.data;
+			w.rc.rc.persistence.push({ _id: `floor${c}`, appId: floorId, associations: [{ model: 'misc', id: `floor:${customer(c)}` }], data: { roomId: d.roomId, visitor: { id: d.visitorId, token: d.visitorToken, username: d.visitorUsername, name: d.name } } });
+		}
+		const floorBefore = w.rc.rc.messages.length;
+		const privateHash = w.rc.manager.getOneById(floorId).getStorageItem()._id;
+		let floorNext = 0;
+		const floor = await w.rc.measureCalls(async () => {
+			const t0 = process.hrtime.bigint();
+			await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
+				while (floorNext < bodies.length) {
+					const body = bodies[floorNext++];
+					const res = await w.rc.manager.getApiManager().executeApi(floorId, 'batch', { method: 'post', headers: body.headers, query: {}, params: {}, content: body.content, privateHash } as never);
+					if (res?.status !== 200) throw new Error(`floor webhook answered ${res?.status}`);
+				}
+			}));
+			await w.rc.waitFor(() => w.rc.rc.messages.length - floorBefore >= MESSAGES, 120_000, 'every floor message in its room');
+			const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+			await w.rc.settle();
+			return seconds;
+		});
+		emit('inbound_rate_many_chats_floor_msgs_per_s', MESSAGES / floor.result, 'msgs/s', 'reported (a minimal app doing only the required calls)');
+		note(`many chats, floor: ${floor.result.toFixed(2)} s, ${(floor.calls / MESSAGES).toFixed(3)} calls per message ${JSON.stringify(floor.byMethod)}`);
 	} finally {
 		await w.stop();
 	}
