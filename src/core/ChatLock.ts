@@ -32,10 +32,13 @@ export function withChatLock<T>(key: string, work: (waited: boolean, turn: LockT
 				return work(true, turn(handed));
 			})
 		: work(false, turn(undefined));
-	mine.done = run.then(() => undefined, () => undefined);
+	// The lock is released as soon as the work settles: nobody queued behind it means nobody gets what it passed.
+	const release = () => {
+		if (tails.get(key) !== mine) return;
+		tails.delete(key);
+		mine.passed = undefined;
+	};
+	mine.done = run.then(release, release);
 	tails.set(key, mine);
-	void mine.done.then(() => {
-		if (tails.get(key) === mine) tails.delete(key);
-	});
 	return run;
 }

@@ -256,13 +256,14 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
  * written (the durable state), for the chat's next message (see receive).
  */
 class RecordsAsWritten implements ContactRepository {
-	private readonly last = new Map<string, ContactRecord>();
+	/** A copy once written; the record itself while only read (copied when taken, off the answer's path). */
+	private readonly last = new Map<string, { record: ContactRecord; copied: boolean }>();
 
 	constructor(private readonly inner: ContactRepository) {}
 
 	public async get(instanceId: string, chatId: string): Promise<ContactRecord | undefined> {
 		const record = await this.inner.get(instanceId, chatId);
-		if (record) this.last.set(chatKeyOf(instanceId, chatId), copyOf(record));
+		if (record) this.last.set(chatKeyOf(instanceId, chatId), { record, copied: false });
 		return record;
 	}
 
@@ -272,20 +273,20 @@ class RecordsAsWritten implements ContactRepository {
 
 	public async save(contact: ContactRecord, stored?: { roomId?: string }): Promise<void> {
 		await this.inner.save(contact, stored);
-		this.last.set(chatKeyOf(contact.instanceId, contact.chatId), copyOf(contact));
+		this.last.set(chatKeyOf(contact.instanceId, contact.chatId), { record: copyOf(contact), copied: true });
 	}
 
 	/** A record handed over by the chat's previous message: worked on as if just read. */
 	public adopt(record: ContactRecord): ContactRecord {
-		this.last.set(chatKeyOf(record.instanceId, record.chatId), copyOf(record));
+		this.last.set(chatKeyOf(record.instanceId, record.chatId), { record, copied: false });
 		return record;
 	}
 
-	/** The chat's record as last read or written, forgotten here. */
+	/** The chat's record as last read or written (a copy of its own), forgotten here. */
 	public take(chatKey: string): ContactRecord | undefined {
-		const record = this.last.get(chatKey);
+		const last = this.last.get(chatKey);
 		this.last.delete(chatKey);
-		return record;
+		return last && (last.copied ? last.record : copyOf(last.record));
 	}
 }
 
