@@ -67,7 +67,17 @@ interface Call {
  * router's parsing is Rocket.Chat's, the same for every app). Returns the wall time and the host time of the app's
  * bridge requests inside it.
  */
-async function timed(rc: TestRocketChat, intervals: Interval[], c: Call): Promise<{ ms: number; bridgeMs: number; requests: number }> {
+interface Timed {
+	ms: number;
+	bridgeMs: number;
+	requests: number;
+	/** from the request handed to the engine to the app's first request arriving on the host */
+	toFirstMs: number;
+	/** from the answer to the app's second request (the post) written back to the endpoint's answer */
+	afterPostMs: number;
+}
+
+async function timed(rc: TestRocketChat, intervals: Interval[], c: Call): Promise<Timed> {
 	const request = {
 		method: c.method, headers: { host: 'localhost', ...c.headers }, query: c.query ?? {}, params: {}, content: c.content,
 		privateHash: rc.manager.getOneById(c.appId).getStorageItem()._id,
@@ -78,7 +88,11 @@ async function timed(rc: TestRocketChat, intervals: Interval[], c: Call): Promis
 	const t1 = performance.now();
 	if (!res || res.status !== 200) throw new Error(`${c.path} answered ${res?.status}: ${JSON.stringify(res?.content)}`);
 	const inside = intervals.filter((x) => x.end >= t0 && x.start <= t1);
-	return { ms: t1 - t0, bridgeMs: overlap(inside, t0, t1), requests: intervals.slice(before).filter((x) => x.start <= t1).length };
+	const mine = intervals.slice(before).filter((x) => x.start <= t1).sort((a, b) => a.start - b.start);
+	return {
+		ms: t1 - t0, bridgeMs: overlap(inside, t0, t1), requests: mine.length,
+		toFirstMs: mine.length ? mine[0].start - t0 : NaN, afterPostMs: mine.length > 1 ? t1 - mine[1].end : NaN,
+	};
 }
 
 /**
@@ -117,7 +131,7 @@ export async function latencyFigures(): Promise<void> {
 			intervals.push({ start, end });
 			if (intervals.length > 4000) intervals.splice(0, 2000);
 		};
-		const series = { app: [] as number[], bridge: [] as number[], requests: [] as number[], engine: [] as number[], required: [] as number[], requiredBridge: [] as number[], noop: [] as number[] };
+		const series = { app: [] as number[], bridge: [] as number[], requests: [] as number[], engine: [] as number[], required: [] as number[], requiredBridge: [] as number[], noop: [] as number[], appPhases: [] as Timed[], requiredPhases: [] as Timed[] };
 		for (let n = 0; n < MESSAGES + WARMUP; n++) {
 			const chatId = chat(n % CUSTOMERS);
 			const webhook = {
@@ -141,6 +155,8 @@ export async function latencyFigures(): Promise<void> {
 			series.required.push(required.ms);
 			series.requiredBridge.push(required.bridgeMs);
 			series.noop.push(noop.ms);
+			series.appPhases.push(app);
+			series.requiredPhases.push(required);
 		}
 		const appMs = median(series.app);
 		const noopMs = median(series.noop);
@@ -155,6 +171,8 @@ export async function latencyFigures(): Promise<void> {
 		emit('inbound_latency_floor_ratio', requiredMs / noopMs, 'ratio', 'reported (a minimal app doing only the required calls)');
 		note(`inbound text: median ${appMs.toFixed(3)} ms ≈ bridge ${bridgeMs.toFixed(3)} + app ${ownMs.toFixed(3)} + engine ${engineMs.toFixed(3)}; ${median(series.requests)} app requests inside the answer; no-op endpoint ${noopMs.toFixed(3)} ms`);
 		note(`floor (read, post, write sent, answer): median ${requiredMs.toFixed(3)} ms, bridge ${median(series.requiredBridge).toFixed(3)} ms; the app above it: ${(appMs - requiredMs).toFixed(3)} ms`);
+		const phases = (t: Timed[]) => `first request after ${median(t.map((x) => x.toFirstMs)).toFixed(3)} ms, answer ${median(t.map((x) => x.afterPostMs)).toFixed(3)} ms after the post was answered`;
+		note(`app: ${phases(series.appPhases)}; floor: ${phases(series.requiredPhases)}`);
 	} finally {
 		w.rc.rc.calls.onTimed = undefined;
 		await w.stop();
