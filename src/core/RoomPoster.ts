@@ -1,5 +1,5 @@
 import { t } from '../i18n/translate';
-import { MAX_INBOUND_MEDIA_BYTES } from './budget';
+import { MAX_MEDIA_BYTES } from './budget';
 import { findLink } from './contacts';
 import { CoreDeps, providerOf } from './Core';
 import { InboundContent, InboundMessage } from './ports/events';
@@ -10,6 +10,11 @@ import { quoteLink, renderContent, renderQuote, senderPrefix } from './render';
 
 
 type MediaContent = Extract<InboundContent, { kind: 'media' }>;
+
+/** A size as people read it in a note ("40.5 MB"). */
+function megabytes(bytes: number): string {
+	return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
 
 /** Puts one customer message into the room as Rocket.Chat shows it: text, file, quote, edit, reaction. */
 export class RoomPoster {
@@ -44,12 +49,19 @@ export class RoomPoster {
 	private async postMedia(instance: InstanceRecord, roomId: string, visitor: VisitorRef, c: MediaContent, prefix: string): Promise<string | undefined> {
 		const rc = this.deps.rc;
 		const [limit, settings] = await Promise.all([rc.maxUploadBytes(), rc.settings()]);
-		// Rocket.Chat's own upload limit, within what one job can carry (core/budget.ts).
-		const maxBytes = limit && limit > 0 ? Math.min(limit, MAX_INBOUND_MEDIA_BYTES) : MAX_INBOUND_MEDIA_BYTES;
+		const provider = providerOf(this.deps, instance);
+		// What WhatsApp carries for this kind (the provider's limit), within what Rocket.Chat accepts as an upload.
+		const kindMax = provider.capabilities.media[c.media]?.maxBytes ?? MAX_MEDIA_BYTES;
+		const rcMax = limit && limit > 0 ? limit : Infinity;
+		const maxBytes = Math.min(kindMax, rcMax);
 		// Items parked by 0.1.0 carry the download URL as `url`. None outlives 7 days after an upgrade (the
 		// longest give_up_after_minutes): this may go when upgrading straight from 0.1.0 is no longer supported.
 		const ref = c.ref ?? (c as { url?: string }).url ?? '';
-		const got = await providerOf(this.deps, instance).downloadMedia(this.deps.http, instance, ref, { maxBytes, extraHosts: settings.mediaExtraHosts });
+		let got = await provider.downloadMedia(this.deps.http, instance, ref, { maxBytes, extraHosts: settings.mediaExtraHosts });
+		// Larger than Rocket.Chat's upload limit (not WhatsApp's): the note says whose limit it is.
+		if (!got.ok && got.code === 'media_too_large' && rcMax < kindMax && Number(got.params?.size) > rcMax) {
+			got = { ...got, code: 'media_over_upload_limit', params: { size: megabytes(Number(got.params?.size)), max: megabytes(rcMax) } };
+		}
 		const label = t('inbound_media', { type: t(`media_${c.media}`), name: c.fileName });
 		if (!got.ok) {
 			if (got.retryable) throw new MediaNotYet(describeFailure(got));

@@ -11,9 +11,7 @@ export const PROVIDER_CALL_MS = 4_000;
 export const MEDIA_TRANSFER_MS = 7_000;
 
 /**
- * The largest customer file brought into a room. Measured (`npm run bench`, inbound_video_16mb_ms): a
- * 16 MB video takes about 3 s from webhook to file and ~25 bytes of the app process's memory per byte
- * (the body and the upload cross the engine's IPC as copies), so 32 MB stays well inside one 10 s job
- * and under 1 GB. A larger file gets a note naming its size and the limit instead of a stalled job.
+ * The largest file WhatsApp carries in either direction (a document, Cloud API and GREEN-API alike); each kind has
+ * its own limit in the provider's capabilities, and Rocket.Chat's upload limit bounds it further.
  */
-export const MAX_INBOUND_MEDIA_BYTES = 32 * 1024 * 1024;
+export const MAX_MEDIA_BYTES = 100 * 1024 * 1024;

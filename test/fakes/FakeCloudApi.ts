@@ -76,6 +76,10 @@ const DAY = 24 * 60 * 60_000;
 const MEDIA_MIME = new Set(['image/jpeg', 'image/png', 'image/webp', 'video/mp4', 'video/3gpp', 'audio/aac', 'audio/amr', 'audio/mpeg', 'audio/mp4', 'audio/ogg', 'text/plain', 'application/pdf',
 	'application/msword', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/vnd.ms-excel', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 	'application/vnd.ms-powerpoint', 'application/vnd.openxmlformats-officedocument.presentationml.presentation']);
+const MB = 1024 * 1024;
+/** Meta's per-type media limits (Cloud API "Supported media types"): images 5 MB, audio and video 16 MB, documents
+ *  100 MB, stickers 500 KB. */
+const mediaLimit = (mime: string): number => (mime === 'image/webp' ? 500 * 1024 : mime.startsWith('image/') ? 5 * MB : /^(audio|video)\//.test(mime) ? 16 * MB : 100 * MB);
 const MESSAGE_TYPES = new Set(['text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'contacts', 'reaction', 'interactive', 'template']);
 const PHONE_FIELDS = new Set(['display_phone_number', 'verified_name', 'quality_rating', 'status', 'health_status', 'id', 'code_verification_status', 'throughput']);
 const BSUID = /^[A-Z]{2}\.[A-Za-z0-9.]+$/;
@@ -409,6 +413,7 @@ abstract class FakeCloudApi extends FakeProviderServer<CloudRecordedRequest> {
 		if (!file) throw bad(100, 'The parameter file is required.');
 		const mime = mimeOf(field('type') || file.contentType);
 		if (!MEDIA_MIME.has(mime) || file.data.length === 0) throw new GraphFailure(400, 131053, 'Media upload error', `Unsupported file type ${mime || 'unknown'} or empty file.`);
+		if (file.data.length > mediaLimit(mime)) throw new GraphFailure(400, 131053, 'Media upload error', `File is too big: ${file.data.length} bytes, at most ${mediaLimit(mime)} for ${mime}.`);
 		return ok({ id: this.addMedia(n.phoneNumberId, file.data, mime) });
 	}
 
