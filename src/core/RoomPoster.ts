@@ -6,15 +6,10 @@ import { InboundContent, InboundMessage } from './ports/events';
 import { describeFailure, errorText, MediaNotYet } from './failures';
 import { ContactRecord, InstanceRecord } from './ports/records';
 import { RoomGone, VisitorRef } from './ports/rocketchat';
-import { quoteLink, renderContent, renderQuote, senderPrefix } from './render';
+import { megabytes, quoteLink, renderContent, renderQuote, senderPrefix } from './render';
 
 
 type MediaContent = Extract<InboundContent, { kind: 'media' }>;
-
-/** A size as people read it in a note ("40.5 MB"). */
-function megabytes(bytes: number): string {
-	return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
 
 /** Puts one customer message into the room as Rocket.Chat shows it: text, file, quote, edit, reaction. */
 export class RoomPoster {
@@ -53,14 +48,18 @@ export class RoomPoster {
 		// What WhatsApp carries for this kind (the provider's limit), within what Rocket.Chat accepts as an upload.
 		const kindMax = provider.capabilities.media[c.media]?.maxBytes ?? MAX_MEDIA_BYTES;
 		const rcMax = limit && limit > 0 ? limit : Infinity;
-		const maxBytes = Math.min(kindMax, rcMax);
+		// …and within what one call into Rocket.Chat can carry on this engine (the upload is one call).
+		const transferMax = rc.transferLimitBytes();
+		const maxBytes = Math.min(kindMax, rcMax, transferMax);
 		// Items parked by 0.1.0 carry the download URL as `url`. None outlives 7 days after an upgrade (the
 		// longest give_up_after_minutes): this may go when upgrading straight from 0.1.0 is no longer supported.
 		const ref = c.ref ?? (c as { url?: string }).url ?? '';
 		let got = await provider.downloadMedia(this.deps.http, instance, ref, { maxBytes, extraHosts: settings.mediaExtraHosts });
 		// Larger than Rocket.Chat's upload limit (not WhatsApp's): the note says whose limit it is.
-		if (!got.ok && got.code === 'media_too_large' && rcMax < kindMax && Number(got.params?.size) > rcMax) {
-			got = { ...got, code: 'media_over_upload_limit', params: { size: megabytes(Number(got.params?.size)), max: megabytes(rcMax) } };
+		const size = Number(!got.ok && got.params?.size);
+		if (!got.ok && got.code === 'media_too_large' && size <= kindMax) {
+			const code = rcMax <= transferMax ? 'media_over_upload_limit' : 'media_over_transfer_limit';
+			got = { ...got, code, params: { size: megabytes(size), max: megabytes(Math.min(rcMax, transferMax)) } };
 		}
 		const label = t('inbound_media', { type: t(`media_${c.media}`), name: c.fileName });
 		if (!got.ok) {

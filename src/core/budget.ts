@@ -1,6 +1,7 @@
 // Time budgets, in one place. Rocket.Chat gives every call into the app (webhook, job, event) a fixed
 // time: 10 s on the oldest engine we claim (Apps-Engine 1.46, Rocket.Chat 6.13), 30 s from 1.48. The
-// app cannot ask the engine which it is, so it plans for the shortest: a call that overruns is failed by
+// app cannot ask the engine for it: provider calls plan for the shortest, and file sizes follow the
+// budget the Rocket.Chat side detects (rocketchat/engineBudget.ts). A call that overruns is failed by
 // the engine (a webhook answers 500 and is redelivered; a job counts as failed) although the app's work
 // goes on, so every provider call is bounded to leave room for the bridge calls around it.
 
@@ -15,3 +16,15 @@ export const MEDIA_TRANSFER_MS = 7_000;
  * its own limit in the provider's capabilities, and Rocket.Chat's upload limit bounds it further.
  */
 export const MAX_MEDIA_BYTES = 100 * 1024 * 1024;
+
+/**
+ * The largest file one accessor call carries (an upload into a room, an agent's file read from Rocket.Chat), by the
+ * engine's budget per call. The engine moves each call's data as one message over the app process's pipe, and its
+ * decoder copies everything received so far on every read: the cost grows with the square of the size (measured,
+ * `npm run bench`: a 16 MB crossing takes about a second, 32 MB up to 15 s and 64 MB up to a minute on a busy
+ * 2-core machine). A crossing that outlasts the engine's pings (4 missed, 10 s apart) gets the app process killed,
+ * so a larger file gets a note naming its size rather than a transfer that cannot end.
+ */
+export function transferLimitBytes(callBudgetMs: number): number {
+	return callBudgetMs >= 30_000 ? 32 * 1024 * 1024 : 16 * 1024 * 1024;
+}

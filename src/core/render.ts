@@ -122,3 +122,8 @@ export function senderPrefix(msg: InboundMessage): string {
 export function quoteLink(siteUrl: string, roomId: string, messageId: string): string {
 	return `[ ](${siteUrl.replace(/\/$/, '')}/live/${roomId}?msg=${messageId}) `;
 }
+
+/** A size as people read it in a note ("40.5 MB"). */
+export function megabytes(bytes: number): string {
+	return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
