@@ -21,10 +21,12 @@ export const MAX_MEDIA_BYTES = 100 * 1024 * 1024;
  * The largest file one accessor call carries (an upload into a room, an agent's file read from Rocket.Chat), by the
  * engine's budget per call. The engine moves each call's data as one message over the app process's pipe, and its
  * decoder copies everything received so far on every read: the cost grows with the square of the size (measured,
- * `npm run bench`: a 16 MB crossing takes about a second, 32 MB up to 15 s and 64 MB up to a minute on a busy
- * 2-core machine). A crossing that outlasts the engine's pings (4 missed, 10 s apart) gets the app process killed,
- * so a larger file gets a note naming its size rather than a transfer that cannot end.
+ * `npm run bench` and test/integration/big-media.test.ts on a busy 2-core machine: decoding a 16 MB message takes
+ * about a second, 32 MB up to 15 s, 64 MB up to a minute; a 32 MB document took 50–70 s from webhook to room, a
+ * 100 MB upload got the app process killed). A crossing that outlasts the engine's pings (4 missed, 10 s apart) gets
+ * the process killed, and a job over its budget is failed: a file larger than a third or so of what the budget
+ * carries on a calm server gets a note naming its size instead.
  */
 export function transferLimitBytes(callBudgetMs: number): number {
-	return callBudgetMs >= 30_000 ? 32 * 1024 * 1024 : 16 * 1024 * 1024;
+	return callBudgetMs >= 30_000 ? 16 * 1024 * 1024 : 8 * 1024 * 1024;
 }
