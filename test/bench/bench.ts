@@ -2,6 +2,7 @@
 // {"name","value","unit","goal"}. Others add figures with the exported helpers.
 import { TestRocketChat } from '../runtime/TestRocketChat';
 import { cloudFigures } from './cloud';
+import { mediaFigures } from './media';
 import { messagingFigures } from './messaging';
 
 export function median(values: number[]): number {
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
 	}
 	await messagingFigures();
 	await cloudFigures();
+	await mediaFigures();
 }
 
 if (require.main === module) {

@@ -53,20 +53,21 @@ async function openRoom(w: World): Promise<string> {
 }
 
 /** A customer's file (GREEN-API webhook → job → download → upload as the visitor) until it is in the room. */
-async function inbound(sizeMb: number, kind: 'video' | 'document', maxUploadBytes?: number): Promise<Transfer> {
-	const w = await startWorld({ acceptChatsWithNoAgents: true, maxUploadBytes });
+async function inbound(sizeMb: number, kind: 'video' | 'document', outcome: 'file' | 'note' = 'file'): Promise<Transfer> {
+	const w = await startWorld({ acceptChatsWithNoAgents: true });
 	try {
 		const roomId = await openRoom(w);
 		const bytes = randomBytes(sizeMb * MB);
 		const name = kind === 'video' ? `in-${sizeMb}mb.mp4` : `in-${sizeMb}mb.pdf`;
 		const url = w.green.serveFile(name, bytes, kind === 'video' ? 'video/mp4' : 'application/pdf');
 		const inRoom = () => w.rc.rc.uploads.find((u) => u.name === name && u.rid === roomId && u.messageId);
+		const noted = () => w.roomMessages(roomId).some((m: any) => String(m.text ?? '').includes(name));
 		const m = await measure(w.rc, sizeMb, async () => {
 			const res = await w.customerSends(kind === 'video' ? videoMessage(url, '', { fileName: name }) : documentMessage(url, name));
 			if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
-			await untilWithJobs(w.rc, () => !!inRoom(), 300_000, `the ${sizeMb} MB ${kind} reaching the room`);
+			await untilWithJobs(w.rc, outcome === 'file' ? () => !!inRoom() : noted, 300_000, `the ${sizeMb} MB ${kind} (${outcome}) in the room`);
 		});
-		if (Buffer.compare(inRoom()!.bytes, bytes) !== 0) throw new Error(`the ${sizeMb} MB ${kind} in the room differs from what the customer sent`);
+		if (outcome === 'file' && Buffer.compare(inRoom()!.bytes, bytes) !== 0) throw new Error(`the ${sizeMb} MB ${kind} in the room differs from what the customer sent`);
 		return m;
 	} finally {
 		await w.stop();
@@ -146,19 +147,20 @@ export async function mediaFigures(only?: string[]): Promise<void> {
 	} finally {
 		await w.stop();
 	}
-	for (const size of [16, 64]) {
-		if (!want(`engine${size}`)) continue;
-		const e = await engineShare(size);
-		report(`media_in_${size}mb_engine_rss_per_mb`, e.in, 'reported (the engine\'s transport alone)');
-		if (size === 16) report('media_out_16mb_engine_rss_per_mb', e.out, 'reported (the engine\'s transport alone)');
+	// The engine alone, 16 MB each way (64 MB in one call outlasts the engine's 30 s: measured once, see README).
+	if (want('engine16')) {
+		const e = await engineShare(16);
+		report('media_in_16mb_engine_rss_per_mb', e.in, 'reported (the engine\'s transport alone)');
+		report('media_out_16mb_engine_rss_per_mb', e.out, 'reported (the engine\'s transport alone)');
 	}
 	if (want('in16')) report('media_in_16mb_rss_per_mb', await inbound(16, 'video'), GOAL_PER_MB);
-	if (want('in64')) report('media_in_64mb_rss_per_mb', await inbound(64, 'document'), GOAL_PER_MB);
 	if (want('out16')) report('media_out_16mb_rss_per_mb', await outbound(16), GOAL_PER_MB);
+	// Over what one call carries on this engine (core/budget.ts): the app answers with a note after the first piece.
+	if (want('in64')) report('media_in_64mb_rss_per_mb', await inbound(64, 'document', 'note'), `${GOAL_PER_MB}; over the engine's per-call limit: a note`);
 	if (!want('in100')) return;
-	const doc = await inbound(100, 'document');
-	emit('inbound_document_100mb_ms', doc.ms, 'ms', 'reaches the room (split across job runs within each engine\'s budget)');
-	note(`100 MB document: peak ${doc.peakMb.toFixed(0)} MB (idle ${doc.idleMb.toFixed(0)} MB, ${doc.perMb.toFixed(2)} MB/MB)`);
+	const doc = await inbound(100, 'document', 'note');
+	emit('inbound_document_100mb_ms', doc.ms, 'ms', 'reaches the room - not met: the engine cannot carry it in one call (a note names it)');
+	note(`100 MB document: a note after ${doc.ms.toFixed(0)} ms, peak ${doc.peakMb.toFixed(0)} MB (idle ${doc.idleMb.toFixed(0)} MB)`);
 }
 
 if (require.main === module) {
