@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { randomBytes } from 'crypto';
+import { MEDIA_CHUNK_BYTES } from '../../src/providers/shared/download';
 import { CLOUD, msg } from '../fixtures/cloud';
 import { GA, documentMessage, textMessage } from '../fixtures/greenapi';
 import { FakeGraphApi } from '../fakes/FakeCloudApi';
@@ -49,7 +50,7 @@ describe(`GREEN-API: big files on ${ENGINE.version} (one call carries ${LIMIT / 
 		await until(w.rc, () => !!inRoom(), 'the document in the room');
 		expect(Buffer.compare(inRoom()!.bytes, bytes)).toBe(0);
 		const pieces = w.green.downloads.filter((d) => d.name === 'at-limit.pdf');
-		expect(pieces.length).toBe(LIMIT / (4 * MB));
+		expect(pieces.length).toBe(LIMIT / MEDIA_CHUNK_BYTES);
 		expect(pieces.every((d) => d.status === 206 && /^bytes=\d+-\d+$/.test(String(d.headers.range)))).toBe(true);
 	});
 
@@ -63,7 +64,7 @@ describe(`GREEN-API: big files on ${ENGINE.version} (one call carries ${LIMIT / 
 		expect(note()).toContain('the signed contract');
 		expect(w.rc.rc.uploads.length).toBe(uploads);
 		// Only the first piece was fetched: its Content-Range told the size.
-		expect(w.green.downloads.filter((d) => d.name === 'contract-100mb.pdf').map((d) => d.headers.range)).toEqual([`bytes=0-${4 * MB - 1}`]);
+		expect(w.green.downloads.filter((d) => d.name === 'contract-100mb.pdf').map((d) => d.headers.range)).toEqual([`bytes=0-${MEDIA_CHUNK_BYTES - 1}`]);
 	});
 
 	it('an agent file at the limit goes to GREEN-API byte for byte', async () => {
@@ -127,7 +128,7 @@ describe(`Cloud API: big files on ${ENGINE.version}`, () => {
 		const inRoom = () => w.rc.rc.uploads.find((u) => u.name === 'ledger.pdf' && u.rid === roomId && u.messageId);
 		await until(w.rc, () => !!inRoom(), 'the document in the room');
 		expect(Buffer.compare(inRoom()!.bytes, bytes)).toBe(0);
-		expect(fake.mediaDownloads(id)).toBe(LIMIT / (4 * MB));
+		expect(fake.mediaDownloads(id)).toBe(LIMIT / MEDIA_CHUNK_BYTES);
 	});
 
 	it('a 100 MB customer document gets a note naming it and its size, without a download (the media info tells the size)', async () => {
