@@ -1,7 +1,7 @@
 import { t } from '../i18n/translate';
 import { MAX_MEDIA_BYTES } from './budget';
 import { findLink } from './contacts';
-import { CoreDeps, providerOf } from './Core';
+import { CoreDeps, providerOf, sessionOf } from './Core';
 import { InboundContent, InboundMessage } from './ports/events';
 import { describeFailure, errorText, MediaNotYet } from './failures';
 import { ContactRecord, InstanceRecord } from './ports/records';
@@ -54,7 +54,7 @@ export class RoomPoster {
 		// Items parked by 0.1.0 carry the download URL as `url`. None outlives 7 days after an upgrade (the
 		// longest give_up_after_minutes): this may go when upgrading straight from 0.1.0 is no longer supported.
 		const ref = c.ref ?? (c as { url?: string }).url ?? '';
-		let got = await provider.downloadMedia(this.deps.http, instance, ref, { maxBytes, extraHosts: settings.mediaExtraHosts });
+		let got = await sessionOf(this.deps, instance).downloadMedia(ref, { maxBytes, extraHosts: settings.mediaExtraHosts });
 		// Larger than Rocket.Chat's upload limit (not WhatsApp's): the note says whose limit it is.
 		const size = Number(!got.ok && got.params?.size);
 		if (!got.ok && got.code === 'media_too_large' && size <= kindMax) {

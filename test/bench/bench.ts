@@ -2,8 +2,10 @@
 // {"name","value","unit","goal"}. Others add figures with the exported helpers.
 import { TestRocketChat } from '../runtime/TestRocketChat';
 import { cloudFigures } from './cloud';
+import { latencyFigures } from './latency';
 import { mediaFigures } from './media';
 import { messagingFigures } from './messaging';
+import { manyChatsFigures } from './throughput';
 
 export function median(values: number[]): number {
 	if (!values.length) return NaN;
@@ -61,7 +63,9 @@ async function main(): Promise<void> {
 		await t.stop();
 	}
 	await messagingFigures();
+	await latencyFigures();
 	await cloudFigures();
+	await manyChatsFigures();
 	await mediaFigures();
 }
 
