@@ -12,7 +12,7 @@ import { AgentMessage } from './ports/rocketchat';
 import { TemplateMessage } from './ports/templates';
 import { isWindowClosedFailure, serviceWindow, windowHours } from './serviceWindow';
 import { renderTemplate } from './templates';
-import { sendRate } from './RateLimiter';
+import { sendRate, sendsPerSecondOf } from './RateLimiter';
 import { ReadReceipts } from './ReadReceipts';
 
 
@@ -187,7 +187,7 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 				return { ok: false, retryable: false, reason: t('reason_window_closed'), code: WINDOW_CLOSED };
 			}
 		}
-		await sendRate.take(instance.id, instance.sendsPerSecond || caps.sendsPerSecond);
+		await sendRate.take(instance.id, sendsPerSecondOf(instance, caps));
 		const result = await this.sendVia(provider, instance, item);
 		if (!result.ok && isWindowClosedFailure(caps, result)) state.windowClosed = closed;
 		return result;

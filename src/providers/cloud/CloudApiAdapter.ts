@@ -36,6 +36,8 @@ export function cloudCapabilities(redeliveryMs: number): ProviderCapabilities {
 		templates: true,
 		journal: false,
 		sendsPerSecond: 80,
+		// Coexistence numbers (Business app + API) are fixed at 20 msg/s by Meta.
+		businessAppSendsPerSecond: 20,
 		redeliveryMs,
 		maxTextLength: MAX_TEXT_LENGTH,
 		typing: true,
