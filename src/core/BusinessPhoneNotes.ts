@@ -17,7 +17,8 @@ import { renderContent } from './render';
  * phone a GREEN-API instance is linked to): a note by the app in the customer's room, marked as the
  * business phone's, so agents see the whole conversation. It is never the customer's message and never
  * goes back to WhatsApp (the app's own notes are not agent messages). The customer is found by any id
- * the payload names; without an open room the note waits for the customer's next room. The business
+ * the payload names; without an open room the note waits for the customer's next room (numbers of the
+ * WhatsApp Business app). The business
  * editing or deleting such a message on its phone rewrites the note, told as the business's doing.
  */
 export class BusinessPhoneNotes {
@@ -34,6 +35,9 @@ export class BusinessPhoneNotes {
 			if (c.kind === 'edit' || c.kind === 'delete') return this.amend(instance, chatId, contact, e, c.kind === 'edit' ? { text: c.text } : { deleted: true }, c.targetMessageId);
 			const text = renderContent(c);
 			if (!contact?.roomId) {
+				// A phone linked to the app (GREEN-API) writes to personal chats too: only a number known to be
+				// used in the WhatsApp Business app keeps such messages for the customer's next room.
+				if (!instance.businessApp) return 'ignored';
 				const kept = await new ChatHistory(this.deps).keep(instance, chatId, contact, [{ messageId: e.messageId, timestamp: e.timestamp, fromBusiness: true, origin: 'phone', text }]);
 				return kept ? 'queued' : 'duplicate';
 			}
