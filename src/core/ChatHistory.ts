@@ -15,6 +15,8 @@ import { renderContent } from './render';
 const DAY = 24 * 60 * 60_000;
 /** At most this many past messages wait for (and go into) one customer's room: the newest are kept. */
 export const MAX_HISTORY_PER_CHAT = 200;
+/** A kept message's text is cut here (the record is read in full when the room opens). */
+const MAX_KEPT_TEXT = 4096;
 
 /**
  * What a coexistence number's customers said with the business before the app saw them: the history
@@ -56,7 +58,7 @@ export class ChatHistory {
 		for (const entry of entries) {
 			if (have.has(entry.messageId) || findLink(contact, { wa: entry.messageId }) || (await dedupe.seen(instance, contact, entry.messageId, entry.timestamp))) continue;
 			have.add(entry.messageId);
-			fresh.push(entry);
+			fresh.push({ ...entry, text: entry.text.slice(0, MAX_KEPT_TEXT) });
 		}
 		if (!fresh.length) return false;
 		await this.deps.businessApp.savePendingHistory(instance.id, chatId, chronological([...waiting, ...fresh]).slice(-MAX_HISTORY_PER_CHAT));

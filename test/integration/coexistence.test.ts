@@ -3,7 +3,7 @@
 // and its address book names customers — agents in Rocket.Chat see all of it, marked as the business's
 // or as history, and nothing of it goes back to WhatsApp or is shown as the customer's.
 import { CLOUD, msg } from '../fixtures/cloud';
-import { FakeGraphApi } from '../fakes/FakeCloudApi';
+import { FakeDialog360, FakeGraphApi } from '../fakes/FakeCloudApi';
 import { CloudWorld, startCloudWorld } from './support/cloudWorld';
 
 const DAY = 24 * 60 * 60_000;
@@ -172,5 +172,32 @@ describe('a coexistence number: the business also types on its phone', () => {
 		// A removed entry changes nothing shown.
 		expect(await posted(fake.stateSyncWebhook(CLOUD.phoneNumberId, [{ phone: CLOUD.customer, action: 'remove' }], CLOUD.appSecret))).toMatchObject({ outcome: 'noted' });
 		expect(visitorOf(roomId).name).toBe('Sheena Nelson');
+	});
+});
+
+describe('a 360dialog coexistence number: the same fields, relayed', () => {
+	let w: CloudWorld;
+	let fake: FakeDialog360;
+
+	beforeAll(async () => {
+		w = await startCloudWorld({ provider: '360dialog' });
+		fake = w.fake as FakeDialog360;
+		fake.number(CLOUD.phoneNumberId).coexistence = true;
+	});
+	afterAll(async () => {
+		await w?.stop();
+	});
+
+	it('the business\'s phone answer and the history reach the customer\'s room as notes; nothing goes to WhatsApp', async () => {
+		await w.customerSends(msg.text('Do you deliver on Saturdays?'));
+		const roomId = w.roomOf(CLOUD.customer);
+		const answer = fake.businessTypes(CLOUD.phoneNumberId, CLOUD.customer, 'Yes, until noon');
+		expect((await w.post(answer.webhook)).content).toMatchObject({ outcome: 'posted' });
+		const history = fake.historyWebhook(CLOUD.phoneNumberId, { phase: 0, chunkOrder: 1, progress: 100, threads: [{ customer: CLOUD.customer, messages: [{ fromBusiness: true, text: 'Thanks for your order!', at: Date.now() - DAY }] }] });
+		expect((await w.post(history.webhook)).content).toMatchObject({ outcome: 'posted' });
+		await w.rc.settle();
+		const texts = w.roomMessages(roomId).map((m: any) => m.text);
+		expect(texts).toEqual(['Do you deliver on Saturdays?', '📱 Sent from the business phone: Yes, until noon', expect.stringMatching(/^🕘 Earlier, .*, the business: Thanks for your order!$/)]);
+		expect(fake.sent).toEqual([]);
 	});
 });
