@@ -49,7 +49,7 @@ export class RoomOpener {
 		const openedAt = Date.now();
 		// Remembered while open, so agent messages written while the app is down are found after a restart.
 		await this.deps.openRooms.add({ roomId, instanceId: instance.id, chatId: contact.chatId, openedAt });
-		const opened = { ...contact, name: visitor.name || contact.name, visitorId: visitor.id, visitorToken: visitor.token, visitorUsername: visitor.username, roomId, next: undefined, conversationStartedAt: openedAt };
+		const opened = { ...contact, name, visitorId: visitor.id, visitorToken: visitor.token, visitorUsername: visitor.username, roomId, next: undefined, conversationStartedAt: openedAt };
 		// What the business said to this customer from its phone before (history, messages sent while no room was open) comes first.
 		await new ChatHistory(this.deps).flushInto(instance, opened);
 		return opened;
