@@ -47,7 +47,7 @@ describe('a coexistence number: the business also types on its phone', () => {
 		expect(note.text).toBe('📱 Sent from the business phone: Yes, 8 pm, see you!');
 		expect(byApp(note)).toBe(true);
 		// Rocket.Chat hands the note to the app's IPostMessageSent like any message: the app does not send it.
-		await w.rc.drain(1500);
+		await w.rc.settle();
 		expect(sendsToWhatsApp()).toBe(before);
 		// The number is known as a Business-app number from now on (its sends keep 20 msg/s).
 		const record = w.rc.rc.persistence.find((p) => p.data?.id === CLOUD.phoneNumberId && p.data?.provider === 'cloud');
