@@ -100,7 +100,7 @@ describe('FakeGraphApi as a coexistence number', () => {
 	it('caps a coexistence number\'s sends at 20 per second (130429 above), whatever the account allows', async () => {
 		expect(fake.sendsPerSecondLimit).toBe(80);
 		fake.customerWrote(CLOUD.phoneNumberId, CLOUD.customer);
-		const results = await Promise.all(Array.from({ length: COEXISTENCE_SENDS_PER_SECOND + 3 }, () => cloud.sendText(http, instance(), { chatId: CLOUD.customer, text: 'burst' })));
+		const results = await Promise.all(Array.from({ length: COEXISTENCE_SENDS_PER_SECOND + 3 }, () => cloud.session(http, instance()).sendText({ chatId: CLOUD.customer, text: 'burst' })));
 		const refused = results.filter((r) => !r.ok);
 		expect(refused.length).toBeGreaterThanOrEqual(3);
 		expect(refused[0]).toMatchObject({ retryable: true, code: 'cloud_130429' });
