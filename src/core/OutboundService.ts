@@ -14,7 +14,7 @@ import { TemplateMessage } from './ports/templates';
 import { isWindowClosedFailure, serviceWindow, windowHours } from './serviceWindow';
 import { megabytes } from './render';
 import { renderTemplate } from './templates';
-import { sendRate } from './RateLimiter';
+import { sendRate, sendsPerSecondOf } from './RateLimiter';
 import { ReadReceipts } from './ReadReceipts';
 
 
@@ -189,7 +189,7 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 				return { ok: false, retryable: false, reason: t('reason_window_closed'), code: WINDOW_CLOSED };
 			}
 		}
-		await sendRate.take(instance.id, instance.sendsPerSecond || caps.sendsPerSecond);
+		await sendRate.take(instance.id, sendsPerSecondOf(instance, caps));
 		const result = await this.sendVia(provider, instance, item);
 		if (!result.ok && isWindowClosedFailure(caps, result)) state.windowClosed = closed;
 		return result;

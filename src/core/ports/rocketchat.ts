@@ -62,6 +62,8 @@ export interface CoreSettings {
 	menuText: string;
 	/** Mark the customer's messages read on WhatsApp when an agent answers. */
 	readReceipts: boolean;
+	/** Coexistence numbers: past messages younger than this many days are brought into the customer's room (0: none). */
+	historyDays: number;
 }
 
 export interface RocketChatPort {
