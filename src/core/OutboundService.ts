@@ -5,7 +5,7 @@ import { monotonicNow } from './clock';
 import { addLink, chatKeyOf, findLink } from './contacts';
 import { CoreDeps, displayNumber, providerOf } from './Core';
 import { describeFailure, errorText } from './failures';
-import { OutboundFile, SendResult, WhatsAppProvider } from './ports/provider';
+import { OutboundFile, OutboundTemplate, SendResult, WhatsAppProvider } from './ports/provider';
 import { alertOnce, clearAlert, noticeInRoom, windowClosedNotice } from './notices';
 import { ContactRecord, InstanceRecord, OutboxItem } from './ports/records';
 import { AgentMessage } from './ports/rocketchat';
@@ -197,7 +197,18 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 		try {
 			if (item.template) {
 				if (!provider.templates) return { ok: false, retryable: false, reason: t('reason_no_templates', { provider: provider.label }) };
-				return await provider.templates.send(this.deps.http, instance, { ...item.template, chatId: item.chatId });
+				const template: OutboundTemplate = { ...item.template, chatId: item.chatId };
+				const file = item.template.header?.file;
+				if (file) {
+					// A room file as the media header: its bytes go to the provider's media upload first (here, in the
+					// outbound queue — a job or the agent's own send, never a UIKit answer).
+					try {
+						template.headerFile = { bytes: await this.deps.rc.readUpload(file.id), fileName: file.name, mimeType: file.type };
+					} catch (e) {
+						return { ok: false, retryable: false, reason: t('reason_file_unreadable', { reason: errorText(e) }) };
+					}
+				}
+				return await provider.templates.send(this.deps.http, instance, template);
 			}
 			if (!item.file) return await provider.sendText(this.deps.http, instance, { chatId: item.chatId, text: item.text, quotedMessageId: item.quotedMessageId });
 			let bytes: Buffer;

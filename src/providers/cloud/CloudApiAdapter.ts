@@ -198,9 +198,18 @@ export abstract class CloudApiAdapter implements WhatsAppProvider {
 
 	/** The template as listed (the core keeps the list) shapes the components: order, names, header and button kinds. */
 	private async sendTemplate(http: HttpClient, instance: InstanceRecord, msg: OutboundTemplate): Promise<SendResult> {
-		const built = templateBody(msg, msg.info);
+		const client = this.client(http, instance);
+		let toSend = msg;
+		if (msg.headerFile) {
+			// A room file as the media header: uploaded to /media, then named by its id (the message never carries bytes).
+			const mime = msg.headerFile.mimeType.split(';')[0].trim();
+			const uploaded = await client.upload(msg.headerFile.bytes, mime, msg.headerFile.fileName);
+			if (!uploaded.ok) return uploaded;
+			toSend = { ...msg, headerFile: undefined, header: { ...msg.header, mediaId: uploaded.data } };
+		}
+		const built = templateBody(toSend, toSend.info);
 		if (!built.ok) return built;
-		return this.client(http, instance).sendMessage(built.body);
+		return client.sendMessage(built.body);
 	}
 
 	// ───────── media ─────────
