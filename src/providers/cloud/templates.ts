@@ -42,6 +42,8 @@ export function templateInfo(raw: unknown): TemplateInfo | undefined {
 	};
 	const quality = nonEmpty(obj(t.quality_score)?.score)?.toUpperCase();
 	if (quality) info.quality = QUALITIES.find((q) => q === quality) ?? 'UNKNOWN';
+	const footer = nonEmpty(byType('FOOTER')?.text);
+	if (footer) info.footer = footer;
 	const category = nonEmpty(t.category);
 	if (category) info.category = category.toUpperCase();
 	const h = byType('HEADER');
