@@ -97,9 +97,6 @@ export function templateRuleProblems(msg: TemplateMessage, rules: TemplateRules 
 		const problem = buttonProblem(button, i, value, rules);
 		if (problem) problems.push(problem);
 	});
-	for (const index of Object.keys(msg.buttons || {})) {
-		if (!info.buttons[Number(index)]) problems.push(t('template_problem_no_button', { number: Number(index) + 1 }));
-	}
 	return problems;
 }
 

@@ -88,6 +88,12 @@ export function templateProblems(info: TemplateInfo, values: TemplateValues, fil
 			if (!LINK.test(value) && !roomFileNamed(files, value)) problems.push(files ? t('template_problem_no_file', { slot: slot.label, name: value }) : t('template_problem_link', { slot: slot.label }));
 		} else if (value.length > MAX_PARAMETER_LENGTH && slot.kind !== 'body') problems.push(t('template_problem_too_long', { slot: slot.label, max: MAX_PARAMETER_LENGTH }));
 	}
+	for (const [index, value] of Object.entries(values.buttons || {})) {
+		if (!value.trim()) continue;
+		const button = /^\d+$/.test(index) ? info.buttons[Number(index)] : undefined;
+		if (!button) problems.push(t('template_problem_no_button', { number: /^\d+$/.test(index) ? Number(index) + 1 : index }));
+		else if (button.parameters.length === 0 && button.type !== 'QUICK_REPLY') problems.push(t('template_problem_button_takes_nothing', { slot: t('template_slot_button', { number: Number(index) + 1, text: button.text }) }));
+	}
 	const known = new Set(info.bodyParameters);
 	const extra = Object.keys(values.body).filter((k) => !known.has(k) && values.body[k]);
 	if (extra.length) problems.push(t('template_problem_unknown', { names: extra.map((k) => `{{${k}}}`).join(', ') }));
@@ -106,10 +112,9 @@ export function slotValue(values: TemplateValues, slot: TemplateSlot): string {
 /** The message to queue: only the values the template takes, trimmed; a media header as link, room file or media id. */
 export function templateMessage(info: TemplateInfo, values: TemplateValues, files?: ReadonlyArray<RoomFile>): TemplateMessage {
 	const msg: TemplateMessage = { name: info.name, language: info.language, body: {}, info };
-	// Buttons that take no slot keep a value given anyway: a quick reply's payload (optional), or one the rules refuse.
+	// A quick reply's payload is optional: kept when given.
 	for (const [index, value] of Object.entries(values.buttons || {})) {
-		const button = info.buttons[Number(index)];
-		if (/^\d+$/.test(index) && value.trim() && (!button || button.parameters.length === 0)) msg.buttons = { ...msg.buttons, [index]: value.trim() };
+		if (/^\d+$/.test(index) && value.trim() && info.buttons[Number(index)]?.type === 'QUICK_REPLY') msg.buttons = { ...msg.buttons, [index]: value.trim() };
 	}
 	for (const slot of templateSlots(info)) {
 		const value = slotValue(values, slot);
