@@ -1,19 +1,19 @@
-// Templates complete, on the real engine against the fake Graph API: a file already in the room (the agent's
+// Templates complete, on the real engine against the fake Graph API and the fake 360dialog: a file already in the room (the agent's
 // or the customer's) becomes a template's media header — uploaded to the number's /media by the job that
 // sends it, never inside a UIKit answer, and sent by its media id; authentication templates take a one-time
 // code; a request-contact-info button goes out without a value; and a template WhatsApp would refuse is
 // refused before anything is sent, with the reason, in the picker, the command and the templateMessage API.
 import { authTemplate, CLOUD, msg, template } from '../fixtures/cloud';
-import { FakeGraphApi } from '../fakes/FakeCloudApi';
+import { FakeDialog360, FakeGraphApi } from '../fakes/FakeCloudApi';
 import { CloudWorld, startCloudWorld } from './support/cloudWorld';
 import { WebClient } from '../runtime/uikit';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 const API_KEY = 'media-templates-key-0123456789abcdef';
 
-describe('templates with media headers, one-time codes and contact-info buttons (Cloud API on the real engine)', () => {
+describe.each(['cloud', '360dialog'] as const)('templates with media headers, one-time codes and contact-info buttons (%s on the real engine)', (provider) => {
 	let w: CloudWorld;
-	let fake: FakeGraphApi;
+	let fake: FakeGraphApi | FakeDialog360;
 	let roomId: string;
 
 	const uploads = () => fake.requests.filter((r) => r.httpMethod === 'POST' && r.path.endsWith('/media'));
@@ -35,11 +35,11 @@ describe('templates with media headers, one-time codes and contact-info buttons 
 		return modalOf(c);
 	};
 	const templateMessage = (content: Record<string, unknown>) =>
-		w.rc.callEndpoint('templateMessage', { method: 'POST', headers: { 'x-api-key': API_KEY }, content: { connectedWhatsAppNo: CLOUD.phoneNumberId, phoneNumbers: [`+${CLOUD.customer}`], ...content } });
+		w.rc.callEndpoint('templateMessage', { method: 'POST', headers: { 'x-api-key': API_KEY }, content: { connectedWhatsAppNo: `+${CLOUD.display}`, phoneNumbers: [`+${CLOUD.customer}`], ...content } });
 
 	beforeAll(async () => {
-		w = await startCloudWorld({ provider: 'cloud', appSettings: { template_api_key: API_KEY } });
-		fake = w.fake as FakeGraphApi;
+		w = await startCloudWorld({ provider, appSettings: { template_api_key: API_KEY } });
+		fake = w.fake;
 		fake.addTemplate(CLOUD.wabaId, template({
 			name: 'spring_sale', category: 'MARKETING', header: { format: 'IMAGE', example: { header_handle: ['https://example.test/h.png'] } },
 			body: 'Hi {{1}}, our spring sale starts today.', footer: 'Reply STOP to opt out',
