@@ -1,3 +1,4 @@
+import { randomBytes } from 'crypto';
 import { formatUtc } from '../core/clock';
 import { Log } from '../core/log';
 import { ProviderDirectory } from '../core/ports/provider';
@@ -73,6 +74,13 @@ export class TemplateCommands {
 		if (!given && templateSlots(info).length > 0 && triggerId) return openPicker(c.args.join(' '));
 		const prepared = prepareTemplate(info, values, await this.ui.roomFiles(where, info, values));
 		if (!prepared.ok) return c.reply([t('template_not_sent', { name: info.name }), ...prepared.problems.map((p) => `• ${p}`), t('template_usage')].join('\n'));
+		const file = prepared.message.header?.file;
+		if (file) {
+			// A room file goes to the provider's media upload first: in the picker's send job, not in this command's time.
+			const job = { viewId: `cmd-${randomBytes(8).toString('hex')}`, roomId: room.id, userId: user.id, name: info.name, language: info.language, values };
+			await this.ui.queueSend(c, where.deps, job);
+			return c.reply(`⏳ ${t('template_sending_file', { name: info.name, language: info.language, file: file.name })}`);
+		}
 		const sent = await new TemplateService(where.deps).send(where.contact, room.id, prepared.message, { senderId: user.id });
 		if (!sent.ok) return c.reply(`⚠️ ${sent.reason}`);
 		const outcome = sent.outcome;

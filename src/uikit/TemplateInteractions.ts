@@ -137,14 +137,20 @@ export class TemplateInteractions {
 		const problems = templateProblems(info, values, files);
 		// What is sent is what the preview showed: changed values get a new preview first.
 		if (step.step === 'fill' || problems.length > 0 || step.previewed !== fingerprint(values)) return update(fillView(viewId, info, values, { problems }, step.args, files));
-		const claims = where.deps.templateSends;
-		if (await claims.get(viewId)) return update(sendingView(viewId, info, true));
-		await claims.save({ viewId, state: 'queued', at: Date.now() });
-		const job: PickerSendJob = { viewId, roomId: id.roomId, userId: user.id, name: info.name, language: info.language, values };
+		if (await where.deps.templateSends.get(viewId)) return update(sendingView(viewId, info, true));
+		await this.queueSend(a, where.deps, { viewId, roomId: id.roomId, userId: user.id, name: info.name, language: info.language, values });
+		return update(sendingView(viewId, info));
+	}
+
+	/**
+	 * Hands a confirmed template to PICKER_SEND_JOB under its claim (`job.viewId`: the modal's id, or a command's
+	 * own): sent once, by the job — where a room file is uploaded to the provider, outside the caller's time.
+	 */
+	public async queueSend(a: Accessors, deps: CoreDeps, job: PickerSendJob): Promise<void> {
+		await deps.templateSends.save({ viewId: job.viewId, state: 'queued', at: Date.now() });
 		const scheduler = a.modify.getScheduler();
 		await scheduler.scheduleOnce({ id: PICKER_SEND_JOB, when: new Date(), data: job as never });
-		await scheduler.scheduleOnce({ id: PICKER_CLAIM_CLEANUP_JOB, when: new Date(Date.now() + CLAIM_KEPT_MS), data: { viewId } });
-		return update(sendingView(viewId, info));
+		await scheduler.scheduleOnce({ id: PICKER_CLAIM_CLEANUP_JOB, when: new Date(Date.now() + CLAIM_KEPT_MS), data: { viewId: job.viewId } });
 	}
 
 	/** PICKER_SEND_JOB: the confirmed template, sent once; the agent is told how it went. */

@@ -111,11 +111,14 @@ describe.each(['cloud', '360dialog'] as const)('templates with media headers, on
 		expect(fake.requests.length).toBe(requestsBefore);
 	});
 
-	it('the customer\'s own PDF goes back as the invoice template\'s document header, from the command line', async () => {
+	it('the customer\'s own PDF goes back as the invoice template\'s document header, from the command line (uploaded by the send job)', async () => {
 		const uploadsBefore = uploads().length;
+		const sentBefore = templatesSent().length;
 		const answer = await w.answers(w.agent.id, 'template invoice_ready INV-42 header=INV-42.pdf', roomId);
-		expect(answer).toContain('✅');
-		const sent = templatesSent().slice(-1)[0];
+		expect(answer).toContain('⏳ Sending *invoice_ready* (en_US) with INV-42.pdf: the file is uploaded to WhatsApp first');
+		expect(uploads().length).toBe(uploadsBefore);
+		await w.rc.runDueJobs();
+		const sent = await w.rc.waitFor(() => templatesSent()[sentBefore]);
 		expect(sent.body.template.name).toBe('invoice_ready');
 		const header = sent.body.template.components.find((x: any) => x.type === 'header').parameters[0];
 		expect(header).toEqual({ type: 'document', document: { id: expect.any(String), filename: 'INV-42.pdf' } });
