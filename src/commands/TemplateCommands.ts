@@ -1,7 +1,8 @@
+import { randomBytes } from 'crypto';
 import { formatUtc } from '../core/clock';
 import { Log } from '../core/log';
 import { ProviderDirectory } from '../core/ports/provider';
-import { describeTemplate, sendableTemplates, templateMessage, templateProblems, templateSlots } from '../core/templates';
+import { describeTemplate, prepareTemplate, sendableTemplates, templateSlots } from '../core/templates';
 import { TemplateService } from '../core/TemplateService';
 import { t } from '../i18n/translate';
 import { parseTemplateArguments } from '../uikit/templateArguments';
@@ -71,9 +72,16 @@ export class TemplateCommands {
 		const { info, values, given } = parsed;
 		// The template takes parameters and none were given: fill them in the picker.
 		if (!given && templateSlots(info).length > 0 && triggerId) return openPicker(c.args.join(' '));
-		const problems = templateProblems(info, values);
-		if (problems.length) return c.reply([t('template_not_sent', { name: info.name }), ...problems.map((p) => `• ${p}`), t('template_usage')].join('\n'));
-		const sent = await new TemplateService(where.deps).send(where.contact, room.id, templateMessage(info, values), { senderId: user.id });
+		const prepared = prepareTemplate(info, values, await this.ui.roomFiles(where, info, values));
+		if (!prepared.ok) return c.reply([t('template_not_sent', { name: info.name }), ...prepared.problems.map((p) => `• ${p}`), t('template_usage')].join('\n'));
+		const file = prepared.message.header?.file;
+		if (file) {
+			// A room file goes to the provider's media upload first: in the picker's send job, not in this command's time.
+			const job = { viewId: `cmd-${randomBytes(8).toString('hex')}`, roomId: room.id, userId: user.id, name: info.name, language: info.language, values };
+			await this.ui.queueSend(c, where.deps, job);
+			return c.reply(`⏳ ${t('template_sending_file', { name: info.name, language: info.language, file: file.name })}`);
+		}
+		const sent = await new TemplateService(where.deps).send(where.contact, room.id, prepared.message, { senderId: user.id });
 		if (!sent.ok) return c.reply(`⚠️ ${sent.reason}`);
 		const outcome = sent.outcome;
 		if (outcome.status === 'sent') return c.reply(`✅ ${t('template_sent', { name: info.name, language: info.language })}`);

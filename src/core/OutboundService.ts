@@ -6,7 +6,7 @@ import { monotonicNow } from './clock';
 import { addLink, chatKeyOf, findLink } from './contacts';
 import { CoreDeps, displayNumber, providerOf } from './Core';
 import { describeFailure, errorText } from './failures';
-import { OutboundFile, ProviderSession, SendResult, WhatsAppProvider } from './ports/provider';
+import { OutboundFile, OutboundTemplate, ProviderSession, SendResult, WhatsAppProvider } from './ports/provider';
 import { alertOnce, clearAlert, noticeInRoom, windowClosedNotice } from './notices';
 import { ContactRecord, InstanceRecord, OutboxItem } from './ports/records';
 import { AgentMessage, FileTooLarge } from './ports/rocketchat';
@@ -235,7 +235,18 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 			const session = provider.session(this.deps.http, instance);
 			if (item.template) {
 				if (!session.templates) return { ok: false, retryable: false, reason: t('reason_no_templates', { provider: provider.label }) };
-				return await session.templates.send({ ...item.template, chatId: item.chatId });
+				const template: OutboundTemplate = { ...item.template, chatId: item.chatId };
+				const file = item.template.header?.file;
+				if (file) {
+					// A room file as the media header: its bytes go to the provider's media upload first (here, in the
+					// outbound queue — a job or the agent's own send, never a UIKit answer).
+					try {
+						template.headerFile = { bytes: await this.deps.rc.readUpload(file.id), fileName: file.name, mimeType: file.type };
+					} catch (e) {
+						return { ok: false, retryable: false, reason: t('reason_file_unreadable', { reason: errorText(e) }) };
+					}
+				}
+				return await session.templates.send(template);
 			}
 			if (item.interactive) return await this.sendInteractiveVia(session, instance, item, item.interactive, state);
 			if (!item.file) return await session.sendText({ chatId: item.chatId, text: item.text, quotedMessageId: item.quotedMessageId });

@@ -8,8 +8,8 @@ import { errorText } from '../core/failures';
 import { Log } from '../core/log';
 import { ProviderDirectory } from '../core/ports/provider';
 import { InstanceRecord } from '../core/ports/records';
-import { TemplateInfo } from '../core/ports/templates';
-import { findTemplate, templateMessage, templateProblems, TemplateValues } from '../core/templates';
+import { TemplateInfo, TemplateMessage } from '../core/ports/templates';
+import { findTemplate, prepareTemplate, TemplateValues } from '../core/templates';
 import { TemplateService } from '../core/TemplateService';
 import { sameSecret } from '../core/tokens';
 import { t } from '../i18n/translate';
@@ -92,8 +92,10 @@ export function valuesFromComponents(info: TemplateInfo, components: unknown[]):
 			if (kind === 'text') values.header = { text: parameterText(p) };
 			else if (['image', 'video', 'document'].includes(kind)) {
 				const media = p[kind] && typeof p[kind] === 'object' ? (p[kind] as Record<string, unknown>) : {};
-				if (typeof media.link !== 'string') return { ok: false, error: t('api_error_header_link') };
-				values.header = { link: media.link };
+				// A media id the caller uploaded to the provider itself, or a link.
+				if (typeof media.id === 'string' && /^[A-Za-z0-9_.:-]{1,200}$/.test(media.id)) values.header = { mediaId: media.id };
+				else if (typeof media.link === 'string') values.header = { link: media.link };
+				else return { ok: false, error: t('api_error_header_link') };
 			}
 		} else if (type === 'button' && params[0]) {
 			const index = Number(c.index);
@@ -153,9 +155,10 @@ export class TemplateMessageEndpoint extends ApiEndpoint {
 		if (typeof info === 'string') return bad(info);
 		const values = valuesFromComponents(info, req.template.components);
 		if (!values.ok) return bad(values.error);
-		const problems = templateProblems(info, values.values);
-		if (problems.length) return bad(problems.join('; '));
-		const message = templateMessage(info, values.values);
+		// No room yet: a media header is a link or a media id the provider already has.
+		const prepared = prepareTemplate(info, values.values);
+		if (!prepared.ok) return bad(prepared.problems.join('; '));
+		const message = prepared.message;
 		const via = caller === 'api-key' ? t('template_via_api') : t('template_via_user', { username: caller.username });
 
 		const results: RecipientResult[] = req.phoneNumbers.map((phoneNumber) => ({ phoneNumber, success: false, status: 'skipped', error: t('api_error_time_budget') }));
@@ -173,7 +176,7 @@ export class TemplateMessageEndpoint extends ApiEndpoint {
 	}
 
 	private async sendOne(
-		templates: TemplateService, instance: InstanceRecord, message: ReturnType<typeof templateMessage>, via: string,
+		templates: TemplateService, instance: InstanceRecord, message: TemplateMessage, via: string,
 		phoneNumber: string, routing: { agentId?: string; departmentId?: string }, log: Log,
 	): Promise<RecipientResult> {
 		const digits = phoneDigits(phoneNumber);

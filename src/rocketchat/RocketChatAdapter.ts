@@ -7,6 +7,7 @@ import { errorText } from '../core/failures';
 import {
 	AgentMessage, ContactBlocked, FileTooLarge, CoreSettings, NoAgentOnline, NoticeAction, OmnichannelOff, RocketChatPort, RoomGone, RoomMessageHead, RoomMetadata, VisitorRef,
 } from '../core/ports/rocketchat';
+import { RoomFile } from '../core/ports/templates';
 import { messageAuthor, toAgentMessage } from './agentMessages';
 import { bytesOf, millisOf } from './boundary';
 import { callBudgetMs } from './engineBudget';
@@ -251,6 +252,21 @@ export class RocketChatAdapter implements RocketChatPort {
 
 	public async appUserId(): Promise<string | undefined> {
 		return (await this.read.getUserReader().getAppUser())?.id;
+	}
+
+	public async roomFiles(roomId: string, limit: number): Promise<RoomFile[]> {
+		const raw = await this.read.getRoomReader().getMessages(roomId, { limit, sort: { createdAt: 'desc' } } as never);
+		const files: RoomFile[] = [];
+		for (const m of raw || []) {
+			// Several files per message since engine 1.60 (`files`, with thumbnails); one `file` before.
+			const listed = ((m as { files?: unknown[] }).files || [(m as { file?: unknown }).file]) as Array<{ _id?: unknown; name?: unknown; type?: unknown; size?: unknown; typeGroup?: unknown } | undefined>;
+			for (const f of listed) {
+				if (!f || typeof f._id !== 'string' || typeof f.name !== 'string' || f.typeGroup === 'thumb') continue;
+				if (files.some((x) => x.id === f._id)) continue;
+				files.push({ id: f._id, name: f.name, type: typeof f.type === 'string' ? f.type : '', ...(typeof f.size === 'number' && { size: f.size }) });
+			}
+		}
+		return files;
 	}
 
 	public async recentMessages(roomId: string, limit: number): Promise<RoomMessageHead[]> {

@@ -14,7 +14,9 @@ import { ProviderDirectory } from '../core/ports/provider';
 import { ContactRecord, InstanceRecord } from '../core/ports/records';
 import { TemplateInfo, TemplateSendClaim } from '../core/ports/templates';
 import { serviceWindow } from '../core/serviceWindow';
-import { findTemplate, templateMessage, templateProblems, TemplateValues } from '../core/templates';
+import { RoomFile } from '../core/ports/templates';
+import { isMediaHeader } from '../core/templateRules';
+import { findTemplate, needsRoomFiles, prepareTemplate, templateProblems, TemplateValues } from '../core/templates';
 import { TEMPLATE_CACHE_MS, TemplateService } from '../core/TemplateService';
 import { t } from '../i18n/translate';
 import { notifyUser } from '../rocketchat/RocketChatAdapter';
@@ -47,6 +49,9 @@ export interface PickerSendJob {
 	language: string;
 	values: TemplateValues;
 }
+
+/** How many of the room's newest messages are searched for files a media header can use. */
+const ROOM_FILES_READ = 100;
 
 /** Forgets a modal's send claim (data: viewId), long after any click or retry of that modal could come. */
 export const PICKER_CLAIM_CLEANUP_JOB = 'gab-tpl-claim-cleanup';
@@ -94,8 +99,9 @@ export class TemplateInteractions {
 		if (args) {
 			const parsed = parseTemplateArguments([args], list.templates);
 			if (!parsed.ok) return pickView(viewId, list.templates, this.intro(where), parsed.error);
-			if (!parsed.given) return fillView(viewId, parsed.info);
-			return fillView(viewId, parsed.info, parsed.values, { problems: templateProblems(parsed.info, parsed.values) }, args);
+			const files = await this.roomFiles(where, parsed.info, parsed.given ? parsed.values : undefined);
+			if (!parsed.given) return fillView(viewId, parsed.info, undefined, undefined, undefined, files);
+			return fillView(viewId, parsed.info, parsed.values, { problems: templateProblems(parsed.info, parsed.values, files) }, args, files);
 		}
 		return pickView(viewId, list.templates, this.intro(where));
 	}
@@ -119,7 +125,7 @@ export class TemplateInteractions {
 			const picked = pickedTemplate(view.state);
 			const info = picked && findTemplate(list.templates, picked[0], picked[1]);
 			if (!info) return respond.viewErrorResponse({ viewId, errors: { [PICK_BLOCK]: t('picker_choose_first') } });
-			return update(fillView(viewId, info));
+			return update(fillView(viewId, info, undefined, undefined, undefined, await this.roomFiles(where, info)));
 		}
 		const info = findTemplate(list.templates, step.name!, step.language);
 		if (!info) return update(pickView(viewId, list.templates, this.intro(where), t('picker_template_gone', { name: step.name!, language: step.language! })));
@@ -127,17 +133,24 @@ export class TemplateInteractions {
 		const parsed = step.args ? parseTemplateArguments([step.args], list.templates) : undefined;
 		const given = parsed?.ok && parsed.info.name === info.name && parsed.info.language === info.language ? parsed.values : undefined;
 		const values = filledValues(info, view.state, given);
-		const problems = templateProblems(info, values);
+		const files = await this.roomFiles(where, info);
+		const problems = templateProblems(info, values, files);
 		// What is sent is what the preview showed: changed values get a new preview first.
-		if (step.step === 'fill' || problems.length > 0 || step.previewed !== fingerprint(values)) return update(fillView(viewId, info, values, { problems }, step.args));
-		const claims = where.deps.templateSends;
-		if (await claims.get(viewId)) return update(sendingView(viewId, info, true));
-		await claims.save({ viewId, state: 'queued', at: Date.now() });
-		const job: PickerSendJob = { viewId, roomId: id.roomId, userId: user.id, name: info.name, language: info.language, values };
+		if (step.step === 'fill' || problems.length > 0 || step.previewed !== fingerprint(values)) return update(fillView(viewId, info, values, { problems }, step.args, files));
+		if (await where.deps.templateSends.get(viewId)) return update(sendingView(viewId, info, true));
+		await this.queueSend(a, where.deps, { viewId, roomId: id.roomId, userId: user.id, name: info.name, language: info.language, values });
+		return update(sendingView(viewId, info));
+	}
+
+	/**
+	 * Hands a confirmed template to PICKER_SEND_JOB under its claim (`job.viewId`: the modal's id, or a command's
+	 * own): sent once, by the job — where a room file is uploaded to the provider, outside the caller's time.
+	 */
+	public async queueSend(a: Accessors, deps: CoreDeps, job: PickerSendJob): Promise<void> {
+		await deps.templateSends.save({ viewId: job.viewId, state: 'queued', at: Date.now() });
 		const scheduler = a.modify.getScheduler();
 		await scheduler.scheduleOnce({ id: PICKER_SEND_JOB, when: new Date(), data: job as never });
-		await scheduler.scheduleOnce({ id: PICKER_CLAIM_CLEANUP_JOB, when: new Date(Date.now() + CLAIM_KEPT_MS), data: { viewId } });
-		return update(sendingView(viewId, info));
+		await scheduler.scheduleOnce({ id: PICKER_CLAIM_CLEANUP_JOB, when: new Date(Date.now() + CLAIM_KEPT_MS), data: { viewId: job.viewId } });
 	}
 
 	/** PICKER_SEND_JOB: the confirmed template, sent once; the agent is told how it went. */
@@ -164,9 +177,17 @@ export class TemplateInteractions {
 			await finish('gone');
 			return tell(`⚠️ ${t('picker_template_gone', { name: job.name, language: job.language })}`);
 		}
+		// A room file named as the media header is looked up again here (it may have been deleted since the preview);
+		// its upload to the provider happens while sending, in this job.
+		const files = needsRoomFiles(info, job.values) ? await where.deps.rc.roomFiles(job.roomId, ROOM_FILES_READ) : undefined;
+		const prepared = prepareTemplate(info, job.values, files);
+		if (!prepared.ok) {
+			await finish('refused');
+			return tell(`⚠️ ${t('template_failed', { name: info.name, reason: prepared.problems.join('; ') })}`);
+		}
 		let sent: Awaited<ReturnType<TemplateService['send']>>;
 		try {
-			sent = await new TemplateService(where.deps).send(where.contact, job.roomId, templateMessage(info, job.values), { senderId: job.userId });
+			sent = await new TemplateService(where.deps).send(where.contact, job.roomId, prepared.message, { senderId: job.userId });
 		} catch (e) {
 			// Whether it reached WhatsApp is unknown: left as it is rather than sent twice.
 			sent = { ok: false, reason: errorText(e) };
@@ -228,6 +249,15 @@ export class TemplateInteractions {
 			await a.modify.getScheduler().scheduleOnce({ id: TEMPLATE_REFRESH_JOB, when: new Date(), data: { instanceId: where.instance.id } });
 		}
 		return { ok: true, templates: cached?.templates };
+	}
+
+	/**
+	 * The room's files, for a template with a media header (one read of the room's newest messages, no
+	 * provider call); with `values`, only when they name a file rather than a link.
+	 */
+	public async roomFiles(where: Extract<PickerRoom, { ok: true }>, info: TemplateInfo, values?: TemplateValues): Promise<RoomFile[] | undefined> {
+		if (!isMediaHeader(info.header?.format) || (values && !needsRoomFiles(info, values)) || !where.contact.roomId) return undefined;
+		return where.deps.rc.roomFiles(where.contact.roomId, ROOM_FILES_READ);
 	}
 
 	private open(ctx: UIKitInteractionContext, view: Modal): IUIKitResponse {

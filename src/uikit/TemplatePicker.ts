@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'crypto';
-import { TemplateInfo } from '../core/ports/templates';
+import { RoomFile, TemplateInfo } from '../core/ports/templates';
+import { isMediaHeader, TEMPLATE_RULES } from '../core/templateRules';
 import { renderTemplate, sendableTemplates, templateMessage, TemplateSlot, templateSlots, TemplateValues } from '../core/templates';
 import { t } from '../i18n/translate';
 import { buttonElement, contextBlock, plainText, sectionBlock } from '../rocketchat/uikitIds';
@@ -128,7 +129,7 @@ export function pickedTemplate(state: unknown): [string, string] | undefined {
 }
 
 /** Step 2 (and 3, with a preview): the template's text and one input per parameter. */
-export function fillView(viewId: string, info: TemplateInfo, values?: TemplateValues, preview?: { problems: string[] }, args?: string): Modal {
+export function fillView(viewId: string, info: TemplateInfo, values?: TemplateValues, preview?: { problems: string[] }, args?: string, files?: ReadonlyArray<RoomFile>): Modal {
 	const slots = templateSlots(info);
 	const inputs = slots.map((slot) => ({
 		type: 'input',
@@ -137,6 +138,8 @@ export function fillView(viewId: string, info: TemplateInfo, values?: TemplateVa
 		element: { type: 'plain_text_input', actionId: slotBlockId(slot), ...(values && { initialValue: slotValueOf(values, slot) }) },
 	}));
 	const head = [contextBlock(`📄 *${info.name}* (${info.language})${info.category ? ` · ${info.category}` : ''}`)];
+	const usable = usableFiles(info, files);
+	if (usable) head.push(contextBlock(usable.length ? t('picker_room_files', { names: usable.map((f) => f.name).join(', ') }) : t('picker_no_room_files')));
 	if (!preview) {
 		const text = sectionBlock(`${t('picker_template_text')}\n${quote(renderTemplate({ name: info.name, language: info.language, body: {}, info }))}`);
 		return modal(viewId, { step: 'fill', name: info.name, language: info.language, args }, [...head, text, ...inputs], t('picker_preview'));
@@ -144,7 +147,7 @@ export function fillView(viewId: string, info: TemplateInfo, values?: TemplateVa
 	const step: PickerStep = { step: 'send', name: info.name, language: info.language, previewed: values && preview.problems.length === 0 ? fingerprint(values) : undefined, args };
 	const shown = preview.problems.length
 		? sectionBlock(`⚠️ ${preview.problems.join('\n')}`)
-		: sectionBlock(`${t('picker_preview_heading')}\n${quote(renderTemplate(templateMessage(info, values || { body: {} })))}`);
+		: sectionBlock(`${t('picker_preview_heading')}\n${quote(renderTemplate(templateMessage(info, values || { body: {} }, files)))}`);
 	return modal(viewId, step, [...head, shown, ...inputs], preview.problems.length ? t('picker_preview') : t('picker_send'));
 }
 
@@ -161,6 +164,7 @@ export function filledValues(info: TemplateInfo, state: unknown, given?: Templat
 		if (slot.kind === 'body') values.body[slot.key] = value;
 		else if (slot.kind === 'button') values.buttons = { ...values.buttons, [slot.key]: value };
 		else if (slot.kind === 'header-text') values.header = { text: value };
+		else if (slot.kind === 'code') values.code = value;
 		else values.header = { link: value };
 	}
 	return values;
@@ -169,13 +173,14 @@ export function filledValues(info: TemplateInfo, state: unknown, given?: Templat
 /** Same values, same fingerprint (order-independent). */
 export function fingerprint(values: TemplateValues): string {
 	const sorted = (o: Record<string, string> | undefined) => Object.entries(o || {}).sort(([a], [b]) => a.localeCompare(b));
-	const canonical = JSON.stringify([sorted(values.body), values.header?.text || '', values.header?.link || '', sorted(values.buttons)]);
+	const canonical = JSON.stringify([sorted(values.body), values.header?.text || '', values.header?.link || '', sorted(values.buttons), values.code || '']);
 	return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 
 function slotValueOf(values: TemplateValues, slot: TemplateSlot): string {
 	if (slot.kind === 'body') return values.body[slot.key] || '';
 	if (slot.kind === 'button') return values.buttons?.[slot.key] || '';
+	if (slot.kind === 'code') return values.code || values.body[slot.key] || '';
 	return (slot.kind === 'header-text' ? values.header?.text : values.header?.link) || '';
 }
 
@@ -186,6 +191,14 @@ function stateValue(state: unknown, blockId: string, actionId: string): string |
 	if (!block || typeof block !== 'object') return undefined;
 	const value = (block as Record<string, unknown>)[actionId];
 	return typeof value === 'string' ? value : undefined;
+}
+
+/** The room's files a media header of this template can take (its kind's types), newest first; undefined without a media header. */
+function usableFiles(info: TemplateInfo, files: ReadonlyArray<RoomFile> | undefined): RoomFile[] | undefined {
+	const format = info.header?.format;
+	if (!files || !isMediaHeader(format)) return undefined;
+	const types = TEMPLATE_RULES.headerMedia[format].mimeTypes;
+	return files.filter((f) => types.includes(f.type.split(';')[0].trim().toLowerCase())).slice(0, 10);
 }
 
 const quote = (text: string) => text.split('\n').map((l) => `> ${l}`).join('\n');

@@ -9,8 +9,8 @@ export type ParsedTemplateArguments = { ok: true; info: TemplateInfo; values: Te
 
 /**
  * `<name> [language] [value | key=value …]`: plain values fill the body parameters in order; `key=value`
- * names one (`first_name=Ann`, `2=…`), `header=` the header text or media link, `buttonN=` the N-th
- * button's parameter. "Double quotes" keep spaces together.
+ * names one (`first_name=Ann`, `2=…`), `header=` the header text, or the media header's link or the name
+ * of a file in the room, `buttonN=` the N-th button's parameter, `code=` an authentication template's code. "Double quotes" keep spaces together.
  */
 export function parseTemplateArguments(args: string[], list: TemplateInfo[]): ParsedTemplateArguments {
 	const tokens = tokenize(args.join(' '));
@@ -27,6 +27,7 @@ export function parseTemplateArguments(args: string[], list: TemplateInfo[]): Pa
 		const m = /^([A-Za-z0-9_]+)=([\s\S]*)$/.exec(token);
 		if (!m) positional.push(token);
 		else if (m[1].toLowerCase() === 'header') values.header = info.header?.format === 'text' ? { text: m[2] } : { link: m[2] };
+		else if (m[1].toLowerCase() === 'code') values.code = m[2];
 		else if (/^button\d+$/i.test(m[1])) values.buttons = { ...values.buttons, [String(Number(m[1].slice(6)) - 1)]: m[2] };
 		else values.body[m[1]] = m[2];
 	}

@@ -49,15 +49,19 @@ describe('templates', () => {
 
 	it('lists what a template takes: header text or media link, body parameters, button parameters', () => {
 		const t = info({ header: { format: 'image', parameters: [] }, buttons: [{ type: 'QUICK_REPLY', text: 'No', parameters: [] }, { type: 'URL', text: 'Track', parameters: ['1'] }] });
-		expect(templateSlots(t).map((s) => `${s.kind}:${s.key}:${s.label}`)).toEqual(['header-link:image:Header image (link)', 'body:1:{{1}}', 'body:2:{{2}}', 'button:1:Button 2 "Track"']);
+		expect(templateSlots(t).map((s) => `${s.kind}:${s.key}:${s.label}`)).toEqual(['header-link:image:Header image (a link, or the name of a file in this room)', 'body:1:{{1}}', 'body:2:{{2}}', 'button:1:Button 2 "Track"']);
 		const text = info({ header: { format: 'text', text: 'Order {{1}}', parameters: ['1'] } });
 		expect(templateSlots(text)[0]).toMatchObject({ kind: 'header-text', key: '1' });
 	});
 
 	it('says what is missing, too long, not a link, unknown, or unsupported', () => {
 		const t = info({ header: { format: 'document', parameters: [] } });
-		expect(templateProblems(t, { body: { 1: 'Ann', 2: ' ' }, header: { link: 'ftp://x' } })).toEqual(['Header document (link) must be an http(s) link', '{{2}} is missing']);
-		expect(templateProblems(info(), { body: { 1: 'x'.repeat(1001), 2: 'b', 3: 'c' } })).toEqual(['{{1}} is longer than 1000 characters', 'the template has no parameter {{3}}']);
+		expect(templateProblems(t, { body: { 1: 'Ann', 2: ' ' }, header: { link: 'ftp://x' } })).toEqual(['Header document (a link, or the name of a file in this room) must be an http(s) link', '{{2}} is missing']);
+		expect(templateProblems(info(), { body: { 1: 'x'.repeat(1001), 2: 'b', 3: 'c' } })).toEqual(['the template has no parameter {{3}}']);
+		// A body parameter: 32,768 characters when the body is all the template has, 1024 otherwise (WhatsApp's rules).
+		expect(templateProblems(info(), { body: { 1: 'x'.repeat(32_768), 2: 'b' } })).toEqual([]);
+		expect(templateProblems(info(), { body: { 1: 'x'.repeat(32_769), 2: 'b' } })).toEqual(['{{1}} is longer than 32768 characters']);
+		expect(templateProblems(info({ footer: 'Shop' }), { body: { 1: 'x'.repeat(1025), 2: 'b' } })).toEqual(['{{1}} is longer than 1024 characters']);
 		expect(templateProblems(info({ header: { format: 'location', parameters: [] } }), { body: { 1: 'a', 2: 'b' } })).toEqual(['templates with a location header cannot be sent from here']);
 		expect(templateProblems(info(), { body: { 1: 'a', 2: 'b' } })).toEqual([]);
 	});
@@ -65,6 +69,7 @@ describe('templates', () => {
 	it('keeps only the values the template takes, trimmed, and renders it as the customer reads it', () => {
 		const t = info({ header: { format: 'text', text: 'Order {{1}}', parameters: ['1'] }, footer: 'Shop', buttons: [{ type: 'URL', text: 'Track', parameters: ['1'] }] });
 		const msg = templateMessage(t, { body: { 1: ' Ann ', 2: 'A-1', extra: 'x' }, header: { text: 'A-1' }, buttons: { 0: 'A-1', 5: 'no' } });
+		expect(templateProblems(t, { body: { 1: 'Ann', 2: 'A-1' }, header: { text: 'A-1' }, buttons: { 0: 'A-1', 5: 'no' } })).toEqual(['the template has no button 6']);
 		expect(msg).toEqual({ name: 'order_update', language: 'en', body: { 1: 'Ann', 2: 'A-1' }, header: { text: 'A-1' }, buttons: { 0: 'A-1' }, info: t });
 		expect(renderTemplate(msg)).toBe('*Order A-1*\nHello Ann, order A-1 shipped. Thanks, Ann!\n_Shop_\n🔘 Track');
 		const media = info({ header: { format: 'video', parameters: [] } });

@@ -34,8 +34,10 @@ describe('valuesFromComponents', () => {
 		const named = { ...INFO, parameterFormat: 'named' as const, bodyParameters: ['first_name'] };
 		expect(valuesFromComponents(named, [{ type: 'body', parameters: [{ type: 'text', parameter_name: 'first_name', text: 'Ann' }] }])).toEqual({ ok: true, values: { body: { first_name: 'Ann' } } });
 	});
-	it('refuses a media header by id and a button without a sane index', () => {
-		expect(valuesFromComponents(INFO, [{ type: 'header', parameters: [{ type: 'image', image: { id: '123' } }] }])).toMatchObject({ ok: false });
+	it('takes a media header by link or by a media id the caller uploaded; refuses one with neither and a button without a sane index', () => {
+		expect(valuesFromComponents(INFO, [{ type: 'header', parameters: [{ type: 'image', image: { id: '123' } }] }])).toMatchObject({ ok: true, values: { header: { mediaId: '123' } } });
+		expect(valuesFromComponents(INFO, [{ type: 'header', parameters: [{ type: 'image', image: { link: 'https://x.test/a.png' } }] }])).toMatchObject({ ok: true, values: { header: { link: 'https://x.test/a.png' } } });
+		expect(valuesFromComponents(INFO, [{ type: 'header', parameters: [{ type: 'image', image: { id: '../x y' } }] }])).toMatchObject({ ok: false });
 		expect(valuesFromComponents(INFO, [{ type: 'button', index: 'x', parameters: [{ type: 'text', text: 'p' }] }])).toMatchObject({ ok: false });
 	});
 });

@@ -4,7 +4,7 @@ import { InstanceRecord } from '../../src/core/ports/records';
 import { CloudProvider } from '../../src/providers/cloud/CloudProvider';
 import { templateInfo } from '../../src/providers/cloud/templates';
 import { dialog360InstanceId, Dialog360Provider } from '../../src/providers/dialog360/Dialog360Provider';
-import { CLOUD, cloudInstance, template } from '../fixtures/cloud';
+import { authTemplate, CLOUD, cloudInstance, template } from '../fixtures/cloud';
 import { NodeHttp } from '../providers/nodeHttp';
 import { FAKE_GRAPH_VERSION, FAKE_GRAPH_VERSIONS, FakeDialog360, FakeGraphApi, metaBytes } from './FakeCloudApi';
 import { GRAPH_API_VERSION } from '../../src/providers/cloud/graph';
@@ -69,6 +69,85 @@ describe('FakeGraphApi', () => {
 		const named = await cloud.client(http, instance).sendMessage({ messaging_product: 'whatsapp', to: CLOUD.customer, type: 'template', template: { name: 'greeting', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', parameter_name: 'last_name', text: 'x' }] }] } });
 		expect(named).toMatchObject({ ok: false, code: 'cloud_132000' });
 		expect(await send('greeting', { first_name: 'Anna' })).toMatchObject({ ok: true });
+	});
+
+	describe('templates with media headers, buttons and one-time codes', () => {
+		const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+		const raw = (name: string, components: unknown[]) =>
+			cloud.client(http, instance).sendMessage({ messaging_product: 'whatsapp', to: CLOUD.customer, type: 'template', template: { name, language: { code: 'en_US' }, components } });
+		const body = (...texts: string[]) => ({ type: 'body', parameters: texts.map((text) => ({ type: 'text', text })) });
+		const upload = async (bytes: Buffer | string, mime: string, name: string) => {
+			const r = await cloud.client(http, instance).upload(Buffer.from(bytes), mime, name);
+			if (!r.ok) throw new Error(r.reason);
+			return r.data;
+		};
+		beforeEach(() => {
+			fake.addTemplate(CLOUD.wabaId, template({
+				name: 'spring_sale', category: 'MARKETING', header: { format: 'IMAGE', example: { header_handle: ['https://x.test/h.png'] } }, body: 'Hi {{1}}, our sale starts today.', footer: 'Reply STOP to opt out',
+				buttons: [{ type: 'URL', text: 'Shop', url: 'https://shop.test/s/{{1}}' }, { type: 'QUICK_REPLY', text: 'Not now' }, { type: 'REQUEST_CONTACT_INFO', text: 'Share my number' }],
+			}));
+			fake.addTemplate(CLOUD.wabaId, template({ name: 'invoice', header: { format: 'DOCUMENT' }, body: 'Your invoice {{1}}.' }));
+			fake.addTemplate(CLOUD.wabaId, template({ name: 'titled', header: { format: 'TEXT', text: 'Order {{1}}' }, body: 'Thanks {{1}}.' }));
+			fake.addTemplate(CLOUD.wabaId, authTemplate({ name: 'login_code' }));
+			fake.addTemplate(CLOUD.wabaId, authTemplate({ name: 'login_code_v1', listedAs: 'URL' }));
+		});
+
+		it('lists media headers, every button kind and authentication templates as Meta does, and the adapter reads them', async () => {
+			const list = await cloud.session(http, instance).templates!.list();
+			if (!list.ok) throw new Error(list.reason);
+			const byName = (name: string) => list.templates.find((x) => x.name === name)!;
+			expect(byName('spring_sale')).toMatchObject({ category: 'MARKETING', header: { format: 'image', parameters: ['link'] }, footer: 'Reply STOP to opt out' });
+			expect(byName('spring_sale').buttons).toEqual([
+				{ type: 'URL', text: 'Shop', parameters: ['1'], url: 'https://shop.test/s/{{1}}' },
+				{ type: 'QUICK_REPLY', text: 'Not now', parameters: [] },
+				{ type: 'REQUEST_CONTACT_INFO', text: 'Share my number', parameters: [] },
+			]);
+			for (const name of ['login_code', 'login_code_v1']) {
+				expect(byName(name)).toMatchObject({ category: 'AUTHENTICATION', bodyParameters: ['1'], buttons: [{ type: 'OTP', text: 'Copy code', parameters: ['code'] }] });
+			}
+		});
+
+		it('accepts a media header by an id uploaded for the number, refuses one of another kind (132012) or never uploaded (131053)', async () => {
+			const image = await upload(PNG, 'image/png', 'sale.png');
+			const pdf = await upload('%PDF-1.4 x', 'application/pdf', 'inv.pdf');
+			const header = (p: Record<string, unknown>) => ({ type: 'header', parameters: [p] });
+			const shop = { type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: 'A1' }] };
+			expect(await raw('spring_sale', [header({ type: 'image', image: { id: image } }), body('Ann'), shop])).toMatchObject({ ok: true });
+			expect(await raw('spring_sale', [header({ type: 'image', image: { id: pdf } }), body('Ann'), shop])).toMatchObject({ ok: false, retryable: false, code: 'cloud_132012' });
+			expect(await raw('spring_sale', [header({ type: 'document', document: { id: pdf } }), body('Ann'), shop])).toMatchObject({ ok: false, code: 'cloud_132012' });
+			expect(await raw('spring_sale', [header({ type: 'image', image: { id: '4242' } }), body('Ann'), shop])).toMatchObject({ ok: false, code: 'cloud_131053' });
+			expect(await raw('invoice', [header({ type: 'document', document: { id: pdf, filename: 'inv.pdf' } }), body('INV-1')])).toMatchObject({ ok: true });
+			expect(await raw('invoice', [header({ type: 'document', document: { id: image } }), body('INV-1')])).toMatchObject({ ok: false, code: 'cloud_132012' });
+			const sent = fake.sent.filter((x) => x.type === 'template').map((x) => x.body.template.components[0].parameters[0]);
+			expect(sent).toEqual([{ type: 'image', image: { id: image } }, { type: 'document', document: { id: pdf, filename: 'inv.pdf' } }]);
+		});
+
+		it('checks buttons: a URL suffix is required (132000), a button that takes nothing gets nothing (132000), kinds must match (132012)', async () => {
+			const image = await upload(PNG, 'image/jpeg', 'a.jpg');
+			const start = [{ type: 'header', parameters: [{ type: 'image', image: { id: image } }] }, body('Ann')];
+			const url = { type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: 'A1' }] };
+			expect(await raw('spring_sale', start)).toMatchObject({ ok: false, code: 'cloud_132000' });
+			expect(await raw('spring_sale', [...start, url, { type: 'button', sub_type: 'quick_reply', index: '2', parameters: [{ type: 'payload', payload: 'x' }] }])).toMatchObject({ ok: false, code: 'cloud_132000' });
+			expect(await raw('spring_sale', [...start, { ...url, sub_type: 'quick_reply' }])).toMatchObject({ ok: false, code: 'cloud_132012' });
+			expect(await raw('spring_sale', [...start, url, { type: 'button', sub_type: 'quick_reply', index: '1', parameters: [{ type: 'payload', payload: 'later' }] }])).toMatchObject({ ok: true });
+		});
+
+		it('refuses filled text over Meta\'s limits with 132005: header 60, body parameter 1024 when the template has more than a body', async () => {
+			expect(await raw('titled', [{ type: 'header', parameters: [{ type: 'text', text: 'x'.repeat(54) }] }, body('Ann')])).toMatchObject({ ok: true }); // "Order " + 54 = 60
+			expect(await raw('titled', [{ type: 'header', parameters: [{ type: 'text', text: 'x'.repeat(55) }] }, body('Ann')])).toMatchObject({ ok: false, code: 'cloud_132005' });
+			expect(await raw('titled', [{ type: 'header', parameters: [{ type: 'text', text: 'A1' }] }, body('y'.repeat(1025))])).toMatchObject({ ok: false, code: 'cloud_132005' });
+			expect(await raw('order_update', [body('y'.repeat(5000), 'A1')])).toMatchObject({ ok: true }); // body only: 32,768
+		});
+
+		it('authentication: the code in the body and as the copy-code button\'s url parameter, at most 15 characters, one code', async () => {
+			const otp = (code: string, button = code) => [body(code), { type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: button }] }];
+			expect(await raw('login_code', otp('482910'))).toMatchObject({ ok: true });
+			expect(await raw('login_code_v1', otp('482910'))).toMatchObject({ ok: true });
+			expect(await raw('login_code', [body('482910')])).toMatchObject({ ok: false, code: 'cloud_132000' });
+			expect(await raw('login_code', otp('1234567890123456'))).toMatchObject({ ok: false, code: 'cloud_131009' });
+			expect(await raw('login_code', otp('482910', '111111'))).toMatchObject({ ok: false, code: 'cloud_131009' });
+			expect(await raw('login_code', [body('482910'), { type: 'button', sub_type: 'copy_code', index: '0', parameters: [{ type: 'coupon_code', coupon_code: '482910' }] }])).toMatchObject({ ok: false, code: 'cloud_132012' });
+		});
 	});
 
 	it('media: ids of other numbers or never uploaded → 131053; downloads need the token; a bad token → 190', async () => {

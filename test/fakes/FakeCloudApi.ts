@@ -108,6 +108,8 @@ const DAY = 24 * 60 * 60_000;
 const MEDIA_MIME = new Set(['image/jpeg', 'image/png', 'image/webp', 'video/mp4', 'video/3gpp', 'audio/aac', 'audio/amr', 'audio/mpeg', 'audio/mp4', 'audio/ogg', 'text/plain', 'application/pdf',
 	'application/msword', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/vnd.ms-excel', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 	'application/vnd.ms-powerpoint', 'application/vnd.openxmlformats-officedocument.presentationml.presentation']);
+/** What a media header takes (Meta's template pages: documents are PDF). */
+const HEADER_MEDIA: Record<string, string[]> = { image: ['image/jpeg', 'image/png'], video: ['video/mp4', 'video/3gpp'], document: ['application/pdf'] };
 const MB = 1024 * 1024;
 /** Meta's per-type media limits (Cloud API "Supported media types"): images 5 MB, audio and video 16 MB, documents
  *  100 MB, stickers 500 KB. */
@@ -487,33 +489,83 @@ abstract class FakeCloudApi extends FakeProviderServer<CloudRecordedRequest> {
 		}
 	}
 
+	/**
+	 * A template send as Meta checks it against the approved definition: unknown → 132001; parameter counts
+	 * (body, header, each button that takes one, none for one that takes none) → 132000; a header or button
+	 * of the wrong kind, or a media id whose file is not the header's kind → 132012; filled text over Meta's
+	 * limits (header 60, body parameters 1024 — 32,768 when the body is the only component) → 132005; a
+	 * one-time or coupon code over 15 characters → 131009; a media id never uploaded for the number → 131053.
+	 */
 	private validateTemplate(n: FakeNumber, t: Record<string, any>): void {
 		const code = isObject(t.language) ? t.language.code : undefined;
 		const def = (this.templates.get(n.wabaId) || []).find((x) => x.name === t.name && x.language === code && x.status === 'APPROVED');
 		if (!def) throw new GraphFailure(404, 132001, 'Template name does not exist in the translation', `template name (${t.name}) does not exist in ${code}`);
 		const comps: Array<Record<string, any>> = Array.isArray(t.components) ? t.components : [];
 		const find = (type: string) => comps.filter((c) => c.type === type);
-		const defComp = (type: string) => (def.components as Array<Record<string, any>>).find((c) => c.type === type);
+		const defComps = def.components as Array<Record<string, any>>;
+		const defComp = (type: string) => defComps.find((c) => c.type === type);
 		const names = (text: string | undefined) => [...new Set([...(text || '').matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]))];
 		const named = def.parameter_format === 'NAMED';
+		const mismatch = (details: string) => new GraphFailure(400, 132012, 'Parameter format does not match format in the created template', details);
+		const tooLong = (details: string) => new GraphFailure(400, 132005, 'Translated text too long', details);
 		const check = (what: string, want: string[], given: Array<Record<string, any>>) => {
 			if (given.length !== want.length) throw new GraphFailure(400, 132000, 'Number of parameters does not match the expected number of params', `${what}: expected number of params (${want.length}) does not match received number of params (${given.length})`);
 			if (named && given.some((p, i) => p.parameter_name !== want[i] && !want.includes(p.parameter_name))) throw new GraphFailure(400, 132000, 'Number of parameters does not match the expected number of params', `${what}: unknown parameter names`);
 			if (given.some((p) => p.type === 'text' && (typeof p.text !== 'string' || !p.text))) throw bad(100, `${what}: text parameters need a text`);
 		};
-		check('body', names(defComp('BODY')?.text), find('body')[0]?.parameters || []);
+		const body = defComp('BODY');
+		const bodyGiven = find('body')[0]?.parameters || [];
+		check('body', names(body?.text), bodyGiven);
+		const bodyMax = defComps.length === 1 ? 32_768 : 1024;
+		if (bodyGiven.some((p: Record<string, any>) => typeof p.text === 'string' && p.text.length > bodyMax)) throw tooLong(`body: a parameter is longer than ${bodyMax} characters`);
 		const header = defComp('HEADER');
 		const headerGiven = find('header')[0]?.parameters || [];
 		if (header && header.format && header.format !== 'TEXT') {
 			const f = String(header.format).toLowerCase();
-			if (headerGiven.length !== 1 || headerGiven[0].type !== f || !isObject(headerGiven[0][f])) throw new GraphFailure(400, 132012, 'Parameter format does not match format in the created template', `header: a ${f} parameter is required`);
-		} else check('header', names(header?.text), headerGiven);
+			if (headerGiven.length !== 1 || headerGiven[0].type !== f || !isObject(headerGiven[0][f])) throw mismatch(`header: a ${f} parameter is required`);
+			const media = headerGiven[0][f];
+			if (typeof media.id === 'string') {
+				const m = this.media.get(media.id);
+				if (!m || m.phoneNumberId !== n.phoneNumberId) throw new GraphFailure(400, 131053, 'Media upload error', `Media id ${media.id} was not uploaded for this number.`);
+				if (!(HEADER_MEDIA[f] || []).includes(m.mimeType)) throw mismatch(`header: a ${f} header cannot take ${m.mimeType}`);
+			} else if (typeof media.link !== 'string' || !/^https:\/\//.test(media.link)) throw bad(100, `header: ${f}.id or an https ${f}.link is required.`);
+		} else {
+			check('header', names(header?.text), headerGiven);
+			const filled = headerGiven.length ? String(header?.text || '').replace(/\{\{\s*\w+\s*\}\}/, headerGiven[0].text) : '';
+			if (filled.length > 60) throw tooLong('header: longer than 60 characters');
+		}
 		const buttons: Array<Record<string, any>> = defComp('BUTTONS')?.buttons || [];
-		for (const b of find('button')) {
-			const def = buttons[Number(b.index)];
-			if (!def) throw bad(100, `button index ${b.index} does not exist`);
-			const sub = { URL: 'url', QUICK_REPLY: 'quick_reply', COPY_CODE: 'copy_code' }[String(def.type)];
-			if (b.sub_type !== sub) throw new GraphFailure(400, 132012, 'Parameter format does not match format in the created template', `button ${b.index} is ${def.type}`);
+		const authentication = String(def.category).toUpperCase() === 'AUTHENTICATION';
+		const givenButtons = find('button');
+		for (const b of givenButtons) if (!buttons[Number(b.index)]) throw bad(100, `button index ${b.index} does not exist`);
+		buttons.forEach((d, i) => {
+			const type = String(d.type).toUpperCase();
+			const given = givenButtons.filter((b) => Number(b.index) === i);
+			// An authentication template's code button (created as OTP, listed as OTP or URL) takes the code as a url parameter.
+			const otp = type === 'OTP' || (authentication && type === 'URL');
+			const takes = otp || type === 'COPY_CODE' || (type === 'URL' && names(d.url).length > 0) ? 1 : 0;
+			const optional = type === 'QUICK_REPLY';
+			if (given.length > 1 || (!optional && given.length !== takes)) throw new GraphFailure(400, 132000, 'Number of parameters does not match the expected number of params', `button ${i}: expected ${takes} component(s), received ${given.length}`);
+			if (!given.length) return;
+			const b = given[0];
+			const sub = otp ? 'url' : ({ URL: 'url', QUICK_REPLY: 'quick_reply', COPY_CODE: 'copy_code' } as Record<string, string>)[type];
+			if (!sub || b.sub_type !== sub) throw mismatch(`button ${b.index} is ${def.type ?? type}`);
+			const params: Array<Record<string, any>> = Array.isArray(b.parameters) ? b.parameters : [];
+			if (params.length !== 1) throw new GraphFailure(400, 132000, 'Number of parameters does not match the expected number of params', `button ${i}: expected 1 parameter`);
+			const p = params[0];
+			if (sub === 'url') {
+				if (p.type !== 'text' || typeof p.text !== 'string' || !p.text) throw mismatch(`button ${i}: a text parameter is required`);
+				if (otp && p.text.length > 15) throw bad(131009, `button ${i}: the one-time password is longer than 15 characters`);
+				if (!otp && /\s/.test(p.text)) throw bad(131009, `button ${i}: invalid URL suffix`);
+			} else if (sub === 'copy_code') {
+				if (p.type !== 'coupon_code' || typeof p.coupon_code !== 'string') throw mismatch(`button ${i}: a coupon_code parameter is required`);
+				if (p.coupon_code.length > 15) throw bad(131009, `button ${i}: the coupon code is longer than 15 characters`);
+			} else if (p.type !== 'payload' || typeof p.payload !== 'string') throw mismatch(`button ${i}: a payload parameter is required`);
+		});
+		if (authentication) {
+			// The code in the body and on the button is one code.
+			const otpButton = givenButtons.find((b) => Number(b.index) === buttons.findIndex((d) => ['OTP', 'URL'].includes(String(d.type).toUpperCase())));
+			if (otpButton && bodyGiven[0]?.text !== otpButton.parameters?.[0]?.text) throw bad(131009, 'authentication: the body and the button carry different codes');
 		}
 	}
 

@@ -242,7 +242,7 @@ describe('the customer-service window and templates (neutral provider on the rea
 		const text = lastNotice(agent.id);
 		expect(text).toMatch(/^\*Approved templates \(4\)\*/);
 		expect(text).toContain('• *order_update* (en) · UTILITY — takes: {{1}}, {{2}}, Button 1 "Track"');
-		expect(text).toContain('• *welcome_named* (en) · MARKETING — takes: Header image (link), {{first_name}}, {{shop}}');
+		expect(text).toContain('• *welcome_named* (en) · MARKETING — takes: Header image (a link, or the name of a file in this room), {{first_name}}, {{shop}}');
 		expect(text).toContain('• *ping* (en) · UTILITY — no parameters');
 		expect(text).toContain('Not sendable: draft_offer (en): PENDING');
 		expect(api.templateLists).toBe(lists); // from the cache

@@ -338,6 +338,17 @@ describe('messages read back (converters/messages, bridges/rooms.ts getMessages,
 			expect({ type: s1.type, files: f1.files, file: f1.file?._id }).toEqual(mapped ? { type: 'uj', files: [{ _id: 'f1', name: 'a.png', type: 'image/png' }], file: 'f1' } : { type: undefined, files: undefined, file: 'f1' });
 		}
 	});
+	it('RoomBridge.getMessages (convertMessageRaw) carries a file message\'s `file`, and `files` where the engine maps them', async () => {
+		for (const [mapped, platform] of [[true, {}], [false, { messageFiles: false }]] as const) {
+			const { rc, b, agent } = world({ platform });
+			const v = await b.livechat.createAndReturnVisitor(visitorIn('t1'));
+			const room = await b.livechat.createRoom(v, rc.toAppUser(agent), APP);
+			const files = [{ _id: 'f1', name: 'a.png', type: 'image/png', size: 3 }, { _id: 'f2', name: 'thumb-a.png', type: 'image/png', size: 1, typeGroup: 'thumb' }];
+			insertMessage(rc, { rid: room.id, text: '', sender: userSender(agent), file: files[0], files, origin: 'harness' });
+			const [raw] = await b.room.getMessages(room.id, { limit: 10 }, APP);
+			expect({ file: raw.file, files: raw.files }).toEqual({ file: files[0], files: mapped ? files : undefined });
+		}
+	});
 	it('RoomBridge.getMessages leaves out system messages (t set) and hidden ones', async () => {
 		const { rc, b, agent } = world();
 		const v = await b.livechat.createAndReturnVisitor(visitorIn('t1'));

@@ -63,4 +63,23 @@ describe('views and their state', () => {
 		const withProblems = fillView(newViewId('R1'), INFO, a, { problems: ['Header is missing'] }) as any;
 		expect(decodeStep(withProblems.blocks)?.previewed).toBeUndefined();
 	});
+
+	it('a media header: the fill view names the room\'s files that fit its kind; the preview shows the chosen file', () => {
+		const image: TemplateInfo = { ...INFO, parameterFormat: 'positional', body: 'Hi {{1}}', bodyParameters: ['1'], header: { format: 'image', parameters: ['link'] }, buttons: [] };
+		const files = [{ id: 'u1', name: 'sale.png', type: 'image/png', size: 10 }, { id: 'u2', name: 'terms.pdf', type: 'application/pdf', size: 10 }, { id: 'u3', name: 'b.jpg', type: 'image/jpeg' }];
+		const view = fillView(newViewId('R1'), image, undefined, undefined, undefined, files) as any;
+		expect(JSON.stringify(view.blocks)).toContain('Files in this room that fit the header: sale.png, b.jpg');
+		expect(JSON.stringify(fillView(newViewId('R1'), image, undefined, undefined, undefined, [files[1]]))).toContain('No file in this room fits this header');
+		// Without a media header there is nothing to list.
+		expect(JSON.stringify(fillView(newViewId('R1'), INFO, undefined, undefined, undefined, files))).not.toContain('Files in this room');
+		const preview = fillView(newViewId('R1'), image, { body: { 1: 'Ann' }, header: { link: 'sale.png' } }, { problems: [] }, undefined, files) as any;
+		expect(JSON.stringify(preview.blocks)).toContain('image: sale.png');
+	});
+	it('an authentication template: one input, the code, read back as the code', () => {
+		const otp: TemplateInfo = { ...INFO, category: 'AUTHENTICATION', parameterFormat: 'positional', body: '*{{1}}* is your verification code.', bodyParameters: ['1'], header: undefined, buttons: [{ type: 'OTP', text: 'Copy code', parameters: ['code'] }] };
+		const view = fillView(newViewId('R1'), otp) as any;
+		expect(view.blocks.filter((b: any) => b.type === 'input').map((b: any) => b.blockId)).toEqual(['slot|code|1']);
+		expect(filledValues(otp, { 'slot|code|1': { 'slot|code|1': ' 4821 ' } })).toEqual({ body: {}, code: '4821' });
+		expect(fingerprint({ body: {}, code: '4821' })).not.toBe(fingerprint({ body: {}, code: '4822' }));
+	});
 });

@@ -63,6 +63,8 @@ export interface OutboundFile {
 /** A template to send, parameters filled by the agent; `info` is the template as the provider listed it. */
 export interface OutboundTemplate extends TemplateMessage {
 	chatId: string;
+	/** The bytes of `header.file`, read from Rocket.Chat when sending: the provider uploads them first. */
+	headerFile?: { bytes: Buffer; fileName: string; mimeType: string };
 }
 
 /** Optional message actions of a session: a provider has the ones it supports, and only those (no flag besides). */

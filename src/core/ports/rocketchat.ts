@@ -1,6 +1,8 @@
 // What the core needs from Rocket.Chat (implemented in src/rocketchat/RocketChatAdapter.ts): visitors,
 // rooms, messages, uploads, notices, settings. Nothing here knows about WhatsApp providers.
 
+import { RoomFile } from './templates';
+
 export interface VisitorRef {
 	id?: string;
 	token: string;
@@ -120,6 +122,8 @@ export interface RocketChatPort {
 	readUpload(fileId: string, maxBytes?: number): Promise<Buffer>;
 	/** The app's own user (its notes), when Rocket.Chat has created it. */
 	appUserId(): Promise<string | undefined>;
+	/** Files uploaded in the room (by anyone), newest first, from its newest `limit` messages (one read, no lookups per file). */
+	roomFiles(roomId: string, limit: number): Promise<RoomFile[]>;
 	/** The room's newest messages, newest first (cheap: no lookups per message). */
 	recentMessages(roomId: string, limit: number): Promise<RoomMessageHead[]>;
 	/** The message as the outbound path takes it, when it is an agent's message for WhatsApp. */

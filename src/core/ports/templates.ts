@@ -20,13 +20,35 @@ export interface TemplateInfo {
 	body: string;
 	/** Body parameter names (named) or '1', '2'… (positional), in order. */
 	bodyParameters: string[];
-	/** A media header (image, video, document) always takes a link when sent; a text header its own parameters. */
+	/** A media header (image, video, document) takes a link or a file when sent; a text header its own parameters. */
 	header?: { format: TemplateHeaderFormat; text?: string; parameters: string[] };
-	/** `type` as the provider names it (URL, QUICK_REPLY, COPY_CODE, PHONE_NUMBER…). */
-	buttons: Array<{ type: string; text: string; /** URL buttons with a {{1}} suffix take one parameter. */ parameters: string[] }>;
+	/**
+	 * `type` as the provider names it (URL, QUICK_REPLY, COPY_CODE, PHONE_NUMBER, REQUEST_CONTACT_INFO), or OTP:
+	 * an authentication template's one-time-code button, which takes the code.
+	 */
+	buttons: TemplateButton[];
 	footer?: string;
 	/** Absent when the provider gives none. */
 	quality?: TemplateQuality;
+}
+
+export interface TemplateButton {
+	type: string;
+	text: string;
+	/** URL buttons with a {{1}} suffix take one parameter; copy-code and one-time-code buttons the code. */
+	parameters: string[];
+	/** URL buttons: the approved URL (with its {{1}}), for the length of the filled one. */
+	url?: string;
+}
+
+/** A file already uploaded in the room, as a media header can use it. */
+export interface RoomFile {
+	id: string;
+	name: string;
+	/** MIME type as Rocket.Chat stored it. */
+	type: string;
+	/** Bytes, when Rocket.Chat tells. */
+	size?: number;
 }
 
 /** A template with the agent's values, before it is addressed to a chat (stored in the outbox). */
@@ -35,8 +57,11 @@ export interface TemplateMessage {
 	language: string;
 	/** Body parameters by name (named) or by position '1', '2'… (positional). */
 	body: Record<string, string>;
-	/** Header parameter: text, or a media link for media headers. */
-	header?: { text?: string; link?: string };
+	/**
+	 * Header parameter: text, or for media headers one of a link, a file of the room (uploaded to the provider
+	 * when sent) or a media id the provider already has.
+	 */
+	header?: { text?: string; link?: string; file?: RoomFile; mediaId?: string };
 	/** Button parameters by button index ('0', '1'…, the provider's numbering). */
 	buttons?: Record<string, string>;
 	/** The template as listed when it was filled (parameter format, header format, button types). */

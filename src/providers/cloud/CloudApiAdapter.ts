@@ -212,7 +212,15 @@ export abstract class CloudApiAdapter implements WhatsAppProvider {
 
 	/** The template as listed (the core keeps the list) shapes the components: order, names, header and button kinds. */
 	private async sendTemplate(client: CloudClient, msg: OutboundTemplate): Promise<SendResult> {
-		const built = templateBody(msg, msg.info);
+		let toSend = msg;
+		if (msg.headerFile) {
+			// A room file as the media header: uploaded to /media, then named by its id (the message never carries bytes).
+			const mime = msg.headerFile.mimeType.split(';')[0].trim();
+			const uploaded = await client.upload(msg.headerFile.bytes, mime, msg.headerFile.fileName);
+			if (!uploaded.ok) return uploaded;
+			toSend = { ...msg, headerFile: undefined, header: { ...msg.header, mediaId: uploaded.data } };
+		}
+		const built = templateBody(toSend, toSend.info);
 		if (!built.ok) return built;
 		return client.sendMessage(built.body);
 	}

@@ -2,6 +2,7 @@
 // objects) → TemplateInfo, and a template the agent filled in → the `template` send body.
 
 import { OutboundTemplate, TemplateInfo, TemplateQuality } from '../../core/ports/provider';
+import { TemplateButton } from '../../core/ports/templates';
 import { arr, Json, nonEmpty, obj } from '../shared/json';
 import { permanent, SendFailure } from '../shared/results';
 import { envelope } from './outbound';
@@ -37,15 +38,12 @@ export function templateInfo(raw: unknown): TemplateInfo | undefined {
 		buttons: arr(byType('BUTTONS')?.buttons)
 			.map(obj)
 			.filter((b): b is Json => !!b)
-			.map((b) => {
-				const type = (nonEmpty(b.type) ?? 'QUICK_REPLY').toUpperCase();
-				// URL buttons take their {{1}} suffix; a copy-code button takes the code.
-				const parameters = type === 'URL' ? placeholders(nonEmpty(b.url)) : type === 'COPY_CODE' ? ['code'] : [];
-				return { type, text: nonEmpty(b.text) ?? type, parameters };
-			}),
+			.map((b) => templateButton(b, String(t.category).toUpperCase() === 'AUTHENTICATION')),
 	};
 	const quality = nonEmpty(obj(t.quality_score)?.score)?.toUpperCase();
 	if (quality) info.quality = QUALITIES.find((q) => q === quality) ?? 'UNKNOWN';
+	const footer = nonEmpty(byType('FOOTER')?.text);
+	if (footer) info.footer = footer;
 	const category = nonEmpty(t.category);
 	if (category) info.category = category.toUpperCase();
 	const h = byType('HEADER');
@@ -57,6 +55,21 @@ export function templateInfo(raw: unknown): TemplateInfo | undefined {
 		if (text) info.header.text = text;
 	}
 	return info;
+}
+
+/**
+ * One listed button. An authentication template's code button is created as `OTP` and listed as `OTP`
+ * (with `otp_type`) or, by older versions, as `URL` to WhatsApp's own otp link: both become OTP, which takes
+ * the code. URL buttons take their {{1}} suffix, copy-code buttons the code, the others nothing.
+ */
+function templateButton(b: Json, authentication: boolean): TemplateButton {
+	let type = (nonEmpty(b.type) ?? 'QUICK_REPLY').toUpperCase();
+	const url = nonEmpty(b.url);
+	if (type === 'OTP' || (authentication && type === 'URL')) type = 'OTP';
+	const parameters = type === 'URL' ? placeholders(url) : type === 'COPY_CODE' || type === 'OTP' ? ['code'] : [];
+	const button: TemplateButton = { type, text: nonEmpty(b.text) ?? type, parameters };
+	if (type === 'URL' && url) button.url = url;
+	return button;
 }
 
 export function templateInfos(raw: unknown[]): TemplateInfo[] {
@@ -89,6 +102,8 @@ export function templateBody(msg: OutboundTemplate, def: TemplateInfo | undefine
 		const type = button?.type ?? 'URL';
 		if (!/^\d+$/.test(index) || (def && !button)) return permanent('cloud_template_parameters', `template ${msg.name}: no button ${index}`, { name: msg.name, missing: `button ${index}` });
 		if (type === 'COPY_CODE') components.push({ type: 'button', sub_type: 'copy_code', index, parameters: [{ type: 'coupon_code', coupon_code: value }] });
+		// The one-time code goes as the parameter of the OTP button, sent as a `url` button.
+		else if (type === 'OTP') components.push({ type: 'button', sub_type: 'url', index, parameters: [{ type: 'text', text: value }] });
 		else if (type === 'QUICK_REPLY') components.push({ type: 'button', sub_type: 'quick_reply', index, parameters: [{ type: 'payload', payload: value }] });
 		else components.push({ type: 'button', sub_type: 'url', index, parameters: [{ type: 'text', text: value }] });
 	}
@@ -109,8 +124,12 @@ function headerComponent(msg: OutboundTemplate, def: TemplateInfo | undefined, n
 		if (!msg.header?.text) return missing('text');
 		return { ok: true, component: { type: 'header', parameters: [textParameter(msg.header.text, named ? names[0] : undefined)] } };
 	}
-	if (!msg.header?.link) return missing(`${format} link`);
-	return { ok: true, component: { type: 'header', parameters: [{ type: format, [format]: { link: msg.header.link } }] } };
+	// A file of the room was uploaded by the adapter first: it comes here as its media id.
+	const media: Json | undefined = msg.header?.mediaId ? { id: msg.header.mediaId } : msg.header?.link ? { link: msg.header.link } : undefined;
+	if (!media) return missing(`${format} link`);
+	const fileName = msg.header?.file?.name;
+	if (format === 'document' && fileName) media.filename = fileName;
+	return { ok: true, component: { type: 'header', parameters: [{ type: format, [format]: media }] } };
 }
 
 function textParameter(text: string, name: string | undefined): Json {

@@ -212,7 +212,7 @@ describe('templates', () => {
 			{
 				name: 'order_update_v1', language: 'en_US', status: 'APPROVED', category: 'UTILITY', parameterFormat: 'positional', body: 'Hi {{1}}, order {{2}} ships today.', bodyParameters: ['1', '2'],
 				header: { format: 'image', parameters: ['link'] },
-				buttons: [{ type: 'URL', text: 'Track', parameters: ['1'] }, { type: 'QUICK_REPLY', text: 'Stop', parameters: [] }],
+				buttons: [{ type: 'URL', text: 'Track', parameters: ['1'], url: 'https://t.example/{{1}}' }, { type: 'QUICK_REPLY', text: 'Stop', parameters: [] }],
 			},
 			{
 				name: 'reservation_confirmation', language: 'en_US', status: 'APPROVED', category: 'UTILITY', parameterFormat: 'named', body: 'Your table for {{number_of_guests}} on {{day}} is confirmed.',

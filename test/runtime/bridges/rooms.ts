@@ -19,12 +19,15 @@ export function addRoom(rc: RcState, p: { name?: string; type?: 'c' | 'p' | 'd';
 
 const usernamesOf = (rc: RcState, roomId: string) => (rc.room(roomId)?.memberIds ?? []).map((id) => rc.user(id)?.username).filter((u): u is string => !!u);
 
-/** IMessageRaw as RoomRead.getMessages returns it. */
+/** IMessageRaw as RoomRead.getMessages returns it: AppMessagesConverter.convertMessageRaw
+ *  (apps/meteor/app/apps/server/converters/messages) maps `file`, and `files` in the versions that map them for
+ *  convertMessage too (platform.messageFiles). */
 function toRaw(rc: RcState, m: StoredMessage): any {
 	const { rid: roomId, id, sender, text, createdAt, updatedAt, threadId, editedAt, emoji, avatarUrl, alias, file, attachments, groupable, parseUrls, customFields, blocks } = m;
 	return clone({
 		id, roomId, sender: { _id: sender.id, username: sender.username, name: sender.name }, text, createdAt, updatedAt, threadId, editedAt,
 		editor: m.editor && { _id: m.editor.id, username: m.editor.username }, emoji, avatarUrl, alias, file, attachments, groupable, parseUrls, customFields, blocks,
+		...(rc.platform.messageFiles && { files: m.files }),
 	});
 }
 

@@ -5,7 +5,7 @@
 // webhook reaches the app; everything else is shared here.
 import { randomBytes } from 'crypto';
 import { CloudSent, FakeDialog360, FakeGraphApi, SignedWebhook } from '../../fakes/FakeCloudApi';
-import { msg, status, template } from '../../fixtures/cloud';
+import { authTemplate, msg, status, template } from '../../fixtures/cloud';
 import {
 	BusinessMessage, Customer, DeliveryState, MessageRef, Notification, PhoneAction, PhoneFile, PhoneProvider, ProviderFaults, ProviderInstanceView,
 } from './PhoneProvider';
@@ -15,10 +15,18 @@ const SLOW_MS = 3000;
 const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'document', 'sticker']);
 const EXT: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'audio/ogg': 'ogg', 'video/mp4': 'mp4', 'application/pdf': 'pdf' };
 
-/** Two approved templates of the business account, so the window / template flow has something to offer. */
+/**
+ * Approved templates of the business account, so the window / template flow has something to offer: plain ones,
+ * one with an image header (a link or a picture posted in the room) and buttons, and a one-time-code one.
+ */
 export const SANDBOX_TEMPLATES = [
 	template({ name: 'order_update', body: 'Hello {{1}}, there is news about your order {{2}}. Reply to this message to continue.' }),
 	template({ name: 'follow_up', body: 'Hi {{1}}, we are still here for you. Write back whenever you like.', category: 'MARKETING' }),
+	template({
+		name: 'spring_sale', category: 'MARKETING', header: { format: 'IMAGE' }, body: 'Hi {{1}}, our spring sale starts today.', footer: 'Reply STOP to opt out',
+		buttons: [{ type: 'URL', text: 'Shop now', url: 'https://shop.example/s/{{1}}' }, { type: 'QUICK_REPLY', text: 'Not now' }, { type: 'REQUEST_CONTACT_INFO', text: 'Share my number' }],
+	}),
+	authTemplate({ name: 'login_code' }),
 ];
 
 /** The webhook URL as the page may show it: its secret query parameter masked. */
