@@ -4,6 +4,7 @@ import { withChatLock } from './ChatLock';
 import { chatKeyOf, findLink } from './contacts';
 import { CoreDeps, providerOf } from './Core';
 import { emojiOf } from './emoji';
+import { addressOf } from './identity';
 import { describeFailure, errorText } from './failures';
 import { ProviderActions, SendResult } from './ports/provider';
 import { ContactRecord, InstanceRecord, MessageLink } from './ports/records';
@@ -57,7 +58,7 @@ export class AgentActions {
 			if (!target?.actions.react) return;
 			const emoji = a.added ? emojiOf(a.reaction) : '';
 			if (emoji === undefined) return this.note(a.roomId, a.messageId, t('notice_reaction_not_emoji', { reaction: a.reaction }));
-			await this.done('react', a.roomId, a.messageId, () => target.actions.react!(this.deps.http, target.instance, { chatId: contact.chatId, messageId: link.wa, emoji }));
+			await this.done('react', a.roomId, a.messageId, () => target.actions.react!(this.deps.http, target.instance, { chatId: addressOf(contact, contact.chatId), messageId: link.wa, emoji }));
 		});
 	}
 
@@ -73,7 +74,7 @@ export class AgentActions {
 				return this.note(a.roomId, a.messageId, t('notice_edit_too_late', { minutes: WHATSAPP_EDIT_WINDOW_MS / 60_000 }));
 			}
 			if (!a.text.trim()) return this.note(a.roomId, a.messageId, t('notice_action_failed', { action: t(ACTION_NAME.edit), reason: t('reason_empty_text') }));
-			await this.done('edit', a.roomId, a.messageId, () => target.actions.edit!(this.deps.http, target.instance, { chatId: contact.chatId, messageId: link.wa, text: a.text }));
+			await this.done('edit', a.roomId, a.messageId, () => target.actions.edit!(this.deps.http, target.instance, { chatId: addressOf(contact, contact.chatId), messageId: link.wa, text: a.text }));
 		});
 	}
 
@@ -85,7 +86,7 @@ export class AgentActions {
 			if (link.dir === 'in') return this.note(a.roomId, undefined, t('notice_delete_customer_message'));
 			const target = await this.target(contact, 'delete', a.roomId, undefined);
 			if (!target?.actions.delete) return;
-			await this.done('delete', a.roomId, undefined, () => target.actions.delete!(this.deps.http, target.instance, { chatId: contact.chatId, messageId: link.wa }));
+			await this.done('delete', a.roomId, undefined, () => target.actions.delete!(this.deps.http, target.instance, { chatId: addressOf(contact, contact.chatId), messageId: link.wa }));
 		});
 	}
 

@@ -4,7 +4,7 @@
 import { Log } from './log';
 import { HttpClient } from './ports/http';
 import { ProviderDirectory, WhatsAppProvider } from './ports/provider';
-import { ContactRepository, InboxItem, InstanceRecord, InstanceRepository, OpenRoomRepository, OutboxItem, QueueRepository, SeenArchive } from './ports/records';
+import { ContactRepository, InboxItem, InstanceRecord, InstanceRepository, OpenRoomRepository, OutboxItem, PersonIndex, QueueRepository, SeenArchive } from './ports/records';
 import { RocketChatPort } from './ports/rocketchat';
 import { QrScheduler, RetryScheduler } from './ports/scheduler';
 import { TemplateRepository, TemplateSendClaims } from './ports/templates';
@@ -17,6 +17,8 @@ export interface CoreDeps {
 	outbox: QueueRepository<OutboxItem>;
 	openRooms: OpenRoomRepository;
 	seenArchive: SeenArchive;
+	/** Person id → contact: one customer whatever id a webhook names them by (core/identity.ts). */
+	people: PersonIndex;
 	templates: TemplateRepository;
 	templateSends: TemplateSendClaims;
 	scheduler: RetryScheduler & QrScheduler;

@@ -4,7 +4,8 @@ import { withChatLock } from './ChatLock';
 import { AttemptResult, backoffMs, ChatQueue, GiveUp, QueueHandler } from './ChatQueue';
 import { monotonicNow } from './clock';
 import { addLink, chatKeyOf, findLink, newContact } from './contacts';
-import { RoomOpener, endRoom, learnPhone } from './RoomOpener';
+import { RoomOpener, endRoom, learnPhone, readdress } from './RoomOpener';
+import { Identity, personIdsOf, personKey } from './identity';
 import { DepartmentMenu } from './DepartmentMenu';
 import { CoreDeps, displayNumber } from './Core';
 import { InboundOutcome } from './outcomes';
@@ -36,6 +37,7 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 	private readonly dedupe: Dedupe;
 	private readonly menu: DepartmentMenu;
 	private readonly window: WindowReminder;
+	private readonly identity: Identity;
 
 	constructor(private readonly deps: CoreDeps) {
 		this.queue = new ChatQueue('in', deps.inbox, deps.scheduler, this, deps.contacts, { field: 'in', keyOf: (item) => item.event.messageId });
@@ -44,6 +46,7 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		this.dedupe = new Dedupe(deps);
 		this.menu = new DepartmentMenu(deps);
 		this.window = new WindowReminder(deps);
+		this.identity = new Identity(deps);
 	}
 
 	/**
@@ -71,9 +74,21 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		});
 	}
 
-	private async receiveLocked(instance: InstanceRecord, msg: InboundMessage, onPosted: () => void): Promise<InboundOutcome> {
+	private async receiveLocked(instance: InstanceRecord, msg: InboundMessage, onPosted: () => void, redirected = false): Promise<InboundOutcome> {
 		if (msg.isGroup && (await this.deps.rc.settings()).groupChats !== 'bridge') return 'ignored';
 		const contact = await this.deps.contacts.get(instance.id, msg.chatId);
+		const ids = personIdsOf(msg);
+		if (!contact && !redirected && ids.length > 1) {
+			// The customer may be known under another of the ids this message names them by: their chat (its
+			// lock, queues and dedupe) is the one the message belongs to.
+			const known = await this.identity.findContactByAnyPersonId(instance.id, ids.slice(1));
+			if (known && known.chatId !== msg.chatId) {
+				const moved = { ...msg, chatId: known.chatId };
+				return withChatLock(chatKeyOf(instance.id, known.chatId), () => this.receiveLocked(instance, moved, onPosted, true));
+			}
+		}
+		// Every id it names is linked to this chat (saved with the contact by whatever writes it next).
+		await this.identity.link(instance.id, msg.chatId, contact, ids);
 		if (await this.dedupe.seen(instance, contact, msg.messageId, msg.timestamp)) return 'duplicate';
 		// Department menu: a new conversation of a number with a menu first picks its department.
 		const menu = await this.menu.screen(instance, msg, contact, () => this.newContactFor(instance, msg), (c, reason, delayMs) => this.park(instance, msg, c, reason, delayMs));
@@ -180,9 +195,13 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 	private async deliver(instance: InstanceRecord, msg: InboundMessage, existing: ContactRecord | undefined, onPosted?: () => void): Promise<ContactRecord> {
 		let contact = existing || this.newContactFor(instance, msg);
 		const stored = existing ? { roomId: existing.roomId } : undefined;
-		// A customer first known by a username id (Cloud API BSUID) may later write with their number.
-		if (!msg.isGroup) learnPhone(contact, msg.sender.phone);
+		// A customer first known by a username id (Cloud API BSUID) may later write with (or share) their number:
+		// the visitor gets it too.
+		const phoneLearnt = !msg.isGroup && learnPhone(contact, msg.sender.phone);
+		// WhatsApp told of a new id (a changed number or user id): messages go there from now on.
+		if (msg.content.kind === 'system' && msg.content.newId && !msg.isGroup) readdress(contact, msg.content.newId);
 		if (!contact.roomId || !contact.visitorToken) contact = await this.opener.open(instance, contact);
+		else if (phoneLearnt) await this.deps.rc.ensureVisitor({ token: contact.visitorToken, name: contact.name, phone: contact.phone });
 		let rcId: string | undefined;
 		try {
 			rcId = await this.poster.post(instance, msg, contact, visitorOf(contact));
@@ -230,7 +249,7 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 	private newContactFor(instance: InstanceRecord, msg: InboundMessage): ContactRecord {
 		return msg.isGroup
 			? newContact(instance.id, msg.chatId, msg.groupName || msg.chatId)
-			: newContact(instance.id, msg.chatId, msg.sender.name, msg.sender.phone);
+			: newContact(instance.id, msg.chatId, msg.sender.name, msg.sender.phone, personIdsOf(msg).map(personKey));
 	}
 
 	private async giveUp(instance: InstanceRecord, msg: InboundMessage, reason: string, contact: ContactRecord | undefined): Promise<void> {

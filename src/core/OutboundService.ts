@@ -14,6 +14,7 @@ import { isWindowClosedFailure, serviceWindow, windowHours } from './serviceWind
 import { renderTemplate } from './templates';
 import { sendRate } from './RateLimiter';
 import { ReadReceipts } from './ReadReceipts';
+import { addressOf, Identity } from './identity';
 
 
 interface SendState {
@@ -141,6 +142,7 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 		const sent = state.sent;
 		if (contact && sent?.ok) {
 			addLink(contact, { wa: sent.messageId, rc: item.key, dir: 'out', state: 'pending' });
+			await new Identity(this.deps).answered(contact, sent.recipient);
 			contact.lastOutboundAt = monotonicNow();
 			noteActivity(item.instanceId);
 			// An agent answered: the customer's messages are read (behind a setting).
@@ -188,18 +190,19 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 			}
 		}
 		await sendRate.take(instance.id, instance.sendsPerSecond || caps.sendsPerSecond);
-		const result = await this.sendVia(provider, instance, item);
+		const result = await this.sendVia(provider, instance, item, addressOf(state.contact, item.chatId));
 		if (!result.ok && isWindowClosedFailure(caps, result)) state.windowClosed = closed;
 		return result;
 	}
 
-	private async sendVia(provider: WhatsAppProvider, instance: InstanceRecord, item: OutboxItem): Promise<SendResult> {
+	/** `to`: the chat id the customer is reached at (core/identity.ts). */
+	private async sendVia(provider: WhatsAppProvider, instance: InstanceRecord, item: OutboxItem, to: string): Promise<SendResult> {
 		try {
 			if (item.template) {
 				if (!provider.templates) return { ok: false, retryable: false, reason: t('reason_no_templates', { provider: provider.label }) };
-				return await provider.templates.send(this.deps.http, instance, { ...item.template, chatId: item.chatId });
+				return await provider.templates.send(this.deps.http, instance, { ...item.template, chatId: to });
 			}
-			if (!item.file) return await provider.sendText(this.deps.http, instance, { chatId: item.chatId, text: item.text, quotedMessageId: item.quotedMessageId });
+			if (!item.file) return await provider.sendText(this.deps.http, instance, { chatId: to, text: item.text, quotedMessageId: item.quotedMessageId });
 			let bytes: Buffer;
 			try {
 				bytes = await this.deps.rc.readUpload(item.file.id);
@@ -207,7 +210,7 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 				return { ok: false, retryable: false, reason: t('reason_file_unreadable', { reason: errorText(e) }) };
 			}
 			const file: OutboundFile = {
-				chatId: item.chatId, fileName: item.file.name, mimeType: item.file.type, bytes,
+				chatId: to, fileName: item.file.name, mimeType: item.file.type, bytes,
 				caption: item.text || undefined, quotedMessageId: item.quotedMessageId,
 			};
 			return await provider.sendFile(this.deps.http, instance, file);

@@ -1,3 +1,4 @@
+import { addressOf } from './identity';
 import { CoreDeps, providerOf } from './Core';
 import { errorText } from './failures';
 import { ContactRecord } from './ports/records';
@@ -19,7 +20,7 @@ export class ReadReceipts {
 			const provider = providerOf(this.deps, instance);
 			const markRead = provider.actions?.markRead;
 			if (!markRead || !(await this.deps.rc.settings()).readReceipts) return;
-			const r = await markRead.call(provider.actions, this.deps.http, instance, { chatId: contact.chatId, messageId: lastIn.wa });
+			const r = await markRead.call(provider.actions, this.deps.http, instance, { chatId: addressOf(contact, contact.chatId), messageId: lastIn.wa });
 			if (r.ok) contact.readUpTo = lastIn.wa;
 			else this.deps.log?.info(`read receipt ${contact.instanceId}:${contact.chatId}: ${r.reason}`);
 		} catch (e) {

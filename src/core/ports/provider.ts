@@ -2,7 +2,7 @@
 // Owned by the core; adapters under src/providers/<name>/ implement it. The core decides from
 // `capabilities` (data), never from a provider's name.
 
-import { DeliveryStatusEvent, InboundEvent, InboundMessage, InstanceHealth, MediaKind } from './events';
+import { DeliveryStatusEvent, InboundEvent, InboundMessage, InstanceHealth, MediaKind, PersonId } from './events';
 import { Failure } from './failure';
 import { HttpClient } from './http';
 import { InstanceRecord } from './records';
@@ -73,6 +73,8 @@ export interface ProviderActions {
 	delete?(http: HttpClient, instance: InstanceRecord, msg: { chatId: string; messageId: string }): Promise<SendResult>;
 	/** Marks the customer's messages up to `messageId` read (read receipts). */
 	markRead?(http: HttpClient, instance: InstanceRecord, msg: { chatId: string; messageId: string }): Promise<SendResult>;
+	/** Asks a customer to share their phone number (Cloud API `request_contact_info`); `text` is shown with WhatsApp's button. */
+	requestContactInfo?(http: HttpClient, instance: InstanceRecord, msg: { chatId: string; text: string }): Promise<SendResult>;
 	/** Does `chatId` (from a phone number) have WhatsApp? Undefined: the provider cannot tell. */
 	checkNumber?(http: HttpClient, instance: InstanceRecord, phone: string): Promise<{ ok: true; chatId: string; exists: boolean } | ({ ok: false } & Failure)>;
 }
@@ -85,8 +87,14 @@ export interface ProviderTemplates {
 	chatIdFor(phoneDigits: string): string;
 }
 
+/** The recipient as WhatsApp answered a send (Cloud API `contacts[0]`): its `wa_id` may differ from the number sent to. */
+export interface AnsweredRecipient {
+	chatId: string;
+	people: PersonId[];
+}
+
 export type SendResult =
-	| { ok: true; messageId: string }
+	| { ok: true; messageId: string; recipient?: AnsweredRecipient }
 	| ({
 			ok: false;
 			/** Retry later (429, 5xx, timeouts, instance starting, network); false = permanent. */

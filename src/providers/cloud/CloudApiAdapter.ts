@@ -17,7 +17,7 @@ import { Json, nonEmpty, obj } from '../shared/json';
 import { permanent } from '../shared/results';
 import { splitText } from '../shared/text';
 import { CloudClient, CloudClientOptions } from './client';
-import { captionFits, CLOUD_MEDIA, fileKind, MAX_TEXT_LENGTH, mediaBody, reactionBody, textBody } from './outbound';
+import { captionFits, CLOUD_MEDIA, contactRequestBody, fileKind, MAX_TEXT_LENGTH, mediaBody, reactionBody, textBody } from './outbound';
 import { templateBody, templateInfos } from './templates';
 import { CloudTransport, parseUrl } from './transport';
 import { parseCloudWebhook } from './webhook';
@@ -77,6 +77,7 @@ export abstract class CloudApiAdapter implements WhatsAppProvider {
 
 	readonly actions: ProviderActions = {
 		react: (http, instance, msg) => this.client(http, instance).sendMessage(reactionBody(msg.chatId, msg.messageId, msg.emoji)),
+		requestContactInfo: (http, instance, msg) => this.client(http, instance).sendMessage(contactRequestBody(msg.chatId, msg.text)),
 		// Read receipts with the typing indicator: the customer sees the agent has read and is answering.
 		markRead: async (http, instance, msg) => {
 			const r = await this.client(http, instance).markRead(msg.messageId, this.capabilities.typing);
