@@ -56,9 +56,9 @@ export class DeliveryStatusService {
 			const contact = await this.deps.contacts.get(instance.id, chatId);
 			if (!contact) {
 				// A status may name the customer by another id than their chat's (a user id for a customer known by phone).
-				const ids = redirected ? [] : events.flatMap((e) => personIdsOf({ chatId, people: e.people }).slice(1));
-				const known = ids.length ? await new Identity(this.deps).findContactByAnyPersonId(instance.id, ids) : undefined;
-				if (known && known.chatId !== chatId) await this.apply(instance, known.chatId, events.map((e) => ({ ...e, chatId: known.chatId })), true);
+				const ids = redirected ? [] : personIdsOf({ chatId, people: events.flatMap((e) => e.people || []) });
+				const known = ids.length ? await new Identity(this.deps).findChatOfAnyPersonId(instance.id, ids) : undefined;
+				if (known && known !== chatId) await this.apply(instance, known, events.map((e) => ({ ...e, chatId: known })), true);
 				return;
 			}
 			const changed: Array<{ e: DeliveryStatusEvent; link: MessageLink }> = [];

@@ -78,13 +78,14 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		if (msg.isGroup && (await this.deps.rc.settings()).groupChats !== 'bridge') return 'ignored';
 		const contact = await this.deps.contacts.get(instance.id, msg.chatId);
 		const ids = personIdsOf(msg);
-		if (!contact && !redirected && ids.length > 1) {
+		if (!contact && !redirected && ids.length) {
 			// The customer may be known under another of the ids this message names them by: their chat (its
 			// lock, queues and dedupe) is the one the message belongs to.
-			const known = await this.identity.findContactByAnyPersonId(instance.id, ids.slice(1));
-			if (known && known.chatId !== msg.chatId) {
-				const moved = { ...msg, chatId: known.chatId };
-				return withChatLock(chatKeyOf(instance.id, known.chatId), () => this.receiveLocked(instance, moved, onPosted, true));
+			const known = await this.identity.findChatOfAnyPersonId(instance.id, ids);
+			if (known && known !== msg.chatId) {
+				// The id it came under stays one of the customer's.
+				const moved = { ...msg, chatId: known, people: ids };
+				return withChatLock(chatKeyOf(instance.id, known), () => this.receiveLocked(instance, moved, onPosted, true));
 			}
 		}
 		// Every id it names is linked to this chat (saved with the contact by whatever writes it next).

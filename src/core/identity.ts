@@ -36,15 +36,23 @@ export class Identity {
 	 * (in the order given), else one stored under one of them as its key (records older than the index).
 	 */
 	public async findContactByAnyPersonId(instanceId: string, ids: PersonId[]): Promise<ContactRecord | undefined> {
+		const chatId = await this.findChatOfAnyPersonId(instanceId, ids);
+		return chatId ? this.deps.contacts.get(instanceId, chatId) : undefined;
+	}
+
+	/**
+	 * The chat (contact key) any of `ids` belongs to. An id linked a moment ago names its chat even before
+	 * that chat's first message is saved: the caller then waits on that chat's lock instead of opening a
+	 * second conversation.
+	 */
+	public async findChatOfAnyPersonId(instanceId: string, ids: PersonId[]): Promise<string | undefined> {
 		for (const id of ids) {
 			const chatId = await this.deps.people.chatOf(instanceId, personKey(id));
-			const contact = chatId ? await this.deps.contacts.get(instanceId, chatId) : undefined;
-			if (contact) return contact;
+			if (chatId) return chatId;
 		}
 		for (const id of ids) {
 			if (!KEY_KINDS.has(id.kind)) continue;
-			const contact = await this.deps.contacts.get(instanceId, id.value);
-			if (contact) return contact;
+			if (await this.deps.contacts.get(instanceId, id.value)) return id.value;
 		}
 		return undefined;
 	}
@@ -54,7 +62,8 @@ export class Identity {
 	 * contact's own list when there is a contact (saved by the caller). True when something was new.
 	 */
 	public async link(instanceId: string, chatId: string, contact: ContactRecord | undefined, ids: PersonId[]): Promise<boolean> {
-		const fresh = ids.map(personKey).filter((k) => !contact?.people?.includes(k));
+		// The chat id itself needs no entry: the contact is stored under it.
+		const fresh = ids.map(personKey).filter((k) => k !== `chat:${chatId}` && !contact?.people?.includes(k));
 		if (!fresh.length) return false;
 		for (const key of fresh) await this.deps.people.link(instanceId, key, chatId);
 		if (contact) recordPeople(contact, fresh);
