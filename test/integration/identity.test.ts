@@ -6,6 +6,8 @@
 import { CLOUD, msg, template, wamid } from '../fixtures/cloud';
 import { FakeGraphApi, SignedWebhook, waIdFor } from '../fakes/FakeCloudApi';
 import { CloudWorld, startCloudWorld } from './support/cloudWorld';
+import { startWorld, World } from './support/world';
+import { GA, nextMessageId, status, textMessage } from '../fixtures/greenapi';
 
 const API_KEY = 'identity-key-0123456789abcdef0123';
 
@@ -202,5 +204,46 @@ describe('one customer, one conversation, whatever identifies them (Cloud API)',
 		expect(texts(roomId)).toEqual(['by all', 'by phone', 'by user id', 'by username', 'by user id only', 'batch: phone', 'batch: user id']);
 		oneConversation(roomId);
 		expect(contacts().filter((c) => [fi.waId, fi.userId].includes(c.chatId))).toHaveLength(1);
+	});
+});
+
+describe('one customer, one conversation, whatever identifies them (GREEN-API @lid and @c.us)', () => {
+	let w: World;
+	beforeAll(async () => {
+		w = await startWorld();
+	});
+	afterAll(async () => {
+		await w?.stop();
+	});
+
+	const contacts = () => w.rc.rc.persistence.filter((p) => Array.isArray(p.data?.links) && p.data?.instanceId === GA.idInstance).map((p) => p.data);
+	const recorded = (ids: string[]) => w.rc.waitFor(() => ids.every((id) => contacts().some((c) => c.dedupe?.ids?.includes(id))), 10_000, `messages ${ids.join(', ')} recorded`);
+
+	it('Lev writes as …@c.us, then from his …@lid alias naming the phone, then from the alias alone: one visitor, one room; a status naming the alias reaches the agent\'s message', async () => {
+		const phoneId = '79007654321@c.us';
+		const lid = '123456789012345@lid';
+		w.green.hideNumber(phoneId, lid);
+		const say = async (text: string, form: 'c.us' | 'lid' | 'lid-only') => {
+			const idMessage = nextMessageId();
+			expect((await w.customerSends(textMessage(text), { ...w.green.senderIds(phoneId, form), idMessage, senderName: 'Lev', timestamp: Math.floor(Date.now() / 1000) })).status).toBe(200);
+			await recorded([idMessage]);
+		};
+		await say('privet', 'c.us');
+		await say('from my alias', 'lid');
+		await say('alias only', 'lid-only');
+		const all = contacts().filter((c) => [phoneId, lid].includes(c.chatId));
+		expect(all).toHaveLength(1);
+		const roomId = all[0].roomId as string;
+		expect(w.roomMessages(roomId).map((m: any) => m.text)).toEqual(['privet', 'from my alias', 'alias only']);
+		expect(all[0].people).toEqual(expect.arrayContaining([`lid:${lid}`, `chat:${lid}`, 'phone:+79007654321']));
+		expect(w.rc.rc.rooms.filter((r: any) => r.type === 'l' && r.visitorToken === all[0].visitorToken)).toHaveLength(1);
+
+		// The agent answers; GREEN-API's status names the chat by the alias.
+		const before = w.green.sent[GA.idInstance]?.length ?? 0;
+		await w.rc.sendUserMessage({ roomId, userId: w.agent.id, text: 'zdravstvuyte' });
+		const sent = (await w.green.waitForSent(GA.idInstance, before + 1))[before];
+		expect(w.green.sentToPerson(GA.idInstance, phoneId)).toContainEqual(sent);
+		expect((await w.webhook(status(sent.idMessage, 'read', { chatId: lid, timestamp: Math.floor(Date.now() / 1000) }))).status).toBe(200);
+		await w.rc.waitFor(() => contacts().find((c) => c.roomId === roomId)?.links.find((l: any) => l.wa === sent.idMessage)?.state === 'read', 10_000, 'the agent\'s message read');
 	});
 });
