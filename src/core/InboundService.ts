@@ -88,9 +88,10 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 				return withChatLock(chatKeyOf(instance.id, known), () => this.receiveLocked(instance, moved, onPosted, true));
 			}
 		}
-		// Every id it names is linked to this chat (saved with the contact by whatever writes it next).
-		await this.identity.link(instance.id, msg.chatId, contact, ids);
 		if (await this.dedupe.seen(instance, contact, msg.messageId, msg.timestamp)) return 'duplicate';
+		// Every id it names is linked to this chat (saved with the contact by whatever writes it next); an
+		// edit or deletion the app will ignore changes nothing.
+		if (!targetsUnknownMessage(msg, contact)) await this.identity.link(instance.id, msg.chatId, contact, ids);
 		// Department menu: a new conversation of a number with a menu first picks its department.
 		const menu = await this.menu.screen(instance, msg, contact, () => this.newContactFor(instance, msg), (c, reason, delayMs) => this.park(instance, msg, c, reason, delayMs));
 		if (menu) return menu;

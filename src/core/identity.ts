@@ -17,10 +17,10 @@ export function personKey(id: PersonId): string {
 	return `${id.kind}:${id.value}`;
 }
 
-/** The ids an event names its customer by: its chat id first, then the others, each once. */
-export function personIdsOf(e: { chatId: string; people?: PersonId[]; isGroup?: boolean }): PersonId[] {
+/** The ids an event names its customer by: its chat id first, then the others (the sender's phone among them), each once. */
+export function personIdsOf(e: { chatId: string; people?: PersonId[]; isGroup?: boolean; sender?: { phone?: string } }): PersonId[] {
 	if (e.isGroup) return [];
-	const all: PersonId[] = [{ kind: 'chat', value: e.chatId }, ...(e.people || [])];
+	const all: PersonId[] = [{ kind: 'chat', value: e.chatId }, ...(e.people || []), ...(e.sender?.phone ? [{ kind: 'phone' as const, value: e.sender.phone }] : [])];
 	const seen = new Set<string>();
 	return all.filter((id) => !seen.has(personKey(id)) && !!seen.add(personKey(id)));
 }

@@ -90,7 +90,7 @@ export interface InboundMessage {
 	timestamp: number;
 	/** The customer: in a group, the member who wrote. phone is E.164 (`+…`) when derivable. */
 	sender: { id: string; name: string; phone?: string };
-	/** Every id the event names the customer by besides `chatId` (private chats only). */
+	/** Every id the event names the customer by besides `chatId` and `sender.phone` (private chats only). */
 	people?: PersonId[];
 	isGroup: boolean;
 	groupName?: string;

@@ -62,7 +62,9 @@ export class CloudClient {
 			const id = nonEmpty(obj(arr(obj(j)?.messages)[0])?.id);
 			return id ? { id, recipient: answeredRecipient(obj(arr(obj(j)?.contacts)[0])) } : undefined;
 		});
-		// The recipient as WhatsApp answered: its wa_id may differ from the number sent to (Brazil's 9th digit).
+		// The recipient as WhatsApp answered, told when it is not who the message was addressed to: its wa_id
+		// may differ from the number sent to (Brazil's 9th digit).
+		if (r.ok && r.data.recipient && r.data.recipient.chatId === (body.to ?? body.recipient)) r.data.recipient = undefined;
 		if (r.ok) return { ok: true, messageId: r.data.id, ...(r.data.recipient && { recipient: r.data.recipient }) };
 		return r.code === 'cloud_unexpected'
 			? // Not retried: the message may have been accepted, and a retry could send it twice.

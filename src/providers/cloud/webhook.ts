@@ -179,7 +179,8 @@ function messagesChange(value: Json, ctx: WebhookContext): InboundEvent[] {
 			events.push(ignored(`status without id or customer recipient: ${printable(shown)}`));
 			continue;
 		}
-		const people = cloudPeople(ids).filter((id) => !(id.kind === 'chat' && id.value === chatId));
+		// A phone-based chat id says the phone.
+		const people = cloudPeople(ids).filter((id) => !(id.kind === 'chat' && id.value === chatId) && !(id.kind === 'phone' && id.value === `+${chatId}`));
 		const status = own(STATUSES, s.status);
 		if (!status) {
 			events.push(ignored(`status ${named(s.status)}`));
@@ -268,7 +269,9 @@ function customerOf(m: Json, contacts: Json[], ownNumber: string | undefined): C
 	if (phone) sender.phone = phone;
 	// The system message telling of a changed id names the new one: it is the same person.
 	const changed = systemChange(m);
-	return { chatId, sender, people: [...cloudPeople(ids), ...(changed ? cloudPeople(changed) : [])].filter((id) => !(id.kind === 'chat' && id.value === chatId)) };
+	// The chat id and the sender's phone are the event's own fields; the rest are its `people`.
+	const people = [...cloudPeople(ids), ...(changed ? cloudPeople(changed) : [])].filter((id) => !(id.kind === 'chat' && id.value === chatId) && !(id.kind === 'phone' && id.value === phone));
+	return { chatId, sender, people };
 }
 
 /**

@@ -93,7 +93,9 @@ export function buildInboundMessage(raw: RawInbound): InboundMessage | IgnoredEv
 		content: parsed.content,
 	};
 	if (isGroup && chatName) msg.groupName = chatName;
-	if (people.length) msg.people = people;
+	// The sender's phone is the event's own field.
+	const others = people.filter((p) => !(p.kind === 'phone' && p.value === sender.phone));
+	if (others.length) msg.people = others;
 	if (parsed.quoted) msg.quoted = parsed.quoted;
 	if (parsed.forwarded) msg.forwarded = true;
 	return msg;

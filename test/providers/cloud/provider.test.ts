@@ -453,6 +453,6 @@ describe('360dialog', () => {
 		expect(provider.webhook.handshake).toBeUndefined();
 		expect(provider.capabilities).toMatchObject({ redeliveryMs: 24 * 60 * 60_000, templates: true, journal: false, sendsPerSecond: 80, serviceWindowMs: 24 * 60 * 60_000 });
 		expect(new CloudProvider().capabilities).toMatchObject({ redeliveryMs: 7 * 24 * 60 * 60_000, typing: true, qrLinking: false });
-		expect(Object.keys(new CloudProvider().actions).sort()).toEqual(['checkNumber', 'markRead', 'react']);
+		expect(Object.keys(new CloudProvider().actions).sort()).toEqual(['checkNumber', 'markRead', 'react', 'requestContactInfo']);
 	});
 });
