@@ -13,7 +13,7 @@ import { Dedupe } from './Dedupe';
 import { inboundKey, InboundMessage } from './ports/events';
 import { errorText, MediaNotYet } from './failures';
 import { alertAdmins, alertOnce, clearAlert, noticeInRoom } from './notices';
-import { ContactRecord, InboxItem, InstanceRecord } from './ports/records';
+import { ContactRecord, ContactRepository, InboxItem, InstanceRecord } from './ports/records';
 import { ContactBlocked, OmnichannelOff, RoomGone, VisitorRef } from './ports/rocketchat';
 import { RoomPoster } from './RoomPoster';
 import { WindowReminder } from './WindowReminder';
@@ -37,16 +37,23 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 	private readonly dedupe: Dedupe;
 	private readonly menu: DepartmentMenu;
 	private readonly window: WindowReminder;
-	private readonly identity: Identity;
 
-	constructor(private readonly deps: CoreDeps) {
-		this.queue = new ChatQueue('in', deps.inbox, deps.scheduler, this, deps.contacts, { field: 'in', keyOf: (item) => item.event.messageId });
-		this.opener = new RoomOpener(deps);
-		this.poster = new RoomPoster(deps);
-		this.dedupe = new Dedupe(deps);
-		this.menu = new DepartmentMenu(deps);
-		this.window = new WindowReminder(deps);
-		this.identity = new Identity(deps);
+	private readonly deps: CoreDeps;
+	private readonly records: RecordsAsWritten;
+	private readonly identity: Identity;
+	/** Messages handed to the chat their customer is known under (never handed on again). */
+	private readonly moved = new WeakSet<InboundMessage>();
+
+	constructor(deps: CoreDeps) {
+		this.records = new RecordsAsWritten(deps.contacts);
+		this.deps = { ...deps, contacts: this.records };
+		this.queue = new ChatQueue('in', deps.inbox, deps.scheduler, this, this.records, { field: 'in', keyOf: (item) => item.event.messageId });
+		this.opener = new RoomOpener(this.deps);
+		this.poster = new RoomPoster(this.deps);
+		this.dedupe = new Dedupe(this.deps);
+		this.menu = new DepartmentMenu(this.deps);
+		this.window = new WindowReminder(this.deps);
+		this.identity = new Identity(this.deps);
 	}
 
 	/**
@@ -62,10 +69,17 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 				posted = true;
 				answer('posted');
 			};
-			void withChatLock(chatKeyOf(instance.id, msg.chatId), async () => {
+			const chatKey = chatKeyOf(instance.id, msg.chatId);
+			void withChatLock(chatKey, async (_waited, turn) => {
 				try {
-					answer(await this.receiveLocked(instance, msg, onPosted));
+					// The chat's next message, already waiting for the lock, starts from the record as this one
+					// left it (written or read just now) instead of reading it back.
+					const outcome = await this.receiveLocked(instance, msg, onPosted, handedRecord(turn.handed, chatKey));
+					const record = this.records.take(chatKey);
+					if (record) turn.pass({ chatKey, record });
+					answer(outcome);
 				} catch (e) {
+					this.records.take(chatKey);
 					if (!posted) return fail(e);
 					// Posted, but the contact record was not written: a redelivery could duplicate it.
 					this.deps.log?.error(`contact record of ${msg.chatId} not saved after posting ${msg.messageId}: ${errorText(e)}`);
@@ -74,18 +88,19 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		});
 	}
 
-	private async receiveLocked(instance: InstanceRecord, msg: InboundMessage, onPosted: () => void, redirected = false): Promise<InboundOutcome> {
+	private async receiveLocked(instance: InstanceRecord, msg: InboundMessage, onPosted: () => void, handed: ContactRecord | undefined): Promise<InboundOutcome> {
 		if (msg.isGroup && (await this.deps.rc.settings()).groupChats !== 'bridge') return 'ignored';
-		const contact = await this.deps.contacts.get(instance.id, msg.chatId);
+		const contact = handed ? this.records.adopt(handed) : await this.deps.contacts.get(instance.id, msg.chatId);
 		const ids = personIdsOf(msg);
-		if (!contact && !redirected && ids.length) {
+		if (!contact && !this.moved.has(msg) && ids.length) {
 			// The customer may be known under another of the ids this message names them by: their chat (its
 			// lock, queues and dedupe) is the one the message belongs to.
 			const known = await this.identity.findChatOfAnyPersonId(instance.id, ids);
 			if (known && known !== msg.chatId) {
 				// The id it came under stays one of the customer's.
-				const moved = { ...msg, chatId: known, people: ids };
-				return withChatLock(chatKeyOf(instance.id, known), () => this.receiveLocked(instance, moved, onPosted, true));
+				const moved: InboundMessage = { ...msg, chatId: known, people: ids };
+				this.moved.add(moved);
+				return this.receive(instance, moved);
 			}
 		}
 		if (await this.dedupe.seen(instance, contact, msg.messageId, msg.timestamp)) return 'duplicate';
@@ -258,6 +273,56 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		const text = `⚠️ ${t('notice_inbound_given_up', { name: msg.sender.name, chat: msg.chatId, reason })}`;
 		if (!contact?.roomId || !(await noticeInRoom(this.deps, contact.roomId, text))) await alertAdmins(this.deps, instance, `[${instance.id}] ${text}`);
 	}
+}
+
+/**
+ * The contact repository as this service sees it, remembering per chat a copy of the record as last read or
+ * written (the durable state), for the chat's next message (see receive).
+ */
+class RecordsAsWritten implements ContactRepository {
+	/** A copy once written; the record itself while only read (copied when taken, off the answer's path). */
+	private readonly last = new Map<string, { record: ContactRecord; copied: boolean }>();
+
+	constructor(private readonly inner: ContactRepository) {}
+
+	public async get(instanceId: string, chatId: string): Promise<ContactRecord | undefined> {
+		const record = await this.inner.get(instanceId, chatId);
+		if (record) this.last.set(chatKeyOf(instanceId, chatId), { record, copied: false });
+		return record;
+	}
+
+	public byRoom(roomId: string): Promise<ContactRecord | undefined> {
+		return this.inner.byRoom(roomId);
+	}
+
+	public async save(contact: ContactRecord, stored?: { roomId?: string }): Promise<void> {
+		await this.inner.save(contact, stored);
+		this.last.set(chatKeyOf(contact.instanceId, contact.chatId), { record: copyOf(contact), copied: true });
+	}
+
+	/** A record handed over by the chat's previous message: worked on as if just read. */
+	public adopt(record: ContactRecord): ContactRecord {
+		this.last.set(chatKeyOf(record.instanceId, record.chatId), { record, copied: false });
+		return record;
+	}
+
+	/** The chat's record as last read or written (a copy of its own), forgotten here. */
+	public take(chatKey: string): ContactRecord | undefined {
+		const last = this.last.get(chatKey);
+		this.last.delete(chatKey);
+		return last && (last.copied ? last.record : copyOf(last.record));
+	}
+}
+
+/** A copy as the store would give it back (absent fields absent). */
+function copyOf(record: ContactRecord): ContactRecord {
+	return JSON.parse(JSON.stringify(record));
+}
+
+/** The record the chat's previous message passed on the lock, if that is what it is. */
+function handedRecord(handed: unknown, chatKey: string): ContactRecord | undefined {
+	const h = handed as { chatKey?: string; record?: ContactRecord } | undefined;
+	return h && h.chatKey === chatKey && h.record ? h.record : undefined;
 }
 
 function visitorOf(contact: ContactRecord): VisitorRef {

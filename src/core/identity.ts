@@ -4,7 +4,7 @@
 // (its `people`, and one person-index entry per id → the contact's chat), and every path that looks a customer
 // up by an event's ids goes through `findContactByAnyPersonId`.
 
-import { CoreDeps, providerOf } from './Core';
+import { CoreDeps, providerOf, sessionOf } from './Core';
 import { describeFailure } from './failures';
 import { serviceWindow } from './serviceWindow';
 import { PersonId } from './ports/events';
@@ -102,10 +102,10 @@ export async function askForNumber(deps: CoreDeps, roomId: string, text: string)
 	const instance = contact ? await deps.instances.get(contact.instanceId) : undefined;
 	if (!contact || !instance) return { ok: false, why: 'not-whatsapp-room' };
 	const provider = providerOf(deps, instance);
-	const request = provider.actions?.requestContactInfo;
-	if (!request) return { ok: false, why: 'unsupported', provider: provider.label };
+	const session = sessionOf(deps, instance);
+	if (!session.requestContactInfo) return { ok: false, why: 'unsupported', provider: provider.label };
 	const window = serviceWindow(provider.capabilities, contact.lastInboundAt, Date.now());
 	if (window.applies && !window.open) return { ok: false, why: 'window-closed' };
-	const sent = await request.call(provider.actions, deps.http, instance, { chatId: addressOf(contact, contact.chatId), text });
+	const sent = await session.requestContactInfo({ chatId: addressOf(contact, contact.chatId), text });
 	return sent.ok ? { ok: true } : { ok: false, why: 'failed', detail: describeFailure(sent) };
 }

@@ -63,16 +63,16 @@ describe('FakeGraphApi', () => {
 			expect(waIdFor('551187654321')).toBe('551187654321');
 			expect(waIdFor('4915112345678')).toBe('4915112345678');
 			fake.customerWrote(CLOUD.phoneNumberId, '551187654321');
-			const sent = await cloud.sendText(http, instance, { chatId: '5511987654321', text: 'oi' });
+			const sent = await cloud.session(http, instance).sendText({ chatId: '5511987654321', text: 'oi' });
 			expect(sent).toMatchObject({ ok: true, recipient: { chatId: '551187654321', people: expect.arrayContaining([{ kind: 'phone', value: '+551187654321' }]) } });
 			fake.customerWrote(CLOUD.phoneNumberId, CLOUD.bsuid);
-			expect(await cloud.sendText(http, instance, { chatId: CLOUD.bsuid, text: 'hi' })).toMatchObject({ ok: true, recipient: { chatId: CLOUD.bsuid } });
+			expect(await cloud.session(http, instance).sendText({ chatId: CLOUD.bsuid, text: 'hi' })).toMatchObject({ ok: true });
 		});
 
 		it('checks request_contact_info sends (body text, action name) and builds the customer\'s shared number and a changed BSUID', async () => {
 			fake.person({ userId: CLOUD.bsuid, username: '@sheena', name: 'Sheena' });
 			fake.customerWrote(CLOUD.phoneNumberId, CLOUD.bsuid);
-			expect(await cloud.actions.requestContactInfo!(http, instance, { chatId: CLOUD.bsuid, text: 'Your number, please?' })).toMatchObject({ ok: true });
+			expect(await cloud.session(http, instance).requestContactInfo!({ chatId: CLOUD.bsuid, text: 'Your number, please?' })).toMatchObject({ ok: true });
 			expect(fake.sent[0].body.interactive).toEqual({ type: 'request_contact_info', body: { text: 'Your number, please?' }, action: { name: 'request_contact_info' } });
 			const post = (interactive: unknown) => http.request({ method: 'POST', url: `${fake.apiUrl}/${FAKE_GRAPH_VERSION}/${CLOUD.phoneNumberId}/messages`, headers: { Authorization: `Bearer ${CLOUD.accessToken}` }, json: { messaging_product: 'whatsapp', recipient: CLOUD.bsuid, type: 'interactive', interactive } });
 			expect((await post({ type: 'request_contact_info', body: { text: '' }, action: { name: 'request_contact_info' } })).status).toBe(400);
@@ -88,19 +88,19 @@ describe('FakeGraphApi', () => {
 	});
 
 	it('free-form messages need an open window (131047); templates do not', async () => {
-		expect(await cloud.sendText(http, instance, { chatId: CLOUD.customer, text: 'hi' })).toMatchObject({ ok: false, retryable: false, code: 'cloud_131047' });
+		expect(await cloud.session(http, instance).sendText({ chatId: CLOUD.customer, text: 'hi' })).toMatchObject({ ok: false, retryable: false, code: 'cloud_131047' });
 		fake.customerWrote(CLOUD.phoneNumberId, CLOUD.customer);
-		expect(await cloud.sendText(http, instance, { chatId: CLOUD.customer, text: 'hi' })).toMatchObject({ ok: true });
+		expect(await cloud.session(http, instance).sendText({ chatId: CLOUD.customer, text: 'hi' })).toMatchObject({ ok: true });
 		fake.clock = () => Date.now() + 24 * 60 * 60_000 + 1;
-		expect(await cloud.sendText(http, instance, { chatId: CLOUD.customer, text: 'later' })).toMatchObject({ ok: false, code: 'cloud_131047' });
+		expect(await cloud.session(http, instance).sendText({ chatId: CLOUD.customer, text: 'later' })).toMatchObject({ ok: false, code: 'cloud_131047' });
 		const order = templateInfo(template({ name: 'order_update', body: 'Hi {{1}}, order {{2}} ships.' }))!;
-		expect(await cloud.templates.send(http, instance, { chatId: CLOUD.customer, name: 'order_update', language: 'en_US', body: { 1: 'Anna', 2: 'A1' }, info: order })).toMatchObject({ ok: true });
+		expect(await cloud.session(http, instance).templates!.send({ chatId: CLOUD.customer, name: 'order_update', language: 'en_US', body: { 1: 'Anna', 2: 'A1' }, info: order })).toMatchObject({ ok: true });
 		expect(fake.sent.map((s) => s.type)).toEqual(['text', 'template']);
 	});
 
 	it('in status mode a closed window is accepted, then a failed status with 131047 is queued as a webhook', async () => {
 		fake.windowFailure = 'status';
-		const r = await cloud.sendText(http, instance, { chatId: CLOUD.customer, text: 'hi' });
+		const r = await cloud.session(http, instance).sendText({ chatId: CLOUD.customer, text: 'hi' });
 		if (!r.ok) throw new Error(r.reason);
 		const events = cloud.webhook.parse({ method: 'POST', headers: {}, query: {}, content: fake.webhooks[0].content }, [instance]);
 		expect(events).toEqual([expect.objectContaining({ type: 'status', messageId: r.messageId, status: 'failed', failure: expect.objectContaining({ code: 'cloud_131047' }) })]);
@@ -109,7 +109,7 @@ describe('FakeGraphApi', () => {
 	it('unknown or unapproved templates → 132001, parameter counts or names → 132000', async () => {
 		// Each as the core would pass it: the template as listed (or, for one the fake does not know, as the agent named it).
 		const listed = async (name: string, bodyText: string) => templateInfo(template({ name, body: bodyText, named: name === 'greeting' }))!;
-		const send = async (name: string, body: Record<string, string>) => cloud.templates.send(http, instance, { chatId: CLOUD.customer, name, language: 'en_US', body, info: await listed(name, Object.keys(body).map((k) => `{{${k}}}`).join(' ') || 'x') });
+		const send = async (name: string, body: Record<string, string>) => cloud.session(http, instance).templates!.send({ chatId: CLOUD.customer, name, language: 'en_US', body, info: await listed(name, Object.keys(body).map((k) => `{{${k}}}`).join(' ') || 'x') });
 		expect(await send('nope', { 1: 'x' })).toMatchObject({ ok: false, code: 'cloud_132001' });
 		expect(await send('paused_one', {})).toMatchObject({ ok: false, code: 'cloud_132001' });
 		// The adapter checks counts against the definitions it lists; the fake checks what reaches it.
@@ -129,10 +129,10 @@ describe('FakeGraphApi', () => {
 		if (!info.ok) throw new Error(info.reason);
 		expect((await http.request({ method: 'GET', url: info.data.url })).status).toBe(404);
 		expect(fake.mediaDownloads(id)).toBe(0);
-		expect(await cloud.downloadMedia(http, instance, id, { maxBytes: 100, extraHosts: [new URL(fake.apiUrl).host] })).toMatchObject({ ok: true, bytes: Buffer.from('bytes') });
+		expect(await cloud.session(http, instance).downloadMedia(id, { maxBytes: 100, extraHosts: [new URL(fake.apiUrl).host] })).toMatchObject({ ok: true, bytes: Buffer.from('bytes') });
 		const wrong = { ...instance, credentials: { ...instance.credentials, accessToken: 'EAAwrongwrongwrongwrongwrong' } };
-		expect(await cloud.sendText(http, wrong, { chatId: CLOUD.customer, text: 'x' })).toMatchObject({ ok: false, retryable: false, code: 'cloud_190' });
-		expect(await cloud.admin.connect(http, wrong)).toMatchObject({ ok: false, badCredentials: true });
+		expect(await cloud.session(http, wrong).sendText({ chatId: CLOUD.customer, text: 'x' })).toMatchObject({ ok: false, retryable: false, code: 'cloud_190' });
+		expect(await cloud.session(http, wrong).admin.connect()).toMatchObject({ ok: false, badCredentials: true });
 	});
 
 	it('checks bodies: messaging_product, recipient, type, text length; answers the throughput limit with 130429', async () => {
@@ -144,16 +144,16 @@ describe('FakeGraphApi', () => {
 		expect(await client.sendMessage({ messaging_product: 'whatsapp', to: CLOUD.customer, type: 'text', text: { body: 'x'.repeat(4097) } })).toMatchObject({ ok: false, retryable: false });
 		fake.reset(); // forget the window of the sends above
 		fake.sendsPerSecondLimit = 2;
-		const results = await Promise.all([1, 2, 3].map(() => cloud.sendText(http, instance, { chatId: CLOUD.customer, text: 'burst' })));
+		const results = await Promise.all([1, 2, 3].map(() => cloud.session(http, instance).sendText({ chatId: CLOUD.customer, text: 'burst' })));
 		expect(results.filter((r) => !r.ok)).toEqual([expect.objectContaining({ retryable: true, code: 'cloud_130429' })]);
 	});
 
 	it('fails on demand, and builds webhooks the way Meta writes and signs them', async () => {
 		fake.customerWrote(CLOUD.phoneNumberId, CLOUD.customer);
 		fake.failNext('messages', 1, FakeGraphApi.error(400, 131057, 'Account in maintenance mode'));
-		expect(await cloud.sendText(http, instance, { chatId: CLOUD.customer, text: 'x' })).toMatchObject({ ok: false, retryable: true, code: 'cloud_131057' });
+		expect(await cloud.session(http, instance).sendText({ chatId: CLOUD.customer, text: 'x' })).toMatchObject({ ok: false, retryable: true, code: 'cloud_131057' });
 		fake.failNext('*', 1, 'timeout');
-		expect(await new CloudProvider({ timeoutMs: 200 }).sendText(http, instance, { chatId: CLOUD.customer, text: 'x' })).toMatchObject({ ok: false, retryable: true, code: 'cloud_timeout' });
+		expect(await new CloudProvider({ timeoutMs: 200 }).session(http, instance).sendText({ chatId: CLOUD.customer, text: 'x' })).toMatchObject({ ok: false, retryable: true, code: 'cloud_timeout' });
 		const w = fake.webhook(CLOUD.phoneNumberId, { messages: [{ from: CLOUD.customer, id: 'wamid.X', timestamp: '1', type: 'text', text: { body: 'Olá 😀 a/b' } }] }, CLOUD.appSecret);
 		expect(w.raw).toContain('Ol\\u00e1 \\ud83d\\ude00 a\\/b');
 		expect(metaBytes({ a: 'é/' })).toBe('{"a":"\\u00e9\\/"}');
@@ -178,24 +178,24 @@ describe('FakeDialog360', () => {
 
 	it('refuses a wrong key, and webhook URLs with an underscore host or a port', async () => {
 		const wrong = { ...instance, credentials: { ...instance.credentials, apiKey: 'D360wrongwrongwrongwrongwrong' } };
-		expect(await d360.admin.connect(http, wrong)).toMatchObject({ ok: false, badCredentials: true });
-		expect(await d360.admin.configureWebhook(http, instance, 'https://rc_1.example/hook')).toMatchObject({ ok: false });
-		expect(await d360.admin.configureWebhook(http, instance, 'https://rc.example:8443/hook')).toMatchObject({ ok: false });
-		expect(await d360.admin.configureWebhook(http, instance, 'https://rc.example/hook?instance=x')).toEqual({ ok: true });
+		expect(await d360.session(http, wrong).admin.connect()).toMatchObject({ ok: false, badCredentials: true });
+		expect(await d360.session(http, instance).admin.configureWebhook('https://rc_1.example/hook')).toMatchObject({ ok: false });
+		expect(await d360.session(http, instance).admin.configureWebhook('https://rc.example:8443/hook')).toMatchObject({ ok: false });
+		expect(await d360.session(http, instance).admin.configureWebhook('https://rc.example/hook?instance=x')).toEqual({ ok: true });
 		expect(fake.webhookConfigs.get(CLOUD.phoneNumberId)?.url).toBe('https://rc.example/hook?instance=x');
 	});
 
 	it('clears a number\'s webhook only with its key, and only with an empty URL and no headers', async () => {
-		expect(await d360.admin.configureWebhook(http, instance, 'https://rc.example/hook')).toEqual({ ok: true });
+		expect(await d360.session(http, instance).admin.configureWebhook('https://rc.example/hook')).toEqual({ ok: true });
 		const wrong = { ...instance, credentials: { ...instance.credentials, apiKey: 'D360wrongwrongwrongwrongwrong' } };
-		expect(await d360.admin.removeWebhook!(http, wrong)).toMatchObject({ ok: false });
+		expect(await d360.session(http, wrong).admin.removeWebhook!()).toMatchObject({ ok: false });
 		expect(fake.webhookConfigs.has(CLOUD.phoneNumberId)).toBe(true);
 		const post = (json: unknown) => http.request({ method: 'POST', url: `${fake.apiUrl}/v1/configs/webhook`, headers: { 'D360-API-KEY': KEY }, json });
 		expect((await post({ url: '', headers: { 'X-Webhook-Secret': 'x' } })).status).toBe(400);
 		expect((await post({ url: null })).status).toBe(400);
 		expect((await post({})).status).toBe(400);
 		expect(fake.webhookConfigs.has(CLOUD.phoneNumberId)).toBe(true);
-		expect(await d360.admin.removeWebhook!(http, instance)).toEqual({ ok: true });
+		expect(await d360.session(http, instance).admin.removeWebhook!()).toEqual({ ok: true });
 		expect(fake.webhookConfigs.has(CLOUD.phoneNumberId)).toBe(false);
 		const last = fake.requests.filter((r) => r.path === '/v1/configs/webhook').pop()!;
 		expect(last).toMatchObject({ httpMethod: 'POST', body: { url: '' } });
@@ -203,9 +203,9 @@ describe('FakeDialog360', () => {
 
 	it('lists templates by offset and serves media only with the key on its own host', async () => {
 		for (let i = 0; i < 150; i++) fake.addTemplate('102290129340398', template({ name: `t${i}`, body: 'x' }));
-		const list = await d360.templates.list(http, instance);
+		const list = await d360.session(http, instance).templates!.list();
 		expect(list.ok && list.templates.length).toBe(150);
 		const id = fake.addMedia(CLOUD.phoneNumberId, 'pic', 'image/png');
-		expect(await d360.downloadMedia(http, instance, id, { maxBytes: 100, extraHosts: [new URL(fake.apiUrl).host] })).toMatchObject({ ok: true, bytes: Buffer.from('pic'), mimeType: 'image/png' });
+		expect(await d360.session(http, instance).downloadMedia(id, { maxBytes: 100, extraHosts: [new URL(fake.apiUrl).host] })).toMatchObject({ ok: true, bytes: Buffer.from('pic'), mimeType: 'image/png' });
 	});
 });
