@@ -215,8 +215,9 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		// A customer first known by a username id (Cloud API BSUID) may later write with (or share) their number:
 		// the visitor gets it too.
 		const phoneLearnt = !msg.isGroup && learnPhone(contact, msg.sender.phone);
-		// WhatsApp told of a new id (a changed number or user id): messages go there from now on.
-		if (msg.content.kind === 'system' && msg.content.newId && !msg.isGroup) readdress(contact, msg.content.newId);
+		// WhatsApp told of a new user id: messages go there from now on (the old one stops working). A changed
+		// number is linked too (its people), but sends stay on the known one until the customer writes from it.
+		if (msg.content.kind === 'system' && msg.content.event === 'user-id-changed' && msg.content.newId && !msg.isGroup) readdress(contact, msg.content.newId);
 		if (!contact.roomId || !contact.visitorToken) contact = await this.opener.open(instance, contact);
 		else if (phoneLearnt) await this.deps.rc.ensureVisitor({ token: contact.visitorToken, name: contact.name, phone: contact.phone });
 		let rcId: string | undefined;
