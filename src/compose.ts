@@ -12,6 +12,7 @@ import { InboxStore } from './store/InboxStore';
 import { InstanceStore } from './store/InstanceStore';
 import { OpenRoomStore } from './store/OpenRoomStore';
 import { OutboxStore } from './store/OutboxStore';
+import { PersonIndexStore } from './store/PersonIndexStore';
 import { SeenArchiveStore } from './store/SeenArchiveStore';
 import { BusinessAppStore } from './store/BusinessAppStore';
 import { Store } from './store/Store';
@@ -29,6 +30,7 @@ export function coreDeps(a: Accessors, providers: ProviderDirectory, log?: Log):
 		openRooms: new OpenRoomStore(store),
 		seenArchive: new SeenArchiveStore(store),
 		businessApp: new BusinessAppStore(store),
+		people: new PersonIndexStore(store),
 		templates: new TemplateStore(store),
 		templateSends: new TemplateSendStore(store),
 		scheduler: new RocketChatRetryScheduler(a.modify),

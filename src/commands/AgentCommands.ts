@@ -5,6 +5,7 @@ import { serviceWindow } from '../core/serviceWindow';
 import { t } from '../i18n/translate';
 import { waitingKeys } from '../core/ChatQueue';
 import { CommandContext, maskPhone, when } from './context';
+import { askForNumber } from '../core/identity';
 
 export class AgentCommands {
 	constructor(private readonly appId: string, private readonly providers: ProviderDirectory) {}
@@ -29,6 +30,18 @@ export class AgentCommands {
 			...this.windowLine(instance?.provider, contact.lastInboundAt),
 			...(waitingKeys(contact, 'out').length ? [`${t('info_waiting')}: ${waitingKeys(contact, 'out').length}`] : []),
 		].join('\n'));
+	}
+
+	/** `/whatsapp ask-number [text]`: asks the room's customer to share their phone number. */
+	public async askNumber(c: CommandContext): Promise<void> {
+		const room = c.ctx.getRoom() as { id: string; type: string; source?: { id?: string } };
+		if (room.type !== 'l' || (room.source?.id && room.source.id !== this.appId)) return c.reply(t('ask_number_not_whatsapp_room'));
+		const text = c.args.join(' ').trim() || t('ask_number_prompt');
+		const r = await askForNumber(coreDeps(c, this.providers), room.id, text);
+		if (r.ok) return c.reply(t('ask_number_sent'));
+		if (r.why === 'failed') return c.reply(t('ask_number_failed', { reason: r.detail }));
+		if (r.why === 'unsupported') return c.reply(t('ask_number_unsupported', { provider: r.provider ?? '' }));
+		return c.reply(t(r.why === 'window-closed' ? 'ask_number_window_closed' : 'ask_number_not_whatsapp_room'));
 	}
 
 	/** Whether free text can go now (providers with a customer-service window), and until when. */

@@ -40,6 +40,7 @@ export class WhatsappCommand implements ISlashCommand {
 		const subcommands = new Map<string, Subcommand>([
 			['help', { role: 'agent', run: (c) => c.reply(helpText(ctx.getSender().roles)) }],
 			['info', { role: 'agent', run: (c) => agent.info(c) }],
+			['ask-number', { role: 'agent', run: (c) => agent.askNumber(c) }],
 			['templates', { role: 'agent', run: (c) => templates.list(c) }],
 			['template', { role: 'agent', run: (c) => templates.send(c) }],
 			['buttons', { role: 'agent', run: (c) => interactive.send(c, 'buttons') }],
@@ -69,7 +70,7 @@ function shownName(name: string): string {
 }
 
 function helpText(roles: string[] | undefined): string {
-	const lines = [t('help_title'), t('help_info'), t('help_start'), t('help_templates'), t('help_template'), t('help_buttons'), t('help_list'), t('help_help')];
+	const lines = [t('help_title'), t('help_info'), t('help_ask_number'), t('help_start'), t('help_templates'), t('help_template'), t('help_buttons'), t('help_list'), t('help_help')];
 	if (hasRole(roles, 'manager')) lines.push(t('help_status'));
 	if (hasRole(roles, 'admin')) {
 		lines.push(t('help_instance_add'), t('help_instance_list'), t('help_instance_remove'), t('help_instance_department'), t('help_instance_rate'), t('help_instance_sync_url'), t('help_instance_qr'), t('help_menu'));

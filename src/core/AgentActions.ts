@@ -4,6 +4,7 @@ import { withChatLock } from './ChatLock';
 import { chatKeyOf, findLink } from './contacts';
 import { CoreDeps, providerOf } from './Core';
 import { emojiOf } from './emoji';
+import { addressOf } from './identity';
 import { describeFailure, errorText } from './failures';
 import { MessageActions, SendResult } from './ports/provider';
 import { ContactRecord, MessageLink } from './ports/records';
@@ -55,7 +56,7 @@ export class AgentActions {
 			if (!target?.react) return;
 			const emoji = a.added ? emojiOf(a.reaction) : '';
 			if (emoji === undefined) return this.note(a.roomId, a.messageId, t('notice_reaction_not_emoji', { reaction: a.reaction }));
-			await this.done('react', a.roomId, a.messageId, () => target.react!({ chatId: contact.chatId, messageId: link.wa, emoji }));
+			await this.done('react', a.roomId, a.messageId, () => target.react!({ chatId: addressOf(contact, contact.chatId), messageId: link.wa, emoji }));
 		});
 	}
 
@@ -71,7 +72,7 @@ export class AgentActions {
 				return this.note(a.roomId, a.messageId, t('notice_edit_too_late', { minutes: WHATSAPP_EDIT_WINDOW_MS / 60_000 }));
 			}
 			if (!a.text.trim()) return this.note(a.roomId, a.messageId, t('notice_action_failed', { action: t(ACTION_NAME.edit), reason: t('reason_empty_text') }));
-			await this.done('edit', a.roomId, a.messageId, () => target.edit!({ chatId: contact.chatId, messageId: link.wa, text: a.text }));
+			await this.done('edit', a.roomId, a.messageId, () => target.edit!({ chatId: addressOf(contact, contact.chatId), messageId: link.wa, text: a.text }));
 		});
 	}
 
@@ -83,7 +84,7 @@ export class AgentActions {
 			if (link.dir === 'in') return this.note(a.roomId, undefined, t('notice_delete_customer_message'));
 			const target = await this.target(contact, 'delete', a.roomId, undefined);
 			if (!target?.delete) return;
-			await this.done('delete', a.roomId, undefined, () => target.delete!({ chatId: contact.chatId, messageId: link.wa }));
+			await this.done('delete', a.roomId, undefined, () => target.delete!({ chatId: addressOf(contact, contact.chatId), messageId: link.wa }));
 		});
 	}
 

@@ -4,7 +4,7 @@
 import { Log } from './log';
 import { HttpClient } from './ports/http';
 import { ProviderDirectory, ProviderSession, WhatsAppProvider } from './ports/provider';
-import { ContactRepository, InboxItem, InstanceRecord, InstanceRepository, OpenRoomRepository, OutboxItem, QueueRepository, SeenArchive, BusinessAppRecords } from './ports/records';
+import { BusinessAppRecords, ContactRepository, InboxItem, InstanceRecord, InstanceRepository, OpenRoomRepository, OutboxItem, PersonIndex, QueueRepository, SeenArchive } from './ports/records';
 import { RocketChatPort } from './ports/rocketchat';
 import { QrScheduler, RetryScheduler } from './ports/scheduler';
 import { TemplateRepository, TemplateSendClaims } from './ports/templates';
@@ -19,6 +19,8 @@ export interface CoreDeps {
 	seenArchive: SeenArchive;
 	/** What a coexistence number's Business app told (address-book names, history waiting for a room). */
 	businessApp: BusinessAppRecords;
+	/** Person id → contact: one customer whatever id a webhook names them by (core/identity.ts). */
+	people: PersonIndex;
 	templates: TemplateRepository;
 	templateSends: TemplateSendClaims;
 	scheduler: RetryScheduler & QrScheduler;

@@ -9,6 +9,7 @@ import { ContactRecord, InstanceRecord, MessageLink } from './ports/records';
 import { quoteLink } from './render';
 import { isWindowClosedFailure, windowHours } from './serviceWindow';
 import { own } from './ports/lookup';
+import { Identity, personIdsOf } from './identity';
 
 // Statuses arrive out of order: a state only ever moves forward. A failure is final. States stored by
 // 0.1.0 (GREEN-API names such as `noAccount`) rank as failures; a quiet chat keeps its old links, so that
@@ -50,10 +51,16 @@ export class DeliveryStatusService {
 	}
 
 	/** Statuses of one chat (a status webhook, or the outgoing journal): one read and at most one write. */
-	public async apply(instance: InstanceRecord, chatId: string, events: DeliveryStatusEvent[]): Promise<void> {
+	public async apply(instance: InstanceRecord, chatId: string, events: DeliveryStatusEvent[], redirected = false): Promise<void> {
 		await withChatLock(chatKeyOf(instance.id, chatId), async () => {
 			const contact = await this.deps.contacts.get(instance.id, chatId);
-			if (!contact) return;
+			if (!contact) {
+				// A status may name the customer by another id than their chat's (a user id for a customer known by phone).
+				const ids = redirected ? [] : personIdsOf({ chatId, people: events.flatMap((e) => e.people || []) });
+				const known = ids.length ? await new Identity(this.deps).findChatOfAnyPersonId(instance.id, ids) : undefined;
+				if (known && known !== chatId) await this.apply(instance, known, events.map((e) => ({ ...e, chatId: known })), true);
+				return;
+			}
 			const changed: Array<{ e: DeliveryStatusEvent; link: MessageLink }> = [];
 			for (const e of events) {
 				const link = findLink(contact, { wa: e.messageId });

@@ -4,7 +4,8 @@ import { withChatLock } from './ChatLock';
 import { AttemptResult, backoffMs, ChatQueue, GiveUp, QueueHandler } from './ChatQueue';
 import { monotonicNow } from './clock';
 import { addLink, chatKeyOf, findLink, newContact } from './contacts';
-import { RoomOpener, endRoom, learnPhone } from './RoomOpener';
+import { RoomOpener, endRoom, learnPhone, readdress } from './RoomOpener';
+import { Identity, personIdsOf, personKey } from './identity';
 import { DepartmentMenu } from './DepartmentMenu';
 import { CoreDeps, displayNumber } from './Core';
 import { InboundOutcome } from './outcomes';
@@ -40,6 +41,9 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 
 	private readonly deps: CoreDeps;
 	private readonly records: RecordsAsWritten;
+	private readonly identity: Identity;
+	/** Messages handed to the chat their customer is known under (never handed on again). */
+	private readonly moved = new WeakSet<InboundMessage>();
 
 	constructor(deps: CoreDeps) {
 		this.records = new RecordsAsWritten(deps.contacts);
@@ -50,6 +54,7 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		this.dedupe = new Dedupe(this.deps);
 		this.menu = new DepartmentMenu(this.deps);
 		this.window = new WindowReminder(this.deps);
+		this.identity = new Identity(this.deps);
 	}
 
 	/**
@@ -87,7 +92,22 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 	private async receiveLocked(instance: InstanceRecord, msg: InboundMessage, onPosted: () => void, handed: ContactRecord | undefined): Promise<InboundOutcome> {
 		if (msg.isGroup && (await this.deps.rc.settings()).groupChats !== 'bridge') return 'ignored';
 		const contact = handed ? this.records.adopt(handed) : await this.deps.contacts.get(instance.id, msg.chatId);
+		const ids = personIdsOf(msg);
+		if (!contact && !this.moved.has(msg) && ids.length) {
+			// The customer may be known under another of the ids this message names them by: their chat (its
+			// lock, queues and dedupe) is the one the message belongs to.
+			const known = await this.identity.findChatOfAnyPersonId(instance.id, ids);
+			if (known && known !== msg.chatId) {
+				// The id it came under stays one of the customer's.
+				const moved: InboundMessage = { ...msg, chatId: known, people: ids };
+				this.moved.add(moved);
+				return this.receive(instance, moved);
+			}
+		}
 		if (await this.dedupe.seen(instance, contact, msg.messageId, msg.timestamp)) return 'duplicate';
+		// Every id it names is linked to this chat (saved with the contact by whatever writes it next); an
+		// edit or deletion the app will ignore changes nothing.
+		if (!targetsUnknownMessage(msg, contact)) await this.identity.link(instance.id, msg.chatId, contact, ids);
 		// Department menu: a new conversation of a number with a menu first picks its department.
 		const menu = await this.menu.screen(instance, msg, contact, () => this.newContactFor(instance, msg), (c, reason, delayMs) => this.park(instance, msg, c, reason, delayMs));
 		if (menu) return menu;
@@ -195,9 +215,14 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		// A typed "1" or "Yes" to a question that went as a numbered text is the customer's choice.
 		const msg = answerQuestion(contact, received);
 		const stored = existing ? { roomId: existing.roomId } : undefined;
-		// A customer first known by a username id (Cloud API BSUID) may later write with their number.
-		if (!msg.isGroup) learnPhone(contact, msg.sender.phone);
+		// A customer first known by a username id (Cloud API BSUID) may later write with (or share) their number:
+		// the visitor gets it too.
+		const phoneLearnt = !msg.isGroup && learnPhone(contact, msg.sender.phone);
+		// WhatsApp told of a new user id: messages go there from now on (the old one stops working). A changed
+		// number is linked too (its people), but sends stay on the known one until the customer writes from it.
+		if (msg.content.kind === 'system' && msg.content.event === 'user-id-changed' && msg.content.newId && !msg.isGroup) readdress(contact, msg.content.newId);
 		if (!contact.roomId || !contact.visitorToken) contact = await this.opener.open(instance, contact);
+		else if (phoneLearnt) await this.deps.rc.ensureVisitor({ token: contact.visitorToken, name: contact.name, phone: contact.phone });
 		let rcId: string | undefined;
 		try {
 			rcId = await this.poster.post(instance, msg, contact, visitorOf(contact));
@@ -246,7 +271,7 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 	private newContactFor(instance: InstanceRecord, msg: InboundMessage): ContactRecord {
 		return msg.isGroup
 			? newContact(instance.id, msg.chatId, msg.groupName || msg.chatId)
-			: newContact(instance.id, msg.chatId, msg.sender.name, msg.sender.phone);
+			: newContact(instance.id, msg.chatId, msg.sender.name, msg.sender.phone, personIdsOf(msg).map(personKey));
 	}
 
 	private async giveUp(instance: InstanceRecord, msg: InboundMessage, reason: string, contact: ContactRecord | undefined): Promise<void> {

@@ -19,6 +19,7 @@ import { InteractiveMessage } from './ports/interactive';
 import { askQuestion, closeQuestion } from './questions';
 import { sendRate, sendsPerSecondOf } from './RateLimiter';
 import { ReadReceipts } from './ReadReceipts';
+import { addressOf, Identity } from './identity';
 
 
 interface SendState {
@@ -162,6 +163,7 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 		const sent = state.sent;
 		if (contact && sent?.ok) {
 			addLink(contact, { wa: sent.messageId, rc: item.key, dir: 'out', state: 'pending' });
+			await new Identity(this.deps).answered(contact, sent.recipient);
 			contact.lastOutboundAt = monotonicNow();
 			// A question that went as a numbered text waits for its typed answer; anything else the business says closes the last one.
 			if (item.interactive && state.numbered) askQuestion(contact, sent.messageId, item.interactive);
@@ -214,28 +216,29 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 			}
 		}
 		await sendRate.take(instance.id, sendsPerSecondOf(instance, caps));
-		const result = await this.sendVia(provider, instance, item, state);
+		const result = await this.sendVia(provider, instance, item, state, addressOf(state.contact, item.chatId));
 		if (!result.ok && isWindowClosedFailure(caps, result)) state.windowClosed = closed;
 		return result;
 	}
 
 	/** As WhatsApp buttons where the provider sends this kind, else (or when the number does not offer them) as a numbered text. */
-	private async sendInteractiveVia(session: ProviderSession, instance: InstanceRecord, item: OutboxItem, message: InteractiveMessage, state: SendState): Promise<SendResult> {
+	private async sendInteractiveVia(session: ProviderSession, instance: InstanceRecord, item: OutboxItem, message: InteractiveMessage, state: SendState, to: string): Promise<SendResult> {
 		if (session.interactive?.kinds.includes(message.kind)) {
-			const sent = await session.interactive.send({ ...message, chatId: item.chatId, quotedMessageId: item.quotedMessageId });
+			const sent = await session.interactive.send({ ...message, chatId: to, quotedMessageId: item.quotedMessageId });
 			if (sent.ok || !('unavailable' in sent)) return sent;
 			this.deps.log?.info(`outbound ${item.chatKey} ${item.key}: ${message.kind} not offered on ${instance.id} (${sent.reason}), sent as numbered text`);
 		}
 		state.numbered = true;
-		return session.sendText({ chatId: item.chatId, text: numberedText(message), quotedMessageId: item.quotedMessageId });
+		return session.sendText({ chatId: to, text: numberedText(message), quotedMessageId: item.quotedMessageId });
 	}
 
-	private async sendVia(provider: WhatsAppProvider, instance: InstanceRecord, item: OutboxItem, state: SendState): Promise<SendResult> {
+	/** `to`: the chat id the customer is reached at (core/identity.ts). */
+	private async sendVia(provider: WhatsAppProvider, instance: InstanceRecord, item: OutboxItem, state: SendState, to: string): Promise<SendResult> {
 		try {
 			const session = provider.session(this.deps.http, instance);
 			if (item.template) {
 				if (!session.templates) return { ok: false, retryable: false, reason: t('reason_no_templates', { provider: provider.label }) };
-				const template: OutboundTemplate = { ...item.template, chatId: item.chatId };
+				const template: OutboundTemplate = { ...item.template, chatId: to };
 				const file = item.template.header?.file;
 				if (file) {
 					// A room file as the media header: its bytes go to the provider's media upload first (here, in the
@@ -248,8 +251,8 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 				}
 				return await session.templates.send(template);
 			}
-			if (item.interactive) return await this.sendInteractiveVia(session, instance, item, item.interactive, state);
-			if (!item.file) return await session.sendText({ chatId: item.chatId, text: item.text, quotedMessageId: item.quotedMessageId });
+			if (item.interactive) return await this.sendInteractiveVia(session, instance, item, item.interactive, state, to);
+			if (!item.file) return await session.sendText({ chatId: to, text: item.text, quotedMessageId: item.quotedMessageId });
 			let bytes: Buffer;
 			try {
 				bytes = await this.deps.rc.readUpload(item.file.id, Math.min(largestFile(provider), this.deps.rc.transferLimitBytes()));
@@ -261,7 +264,7 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 				return { ok: false, retryable: false, reason: t('reason_file_unreadable', { reason: errorText(e) }) };
 			}
 			const file: OutboundFile = {
-				chatId: item.chatId, fileName: item.file.name, mimeType: item.file.type, bytes,
+				chatId: to, fileName: item.file.name, mimeType: item.file.type, bytes,
 				caption: item.text || undefined, quotedMessageId: item.quotedMessageId,
 			};
 			return await session.sendFile(file);

@@ -8,6 +8,7 @@ import { describeFailure, errorText, RetryLater } from './failures';
 import { OutboundTemplate } from './ports/provider';
 import { InstanceRecord } from './ports/records';
 import { TemplateService } from './TemplateService';
+import { Identity } from './identity';
 import { t } from '../i18n/translate';
 
 export interface StartRequest {
@@ -94,6 +95,8 @@ export class Outreach {
 			const stored = await this.deps.contacts.get(instance.id, chatId);
 			const contact = stored || newContact(instance.id, chatId, `+${digits}`, `+${digits}`);
 			addLink(contact, { wa: sent.messageId, rc: `template:${sent.messageId}`, dir: 'out', state: 'pending' });
+			// The customer's answer comes from the id WhatsApp answered (which may differ from the number typed).
+			await new Identity(this.deps).answered(contact, sent.recipient);
 			if (!contact.roomId) routeNextRoom(contact, route);
 			await this.deps.contacts.save(contact, stored ? { roomId: stored.roomId } : undefined);
 		});

@@ -1,4 +1,5 @@
 import { CoreDeps, sessionOf } from './Core';
+import { addressOf } from './identity';
 import { errorText } from './failures';
 import { ContactRecord } from './ports/records';
 
@@ -18,7 +19,7 @@ export class ReadReceipts {
 			if (!instance) return;
 			const session = sessionOf(this.deps, instance);
 			if (!session.markRead || !(await this.deps.rc.settings()).readReceipts) return;
-			const r = await session.markRead({ chatId: contact.chatId, messageId: lastIn.wa });
+			const r = await session.markRead({ chatId: addressOf(contact, contact.chatId), messageId: lastIn.wa });
 			if (r.ok) contact.readUpTo = lastIn.wa;
 			else this.deps.log?.info(`read receipt ${contact.instanceId}:${contact.chatId}: ${r.reason}`);
 		} catch (e) {

@@ -109,6 +109,24 @@ export function endRoom(contact: ContactRecord): void {
 }
 
 /** A customer first known by a username id (Cloud API BSUID) may later write with their number. */
-export function learnPhone(contact: ContactRecord, phone: string | undefined): void {
-	if (!contact.phone && phone) contact.phone = phone;
+export function learnPhone(contact: ContactRecord, phone: string | undefined): boolean {
+	if (contact.phone || !phone) return false;
+	contact.phone = phone;
+	return true;
 }
+
+/** How many ids a contact keeps (newest last): a person has a handful; the bound keeps the record small. */
+const MAX_PEOPLE = 32;
+
+/** Ids the customer was seen under (core/identity.ts keeps the index beside them). */
+export function recordPeople(contact: ContactRecord, keys: string[]): void {
+	const all = [...(contact.people || []), ...keys.filter((k) => !contact.people?.includes(k))];
+	contact.people = all.slice(-MAX_PEOPLE);
+}
+
+/** Messages to the customer now go to `chatId` (the wa_id WhatsApp answered, a changed user id). */
+export function readdress(contact: ContactRecord, chatId: string, phone?: string): void {
+	contact.sendTo = chatId === contact.chatId ? undefined : chatId;
+	if (phone) contact.phone = phone;
+}
+

@@ -1,3 +1,4 @@
+import { Identity } from './identity';
 import { t } from '../i18n/translate';
 import { withChatLock } from './ChatLock';
 import { chatKeyOf, newContact } from './contacts';
@@ -64,7 +65,10 @@ export class TemplateService {
 	public async conversationFor(instance: InstanceRecord, phoneDigits: string, routing: RoomRouting): Promise<{ contact: ContactRecord; reused: boolean }> {
 		const provider = providerOf(this.deps, instance);
 		if (!provider.templates) throw new Error(t('reason_no_templates', { provider: provider.label }));
-		const chatId = provider.templates.chatIdFor(phoneDigits);
+		const typed = provider.templates.chatIdFor(phoneDigits);
+		// The customer may be known under another id for this number (the wa_id WhatsApp answered before).
+		const known = (await this.deps.contacts.get(instance.id, typed)) ? undefined : await new Identity(this.deps).findContactByAnyPersonId(instance.id, [{ kind: 'chat', value: typed }, { kind: 'phone', value: `+${phoneDigits}` }]);
+		const chatId = known?.chatId ?? typed;
 		return withChatLock(chatKeyOf(instance.id, chatId), async () => {
 			const existing = await this.deps.contacts.get(instance.id, chatId);
 			if (existing?.roomId && existing.visitorToken) return { contact: existing, reused: true };

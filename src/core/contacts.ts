@@ -1,7 +1,7 @@
 import { ContactRecord, LINK_WINDOW, MessageLink } from './ports/records';
 
-export function newContact(instanceId: string, chatId: string, name: string, phone?: string): ContactRecord {
-	return { instanceId, chatId, name, phone, dedupe: { ids: [] }, links: [] };
+export function newContact(instanceId: string, chatId: string, name: string, phone?: string, people?: string[]): ContactRecord {
+	return { instanceId, chatId, name, phone, ...(people?.length ? { people } : {}), dedupe: { ids: [] }, links: [] };
 }
 
 /** The newest link matching a WhatsApp or a Rocket.Chat message id. */

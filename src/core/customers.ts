@@ -1,23 +1,16 @@
 import { CoreDeps } from './Core';
+import { Identity } from './identity';
 import { ContactRecord } from './ports/records';
 
 /**
  * The known customer among every id a payload names for one person (a BSUID, a phone…), tried in the
- * order given: the chat id the customer's own messages are keyed by comes first. The one place the
- * business-app paths (echoes, history, address-book names) find a customer, so a richer identity
- * lookup replaces it here only.
+ * order given: the chat id the customer's own messages are keyed by comes first. Each id is tried in its
+ * chat-id forms through the person index, so an echo naming only the phone finds a customer whose room
+ * was opened under their BSUID once a webhook has named both.
  */
-export async function findCustomerByAnyId(deps: Pick<CoreDeps, 'contacts'>, instanceId: string, ids: string[]): Promise<ContactRecord | undefined> {
-	const tried = new Set<string>();
-	for (const id of ids) {
-		for (const form of idForms(id)) {
-			if (tried.has(form)) continue;
-			tried.add(form);
-			const contact = await deps.contacts.get(instanceId, form);
-			if (contact) return contact;
-		}
-	}
-	return undefined;
+export async function findCustomerByAnyId(deps: Pick<CoreDeps, 'contacts' | 'people'>, instanceId: string, ids: string[]): Promise<ContactRecord | undefined> {
+	const forms = [...new Set(ids.flatMap(idForms))];
+	return new Identity(deps).findContactByAnyPersonId(instanceId, forms.map((value) => ({ kind: 'chat' as const, value })));
 }
 
 /** A phone is a chat id as digits (Cloud API wa_id) or as GREEN-API writes it (`digits@c.us`). */

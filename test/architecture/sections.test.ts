@@ -11,7 +11,7 @@ const filesUnder = (dir: string): string[] =>
 
 /** Section → its fields and the files that may write them. */
 const SECTIONS: Record<string, { fields: string[]; writers: string[] }> = {
-	identity: { fields: ['instanceId', 'chatId', 'name', 'phone', 'visitorId', 'visitorToken', 'visitorUsername'], writers: ['src/core/RoomOpener.ts'] },
+	identity: { fields: ['instanceId', 'chatId', 'name', 'phone', 'visitorId', 'visitorToken', 'visitorUsername', 'people', 'sendTo'], writers: ['src/core/RoomOpener.ts'] },
 	room: { fields: ['roomId', 'conversationStartedAt', 'next'], writers: ['src/core/RoomOpener.ts'] },
 	dedupe: { fields: ['dedupe'], writers: ['src/core/Dedupe.ts'] },
 	queues: { fields: ['queues'], writers: ['src/core/ChatQueue.ts'] },

@@ -6,7 +6,7 @@ import { templateInfo } from '../../src/providers/cloud/templates';
 import { dialog360InstanceId, Dialog360Provider } from '../../src/providers/dialog360/Dialog360Provider';
 import { authTemplate, CLOUD, cloudInstance, template } from '../fixtures/cloud';
 import { NodeHttp } from '../providers/nodeHttp';
-import { FAKE_GRAPH_VERSION, FAKE_GRAPH_VERSIONS, FakeDialog360, FakeGraphApi, metaBytes } from './FakeCloudApi';
+import { FAKE_GRAPH_VERSION, FAKE_GRAPH_VERSIONS, FakeDialog360, FakeGraphApi, metaBytes, waIdFor } from './FakeCloudApi';
 import { GRAPH_API_VERSION } from '../../src/providers/cloud/graph';
 
 const http = new NodeHttp();
@@ -36,6 +36,55 @@ describe('FakeGraphApi', () => {
 			const r = await get(version);
 			expect(r.status).toBeGreaterThanOrEqual(400);
 		}
+	});
+
+	describe('customers\' identities (BSUIDs, usernames, answered wa_ids)', () => {
+		const valueOf = (hook: { content: Record<string, any> }) => hook.content.entry[0].changes[0].value;
+		const ana = { waId: '4915799990001', userId: 'DE.11112222333344445555', parentUserId: 'DE.ENT.99998888777766665555', username: '@ana.k', name: 'Ana' };
+
+		it('names a registered customer by every id: contacts[] fields, from_user_id, and both recipient ids of a status (or one, as asked)', () => {
+			fake.person(ana);
+			const v = valueOf(fake.webhook(CLOUD.phoneNumberId, { messages: [{ from: ana.waId, id: 'wamid.A', timestamp: '1', type: 'text', text: { body: 'x' } }] }));
+			expect(v.contacts).toEqual([{ profile: { name: 'Ana', username: '@ana.k' }, wa_id: ana.waId, user_id: ana.userId, parent_user_id: ana.parentUserId }]);
+			expect(v.messages[0].from_user_id).toBe(ana.userId);
+			// Writing under the BSUID, a username customer withholds the number.
+			expect(valueOf(fake.webhook(CLOUD.phoneNumberId, { messages: [{ from: ana.userId, id: 'wamid.B', timestamp: '1', type: 'text', text: { body: 'x' } }] })).contacts[0].wa_id).toBeUndefined();
+			const status = (naming?: 'both' | 'phone' | 'user-id') => valueOf(fake.statusWebhook(CLOUD.phoneNumberId, [{ id: 'wamid.O', status: 'read', to: ana.waId, naming }])).statuses[0];
+			expect(status()).toMatchObject({ recipient_id: ana.waId, recipient_user_id: ana.userId, recipient_parent_user_id: ana.parentUserId });
+			expect(status('user-id').recipient_id).toBeUndefined();
+			expect(status('phone').recipient_user_id).toBeUndefined();
+			// Writing under any of her ids opens the window for all of them.
+			expect(fake.windowOpen(CLOUD.phoneNumberId, ana.waId)).toBe(true);
+			expect(fake.windowOpen(CLOUD.phoneNumberId, ana.userId)).toBe(true);
+		});
+
+		it('answers the wa_id WhatsApp knows: a Brazilian mobile sent with the 9th digit answers without it; a BSUID answers user_id', async () => {
+			expect(waIdFor('5511987654321')).toBe('551187654321');
+			expect(waIdFor('551187654321')).toBe('551187654321');
+			expect(waIdFor('4915112345678')).toBe('4915112345678');
+			fake.customerWrote(CLOUD.phoneNumberId, '551187654321');
+			const sent = await cloud.session(http, instance).sendText({ chatId: '5511987654321', text: 'oi' });
+			expect(sent).toMatchObject({ ok: true, recipient: { chatId: '551187654321', people: expect.arrayContaining([{ kind: 'phone', value: '+551187654321' }]) } });
+			fake.customerWrote(CLOUD.phoneNumberId, CLOUD.bsuid);
+			expect(await cloud.session(http, instance).sendText({ chatId: CLOUD.bsuid, text: 'hi' })).toMatchObject({ ok: true });
+		});
+
+		it('checks request_contact_info sends (body text, action name) and builds the customer\'s shared number and a changed BSUID', async () => {
+			fake.person({ userId: CLOUD.bsuid, username: '@sheena', name: 'Sheena' });
+			fake.customerWrote(CLOUD.phoneNumberId, CLOUD.bsuid);
+			expect(await cloud.session(http, instance).requestContactInfo!({ chatId: CLOUD.bsuid, text: 'Your number, please?' })).toMatchObject({ ok: true });
+			expect(fake.sent[0].body.interactive).toEqual({ type: 'request_contact_info', body: { text: 'Your number, please?' }, action: { name: 'request_contact_info' } });
+			const post = (interactive: unknown) => http.request({ method: 'POST', url: `${fake.apiUrl}/${FAKE_GRAPH_VERSION}/${CLOUD.phoneNumberId}/messages`, headers: { Authorization: `Bearer ${CLOUD.accessToken}` }, json: { messaging_product: 'whatsapp', recipient: CLOUD.bsuid, type: 'interactive', interactive } });
+			expect((await post({ type: 'request_contact_info', body: { text: '' }, action: { name: 'request_contact_info' } })).status).toBe(400);
+			expect((await post({ type: 'request_contact_info', body: { text: 'x' }, action: { name: 'send_location' } })).status).toBe(400);
+			const shared = valueOf(fake.shareContact(CLOUD.phoneNumberId, CLOUD.bsuid, '16505550123')).messages[0];
+			expect(shared).toMatchObject({ from: CLOUD.bsuid, from_user_id: CLOUD.bsuid, type: 'contacts', contacts: [{ origin: 'contact_request', phones: [{ wa_id: '16505550123' }] }] });
+			const changed = fake.userIdChanged(CLOUD.phoneNumberId, CLOUD.bsuid, 'US.99990000111122223333');
+			expect(valueOf(changed).contacts).toBeUndefined();
+			expect(valueOf(changed).messages[0]).toMatchObject({ from: '16505550123', from_user_id: CLOUD.bsuid, type: 'system', system: { type: 'user_changed_user_id', user_id: 'US.99990000111122223333' } });
+			// From now on the customer is named by the new BSUID.
+			expect(valueOf(fake.statusWebhook(CLOUD.phoneNumberId, [{ id: 'wamid.S', status: 'sent', to: '16505550123' }])).statuses[0].recipient_user_id).toBe('US.99990000111122223333');
+		});
 	});
 
 	it('free-form messages need an open window (131047); templates do not', async () => {

@@ -11,6 +11,14 @@
 //
 // The customer-service window: every webhook message built with `webhook()` (or `customerWrote()`) opens
 // it for that customer; `clock` decides when it closes.
+//
+// Customers' identities (reference §13–14): a customer registered with `person()` is named in webhooks the
+// 2026 way — `contacts[]` with `wa_id` (absent for a username-only customer), `user_id` (BSUID),
+// `parent_user_id`, `profile.username`, messages with `from_user_id`, statuses with `recipient_id` and
+// `recipient_user_id`. A send answers `contacts[0].wa_id` as WhatsApp does, which for a Brazilian mobile
+// number written with the 9th digit is the wa_id without it (accounts registered before the 9th digit keep
+// the 8-digit wa_id; the fake treats every such number that way). `request_contact_info` interactive sends
+// are checked; `shareContact()` and `userIdChanged()` build the customer's answer and the system message.
 
 import { createHash, createHmac, randomBytes } from 'crypto';
 import * as http from 'http';
@@ -90,6 +98,21 @@ export interface CloudSent {
 	requestSeq: number;
 }
 
+/** A customer as WhatsApp knows them (any id may be absent except one of wa_id / BSUID). */
+export interface FakePerson {
+	waId?: string;
+	userId?: string;
+	parentUserId?: string;
+	username?: string;
+	name?: string;
+}
+
+/** The wa_id WhatsApp answers for a number as sent: a Brazilian mobile written with the 9th digit has it without. */
+export function waIdFor(to: string): string {
+	const m = /^55(\d{2})9(\d{8})$/.exec(to);
+	return m ? `55${m[1]}${m[2]}` : to;
+}
+
 export interface SignedWebhook {
 	/** The body as Meta writes it (non-ASCII escaped, `\/`). */
 	raw: string;
@@ -148,6 +171,8 @@ abstract class FakeCloudApi extends FakeProviderServer<CloudRecordedRequest> {
 	protected readonly numbers = new Map<string, FakeNumber>();
 	protected readonly templates = new Map<string, Array<Record<string, any>>>();
 	private readonly lastInbound = new Map<string, number>();
+	/** Customers by each of their ids (wa_id, BSUID): what webhooks name them by. */
+	private readonly people = new Map<string, FakePerson>();
 	private readonly media = new Map<string, { phoneNumberId: string; mimeType: string; name: string }>();
 	private readonly expired = new Set<string>();
 	private ids = 0;
@@ -197,12 +222,63 @@ abstract class FakeCloudApi extends FakeProviderServer<CloudRecordedRequest> {
 
 	/** The customer wrote now (opens the 24 h window). */
 	customerWrote(phoneNumberId: string, customer: string, at = this.clock()): void {
-		this.lastInbound.set(`${phoneNumberId}:${customer}`, at);
+		for (const id of this.idsOf(customer)) this.lastInbound.set(`${phoneNumberId}:${id}`, at);
 	}
 
 	windowOpen(phoneNumberId: string, customer: string): boolean {
-		const at = this.lastInbound.get(`${phoneNumberId}:${customer}`);
+		const at = this.lastInbound.get(`${phoneNumberId}:${waIdFor(customer)}`);
 		return at !== undefined && this.clock() - at < DAY;
+	}
+
+	/** Registers (or completes) a customer: webhooks name them by all their ids from now on. */
+	person(p: FakePerson): FakePerson {
+		const known = [p.waId, p.userId].map((id) => (id ? this.people.get(id) : undefined)).find(Boolean);
+		const merged: FakePerson = { ...(known || {}), ...p };
+		for (const id of [merged.waId, merged.userId]) if (id) this.people.set(id, merged);
+		return merged;
+	}
+
+	/** A customer's ids (the one given when unknown). */
+	private idsOf(customer: string): string[] {
+		const p = this.people.get(customer);
+		return p ? [p.waId, p.userId].filter((x): x is string => !!x) : [customer];
+	}
+
+	/**
+	 * The customer's BSUID changed (`user_changed_user_id`, a system message without `contacts`): the
+	 * message names them by their old ids; `system.user_id` is the new BSUID. Meta's page documents the
+	 * trigger but not the field holding the new id: `user_id` is read (and `new_user_id` accepted) by the app.
+	 */
+	userIdChanged(phoneNumberId: string, oldUserId: string, newUserId: string, appSecret = ''): SignedWebhook {
+		const p = this.people.get(oldUserId) || { userId: oldUserId };
+		const message = {
+			...(p.waId ? { from: p.waId } : { from: oldUserId }),
+			from_user_id: oldUserId,
+			id: this.newMessageId(),
+			timestamp: String(Math.floor(this.clock() / 1000)),
+			type: 'system',
+			system: { body: `User ${p.name ?? ''} changed their user id`.replace('  ', ' '), type: 'user_changed_user_id', user_id: newUserId },
+		};
+		this.people.delete(oldUserId);
+		this.person({ ...p, userId: newUserId });
+		return this.webhook(phoneNumberId, { messages: [message], contacts: null }, appSecret);
+	}
+
+	/**
+	 * The customer tapped "Share contact info" on a `request_contact_info` message: a `contacts` message
+	 * whose card (`origin: contact_request`) carries their own number; the person is known by it from now on.
+	 */
+	shareContact(phoneNumberId: string, userId: string, waId: string, appSecret = ''): SignedWebhook {
+		const p = this.person({ userId, waId });
+		const message = {
+			from: userId,
+			from_user_id: userId,
+			id: this.newMessageId(),
+			timestamp: String(Math.floor(this.clock() / 1000)),
+			type: 'contacts',
+			contacts: [{ origin: 'contact_request', name: { formatted_name: p.name ?? `+${waId}` }, phones: [{ phone: `+${waId}`, wa_id: waId, type: 'CELL' }] }],
+		};
+		return this.webhook(phoneNumberId, { messages: [message], contacts: [this.contactEntry(userId, true)] }, appSecret);
 	}
 
 	/** A file the customer sent: its media id (downloadable with the number's credentials). */
@@ -272,7 +348,8 @@ abstract class FakeCloudApi extends FakeProviderServer<CloudRecordedRequest> {
 		const n = this.number(phoneNumberId);
 		const value: Record<string, unknown> = { messaging_product: 'whatsapp', metadata: { display_phone_number: n.display, phone_number_id: n.phoneNumberId } };
 		if (v.contacts !== null) value.contacts = v.contacts ?? this.contactsOf(v.messages || []);
-		if (v.messages) value.messages = v.messages;
+		// Since 2026 a message names its sender's BSUID too.
+		if (v.messages) value.messages = v.messages.map((m) => (isObject(m) && typeof m.from === 'string' && m.from_user_id === undefined && this.people.get(m.from)?.userId ? { ...m, from_user_id: this.people.get(m.from)!.userId } : m));
 		if (v.statuses) value.statuses = v.statuses;
 		if (v.errors) value.errors = v.errors;
 		for (const m of v.messages || []) {
@@ -291,13 +368,26 @@ abstract class FakeCloudApi extends FakeProviderServer<CloudRecordedRequest> {
 	}
 
 	/** Statuses (sent, delivered, read, failed with errors) of sent messages, as a webhook. */
-	statusWebhook(phoneNumberId: string, statuses: Array<{ id: string; status: string; to?: string; errors?: unknown[] }>, appSecret = ''): SignedWebhook {
+	/**
+	 * Statuses (sent, delivered, read, failed with errors) of sent messages, as a webhook. A registered
+	 * customer is named by `recipient_id` and `recipient_user_id` (`naming`: only one of them).
+	 */
+	statusWebhook(phoneNumberId: string, statuses: Array<{ id: string; status: string; to?: string; errors?: unknown[]; naming?: 'both' | 'phone' | 'user-id' }>, appSecret = ''): SignedWebhook {
 		const now = String(Math.floor(this.clock() / 1000));
 		return this.webhook(phoneNumberId, {
 			contacts: null,
 			statuses: statuses.map((s) => {
 				const to = s.to ?? this.sent.find((x) => x.id === s.id)?.to ?? '';
-				return { id: s.id, status: s.status, timestamp: now, ...(BSUID.test(to) ? { recipient_user_id: to } : { recipient_id: to }), ...(s.errors && { errors: s.errors }) };
+				const p = this.people.get(to) || this.people.get(waIdFor(to));
+				const waId = p ? p.waId : BSUID.test(to) ? undefined : waIdFor(to);
+				const userId = p ? p.userId : BSUID.test(to) ? to : undefined;
+				const naming = s.naming ?? 'both';
+				const recipient = {
+					...(waId && naming !== 'user-id' && { recipient_id: waId }),
+					...(userId && naming !== 'phone' && { recipient_user_id: userId }),
+					...(p?.parentUserId && naming !== 'phone' && { recipient_parent_user_id: p.parentUserId }),
+				};
+				return { id: s.id, status: s.status, timestamp: now, ...recipient, ...(s.errors && { errors: s.errors }) };
 			}),
 		}, appSecret);
 	}
@@ -389,7 +479,21 @@ abstract class FakeCloudApi extends FakeProviderServer<CloudRecordedRequest> {
 
 	private contactsOf(messages: unknown[]): unknown[] {
 		const froms = [...new Set(messages.map((m) => (isObject(m) ? String(m.from ?? '') : '')).filter(Boolean))];
-		return froms.map((from) => (BSUID.test(from) ? { profile: { name: `Customer ${from.slice(-4)}` }, user_id: from } : { profile: { name: `Customer ${from.slice(-4)}` }, wa_id: from }));
+		return froms.map((from) => this.contactEntry(from));
+	}
+
+	/** `contacts[i]` for a sender: every id WhatsApp gives for them (a username customer's wa_id only once shared). */
+	private contactEntry(from: string, shared = false): Record<string, unknown> {
+		const p = this.people.get(from);
+		if (!p) return BSUID.test(from) ? { profile: { name: `Customer ${from.slice(-4)}` }, user_id: from } : { profile: { name: `Customer ${from.slice(-4)}` }, wa_id: from };
+		// A username customer who writes under their BSUID withholds the number (until they share it).
+		const hidden = !!p.username && from !== p.waId && !shared;
+		return {
+			profile: { name: p.name ?? '', ...(p.username && { username: p.username }) },
+			...(p.waId && !hidden && { wa_id: p.waId }),
+			...(p.userId && { user_id: p.userId }),
+			...(p.parentUserId && { parent_user_id: p.parentUserId }),
+		};
 	}
 
 	// ───────── shared handlers ─────────
@@ -452,8 +556,10 @@ abstract class FakeCloudApi extends FakeProviderServer<CloudRecordedRequest> {
 		return id;
 	}
 
+	/** WhatsApp's answer names the recipient as it knows them: the wa_id (maybe not the number sent), or the BSUID. */
 	private accepted(to: string, id: string): Reply {
-		return ok({ messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id }] });
+		const contact = BSUID.test(to) ? { input: to, user_id: to } : { input: to, wa_id: waIdFor(to) };
+		return ok({ messaging_product: 'whatsapp', contacts: [contact], messages: [{ id }] });
 	}
 
 	private validateContent(n: FakeNumber, type: string, b: Record<string, any>): void {
@@ -484,6 +590,13 @@ abstract class FakeCloudApi extends FakeProviderServer<CloudRecordedRequest> {
 			case 'template':
 				return this.validateTemplate(n, c);
 			case 'interactive':
+				// Asking for the customer's number: WhatsApp owns the button; only the body text is the business's.
+				if (c.type === 'request_contact_info') {
+					if (!isObject(c.body) || typeof c.body.text !== 'string' || !c.body.text.trim()) throw bad(100, 'interactive.body.text is required.');
+					if (c.body.text.length > 1024) throw bad(100, 'interactive.body.text must be at most 1024 characters long.');
+					if (!isObject(c.action) || c.action.name !== 'request_contact_info') throw bad(100, 'interactive.action.name must be request_contact_info.');
+					return;
+				}
 				return validateInteractive(c);
 			default:
 		}

@@ -738,3 +738,22 @@ describe('multipart parser unit', () => {
 		expect(() => parseMultipart(Buffer.from(`--${b}\r\n\r\nx\r\n--${b}--`), `multipart/form-data; boundary=${b}`)).toThrow(/Content-Disposition/);
 	});
 });
+
+describe('hidden numbers (@lid)', () => {
+	test('a customer with an alias is named by either id, and sends to either reach them', async () => {
+		const lid = '123456789012345@lid';
+		expect(() => fake.hideNumber(lid, CHAT)).toThrow(/not a @c.us and a @lid/);
+		fake.hideNumber(CHAT, lid);
+		expect(fake.otherIdOf(CHAT)).toBe(lid);
+		expect(fake.otherIdOf(lid)).toBe(CHAT);
+		expect(fake.senderIds(CHAT, 'c.us')).toEqual({ chatId: CHAT, sender: CHAT });
+		expect(fake.senderIds(CHAT, 'lid')).toEqual({ chatId: lid, sender: CHAT, senderPhoneNumber: 79001234567 });
+		expect(fake.senderIds(CHAT, 'lid-only')).toEqual({ chatId: lid, sender: lid });
+		// Without an alias every form is the phone-based id.
+		expect(fake.senderIds('79005550000@c.us', 'lid-only')).toEqual({ chatId: '79005550000@c.us', sender: '79005550000@c.us' });
+		await postJson(api('sendMessage'), { chatId: CHAT, message: 'by phone' });
+		await postJson(api('sendMessage'), { chatId: lid, message: 'by alias' });
+		await postJson(api('sendMessage'), { chatId: '79005550000@c.us', message: 'someone else' });
+		expect(fake.sentToPerson(ID, lid).map((s) => s.text)).toEqual(['by phone', 'by alias']);
+	});
+});

@@ -444,6 +444,44 @@ export class FakeGreenApi extends FakeProviderServer<RecordedRequest> {
 		this.addFailRule(method, count, failure, opts.idInstance);
 	}
 
+	// ───────── hidden numbers (`@lid`) ─────────
+
+	/** Customers WhatsApp also names by a hidden-number alias: `…@c.us` ↔ `…@lid`. */
+	private readonly lids = new Map<string, string>();
+
+	/**
+	 * A customer's hidden-number alias (reference §15: chats may be `…@lid` instead of `…@c.us`, and
+	 * different methods may return either form for one person). Sends to either id reach them.
+	 */
+	hideNumber(phoneChatId: string, lidChatId: string): void {
+		if (!/^\d+@c\.us$/.test(phoneChatId) || !/^\d+@lid$/.test(lidChatId)) throw new Error(`fake: hideNumber(${phoneChatId}, ${lidChatId}): not a @c.us and a @lid id`);
+		this.lids.set(phoneChatId, lidChatId);
+		this.lids.set(lidChatId, phoneChatId);
+	}
+
+	/** The same person's other id (`@lid` ↔ `@c.us`), when known. */
+	otherIdOf(chatId: string): string | undefined {
+		return this.lids.get(chatId);
+	}
+
+	/**
+	 * `senderData` ids of a private chat as GREEN-API writes them for a customer with an alias:
+	 * `c.us` — the phone-based id only; `lid` — the chat is the alias and the sender the phone id (with
+	 * `senderPhoneNumber`); `lid-only` — the alias alone (the number is hidden).
+	 */
+	senderIds(phoneChatId: string, form: 'c.us' | 'lid' | 'lid-only'): { chatId: string; sender: string; senderPhoneNumber?: number } {
+		const lid = this.lids.get(phoneChatId);
+		if (form === 'c.us' || !lid) return { chatId: phoneChatId, sender: phoneChatId };
+		if (form === 'lid-only') return { chatId: lid, sender: lid };
+		return { chatId: lid, sender: phoneChatId, senderPhoneNumber: Number(phoneChatId.replace(/@c\.us$/, '')) };
+	}
+
+	/** Accepted sends to a person under either of their ids. */
+	sentToPerson(idInstance: string, chatId: string): SentMessage[] {
+		const ids = [chatId, this.lids.get(chatId)].filter(Boolean);
+		return (this.sent[idInstance] || []).filter((m) => ids.includes(m.chatId));
+	}
+
 	// ───────── waiting & reset ─────────
 
 	/** Waits until `idInstance` has at least `n` accepted sends; returns them. */

@@ -58,6 +58,18 @@ export interface MessageButton {
 	value?: string;
 }
 
+/**
+ * One of the ids WhatsApp names a person by. Which of them a webhook carries varies (a phone-based id, a
+ * business-scoped user id, a username, GREEN-API's `@lid` alias…): the core links them all to one contact.
+ * `chat`: an id the provider addresses the person by (Cloud API wa_id or BSUID, GREEN-API `…@c.us` / `…@lid`);
+ * `phone`: E.164 with '+'; `user-id` / `parent-user-id`: Cloud API BSUIDs; `username`: a WhatsApp username;
+ * `lid`: GREEN-API's hidden-number alias.
+ */
+export interface PersonId {
+	kind: 'chat' | 'phone' | 'user-id' | 'parent-user-id' | 'username' | 'lid';
+	value: string;
+}
+
 export interface QuotedMessage {
 	messageId: string;
 	/** Plain-text rendering of the quoted message when the payload carries it. */
@@ -78,6 +90,8 @@ export interface InboundMessage {
 	timestamp: number;
 	/** The customer: in a group, the member who wrote. phone is E.164 (`+…`) when derivable. */
 	sender: { id: string; name: string; phone?: string };
+	/** Every id the event names the customer by besides `chatId` and `sender.phone` (private chats only). */
+	people?: PersonId[];
 	isGroup: boolean;
 	groupName?: string;
 	quoted?: QuotedMessage;
@@ -96,6 +110,8 @@ export interface DeliveryStatusEvent {
 	 * provider (`recovery.chatOfSentMessage`), a call made for such statuses only.
 	 */
 	chatId?: string;
+	/** Every id the status names the customer by besides `chatId`. */
+	people?: PersonId[];
 	messageId: string;
 	status: DeliveryState;
 	/** Why it failed (status `failed`), in the provider's words or as a translated code. */

@@ -5,7 +5,7 @@
 // exists or not; `capabilities` are data only (window, limits, rates, codes). The core never asks a
 // provider's name.
 
-import { DeliveryStatusEvent, InboundEvent, InboundMessage, InstanceHealth, MediaKind } from './events';
+import { DeliveryStatusEvent, InboundEvent, InboundMessage, InstanceHealth, MediaKind, PersonId } from './events';
 import { Failure } from './failure';
 import { HttpClient } from './http';
 import { InteractiveKind, OutboundInteractive } from './interactive';
@@ -75,6 +75,8 @@ export interface MessageActions {
 	delete?(msg: { chatId: string; messageId: string }): Promise<SendResult>;
 	/** Marks the customer's messages up to `messageId` read (read receipts). */
 	markRead?(msg: { chatId: string; messageId: string }): Promise<SendResult>;
+	/** Asks a customer to share their phone number (Cloud API `request_contact_info`); `text` is shown with WhatsApp's button. */
+	requestContactInfo?(msg: { chatId: string; text: string }): Promise<SendResult>;
 	/** Does `chatId` (from a phone number) have WhatsApp? Undefined: the provider cannot tell. */
 	checkNumber?(phone: string): Promise<{ ok: true; chatId: string; exists: boolean } | ({ ok: false } & Failure)>;
 }
@@ -92,8 +94,14 @@ export interface ProviderTemplates {
 	chatIdFor(phoneDigits: string): string;
 }
 
+/** The recipient as WhatsApp answered a send (Cloud API `contacts[0]`): its `wa_id` may differ from the number sent to. */
+export interface AnsweredRecipient {
+	chatId: string;
+	people: PersonId[];
+}
+
 export type SendResult =
-	| { ok: true; messageId: string }
+	| { ok: true; messageId: string; recipient?: AnsweredRecipient }
 	| ({
 			ok: false;
 			/** Retry later (429, 5xx, timeouts, instance starting, network); false = permanent. */

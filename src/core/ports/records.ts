@@ -85,6 +85,10 @@ export interface ContactRecord {
 	visitorToken?: string;
 	/** Rocket.Chat fills message authors from these (guest-N style username). */
 	visitorUsername?: string;
+	/** Every id the customer was seen under (`kind:value`, core/identity.ts), each also in the person index. */
+	people?: string[];
+	/** Where messages go when not to `chatId` (the key): the id WhatsApp answered or the customer changed to. */
+	sendTo?: string;
 	// room
 	/** The open room, unset once it was closed. */
 	roomId?: string;
@@ -223,6 +227,15 @@ export interface BusinessAppRecords {
 	pendingHistory(instanceId: string, chatId: string): Promise<PendingHistoryEntry[]>;
 	/** Replaces the chat's waiting messages (an empty list removes the record). */
 	savePendingHistory(instanceId: string, chatId: string, entries: PendingHistoryEntry[]): Promise<void>;
+}
+
+/**
+ * Person id (`kind:value`) → the chat id of the contact it belongs to, per number: finds one customer by any
+ * id a webhook names them by. Written when an id is first linked, read when an event's chat is not a contact's.
+ */
+export interface PersonIndex {
+	chatOf(instanceId: string, personKey: string): Promise<string | undefined>;
+	link(instanceId: string, personKey: string, chatId: string): Promise<void>;
 }
 
 /** A WhatsApp room the app opened and that is not closed yet: where agents may write while the app is down. */

@@ -17,7 +17,7 @@ import { Json, nonEmpty, obj } from '../shared/json';
 import { permanent } from '../shared/results';
 import { splitText } from '../shared/text';
 import { CloudClient, CloudClientOptions } from './client';
-import { captionFits, CLOUD_MEDIA, fileKind, MAX_TEXT_LENGTH, mediaBody, reactionBody, textBody } from './outbound';
+import { captionFits, CLOUD_MEDIA, fileKind, MAX_TEXT_LENGTH, mediaBody, reactionBody, contactRequestBody, textBody } from './outbound';
 import { templateBody, templateInfos } from './templates';
 import { CloudTransport, parseUrl } from './transport';
 import { parseCloudWebhook } from './webhook';
@@ -113,6 +113,7 @@ export abstract class CloudApiAdapter implements WhatsAppProvider {
 			downloadMedia: (ref, policy) => this.downloadMedia(http, client, instance, ref, policy),
 			health: () => this.health(client),
 			react: (msg) => client.sendMessage(reactionBody(msg.chatId, msg.messageId, msg.emoji)),
+			requestContactInfo: (msg) => client.sendMessage(contactRequestBody(msg.chatId, msg.text)),
 			// Read receipts with the typing indicator: the customer sees the agent has read and is answering.
 			markRead: async (msg) => {
 				const r = await client.markRead(msg.messageId, this.capabilities.typing);

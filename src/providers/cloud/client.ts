@@ -10,6 +10,7 @@ import { buildMultipart } from '../shared/multipart';
 import { permanent, responseJson } from '../shared/results';
 import { classifyHttpFailure, classifyTransportError } from './errors';
 import { CloudTransport } from './transport';
+import { answeredRecipient } from './people';
 
 export interface CloudClientOptions {
 	/** JSON calls (sends, reads, settings). */
@@ -57,8 +58,14 @@ export class CloudClient {
 
 	/** POST /messages; the answer's `messages[0].id` is the message id. */
 	async sendMessage(body: Json): Promise<SendResult> {
-		const r = await this.call({ method: 'POST', url: this.transport.messagesUrl(this.instance), json: body }, (j) => nonEmpty(obj(arr(obj(j)?.messages)[0])?.id));
-		if (r.ok) return { ok: true, messageId: r.data };
+		const r = await this.call({ method: 'POST', url: this.transport.messagesUrl(this.instance), json: body }, (j) => {
+			const id = nonEmpty(obj(arr(obj(j)?.messages)[0])?.id);
+			return id ? { id, recipient: answeredRecipient(obj(arr(obj(j)?.contacts)[0])) } : undefined;
+		});
+		// The recipient as WhatsApp answered, told when it is not who the message was addressed to: its wa_id
+		// may differ from the number sent to (Brazil's 9th digit).
+		if (r.ok && r.data.recipient && r.data.recipient.chatId === (body.to ?? body.recipient)) r.data.recipient = undefined;
+		if (r.ok) return { ok: true, messageId: r.data.id, ...(r.data.recipient && { recipient: r.data.recipient }) };
 		return r.code === 'cloud_unexpected'
 			? // Not retried: the message may have been accepted, and a retry could send it twice.
 				{ ...permanent('cloud_no_id', `${this.transport.label} accepted the message but returned no id`, { provider: this.transport.label }), status: r.status }

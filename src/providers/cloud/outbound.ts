@@ -99,3 +99,12 @@ export function captionFits(kind: WireKind, caption: string | undefined): boolea
 export function reactionBody(chatId: string, messageId: string, emoji: string): Json {
 	return { ...envelope(chatId), type: 'reaction', reaction: { message_id: messageId, emoji } };
 }
+
+/**
+ * Asks the customer to share their phone number: WhatsApp shows the text with its own "Share contact info"
+ * button (the label is WhatsApp's), and the answer comes back as a `contacts` message with
+ * `origin: contact_request`. Only inside the customer-service window (a template button does it outside).
+ */
+export function contactRequestBody(chatId: string, text: string): Json {
+	return { ...envelope(chatId), type: 'interactive', interactive: { type: 'request_contact_info', body: { text }, action: { name: 'request_contact_info' } } };
+}

@@ -2,22 +2,24 @@
 // statuses and errors: every one becomes an event (or an `ignored` one saying why), in body order.
 //
 // Customer identity. Since 2026 a contact carries a business-scoped user id (BSUID, `contacts[].user_id`,
-// e.g. `US.13491208655302741918`) and, for users who adopted a username, may come without a phone
-// (`wa_id`). The chat id is the BSUID when the message has one, else the wa_id: a customer first seen
-// with a BSUID and no phone keeps the same chat when a later message also carries the phone (which is
-// kept as sender.phone). Replies go to a BSUID through the `recipient` field (outbound.ts).
+// e.g. `US.13491208655302741918`, and `parent_user_id`), maybe a `profile.username`, and, for users who
+// adopted a username, may come without a phone (`wa_id`). The chat id is the wa_id when the payload has
+// one (customers known before usernames stay where they are), else the BSUID; every id is passed on as the
+// event's `people`, and the core keeps them on one contact (core/identity.ts), so a username customer who
+// later shows their number stays in their conversation. Replies to a BSUID go in `recipient` (outbound.ts).
 //
 // Shapes are held to what Meta documents (ids.ts): a body, entry or message that is not is answered
 // `ignored` with the reason and changes nothing, each on its own — a bad entry of a batch never drops
 // the good ones beside it.
 
-import { DeliveryState, InboundEvent, InboundMessage } from '../../core/ports/events';
+import { DeliveryState, InboundEvent, InboundMessage, PersonId } from '../../core/ports/events';
 import { InstanceHealth } from '../../core/ports/provider';
 import { InstanceRecord } from '../../core/ports/records';
 import { arr, asPayload, displayName, Json, nonEmpty, obj, printable, toMillis } from '../shared/json';
 import { cloudErrors, errorFailure } from './errors';
 import { asBsuid, asWaId, isCustomerId, isGraphId, isMessageId } from './ids';
 import { contentProblem, parseMessage, referralOf } from './messages';
+import { chatIdOf, CloudIds, cloudPeople, idsOfContact } from './people';
 import { own } from '../../core/ports/lookup';
 import { parseCoexistenceChange } from './coexistence';
 
@@ -158,7 +160,7 @@ function messagesChange(value: Json, ctx: WebhookContext): InboundEvent[] {
 			events.push(ignored(`message type ${named(m.type)}`));
 			continue;
 		}
-		const base = { type: 'message' as const, instanceId: instance.id, chatId: who.chatId, timestamp, sender: who.sender, isGroup: false };
+		const base = { type: 'message' as const, instanceId: instance.id, chatId: who.chatId, timestamp, sender: who.sender, isGroup: false, ...(who.people.length && { people: who.people }) };
 		// The ad the customer came from is told once, just before their message, as its own entry.
 		const referral = referralOf(m);
 		if (referral) events.push({ ...base, messageId: `${id}#referral`, content: referral });
@@ -171,17 +173,27 @@ function messagesChange(value: Json, ctx: WebhookContext): InboundEvent[] {
 	for (const raw of arr(value.statuses)) {
 		const s = obj(raw);
 		const messageId = nonEmpty(s?.id);
-		const chatId = s?.recipient_user_id ?? s?.recipient_id;
-		if (!s || !messageId || !isCustomerId(chatId)) {
-			events.push(ignored(`status without id or customer recipient: ${printable(chatId)}`));
+		const ids: CloudIds = {};
+		const waId = asWaId(s?.recipient_id);
+		const userId = asBsuid(s?.recipient_user_id);
+		const parentUserId = asBsuid(s?.recipient_parent_user_id);
+		if (waId) ids.waId = waId;
+		if (userId) ids.userId = userId;
+		if (parentUserId) ids.parentUserId = parentUserId;
+		const chatId = chatIdOf(ids);
+		const shown = s?.recipient_id ?? s?.recipient_user_id;
+		if (!s || !messageId || !chatId || (s.recipient_id !== undefined && !waId) || (s.recipient_user_id !== undefined && !userId)) {
+			events.push(ignored(`status without id or customer recipient: ${printable(shown)}`));
 			continue;
 		}
+		// A phone-based chat id says the phone.
+		const people = cloudPeople(ids).filter((id) => !(id.kind === 'chat' && id.value === chatId) && !(id.kind === 'phone' && id.value === `+${chatId}`));
 		const status = own(STATUSES, s.status);
 		if (!status) {
 			events.push(ignored(`status ${named(s.status)}`));
 			continue;
 		}
-		const event: InboundEvent = { type: 'status', instanceId: instance.id, chatId, messageId, status, timestamp: toMillis(s.timestamp) };
+		const event: InboundEvent = { type: 'status', instanceId: instance.id, chatId, messageId, status, timestamp: toMillis(s.timestamp), ...(people.length && { people }) };
 		const error = cloudErrors(s.errors)[0];
 		if (error && status === 'failed') event.failure = errorFailure(error, ctx.label);
 		events.push(event);
@@ -210,11 +222,13 @@ function numberOf(value: Json, ctx: WebhookContext): InstanceRecord | string {
 interface Customer {
 	chatId: string;
 	sender: InboundMessage['sender'];
+	/** The customer's other ids (core/identity.ts links them to one contact). */
+	people: PersonId[];
 }
 
 /**
  * Who wrote: `from` (a wa_id or a BSUID) and/or `from_user_id` (a BSUID), with the matching entry of
- * `contacts` for the name and the other id. A message naming no customer (no sender, an id of another
+ * `contacts` for the name and the other ids. A message naming no customer (no sender, an id of another
  * shape, the business number itself) is a reason, never a chat.
  */
 function customerOf(m: Json, contacts: Json[], ownNumber: string | undefined): Customer | string {
@@ -227,18 +241,50 @@ function customerOf(m: Json, contacts: Json[], ownNumber: string | undefined): C
 	// A lone contact that names nobody else is the sender's (its ids may complete theirs).
 	const contradicts = (c: Json) => (asWaId(from) !== undefined && c.wa_id !== undefined && c.wa_id !== from) || (fromUserId !== undefined && c.user_id !== undefined && c.user_id !== fromUserId);
 	const contact = contacts.find(matches) ?? (contacts.length === 1 && !contradicts(contacts[0]) ? contacts[0] : undefined);
-	const userId = asBsuid(fromUserId) ?? asBsuid(contact?.user_id) ?? asBsuid(from);
-	const waId = asWaId(from) ?? asWaId(contact?.wa_id);
+	const listed = idsOfContact(contact);
+	const ids: CloudIds = { ...listed };
+	const userId = asBsuid(fromUserId) ?? listed.userId ?? asBsuid(from);
+	const waId = asWaId(from) ?? listed.waId ?? sharedOwnNumber(m);
+	if (userId) ids.userId = userId;
+	if (waId) ids.waId = waId;
 	if (waId !== undefined && ownNumber !== undefined && waId === ownNumber) return 'message from the business number itself';
-	const chatId = userId ?? waId;
+	const chatId = chatIdOf(ids);
 	if (!chatId) return 'message without a sender';
 	const phone = waId ? `+${waId}` : undefined;
 	const profile = obj(contact?.profile);
-	const username = displayName(profile?.username);
-	const name = displayName(profile?.name) ?? username ?? phone ?? chatId;
+	const name = displayName(profile?.name) ?? ids.username ?? phone ?? chatId;
 	const sender: InboundMessage['sender'] = { id: chatId, name };
 	if (phone) sender.phone = phone;
-	return { chatId, sender };
+	// The system message telling of a changed id names the new one: it is the same person.
+	const changed = systemChange(m);
+	// The chat id and the sender's phone are the event's own fields; the rest are its `people`.
+	const people = [...cloudPeople(ids), ...(changed ? cloudPeople(changed) : [])].filter((id) => !(id.kind === 'chat' && id.value === chatId) && !(id.kind === 'phone' && id.value === phone));
+	return { chatId, sender, people };
+}
+
+/**
+ * The number a username customer shared when asked (`request_contact_info`): a `contacts` message whose
+ * card has `origin: contact_request` carries the sender's own wa_id. A card shared otherwise is someone else's.
+ */
+function sharedOwnNumber(m: Json): string | undefined {
+	if (m.type !== 'contacts') return undefined;
+	const card = arr(m.contacts).map(obj).find((c) => c?.origin === 'contact_request');
+	return card ? arr(card.phones).map((p) => asWaId(obj(p)?.wa_id)).find((w) => w !== undefined) : undefined;
+}
+
+/** `system` `user_changed_number` / `user_changed_user_id`: the customer's new id. */
+function systemChange(m: Json): CloudIds | undefined {
+	if (m.type !== 'system') return undefined;
+	const s = obj(m.system);
+	if (s?.type === 'user_changed_number') {
+		const waId = asWaId(s.wa_id) ?? asWaId(s.new_wa_id);
+		return waId ? { waId } : undefined;
+	}
+	if (s?.type === 'user_changed_user_id') {
+		const userId = asBsuid(s.user_id) ?? asBsuid(s.new_user_id);
+		return userId ? { userId } : undefined;
+	}
+	return undefined;
 }
 
 /** A message's `timestamp`: Unix seconds (a digit string as Meta sends it, or a number), not far in the future. */

@@ -1,9 +1,9 @@
 // Envelope of an inbound message (who, where, when), shared by webhook and journal parsing.
 
-import { IgnoredEvent, InboundMessage } from '../../core/ports/events';
+import { IgnoredEvent, InboundMessage, PersonId } from '../../core/ports/events';
 import { displayName, nonEmpty, printable, toMillis } from '../shared/json';
 import { parseMessageData } from './messages';
-import { chatKind, phoneFromChatId } from './phone';
+import { chatIdFromPhone, chatKind, phoneFromChatId } from './phone';
 
 export interface RawInbound {
 	instanceId: string;
@@ -17,7 +17,33 @@ export interface RawInbound {
 	senderName?: unknown;
 	senderContactName?: unknown;
 	chatName?: unknown;
+	/** `senderData.senderPhoneNumber` where GREEN-API gives it (digits, a number or a string). */
+	senderPhoneNumber?: unknown;
 	messageData: unknown;
+}
+
+/**
+ * The ids a private chat's envelope names the customer by. GREEN-API may name one person by a phone-based
+ * `…@c.us` id or a hidden-number `…@lid` alias, and different methods (and the chat and the author fields
+ * of one webhook) may use either: both are the same customer. The chat id itself is left out.
+ */
+function peopleOf(raw: RawInbound, author: string | undefined): PersonId[] {
+	const people: PersonId[] = [];
+	const add = (id: string | undefined) => {
+		const kind = chatKind(id);
+		// The business's own number (an echo's author) is never the customer's.
+		if (!id || id === raw.ownWid || (kind !== 'private' && kind !== 'hidden')) return;
+		if (id !== raw.chatId) people.push({ kind: 'chat', value: id });
+		if (kind === 'hidden') people.push({ kind: 'lid', value: id });
+		const phone = phoneFromChatId(id);
+		if (phone) people.push({ kind: 'phone', value: phone });
+	};
+	add(raw.chatId);
+	add(author);
+	const shared = typeof raw.senderPhoneNumber === 'number' && Number.isSafeInteger(raw.senderPhoneNumber) ? String(raw.senderPhoneNumber) : typeof raw.senderPhoneNumber === 'string' && /^\d{7,15}$/.test(raw.senderPhoneNumber) ? raw.senderPhoneNumber : undefined;
+	add(shared ? chatIdFromPhone(shared) : undefined);
+	const seen = new Set<string>();
+	return people.filter((p) => !seen.has(`${p.kind}:${p.value}`) && !!seen.add(`${p.kind}:${p.value}`));
 }
 
 /**
@@ -40,6 +66,7 @@ export function buildInboundMessage(raw: RawInbound): InboundMessage | IgnoredEv
 	const personName = displayName(raw.senderContactName) ?? displayName(raw.senderName);
 
 	let sender: InboundMessage['sender'];
+	let people: PersonId[] = [];
 	if (isGroup) {
 		const id = author ?? raw.chatId;
 		const phone = phoneFromChatId(id);
@@ -47,8 +74,9 @@ export function buildInboundMessage(raw: RawInbound): InboundMessage | IgnoredEv
 		sender = { id, name: personName ?? phone ?? id };
 		if (phone) sender.phone = phone;
 	} else {
-		// An `@lid` chat may still name a `@c.us` author; that is the only phone we can trust.
-		const phone = phoneFromChatId(raw.chatId) ?? phoneFromChatId(author);
+		// An `@lid` chat may still name a `@c.us` author (or the sender's number): the only phones we can trust.
+		people = peopleOf(raw, author);
+		const phone = phoneFromChatId(raw.chatId) ?? people.find((p) => p.kind === 'phone')?.value;
 		sender = { id: raw.chatId, name: personName ?? chatName ?? phone ?? raw.chatId };
 		if (phone) sender.phone = phone;
 	}
@@ -65,6 +93,9 @@ export function buildInboundMessage(raw: RawInbound): InboundMessage | IgnoredEv
 		content: parsed.content,
 	};
 	if (isGroup && chatName) msg.groupName = chatName;
+	// The sender's phone is the event's own field.
+	const others = people.filter((p) => !(p.kind === 'phone' && p.value === sender.phone));
+	if (others.length) msg.people = others;
 	if (parsed.quoted) msg.quoted = parsed.quoted;
 	if (parsed.forwarded) msg.forwarded = true;
 	return msg;

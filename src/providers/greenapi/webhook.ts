@@ -55,6 +55,7 @@ function envelopeMessage(p: Record<string, unknown>, instanceId: string | undefi
 		senderName: senderData.senderName,
 		senderContactName: senderData.senderContactName,
 		chatName: senderData.chatName,
+		senderPhoneNumber: senderData.senderPhoneNumber,
 		messageData: p.messageData,
 	});
 }
@@ -106,7 +107,7 @@ function parse(content: unknown): InboundEvent {
 			const msg = envelopeMessage(p, instanceId, instanceData);
 			if (!msg) return ignored('outgoingMessageReceived without instance, senderData.chatId or idMessage');
 			if (msg.type === 'ignored') return msg;
-			return { type: 'business-message', instanceId: msg.instanceId, chatId: msg.chatId, messageId: msg.messageId, timestamp: msg.timestamp, content: msg.content };
+			return { type: 'business-message', instanceId: msg.instanceId, chatId: msg.chatId, messageId: msg.messageId, timestamp: msg.timestamp, content: msg.content, ...(msg.people && { people: msg.people }) };
 		}
 		case 'incomingMessageReceived':
 			return envelopeMessage(p, instanceId, instanceData) ?? ignored('incomingMessageReceived without senderData.chatId or idMessage');

@@ -61,6 +61,7 @@ export function memoryDeps(provider: WhatsAppProvider, settings: Partial<CoreSet
 		openRooms: { add: async () => undefined, remove: async () => undefined, list: async () => [] },
 		seenArchive: { has: async () => false, add: async () => undefined },
 		businessApp: { contactName: async () => undefined, setContactName: async () => undefined, pendingHistory: async () => [], savePendingHistory: async () => undefined },
+		people: (() => { const index = new Map<string, string>(); return { chatOf: async (i: string, k: string) => index.get(`${i}:${k}`), link: async (i: string, k: string, c: string) => { index.set(`${i}:${k}`, c); } }; })(),
 		templates: { get: async () => undefined, save: async () => undefined },
 		templateSends: { get: async () => undefined, save: async () => undefined, remove: async () => undefined },
 		inbox: new MemoryQueue<InboxItem>(),

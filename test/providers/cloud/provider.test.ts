@@ -464,7 +464,7 @@ describe('360dialog', () => {
 		expect(new CloudProvider().capabilities).toMatchObject({ redeliveryMs: 7 * 24 * 60 * 60_000, typing: true });
 		// Templates, no journal, no QR: the members say so; no edit or delete on the Cloud API.
 		const session = new CloudProvider().session(new FakeHttp(), d360);
-		expect(Object.keys(session).sort()).toEqual(['admin', 'checkNumber', 'downloadMedia', 'health', 'interactive', 'markRead', 'react', 'sendFile', 'sendText', 'templates']);
+		expect(Object.keys(session).sort()).toEqual(['admin', 'checkNumber', 'downloadMedia', 'health', 'interactive', 'markRead', 'react', 'requestContactInfo', 'sendFile', 'sendText', 'templates']);
 		expect(Object.keys(session.admin).sort()).toEqual(['configureWebhook', 'connect', 'removeWebhook']);
 	});
 });

@@ -109,18 +109,38 @@ describe('inbound messages, one per type', () => {
 });
 
 describe('customers with a business-scoped user id (BSUID)', () => {
-	it('a customer known only by BSUID and username is a chat; a later message with the phone is the same chat', () => {
+	it('a customer known only by BSUID and username is a chat; a later message with the phone is chatted by the wa_id and names the BSUID among its people (the core keeps one contact)', () => {
 		const first = one(msg.text('hi', { from: CLOUD.bsuid }), { contacts: [contact({ waId: null, userId: CLOUD.bsuid, name: '', username: '@sheena' })] });
 		expect(first.chatId).toBe(CLOUD.bsuid);
 		expect(first.sender).toEqual({ id: CLOUD.bsuid, name: '@sheena' });
+		expect(first.people).toEqual([{ kind: 'user-id', value: CLOUD.bsuid }, { kind: 'username', value: '@sheena' }]);
 		const later = one(msg.text('my number is visible now'), { contacts: [contact({ userId: CLOUD.bsuid })] });
-		expect(later.chatId).toBe(CLOUD.bsuid);
-		expect(later.sender).toEqual({ id: CLOUD.bsuid, name: CLOUD.name, phone: `+${CLOUD.customer}` });
+		expect(later.chatId).toBe(CLOUD.customer);
+		expect(later.sender).toEqual({ id: CLOUD.customer, name: CLOUD.name, phone: `+${CLOUD.customer}` });
+		expect(later.people).toEqual([{ kind: 'chat', value: CLOUD.bsuid }, { kind: 'user-id', value: CLOUD.bsuid }]);
 	});
 
-	it('statuses name the chat the same way (recipient_user_id first)', () => {
+	it('a number the customer shared when asked (contacts card with origin contact_request) is theirs; a card shared otherwise is not', () => {
+		const card = (origin: string) => ({ ...msg.text('x', { from: CLOUD.bsuid }), type: 'contacts', text: undefined, from_user_id: CLOUD.bsuid, contacts: [{ origin, name: { formatted_name: 'S' }, phones: [{ phone: '+1 650 555 0177', wa_id: '16505550177' }] }] });
+		const asked = one(card('contact_request'), { contacts: [contact({ waId: null, userId: CLOUD.bsuid })] });
+		expect(asked).toMatchObject({ chatId: '16505550177', sender: { phone: '+16505550177' }, people: expect.arrayContaining([{ kind: 'user-id', value: CLOUD.bsuid }]) });
+		const other = one(card('other'), { contacts: [contact({ waId: null, userId: CLOUD.bsuid })] });
+		expect(other.chatId).toBe(CLOUD.bsuid);
+		expect(other.sender.phone).toBeUndefined();
+	});
+
+	it('user_changed_user_id names the new BSUID among the people of the customer it speaks for', () => {
+		const m = { ...msg.text('x', { from: CLOUD.customer }), type: 'system', text: undefined, from_user_id: CLOUD.bsuid, system: { body: 'changed', type: 'user_changed_user_id', user_id: 'US.99998888777766665555' } };
+		const e = parse(body(value({ messages: [m], contacts: null as never })))[0] as InboundMessage;
+		expect(e).toMatchObject({ chatId: CLOUD.customer, content: { kind: 'system', event: 'user-id-changed', newId: 'US.99998888777766665555' } });
+		expect(e.people).toEqual(expect.arrayContaining([{ kind: 'user-id', value: CLOUD.bsuid }, { kind: 'chat', value: 'US.99998888777766665555' }, { kind: 'user-id', value: 'US.99998888777766665555' }]));
+	});
+
+	it('statuses are chatted by the wa_id when they name one, and name the BSUID among their people', () => {
 		const [e] = parse(body(value({ statuses: [status('wamid.OUT', 'delivered', { userId: CLOUD.bsuid })] })));
-		expect(e).toMatchObject({ type: 'status', chatId: CLOUD.bsuid, messageId: 'wamid.OUT', status: 'delivered' });
+		expect(e).toMatchObject({ type: 'status', chatId: CLOUD.customer, messageId: 'wamid.OUT', status: 'delivered', people: [{ kind: 'chat', value: CLOUD.bsuid }, { kind: 'user-id', value: CLOUD.bsuid }] });
+		const [u] = parse(body(value({ statuses: [{ ...status('wamid.OUT', 'read', { userId: CLOUD.bsuid }), recipient_id: undefined }] })));
+		expect(u).toMatchObject({ chatId: CLOUD.bsuid, status: 'read' });
 		const [p] = parse(body(value({ statuses: [status('wamid.OUT', 'read')] })));
 		expect(p).toMatchObject({ chatId: CLOUD.customer, status: 'read' });
 	});

@@ -84,10 +84,23 @@ abstract class CloudApiPhone<F extends CloudFake> implements PhoneProvider {
 		return { id: this.phoneNumberId, number: this.businessNumber, state: this.linked ? 'CONNECTED' : 'DISCONNECTED', webhookUrl: this.webhook ? withoutSecret(this.webhook.url) : '' };
 	}
 
+	/**
+	 * A customer whose name is a WhatsApp username (`@…`) plays a username-only customer: they write under a
+	 * business-scoped user id with their number withheld, and tap "Share contact info" when the agent asks
+	 * (`/whatsapp ask-number`), after which WhatsApp names them by the number too.
+	 */
+	private userIdOf(customer: Customer): string | undefined {
+		return customer.name.startsWith('@') ? `US.${customer.phone}` : undefined;
+	}
+	private readonly answeredRequests = new Set<string>();
+
 	customerActs(customer: Customer, action: PhoneAction): string {
-		const o = { from: customer.phone, timestamp: String(Math.floor(this.fake.clock() / 1000)) };
+		const userId = this.userIdOf(customer);
+		const o = { from: userId ?? customer.phone, timestamp: String(Math.floor(this.fake.clock() / 1000)) };
 		const m = this.message(customer, action, o);
-		const body = this.fake.webhook(this.phoneNumberId, { messages: [m], contacts: [{ profile: { name: customer.name }, wa_id: customer.phone }] }, this.signingSecret());
+		const contact = userId ? { profile: { name: '', username: customer.name }, user_id: userId } : { profile: { name: customer.name }, wa_id: customer.phone };
+		if (userId) this.fake.person({ userId, username: customer.name, waId: customer.phone });
+		const body = this.fake.webhook(this.phoneNumberId, { messages: [m], contacts: [contact] }, this.signingSecret());
 		this.push(`${String(m.type)} from ${customer.name}`, body, { messageId: String(m.id), customerPhone: customer.phone });
 		return String(m.id);
 	}
@@ -145,11 +158,24 @@ abstract class CloudApiPhone<F extends CloudFake> implements PhoneProvider {
 	}
 
 	businessMessages(): BusinessMessage[] {
-		return this.fake.sent.filter((s) => s.phoneNumberId === this.phoneNumberId).map((s) => this.toBusiness(s));
+		const sent = this.fake.sent.filter((s) => s.phoneNumberId === this.phoneNumberId);
+		// A username customer taps "Share contact info" as soon as the business asks.
+		for (const s of sent) {
+			if (s.type !== 'interactive' || s.body.interactive?.type !== 'request_contact_info' || this.answeredRequests.has(s.id)) continue;
+			this.answeredRequests.add(s.id);
+			const phone = this.phoneOf(s.to);
+			this.push('shared contact info', this.fake.shareContact(this.phoneNumberId, s.to, phone, this.signingSecret()), { customerPhone: phone });
+		}
+		return sent.map((s) => this.toBusiness(s));
+	}
+	/** The number behind a username customer's BSUID (the sandbox's own `US.<digits>`). */
+	private phoneOf(to: string): string {
+		return to.startsWith('US.') ? to.slice(3) : to;
 	}
 	private toBusiness(s: CloudSent): BusinessMessage {
 		const c = (s.body[s.type] ?? {}) as Record<string, any>;
-		const base = { id: s.id, customerPhone: s.to, quotedMessageId: s.body.context?.message_id, method: `messages (${s.type})`, at: s.at };
+		const base = { id: s.id, customerPhone: this.phoneOf(s.to), quotedMessageId: s.body.context?.message_id, method: `messages (${s.type})`, at: s.at };
+		if (s.type === 'interactive' && c.type === 'request_contact_info') return { ...base, kind: 'other', text: `📇 ${c.body?.text ?? ''} [Share contact info]` };
 		if (s.type === 'text') return { ...base, kind: 'text', text: c.body };
 		if (MEDIA_TYPES.has(s.type)) {
 			const f = this.fileOf(s);
