@@ -1,5 +1,5 @@
 import { CoreDeps } from './Core';
-import { Identity } from './identity';
+import { findContactByAnyPersonId } from './personIndex';
 import { ContactRecord } from './ports/records';
 
 /**
@@ -10,7 +10,7 @@ import { ContactRecord } from './ports/records';
  */
 export async function findCustomerByAnyId(deps: Pick<CoreDeps, 'contacts' | 'people'>, instanceId: string, ids: string[]): Promise<ContactRecord | undefined> {
 	const forms = [...new Set(ids.flatMap(idForms))];
-	return new Identity(deps).findContactByAnyPersonId(instanceId, forms.map((value) => ({ kind: 'chat' as const, value })));
+	return findContactByAnyPersonId(deps, instanceId, forms.map((value) => ({ kind: 'chat' as const, value })));
 }
 
 /** A phone is a chat id as digits (Cloud API wa_id) or as GREEN-API writes it (`digits@c.us`). */

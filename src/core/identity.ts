@@ -11,22 +11,9 @@ import { PersonId } from './ports/events';
 import { AnsweredRecipient } from './ports/provider';
 import { ContactRecord } from './ports/records';
 import { readdress, recordPeople } from './RoomOpener';
+import { findChatOfAnyPersonId, findContactByAnyPersonId, personIdsOf, personKey } from './personIndex';
 
-/** `kind:value`, as stored in the index and in `ContactRecord.people`. */
-export function personKey(id: PersonId): string {
-	return `${id.kind}:${id.value}`;
-}
-
-/** The ids an event names its customer by: its chat id first, then the others (the sender's phone among them), each once. */
-export function personIdsOf(e: { chatId: string; people?: PersonId[]; isGroup?: boolean; sender?: { phone?: string } }): PersonId[] {
-	if (e.isGroup) return [];
-	const all: PersonId[] = [{ kind: 'chat', value: e.chatId }, ...(e.people || []), ...(e.sender?.phone ? [{ kind: 'phone' as const, value: e.sender.phone }] : [])];
-	const seen = new Set<string>();
-	return all.filter((id) => !seen.has(personKey(id)) && !!seen.add(personKey(id)));
-}
-
-/** Kinds whose value may be the key of a contact stored before the person index existed. */
-const KEY_KINDS = new Set<PersonId['kind']>(['chat', 'user-id', 'lid']);
+export { personIdsOf, personKey } from './personIndex';
 
 export class Identity {
 	constructor(private readonly deps: Pick<CoreDeps, 'contacts' | 'people'>) {}
@@ -35,9 +22,8 @@ export class Identity {
 	 * The one function for "find the contact of a person by any id": the contact any of `ids` is linked to
 	 * (in the order given), else one stored under one of them as its key (records older than the index).
 	 */
-	public async findContactByAnyPersonId(instanceId: string, ids: PersonId[]): Promise<ContactRecord | undefined> {
-		const chatId = await this.findChatOfAnyPersonId(instanceId, ids);
-		return chatId ? this.deps.contacts.get(instanceId, chatId) : undefined;
+	public findContactByAnyPersonId(instanceId: string, ids: PersonId[]): Promise<ContactRecord | undefined> {
+		return findContactByAnyPersonId(this.deps, instanceId, ids);
 	}
 
 	/**
@@ -45,16 +31,8 @@ export class Identity {
 	 * that chat's first message is saved: the caller then waits on that chat's lock instead of opening a
 	 * second conversation.
 	 */
-	public async findChatOfAnyPersonId(instanceId: string, ids: PersonId[]): Promise<string | undefined> {
-		for (const id of ids) {
-			const chatId = await this.deps.people.chatOf(instanceId, personKey(id));
-			if (chatId) return chatId;
-		}
-		for (const id of ids) {
-			if (!KEY_KINDS.has(id.kind)) continue;
-			if (await this.deps.contacts.get(instanceId, id.value)) return id.value;
-		}
-		return undefined;
+	public findChatOfAnyPersonId(instanceId: string, ids: PersonId[]): Promise<string | undefined> {
+		return findChatOfAnyPersonId(this.deps, instanceId, ids);
 	}
 
 	/**
