@@ -5,6 +5,8 @@ import { serviceWindow } from '../core/serviceWindow';
 import { t } from '../i18n/translate';
 import { waitingKeys } from '../core/ChatQueue';
 import { CommandContext, maskPhone, when } from './context';
+import { conversationUsage } from '../core/UsageLedger';
+import { categoryLines } from './CostCommands';
 
 export class AgentCommands {
 	constructor(private readonly appId: string, private readonly providers: ProviderDirectory) {}
@@ -28,7 +30,15 @@ export class AgentCommands {
 			`${t('info_last_delivery')}: ${lastOut ? t(`delivery_state_${lastOut.state || 'pending'}`) : '—'}`,
 			...this.windowLine(instance?.provider, contact.lastInboundAt),
 			...(waitingKeys(contact, 'out').length ? [`${t('info_waiting')}: ${waitingKeys(contact, 'out').length}`] : []),
+			...(contact.marketing ? [`${t('info_marketing')}: ${t(contact.marketing.stopped ? 'info_marketing_stopped' : 'info_marketing_resumed', { since: when(contact.marketing.at) })}`] : []),
+			...this.pricingLines(contact),
 		].join('\n'));
+	}
+
+	/** The conversation's messages by WhatsApp's pricing category (as its statuses told), when any was priced. */
+	private pricingLines(contact: Parameters<typeof conversationUsage>[0]): string[] {
+		const categories = conversationUsage(contact);
+		return categories.length ? [`${t('info_pricing')}:`, ...categoryLines(categories)] : [];
 	}
 
 	/** Whether free text can go now (providers with a customer-service window), and until when. */

@@ -4,7 +4,7 @@
 import { Log } from './log';
 import { HttpClient } from './ports/http';
 import { ProviderDirectory, WhatsAppProvider } from './ports/provider';
-import { ContactRepository, InboxItem, InstanceRecord, InstanceRepository, OpenRoomRepository, OutboxItem, QueueRepository, SeenArchive } from './ports/records';
+import { ContactRepository, InboxItem, InstanceRecord, InstanceRepository, OpenRoomRepository, OutboxItem, QueueRepository, SeenArchive, UsageRepository } from './ports/records';
 import { RocketChatPort } from './ports/rocketchat';
 import { QrScheduler, RetryScheduler } from './ports/scheduler';
 import { TemplateRepository, TemplateSendClaims } from './ports/templates';
@@ -19,6 +19,8 @@ export interface CoreDeps {
 	seenArchive: SeenArchive;
 	templates: TemplateRepository;
 	templateSends: TemplateSendClaims;
+	/** Monthly message counts by pricing category, per number. */
+	usage: UsageRepository;
 	scheduler: RetryScheduler & QrScheduler;
 	http: HttpClient;
 	providers: ProviderDirectory;

@@ -13,6 +13,7 @@ import { TemplateMessage } from './ports/templates';
 import { isWindowClosedFailure, serviceWindow, windowHours } from './serviceWindow';
 import { renderTemplate } from './templates';
 import { sendRate } from './RateLimiter';
+import { isMarketingStoppedFailure, recordMarketingChoice } from './MarketingPreferences';
 import { ReadReceipts } from './ReadReceipts';
 
 
@@ -147,6 +148,10 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 			if (item.origin !== 'app') await new ReadReceipts(this.deps).agentAnswered(contact);
 		}
 		await this.alertOnProviderRefusal(state);
+		// WhatsApp refused a marketing template at once because the customer stopped marketing messages.
+		if (contact && sent && !sent.ok && state.instance && isMarketingStoppedFailure(providerOf(this.deps, state.instance).capabilities, sent)) {
+			recordMarketingChoice(contact, true, Date.now(), 'refusal');
+		}
 		if (!result.ok) {
 			this.deps.log?.info(`outbound ${item.chatKey} ${item.key}: not sent (${result.reason})`);
 			const text = item.text.slice(0, 100) || item.file?.name || '';

@@ -22,6 +22,8 @@ const SECTIONS: Record<string, { fields: string[]; writers: string[] }> = {
 	inbound: { fields: ['blockedSince'], writers: ['src/core/InboundService.ts'] },
 	outbound: { fields: ['lastOutboundAt', 'lastAgentAt'], writers: ['src/core/OutboundService.ts'] },
 	receipts: { fields: ['readUpTo'], writers: ['src/core/ReadReceipts.ts'] },
+	// the customer's marketing choice: their stop / resume, or WhatsApp refusing a marketing template for it
+	marketing: { fields: ['marketing'], writers: ['src/core/MarketingPreferences.ts'] },
 };
 
 const sectionOf = (field: string) => Object.keys(SECTIONS).find((s) => SECTIONS[s].fields.includes(field));

@@ -54,6 +54,7 @@ export function memoryDeps(provider: WhatsAppProvider, settings: Partial<CoreSet
 		seenArchive: { has: async () => false, add: async () => undefined },
 		templates: { get: async () => undefined, save: async () => undefined },
 		templateSends: { get: async () => undefined, save: async () => undefined, remove: async () => undefined },
+		usage: { get: async () => undefined, save: async () => undefined },
 		inbox: new MemoryQueue<InboxItem>(),
 		outbox: new MemoryQueue<OutboxItem>(),
 		scheduler: {
