@@ -26,7 +26,6 @@ import { WebhookEndpoint } from './src/endpoints/WebhookEndpoint';
 import { setLanguage } from './src/i18n/translate';
 import { processors, TICK_INTERVAL, TICK_JOB } from './src/jobs/processors';
 import { availableProviders } from './src/providers/available';
-import { setSignaturePolicy } from './src/providers/cloud/signature';
 import { ProviderRegistry } from './src/providers/registry';
 import { AgentActions } from './src/core/AgentActions';
 import { errorText } from './src/core/failures';
@@ -40,7 +39,10 @@ import { TemplateInteractions } from './src/uikit/TemplateInteractions';
 /** Wiring only: settings, endpoints, jobs, the command and event hooks delegate to src/. */
 export class GreenApiBridgeApp extends App
 	implements IPostMessageSent, IPostMessageUpdated, IPostMessageDeleted, IPostMessageReacted, IPostLivechatRoomClosed, IUIKitInteractionHandler {
-	private readonly providers = new ProviderRegistry(availableProviders());
+	// Provider settings are read from the app's settings when a provider needs them (in-process, no bridge call).
+	private readonly providers = new ProviderRegistry(
+		availableProviders({ cloudSignaturePolicy: async () => settingValue(await this.getAccessors().environmentReader.getSettings().getById(Setting.CloudSignaturePolicy)) }),
+	);
 
 	constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
 		super(info, logger, accessors);
@@ -91,7 +93,6 @@ export class GreenApiBridgeApp extends App
 	public async onSettingUpdated(setting: ISetting, _m: IConfigurationModify, _read: IRead, _http: IHttp): Promise<void> {
 		if (setting.id === Setting.NoticeLanguage) setLanguage(setting.value);
 		if (setting.id === Setting.LogLevel) setLogLevel(setting.value);
-		if (setting.id === Setting.CloudSignaturePolicy) setSignaturePolicy(settingValue(setting));
 	}
 
 	public async checkPostMessageSent(message: IMessage, read: IRead): Promise<boolean> {
@@ -171,11 +172,10 @@ function isDeletedByAgent(message: IMessage, context: IMessageDeleteContext | un
 	return !!(message as { token?: string }).token || isPerson(message.sender);
 }
 
-/** Settings kept per app process (module state): applied at enable, on change, and by every job run. */
+/** The notice language and log level, kept per app process (module caches): applied at enable, on change, and by every job run. */
 async function applyProcessSettings(settings: { getById(id: string): Promise<ISetting> }): Promise<void> {
 	setLanguage((await settings.getById(Setting.NoticeLanguage))?.value);
 	setLogLevel((await settings.getById(Setting.LogLevel))?.value);
-	setSignaturePolicy(settingValue(await settings.getById(Setting.CloudSignaturePolicy)));
 }
 
 /** A setting's value, or its package value while the admin never saved it. */

@@ -5,14 +5,14 @@ import { chatKeyOf, findLink } from './contacts';
 import { CoreDeps, providerOf } from './Core';
 import { emojiOf } from './emoji';
 import { describeFailure, errorText } from './failures';
-import { ProviderActions, SendResult } from './ports/provider';
-import { ContactRecord, InstanceRecord, MessageLink } from './ports/records';
+import { MessageActions, SendResult } from './ports/provider';
+import { ContactRecord, MessageLink } from './ports/records';
 import { quoteLink } from './render';
 
 /** WhatsApp lets the sender edit a message for 15 minutes. */
 export const WHATSAPP_EDIT_WINDOW_MS = 15 * 60_000;
 
-/** Each is both a capability and an optional provider action of the same name. */
+/** Each is an optional action of the provider's session, of the same name. */
 type Action = 'react' | 'edit' | 'delete';
 
 const ACTION_NAME: Record<Action, string> = { react: 'action_react', edit: 'action_edit', delete: 'action_delete' };
@@ -36,14 +36,12 @@ export interface AgentEdit {
 	editedAt?: number;
 }
 
-interface Target {
-	instance: InstanceRecord;
-	actions: ProviderActions;
-}
+/** The number's session actions (only those the provider has). */
+type Target = MessageActions;
 
 /**
  * What an agent does to a message in a WhatsApp room (react, edit, delete) reaches WhatsApp where the
- * provider can (its capabilities); otherwise, and when WhatsApp refuses, the room gets a note saying why.
+ * provider can (its session has the action); otherwise, and when WhatsApp refuses, the room gets a note saying why.
  * A message still waiting in the outbound queue is changed (or dropped) there before it is sent.
  */
 export class AgentActions {
@@ -54,10 +52,10 @@ export class AgentActions {
 			const link = findLink(contact, { rc: a.messageId });
 			if (!link) return this.note(a.roomId, a.messageId, t('notice_action_not_on_whatsapp', { action: t(ACTION_NAME.react) }));
 			const target = await this.target(contact, 'react', a.roomId, a.messageId);
-			if (!target?.actions.react) return;
+			if (!target?.react) return;
 			const emoji = a.added ? emojiOf(a.reaction) : '';
 			if (emoji === undefined) return this.note(a.roomId, a.messageId, t('notice_reaction_not_emoji', { reaction: a.reaction }));
-			await this.done('react', a.roomId, a.messageId, () => target.actions.react!(this.deps.http, target.instance, { chatId: contact.chatId, messageId: link.wa, emoji }));
+			await this.done('react', a.roomId, a.messageId, () => target.react!({ chatId: contact.chatId, messageId: link.wa, emoji }));
 		});
 	}
 
@@ -67,13 +65,13 @@ export class AgentActions {
 			const link = outgoing(contact, a.messageId);
 			if (!link) return this.note(a.roomId, a.messageId, t('notice_action_not_on_whatsapp', { action: t(ACTION_NAME.edit) }));
 			const target = await this.target(contact, 'edit', a.roomId, a.messageId);
-			if (!target?.actions.edit) return;
+			if (!target?.edit) return;
 			if (a.hasFile) return this.note(a.roomId, a.messageId, t('notice_edit_file'));
 			if (a.createdAt && a.editedAt && a.editedAt - a.createdAt > WHATSAPP_EDIT_WINDOW_MS) {
 				return this.note(a.roomId, a.messageId, t('notice_edit_too_late', { minutes: WHATSAPP_EDIT_WINDOW_MS / 60_000 }));
 			}
 			if (!a.text.trim()) return this.note(a.roomId, a.messageId, t('notice_action_failed', { action: t(ACTION_NAME.edit), reason: t('reason_empty_text') }));
-			await this.done('edit', a.roomId, a.messageId, () => target.actions.edit!(this.deps.http, target.instance, { chatId: contact.chatId, messageId: link.wa, text: a.text }));
+			await this.done('edit', a.roomId, a.messageId, () => target.edit!({ chatId: contact.chatId, messageId: link.wa, text: a.text }));
 		});
 	}
 
@@ -84,8 +82,8 @@ export class AgentActions {
 			if (!link) return this.note(a.roomId, undefined, t('notice_action_not_on_whatsapp', { action: t(ACTION_NAME.delete) }));
 			if (link.dir === 'in') return this.note(a.roomId, undefined, t('notice_delete_customer_message'));
 			const target = await this.target(contact, 'delete', a.roomId, undefined);
-			if (!target?.actions.delete) return;
-			await this.done('delete', a.roomId, undefined, () => target.actions.delete!(this.deps.http, target.instance, { chatId: contact.chatId, messageId: link.wa }));
+			if (!target?.delete) return;
+			await this.done('delete', a.roomId, undefined, () => target.delete!({ chatId: contact.chatId, messageId: link.wa }));
 		});
 	}
 
@@ -104,12 +102,12 @@ export class AgentActions {
 		const instance = await this.deps.instances.get(contact.instanceId);
 		if (!instance) return undefined;
 		const provider = providerOf(this.deps, instance);
-		const actions = provider.actions;
-		if (!actions?.[action]) {
+		const session = provider.session(this.deps.http, instance);
+		if (!session[action]) {
 			await this.note(roomId, messageId, t('notice_action_unsupported', { action: t(ACTION_NAME[action]), provider: provider.label }));
 			return undefined;
 		}
-		return { instance, actions };
+		return session;
 	}
 
 	private async done(action: Action, roomId: string, messageId: string | undefined, call: () => Promise<SendResult>): Promise<void> {

@@ -11,6 +11,7 @@ const MESSAGES_PER_ROOM = 20;
 const MAX_ROOMS = 200;
 
 // The first tick after a start (a new process, or the app enabled again in the same one) catches up.
+// Cache: whether this process caught up already; losing it (a new process) is exactly when a catch-up is due.
 let caughtUp = false;
 
 export function catchUpDue(): boolean {

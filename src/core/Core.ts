@@ -3,7 +3,7 @@
 
 import { Log } from './log';
 import { HttpClient } from './ports/http';
-import { ProviderDirectory, WhatsAppProvider } from './ports/provider';
+import { ProviderDirectory, ProviderSession, WhatsAppProvider } from './ports/provider';
 import { ContactRepository, InboxItem, InstanceRecord, InstanceRepository, OpenRoomRepository, OutboxItem, QueueRepository, SeenArchive, UsageRepository } from './ports/records';
 import { RocketChatPort } from './ports/rocketchat';
 import { QrScheduler, RetryScheduler } from './ports/scheduler';
@@ -32,6 +32,11 @@ export function providerOf(deps: Pick<CoreDeps, 'providers'>, instance: Pick<Ins
 	const provider = deps.providers.get(instance.provider);
 	if (!provider) throw new Error(`instance ${instance.id}: provider ${instance.provider} is not available`);
 	return provider;
+}
+
+/** The instance's provider bound to it, for this call's HTTP client. */
+export function sessionOf(deps: Pick<CoreDeps, 'providers' | 'http'>, instance: InstanceRecord): ProviderSession {
+	return providerOf(deps, instance).session(deps.http, instance);
 }
 
 /** Business number for display: `+digits`, or '?' when not learnt yet. */

@@ -1,7 +1,7 @@
 import { t } from '../i18n/translate';
 import { withChatLock } from './ChatLock';
 import { chatKeyOf, findLink } from './contacts';
-import { CoreDeps, providerOf } from './Core';
+import { CoreDeps, providerOf, sessionOf } from './Core';
 import { describeFailure, errorText } from './failures';
 import { DeliveryState, DeliveryStatusEvent } from './ports/events';
 import { noticeInRoom, windowClosedNotice } from './notices';
@@ -36,9 +36,9 @@ export class DeliveryStatusService {
 	public async receive(instance: InstanceRecord, event: DeliveryStatusEvent): Promise<void> {
 		let chatId = event.chatId;
 		if (!chatId) {
-			const resolve = providerOf(this.deps, instance).recovery?.chatOfSentMessage;
+			const recovery = sessionOf(this.deps, instance).recovery;
 			try {
-				chatId = resolve ? await resolve(this.deps.http, instance, event.messageId) : undefined;
+				chatId = recovery?.chatOfSentMessage ? await recovery.chatOfSentMessage(event.messageId) : undefined;
 			} catch (e) {
 				this.deps.log?.info(`status of ${instance.id}:${event.messageId} without chat: ${errorText(e)}`);
 				return;
@@ -57,7 +57,8 @@ export class DeliveryStatusService {
 			const contact = await this.deps.contacts.get(instance.id, chatId);
 			if (!contact) return;
 			const changed: Array<{ e: DeliveryStatusEvent; link: MessageLink }> = [];
-			const caps = providerOf(this.deps, instance).capabilities;
+			const provider = providerOf(this.deps, instance);
+			const caps = provider.capabilities;
 			// Prices first told now: counted in the month's totals once the contact (which remembers them) is saved.
 			const priced: DeliveryStatusEvent[] = [];
 			let preferenceChanged = false;
@@ -91,7 +92,7 @@ export class DeliveryStatusService {
 				if (!contact.roomId || mode === 'none') break;
 				if (e.status === 'failed' && isWindowClosedFailure(caps, e.failure)) {
 					// Accepted, then refused for the window (Cloud API reports 131047 this way): offer a template.
-					await windowClosedNotice(this.deps, contact.roomId, { messageId: link.rc, lastInboundAt: contact.lastInboundAt, hours: windowHours(caps), templates: caps.templates });
+					await windowClosedNotice(this.deps, contact.roomId, { messageId: link.rc, lastInboundAt: contact.lastInboundAt, hours: windowHours(caps), templates: !!provider.templates });
 				} else if (e.status === 'failed') {
 					const reason = e.failure ? describeFailure(e.failure) : t('reason_delivery_failed');
 					// The note quotes the agent's message (a link Rocket.Chat renders as a quote).

@@ -12,7 +12,7 @@ import { Dedupe } from './Dedupe';
 import { inboundKey, InboundMessage } from './ports/events';
 import { errorText, MediaNotYet } from './failures';
 import { alertAdmins, alertOnce, clearAlert, noticeInRoom } from './notices';
-import { ContactRecord, InboxItem, InstanceRecord } from './ports/records';
+import { ContactRecord, ContactRepository, InboxItem, InstanceRecord } from './ports/records';
 import { ContactBlocked, OmnichannelOff, RoomGone, VisitorRef } from './ports/rocketchat';
 import { RoomPoster } from './RoomPoster';
 import { WindowReminder } from './WindowReminder';
@@ -37,13 +37,18 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 	private readonly menu: DepartmentMenu;
 	private readonly window: WindowReminder;
 
-	constructor(private readonly deps: CoreDeps) {
-		this.queue = new ChatQueue('in', deps.inbox, deps.scheduler, this, deps.contacts, { field: 'in', keyOf: (item) => item.event.messageId });
-		this.opener = new RoomOpener(deps);
-		this.poster = new RoomPoster(deps);
-		this.dedupe = new Dedupe(deps);
-		this.menu = new DepartmentMenu(deps);
-		this.window = new WindowReminder(deps);
+	private readonly deps: CoreDeps;
+	private readonly records: RecordsAsWritten;
+
+	constructor(deps: CoreDeps) {
+		this.records = new RecordsAsWritten(deps.contacts);
+		this.deps = { ...deps, contacts: this.records };
+		this.queue = new ChatQueue('in', deps.inbox, deps.scheduler, this, this.records, { field: 'in', keyOf: (item) => item.event.messageId });
+		this.opener = new RoomOpener(this.deps);
+		this.poster = new RoomPoster(this.deps);
+		this.dedupe = new Dedupe(this.deps);
+		this.menu = new DepartmentMenu(this.deps);
+		this.window = new WindowReminder(this.deps);
 	}
 
 	/**
@@ -59,10 +64,17 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 				posted = true;
 				answer('posted');
 			};
-			void withChatLock(chatKeyOf(instance.id, msg.chatId), async () => {
+			const chatKey = chatKeyOf(instance.id, msg.chatId);
+			void withChatLock(chatKey, async (_waited, turn) => {
 				try {
-					answer(await this.receiveLocked(instance, msg, onPosted));
+					// The chat's next message, already waiting for the lock, starts from the record as this one
+					// left it (written or read just now) instead of reading it back.
+					const outcome = await this.receiveLocked(instance, msg, onPosted, handedRecord(turn.handed, chatKey));
+					const record = this.records.take(chatKey);
+					if (record) turn.pass({ chatKey, record });
+					answer(outcome);
 				} catch (e) {
+					this.records.take(chatKey);
 					if (!posted) return fail(e);
 					// Posted, but the contact record was not written: a redelivery could duplicate it.
 					this.deps.log?.error(`contact record of ${msg.chatId} not saved after posting ${msg.messageId}: ${errorText(e)}`);
@@ -71,9 +83,9 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		});
 	}
 
-	private async receiveLocked(instance: InstanceRecord, msg: InboundMessage, onPosted: () => void): Promise<InboundOutcome> {
+	private async receiveLocked(instance: InstanceRecord, msg: InboundMessage, onPosted: () => void, handed: ContactRecord | undefined): Promise<InboundOutcome> {
 		if (msg.isGroup && (await this.deps.rc.settings()).groupChats !== 'bridge') return 'ignored';
-		const contact = await this.deps.contacts.get(instance.id, msg.chatId);
+		const contact = handed ? this.records.adopt(handed) : await this.deps.contacts.get(instance.id, msg.chatId);
 		if (await this.dedupe.seen(instance, contact, msg.messageId, msg.timestamp)) return 'duplicate';
 		// Department menu: a new conversation of a number with a menu first picks its department.
 		const menu = await this.menu.screen(instance, msg, contact, () => this.newContactFor(instance, msg), (c, reason, delayMs) => this.park(instance, msg, c, reason, delayMs));
@@ -237,6 +249,56 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		const text = `⚠️ ${t('notice_inbound_given_up', { name: msg.sender.name, chat: msg.chatId, reason })}`;
 		if (!contact?.roomId || !(await noticeInRoom(this.deps, contact.roomId, text))) await alertAdmins(this.deps, instance, `[${instance.id}] ${text}`);
 	}
+}
+
+/**
+ * The contact repository as this service sees it, remembering per chat a copy of the record as last read or
+ * written (the durable state), for the chat's next message (see receive).
+ */
+class RecordsAsWritten implements ContactRepository {
+	/** A copy once written; the record itself while only read (copied when taken, off the answer's path). */
+	private readonly last = new Map<string, { record: ContactRecord; copied: boolean }>();
+
+	constructor(private readonly inner: ContactRepository) {}
+
+	public async get(instanceId: string, chatId: string): Promise<ContactRecord | undefined> {
+		const record = await this.inner.get(instanceId, chatId);
+		if (record) this.last.set(chatKeyOf(instanceId, chatId), { record, copied: false });
+		return record;
+	}
+
+	public byRoom(roomId: string): Promise<ContactRecord | undefined> {
+		return this.inner.byRoom(roomId);
+	}
+
+	public async save(contact: ContactRecord, stored?: { roomId?: string }): Promise<void> {
+		await this.inner.save(contact, stored);
+		this.last.set(chatKeyOf(contact.instanceId, contact.chatId), { record: copyOf(contact), copied: true });
+	}
+
+	/** A record handed over by the chat's previous message: worked on as if just read. */
+	public adopt(record: ContactRecord): ContactRecord {
+		this.last.set(chatKeyOf(record.instanceId, record.chatId), { record, copied: false });
+		return record;
+	}
+
+	/** The chat's record as last read or written (a copy of its own), forgotten here. */
+	public take(chatKey: string): ContactRecord | undefined {
+		const last = this.last.get(chatKey);
+		this.last.delete(chatKey);
+		return last && (last.copied ? last.record : copyOf(last.record));
+	}
+}
+
+/** A copy as the store would give it back (absent fields absent). */
+function copyOf(record: ContactRecord): ContactRecord {
+	return JSON.parse(JSON.stringify(record));
+}
+
+/** The record the chat's previous message passed on the lock, if that is what it is. */
+function handedRecord(handed: unknown, chatKey: string): ContactRecord | undefined {
+	const h = handed as { chatKey?: string; record?: ContactRecord } | undefined;
+	return h && h.chatKey === chatKey && h.record ? h.record : undefined;
 }
 
 function visitorOf(contact: ContactRecord): VisitorRef {

@@ -90,7 +90,8 @@ export class InstanceLifecycle {
 			if (!departmentId) return { kind: 'unknown-department', department: parsed.department };
 		}
 		const record: InstanceRecord = { id, provider: provider.name, webhookSecret: randomToken(), credentials: parsed.credentials, departmentId, addedBy, createdAt: Date.now() };
-		const check = await provider.admin.connect(this.deps.http, record);
+		const session = provider.session(this.deps.http, record);
+		const check = await session.admin.connect();
 		if (!check.ok) return { kind: 'refused', id, badCredentials: check.badCredentials, reason: describeFailure(check.failure) };
 		record.number = check.displayNumber;
 		// What the provider taught the app at connect (360dialog: the number's id), under what the admin gave.
@@ -99,7 +100,7 @@ export class InstanceLifecycle {
 		record.health = check.health;
 		const url = await this.webhookUrl(provider, record);
 		if (!url) return { kind: 'no-site-url' };
-		const applied = await provider.admin.configureWebhook(this.deps.http, record, url);
+		const applied = await session.admin.configureWebhook(url);
 		if (!applied.ok) return { kind: 'webhook-failed', id, reason: describeFailure(applied) };
 		await this.deps.instances.save(record);
 		return { kind: 'added', instance: record, provider, url, manual: applied.manual, verifyToken: applied.verifyToken };
@@ -169,7 +170,7 @@ export class InstanceLifecycle {
 			}
 			const url = await this.webhookUrl(provider, record);
 			if (!url) return { kind: 'no-site-url' };
-			const r = await provider.admin.configureWebhook(this.deps.http, record, url);
+			const r = await provider.session(this.deps.http, record).admin.configureWebhook(url);
 			lines.push(r.ok ? { kind: r.manual ? 'manual' : 'ok', id: record.id, url, providerLabel: provider.label } : { kind: 'failed', id: record.id, reason: describeFailure(r) });
 		}
 		return { kind: 'synced', lines };
@@ -198,8 +199,8 @@ export class InstanceLifecycle {
 		const say = (text: string, image?: { url: string; title: string }) => this.deps.rc.notifyUser(p.userId, p.roomId, text, image);
 		const id = p.instanceId;
 		const record = await this.deps.instances.get(id, true);
-		const qr = record && this.deps.providers.get(record.provider)?.admin.qr;
-		const r = record && qr ? await qr(this.deps.http, record) : undefined;
+		const admin = record && this.deps.providers.get(record.provider)?.session(this.deps.http, record).admin;
+		const r = admin?.qr ? await admin.qr() : undefined;
 		let outcome: QrOutcome;
 		if (!record) outcome = 'unknown';
 		else if (!r) outcome = 'not-applicable';
@@ -220,9 +221,10 @@ export class InstanceLifecycle {
 	}
 
 	private async tearDown(provider: WhatsAppProvider | undefined, record: InstanceRecord): Promise<Teardown> {
-		if (!provider?.admin.removeWebhook) return { kind: 'manual' };
+		const admin = provider?.session(this.deps.http, record).admin;
+		if (!admin?.removeWebhook) return { kind: 'manual' };
 		try {
-			const r = await provider.admin.removeWebhook(this.deps.http, record);
+			const r = await admin.removeWebhook();
 			if (!r.ok) return { kind: 'failed', reason: describeFailure(r) };
 			return { kind: r.manual ? 'manual' : 'cleared' };
 		} catch (e) {

@@ -183,7 +183,7 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 		state.instance = instance;
 		const provider = providerOf(this.deps, instance);
 		const caps = provider.capabilities;
-		const closed = { templates: caps.templates, hours: windowHours(caps) };
+		const closed = { templates: !!provider.templates, hours: windowHours(caps) };
 		// Free text and files only go inside the customer-service window; templates always may.
 		if (!item.template) {
 			const window = serviceWindow(caps, state.contact?.lastInboundAt, Date.now());
@@ -200,11 +200,12 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 
 	private async sendVia(provider: WhatsAppProvider, instance: InstanceRecord, item: OutboxItem): Promise<SendResult> {
 		try {
+			const session = provider.session(this.deps.http, instance);
 			if (item.template) {
-				if (!provider.templates) return { ok: false, retryable: false, reason: t('reason_no_templates', { provider: provider.label }) };
-				return await provider.templates.send(this.deps.http, instance, { ...item.template, chatId: item.chatId });
+				if (!session.templates) return { ok: false, retryable: false, reason: t('reason_no_templates', { provider: provider.label }) };
+				return await session.templates.send({ ...item.template, chatId: item.chatId });
 			}
-			if (!item.file) return await provider.sendText(this.deps.http, instance, { chatId: item.chatId, text: item.text, quotedMessageId: item.quotedMessageId });
+			if (!item.file) return await session.sendText({ chatId: item.chatId, text: item.text, quotedMessageId: item.quotedMessageId });
 			let bytes: Buffer;
 			try {
 				bytes = await this.deps.rc.readUpload(item.file.id);
@@ -215,7 +216,7 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 				chatId: item.chatId, fileName: item.file.name, mimeType: item.file.type, bytes,
 				caption: item.text || undefined, quotedMessageId: item.quotedMessageId,
 			};
-			return await provider.sendFile(this.deps.http, instance, file);
+			return await session.sendFile(file);
 		} catch (e) {
 			return { ok: false, retryable: true, reason: errorText(e) };
 		}

@@ -3,7 +3,7 @@ import { withChatLock } from './ChatLock';
 import { addLink, chatKeyOf, newContact } from './contacts';
 import { RoomOpener, routeNextRoom } from './RoomOpener';
 import { dropMenu } from './DepartmentMenu';
-import { CoreDeps, providerOf } from './Core';
+import { CoreDeps, providerOf, sessionOf } from './Core';
 import { describeFailure, errorText, RetryLater } from './failures';
 import { OutboundTemplate } from './ports/provider';
 import { InstanceRecord } from './ports/records';
@@ -37,9 +37,9 @@ export class Outreach {
 	public async start(req: StartRequest): Promise<StartResult> {
 		const { instance } = req;
 		const provider = providerOf(this.deps, instance);
-		const check = provider.actions?.checkNumber;
-		if (!check) return { ok: false, why: 'cannot-check' };
-		const checked = await check.call(provider.actions, this.deps.http, instance, req.phone);
+		const session = provider.session(this.deps.http, instance);
+		if (!session.checkNumber) return { ok: false, why: 'cannot-check' };
+		const checked = await session.checkNumber(req.phone);
 		if (!checked.ok) return { ok: false, why: 'failed', detail: describeFailure(checked) };
 		if (!checked.exists) return { ok: false, why: 'no-whatsapp' };
 		const { chatId } = checked;
@@ -75,11 +75,11 @@ export class Outreach {
 	 * outbound-message wizard, the template picker): the customer's answer opens the room with `route`.
 	 */
 	public async startWithTemplate(instance: InstanceRecord, phone: string, template: Omit<OutboundTemplate, 'chatId' | 'info'>, route: { departmentId?: string; agentId?: string }): Promise<TemplateStartResult> {
-		const provider = providerOf(this.deps, instance);
-		if (!provider.capabilities.templates || !provider.templates) return { ok: false, why: 'no-templates' };
-		const check = provider.actions?.checkNumber;
-		if (!check) return { ok: false, why: 'cannot-check' };
-		const checked = await check.call(provider.actions, this.deps.http, instance, phone);
+		const session = sessionOf(this.deps, instance);
+		const templates = session.templates;
+		if (!templates) return { ok: false, why: 'no-templates' };
+		if (!session.checkNumber) return { ok: false, why: 'cannot-check' };
+		const checked = await session.checkNumber(phone);
 		if (!checked.ok) return { ok: false, why: 'failed', detail: describeFailure(checked) };
 		if (!checked.exists) return { ok: false, why: 'no-whatsapp' };
 		const { chatId } = checked;
@@ -89,7 +89,7 @@ export class Outreach {
 		if (!info) return { ok: false, why: 'failed', detail: listed.ok ? t('template_unknown', { name: template.name, names: listed.templates.map((x) => x.name).join(', ') || '—' }) : listed.reason };
 		const refused = marketingRefusal(await this.deps.contacts.get(instance.id, chatId), info);
 		if (refused) return { ok: false, why: 'failed', detail: refused };
-		const sent = await provider.templates.send(this.deps.http, instance, { ...template, info, chatId });
+		const sent = await templates.send({ ...template, info, chatId });
 		if (!sent.ok) return { ok: false, why: 'failed', detail: describeFailure(sent) };
 		const digits = phone.replace(/\D/g, '').replace(/^0+/, '');
 		await withChatLock(chatKeyOf(instance.id, chatId), async () => {

@@ -22,4 +22,6 @@ export class RateLimiter {
 }
 
 /** Sends per second per instance; each send passes its provider's (or number's) own cap. */
+// Cache: the last second's sends per number; a new process starts with an empty window, at most one
+// second's sends more than the cap (the provider's own limit answers 429, which is retried).
 export const sendRate = new RateLimiter(45);

@@ -1,10 +1,10 @@
-import { CoreDeps, providerOf } from './Core';
+import { CoreDeps, sessionOf } from './Core';
 import { errorText } from './failures';
 import { ContactRecord } from './ports/records';
 
 /**
  * Read receipts (a setting): once an agent's answer went out, the customer's messages up to the last
- * one are marked read on WhatsApp, where the provider can (`actions.markRead`).
+ * one are marked read on WhatsApp, where the provider can (its session's `markRead`).
  */
 export class ReadReceipts {
 	constructor(private readonly deps: CoreDeps) {}
@@ -16,10 +16,9 @@ export class ReadReceipts {
 		try {
 			const instance = await this.deps.instances.get(contact.instanceId);
 			if (!instance) return;
-			const provider = providerOf(this.deps, instance);
-			const markRead = provider.actions?.markRead;
-			if (!markRead || !(await this.deps.rc.settings()).readReceipts) return;
-			const r = await markRead.call(provider.actions, this.deps.http, instance, { chatId: contact.chatId, messageId: lastIn.wa });
+			const session = sessionOf(this.deps, instance);
+			if (!session.markRead || !(await this.deps.rc.settings()).readReceipts) return;
+			const r = await session.markRead({ chatId: contact.chatId, messageId: lastIn.wa });
 			if (r.ok) contact.readUpTo = lastIn.wa;
 			else this.deps.log?.info(`read receipt ${contact.instanceId}:${contact.chatId}: ${r.reason}`);
 		} catch (e) {

@@ -1,10 +1,10 @@
 import { lastActivity } from './activity';
-import { CoreDeps, providerOf } from './Core';
+import { CoreDeps, sessionOf } from './Core';
 import { DeliveryStatusEvent } from './ports/events';
 import { DeliveryStatusService } from './DeliveryStatusService';
 import { errorText } from './failures';
 import { InboundService } from './InboundService';
-import { ProviderRecovery } from './ports/provider';
+import { SessionRecovery } from './ports/provider';
 import { InstanceRecord } from './ports/records';
 import { StateService } from './StateService';
 
@@ -16,6 +16,7 @@ const MARGIN_MS = 3 * 60_000;
 const MAX_LOOKBACK_MS = 24 * 60 * 60_000;
 
 // Per process: the first tick after a (re)start recovers at once, later ones every RECOVERY_EVERY_MS.
+// Cache: when this process last recovered; losing it only makes the next recovery come at once.
 let lastRunAt = 0;
 
 export function recoveryDue(now: number): boolean {
@@ -48,20 +49,20 @@ export class RecoveryService {
 	}
 
 	private async recoverInstance(instance: InstanceRecord, now: number): Promise<{ fed: number; posted: number }> {
-		const provider = providerOf(this.deps, instance);
+		const session = sessionOf(this.deps, instance);
 		let current = instance;
-		if (provider.getHealth) {
-			const reading = await provider.getHealth(this.deps.http, instance);
+		if (session.health) {
+			const reading = await session.health();
 			if (reading.ok) current = await new StateService(this.deps).record(instance, reading.health, reading.detail, now, now);
 			if (!reading.ok || reading.health !== 'connected') return { fed: 0, posted: 0 };
 		}
-		const recovery = provider.capabilities.journal ? provider.recovery : undefined;
+		const recovery = session.recovery;
 		let fed = 0;
 		let posted = 0;
 		if (recovery) {
 			const from = Math.max(current.recoveredUntil ?? current.createdAt, now - MAX_LOOKBACK_MS) - MARGIN_MS;
 			const minutes = Math.ceil((now - from) / 60_000);
-			const missed = await recovery.fetchMissed(this.deps.http, current, minutes);
+			const missed = await recovery.fetchMissed(minutes);
 			const inbound = new InboundService(this.deps);
 			for (const msg of missed.sort((x, y) => x.timestamp - y.timestamp)) {
 				if (msg.timestamp && msg.timestamp < from) continue;
@@ -77,9 +78,9 @@ export class RecoveryService {
 	}
 
 	/** Status webhooks can be missed too: apply the outgoing journal's states, one read per chat. */
-	private async reconcileStatuses(recovery: ProviderRecovery, instance: InstanceRecord, minutes: number): Promise<void> {
+	private async reconcileStatuses(recovery: SessionRecovery, instance: InstanceRecord, minutes: number): Promise<void> {
 		const byChat = new Map<string, DeliveryStatusEvent[]>();
-		for (const e of await recovery.fetchStatuses(this.deps.http, instance, minutes)) if (e.chatId) byChat.set(e.chatId, [...(byChat.get(e.chatId) || []), e]);
+		for (const e of await recovery.fetchStatuses(minutes)) if (e.chatId) byChat.set(e.chatId, [...(byChat.get(e.chatId) || []), e]);
 		const statuses = new DeliveryStatusService(this.deps);
 		for (const [chatId, events] of byChat) await statuses.apply(instance, chatId, events);
 	}

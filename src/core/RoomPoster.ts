@@ -1,7 +1,7 @@
 import { t } from '../i18n/translate';
 import { MAX_INBOUND_MEDIA_BYTES } from './budget';
 import { findLink } from './contacts';
-import { CoreDeps, providerOf } from './Core';
+import { CoreDeps, sessionOf } from './Core';
 import { InboundContent, InboundMessage } from './ports/events';
 import { describeFailure, errorText, MediaNotYet } from './failures';
 import { ContactRecord, InstanceRecord } from './ports/records';
@@ -49,7 +49,7 @@ export class RoomPoster {
 		// Items parked by 0.1.0 carry the download URL as `url`. None outlives 7 days after an upgrade (the
 		// longest give_up_after_minutes): this may go when upgrading straight from 0.1.0 is no longer supported.
 		const ref = c.ref ?? (c as { url?: string }).url ?? '';
-		const got = await providerOf(this.deps, instance).downloadMedia(this.deps.http, instance, ref, { maxBytes, extraHosts: settings.mediaExtraHosts });
+		const got = await sessionOf(this.deps, instance).downloadMedia(ref, { maxBytes, extraHosts: settings.mediaExtraHosts });
 		const label = t('inbound_media', { type: t(`media_${c.media}`), name: c.fileName });
 		if (!got.ok) {
 			if (got.retryable) throw new MediaNotYet(describeFailure(got));

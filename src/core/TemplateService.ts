@@ -41,12 +41,13 @@ export class TemplateService {
 	/** Every template the provider lists (the picker offers the APPROVED ones); `refresh` skips the cache. */
 	public async list(instance: InstanceRecord, refresh = false): Promise<TemplateList> {
 		const provider = providerOf(this.deps, instance);
-		if (!provider.capabilities.templates || !provider.templates) return { ok: false, reason: t('reason_no_templates', { provider: provider.label }) };
+		const templates = provider.session(this.deps.http, instance).templates;
+		if (!templates) return { ok: false, reason: t('reason_no_templates', { provider: provider.label }) };
 		const cached = await this.deps.templates.get(instance.id);
 		if (cached && !refresh && !cached.stale && Date.now() - cached.fetchedAt < TEMPLATE_CACHE_MS) return { ok: true, templates: cached.templates, fetchedAt: cached.fetchedAt };
-		let fetched: Awaited<ReturnType<typeof provider.templates.list>>;
+		let fetched: Awaited<ReturnType<typeof templates.list>>;
 		try {
-			fetched = await provider.templates.list(this.deps.http, instance);
+			fetched = await templates.list();
 		} catch (e) {
 			fetched = { ok: false, reason: errorText(e) };
 		}

@@ -1,5 +1,6 @@
 // When each instance last carried a message, as seen by this app process. Kept in memory on the hot
 // path (no extra bridge call per message) and written to the instance record by the recovery run.
+// Cache: what is lost with a process is at most the times since the last recovery run (the record keeps the rest).
 const lastAt = new Map<string, number>();
 
 export function noteActivity(instanceId: string, at = Date.now()): void {

@@ -1,5 +1,6 @@
 // Queue items of one chat are ordered by when they were recorded; two can be recorded in the same
 // millisecond. A strictly increasing "now" (per process) keeps their order.
+// Cache: the last moment handed out; a new process starts from the clock again, past what the old one gave.
 let last = 0;
 
 export function monotonicNow(): number {

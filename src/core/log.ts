@@ -3,6 +3,8 @@
 // log ids and provider reasons, which the provider already redacts.
 export type LogLevel = 'error' | 'info' | 'debug';
 const RANK: Record<LogLevel, number> = { error: 0, info: 1, debug: 2 };
+// Cache: the setting's value, applied at enable, on change and by every job run (a log line is written
+// synchronously and cannot read the setting); a new process logs at 'info' until the next job run.
 let current: LogLevel = 'info';
 
 export function setLogLevel(level: unknown): void {

@@ -124,7 +124,7 @@ export function accessorsOf(read: unknown, modify: unknown, http: unknown, persi
 }
 
 export function outboundPhoneProvider(app: IApp, providers: ProviderDirectory): OutboundPhoneProvider {
-	const supportsTemplates = providers.all().some((p) => p.capabilities.templates);
+	const supportsTemplates = providers.all().some((p) => p.templates !== undefined);
 	return {
 		type: 'phone',
 		appId: app.getID(),
@@ -137,9 +137,9 @@ export function outboundPhoneProvider(app: IApp, providers: ProviderDirectory): 
 			const deps = coreDeps(given ?? { read: own.reader, http: own.http, modify: undefined as never, persis: undefined as never }, providers);
 			const templates: Record<string, OutboundProviderTemplate[]> = {};
 			for (const instance of await deps.instances.list()) {
-				const provider = providers.get(instance.provider);
-				if (!provider?.capabilities.templates || !provider.templates || !instance.number) continue;
-				const r = await provider.templates.list(deps.http, instance);
+				const session = providers.get(instance.provider)?.session(deps.http, instance);
+				if (!session?.templates || !instance.number) continue;
+				const r = await session.templates.list();
 				if (r.ok) templates[`+${instance.number}`] = r.templates.filter((x) => x.status.toUpperCase() === 'APPROVED').map((x) => templateFor(instance.number!, x, given ? 'later' : 'first'));
 			}
 			const common: Common = { providerType: 'phone', supportsTemplates, templates };

@@ -3,6 +3,8 @@ import { own } from '../core/ports/lookup';
 
 export const LANGUAGES = Object.keys(catalogs);
 
+// Cache: the notice-language setting, applied at enable, on change and by every job run (`t()` is
+// synchronous and cannot read the setting); a new process writes English until the next job run.
 let current = 'en';
 
 /** Language of the text the app writes (notices, command answers); from the app setting. */

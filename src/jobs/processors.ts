@@ -20,7 +20,7 @@ export const TICK_INTERVAL = '60 seconds';
  * WINDOW_JOB (data.chatKey): the customer-service window reminder of one chat (core/WindowReminder.ts).
  */
 /**
- * `applySettings` re-applies the process-wide settings (notice language, log level, signature policy) on
+ * `applySettings` re-applies the process-wide settings (notice language, log level) on
  * every run: on Apps-Engine 1.46 a restarted app process never runs onEnable, so they would otherwise
  * fall back to their defaults (settings are read in-process, at no bridge call).
  */

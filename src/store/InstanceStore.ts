@@ -5,6 +5,7 @@ import { Store } from './Store';
 // Instances are read on every webhook: keep a short-lived per-process copy (module state is
 // per Deno process only; a change made on another cluster node is seen within CACHE_MS).
 const CACHE_MS = 30_000;
+// Cache: instance records for CACHE_MS; losing it costs one persistence read per instance.
 const cache = new Map<string, { record: InstanceRecord; at: number }>();
 
 export class InstanceStore implements InstanceRepository {

@@ -230,7 +230,7 @@ export class TemplateInteractions {
 	 */
 	public async cachedList(a: Accessors, where: Extract<PickerRoom, { ok: true }>): Promise<{ ok: true; templates?: TemplateInfo[] } | { ok: false; text: string }> {
 		const provider = providerOf(where.deps, where.instance);
-		if (!provider.capabilities.templates || !provider.templates) return { ok: false, text: t('templates_unavailable', { reason: t('reason_no_templates', { provider: provider.label }) }) };
+		if (!provider.templates) return { ok: false, text: t('templates_unavailable', { reason: t('reason_no_templates', { provider: provider.label }) }) };
 		const cached = await where.deps.templates.get(where.instance.id);
 		if (!cached || cached.stale || Date.now() - cached.fetchedAt >= TEMPLATE_CACHE_MS) {
 			await a.modify.getScheduler().scheduleOnce({ id: TEMPLATE_REFRESH_JOB, when: new Date(), data: { instanceId: where.instance.id } });

@@ -2,7 +2,9 @@
 // {"name","value","unit","goal"}. Others add figures with the exported helpers.
 import { TestRocketChat } from '../runtime/TestRocketChat';
 import { cloudFigures } from './cloud';
+import { latencyFigures } from './latency';
 import { messagingFigures } from './messaging';
+import { manyChatsFigures } from './throughput';
 
 export function median(values: number[]): number {
 	if (!values.length) return NaN;
@@ -60,7 +62,9 @@ async function main(): Promise<void> {
 		await t.stop();
 	}
 	await messagingFigures();
+	await latencyFigures();
 	await cloudFigures();
+	await manyChatsFigures();
 }
 
 if (require.main === module) {

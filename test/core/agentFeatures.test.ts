@@ -7,7 +7,7 @@ import { emojiOf } from '../../src/core/emoji';
 import { REMIND_BEFORE_MS, WindowReminder } from '../../src/core/WindowReminder';
 import { isOurRoom, isPerson } from '../../src/rocketchat/agentMessages';
 import { templateParameters } from '../../src/endpoints/OutboundPhoneProvider';
-import { memoryDeps, SETTINGS, stubProvider } from './support/memoryDeps';
+import { memoryDeps, NO_TEMPLATES, SETTINGS, stubProvider } from './support/memoryDeps';
 
 const DAY = 24 * 60 * 60_000;
 
@@ -54,7 +54,7 @@ describe('agent actions where the provider cannot (no such action)', () => {
 });
 
 describe('the customer-service window (a provider with serviceWindowMs)', () => {
-	const provider = stubProvider({ serviceWindowMs: DAY, templates: true });
+	const provider = stubProvider({ serviceWindowMs: DAY }, { templates: NO_TEMPLATES });
 
 	it('schedules one check per window, an hour before it closes, and reminds the agent once when unanswered', async () => {
 		const m = memoryDeps(provider);
@@ -100,8 +100,9 @@ describe('the customer-service window (a provider with serviceWindowMs)', () => 
 	});
 
 	it('/whatsapp start: with the window closed a template is required, before any room is opened', async () => {
-		const m = memoryDeps(stubProvider({ serviceWindowMs: DAY, templates: true }, {
-			checkNumber: async (_h, _i, phone) => ({ ok: true, chatId: `${phone.replace(/\D/g, '')}@c.us`, exists: true }),
+		const m = memoryDeps(stubProvider({ serviceWindowMs: DAY }, {
+			templates: NO_TEMPLATES,
+			checkNumber: async (phone) => ({ ok: true, chatId: `${phone.replace(/\D/g, '')}@c.us`, exists: true }),
 		}));
 		const r = await new Outreach(m.deps).start({ instance: m.instance, phone: '+1 555 765 4321', caller: { id: 'U1', isAgent: true } });
 		expect(r).toEqual({ ok: false, why: 'template-required', chatId: '15557654321@c.us' });

@@ -50,7 +50,7 @@ describe('statuses that name only their message (GREEN-API\'s older format)', ()
 
 	function world(resolve: (id: string) => Promise<string | undefined>) {
 		const asked: string[] = [];
-		const provider = { ...stubProvider({}), recovery: { fetchMissed: async () => [], fetchStatuses: async () => [], chatOfSentMessage: async (_h: unknown, _i: unknown, id: string) => (asked.push(id), resolve(id)) } };
+		const provider = stubProvider({}, { recovery: { fetchMissed: async () => [], fetchStatuses: async () => [], chatOfSentMessage: async (id: string) => (asked.push(id), resolve(id)) } });
 		const m = memoryDeps(provider);
 		return { m, asked };
 	}
@@ -89,23 +89,24 @@ describe('GREEN-API: the chat of a sent message from the outgoing journal', () =
 		const http = new FakeHttp(() => json(200, entries));
 		const provider = new GreenApiProvider();
 		const instance = F.greenApiInstance();
-		const resolve = provider.recovery.chatOfSentMessage!;
-		expect(await resolve(http, instance, 'S1')).toBe(CHAT);
-		expect(await resolve(http, instance, 'S2')).toBe('15550009999@c.us');
-		expect(await resolve(http, instance, 'nope')).toBeUndefined();
+		// A session per call, as the core makes them: the journal read is remembered by the provider.
+		const resolve = (id: string) => provider.session(http, instance).recovery!.chatOfSentMessage!(id);
+		expect(await resolve('S1')).toBe(CHAT);
+		expect(await resolve('S2')).toBe('15550009999@c.us');
+		expect(await resolve('nope')).toBeUndefined();
 		expect(http.requests.map((r) => r.url)).toEqual([`${instance.credentials.apiUrl}/waInstance${instance.id}/lastOutgoingMessages/${instance.credentials.apiToken}?minutes=1440`]);
 		const now = Date.now();
 		const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 1500);
 		try {
-			expect(await resolve(http, instance, 'S1')).toBe(CHAT); // a hit: still from the journal read
+			expect(await resolve('S1')).toBe(CHAT); // a hit: still from the journal read
 			expect(http.requests).toHaveLength(1);
-			expect(await resolve(http, instance, 'nope')).toBeUndefined(); // a miss: the journal may be asked again
+			expect(await resolve('nope')).toBeUndefined(); // a miss: the journal may be asked again
 			expect(http.requests).toHaveLength(2);
 		} finally {
 			clock.mockRestore();
 		}
 		const failing = new FakeHttp(() => json(429, {}));
-		await expect(provider.recovery.chatOfSentMessage!(failing, F.greenApiInstance({ id: '2202000002' }), 'S1')).rejects.toThrow('lastOutgoingMessages failed');
+		await expect(provider.session(failing, F.greenApiInstance({ id: '2202000002' })).recovery!.chatOfSentMessage!('S1')).rejects.toThrow('lastOutgoingMessages failed');
 	});
 });
 

@@ -9,12 +9,13 @@ describe('the outbox order', () => {
 	it("a text of the app does not overtake an agent's message waiting for a retry", async () => {
 		const sent: string[] = [];
 		let down = true;
-		const provider = stubProvider({});
-		provider.sendText = async (_http, _instance, m) => {
-			if (down) return { ok: false, retryable: true, reason: 'provider down' };
-			sent.push(m.text);
-			return { ok: true, messageId: `wa-${sent.length}` };
-		};
+		const provider = stubProvider({}, {
+			sendText: async (m) => {
+				if (down) return { ok: false, retryable: true, reason: 'provider down' };
+				sent.push(m.text);
+				return { ok: true, messageId: `wa-${sent.length}` };
+			},
+		});
 		const world = memoryDeps(provider);
 		const contact = world.contact({ roomId: 'R1', visitorToken: 'vt', lastInboundAt: Date.now() });
 		await world.deps.contacts.save(contact);

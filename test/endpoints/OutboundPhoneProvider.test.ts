@@ -44,7 +44,7 @@ describe('the interface revision is read from the call', () => {
 	const app = (persistenceRead: unknown) =>
 		({ getID: () => 'app-1', getLogger: () => ({ error: fn, info: fn, debug: fn }), getAccessors: () => ({ reader: { getPersistenceReader: () => persistenceRead }, http }) }) as unknown as IApp;
 	const noInstances = { readByAssociation: async () => [], readByAssociations: async () => [] };
-	const providers = { all: () => [{ capabilities: { templates: true } } as WhatsAppProvider], get: () => undefined };
+	const providers = { all: () => [{ templates: { chatIdFor: (d: string) => d } } as unknown as WhatsAppProvider], get: () => undefined };
 
 	it('first revision: metadata named appId/appName, read with the app’s own reader; a send is refused with a reason', async () => {
 		const p = outboundPhoneProvider(app(noInstances), providers);

@@ -49,12 +49,19 @@ export function providerContract(name: string, makeKit: () => ContractKit): void
 			expect(c.redeliveryMs).toBeGreaterThan(0);
 			expect(c.maxTextLength).toBeGreaterThan(0);
 			if (c.serviceWindowMs !== undefined) expect(c.serviceWindowMs).toBeGreaterThan(0);
-			// A capability is a promise the core acts on: the method behind it must exist.
-			expect(c.journal).toBe(provider.recovery !== undefined);
-			expect(c.templates).toBe(provider.templates !== undefined);
-			expect(c.qrLinking).toBe(provider.admin.qr !== undefined);
-			// An optional action is a member that exists or not: when there, it is callable.
-			for (const [name, action] of Object.entries(provider.actions || {})) expect([name, typeof action]).toEqual([name, 'function']);
+			// Capabilities are data: no flag repeats whether a member exists (the core checks the member).
+			const http = new FakeHttp();
+			const session = provider.session(http, instance);
+			const members = [...Object.keys(session), ...Object.keys(session.admin), ...Object.keys(session.recovery || {}), ...Object.keys(session.templates || {})];
+			expect(Object.keys(c).filter((k) => members.includes(k) || typeof (c as unknown as Record<string, unknown>)[k] === 'function')).toEqual([]);
+			for (const flag of ['templates', 'journal', 'qrLinking', 'recovery', 'qr', 'actions']) expect(c).not.toHaveProperty(flag);
+			// An optional feature is a member that exists or not: when there, it is callable.
+			for (const [name, member] of Object.entries(session)) if (!['templates', 'recovery', 'admin'].includes(name)) expect([name, typeof member]).toEqual([name, 'function']);
+			for (const part of [session.admin, session.recovery, session.templates]) for (const [name, member] of Object.entries(part || {})) expect([name, typeof member]).toEqual([name, 'function']);
+			// What templates need without a number is there exactly when the session sends templates.
+			expect(provider.templates !== undefined).toBe(session.templates !== undefined);
+			// Making a session calls nobody: it only binds the number and the HTTP client.
+			expect(http.requests).toEqual([]);
 			for (const limit of Object.values(c.media)) expect(limit!.maxBytes).toBeGreaterThan(0);
 			// "Window closed" failure codes are failure codes like any other: shown with their own text.
 			for (const code of c.windowClosedCodes || []) {
@@ -113,12 +120,13 @@ export function providerContract(name: string, makeKit: () => ContractKit): void
 		it('sends a text: accepted → its message id; 5xx → retryable; 401 → permanent; no secret in any reason', async () => {
 			const to = (provider.webhook.parse(kit.inboundText('hi', 'C3'), [instance]).find((e) => e.type === 'message') as { chatId: string }).chatId;
 			const http = new FakeHttp().reply(kit.sendAccepted('OUT2'), error(503), error(401), new Error('ECONNRESET'));
-			expect(await provider.sendText(http, instance, { chatId: to, text: 'answer' })).toEqual({ ok: true, messageId: 'OUT2' });
-			const unavailable = await provider.sendText(http, instance, { chatId: to, text: 'answer' });
+			const session = provider.session(http, instance);
+			expect(await session.sendText({ chatId: to, text: 'answer' })).toEqual({ ok: true, messageId: 'OUT2' });
+			const unavailable = await session.sendText({ chatId: to, text: 'answer' });
 			expect(unavailable).toMatchObject({ ok: false, retryable: true });
-			const refused = await provider.sendText(http, instance, { chatId: to, text: 'answer' });
+			const refused = await session.sendText({ chatId: to, text: 'answer' });
 			expect(refused).toMatchObject({ ok: false, retryable: false });
-			const network = await provider.sendText(http, instance, { chatId: to, text: 'answer' });
+			const network = await session.sendText({ chatId: to, text: 'answer' });
 			expect(network).toMatchObject({ ok: false, retryable: true });
 			expect(leaks([unavailable, refused, network])).toEqual([]);
 			// Every request went to the provider, none elsewhere.
@@ -128,14 +136,15 @@ export function providerContract(name: string, makeKit: () => ContractKit): void
 		it('downloads media by its reference with the instance credentials; 404 is final, 5xx retried', async () => {
 			const bytes = Buffer.from('picture bytes');
 			const policy = { maxBytes: 1024, extraHosts: kit.mediaHosts };
-			const ok = await provider.downloadMedia(new FakeHttp().reply(...kit.mediaAnswers(bytes, 'image/jpeg')), instance, kit.mediaRef, policy);
+			const download = (http: FakeHttp) => provider.session(http, instance).downloadMedia(kit.mediaRef, policy);
+			const ok = await download(new FakeHttp().reply(...kit.mediaAnswers(bytes, 'image/jpeg')));
 			expect(ok).toMatchObject({ ok: true });
 			expect((ok as { bytes: Buffer }).bytes.equals(bytes)).toBe(true);
-			const gone = await provider.downloadMedia(new FakeHttp(() => error(404)), instance, kit.mediaRef, policy);
+			const gone = await download(new FakeHttp(() => error(404)));
 			expect(gone).toMatchObject({ ok: false, retryable: false });
-			const flaky = await provider.downloadMedia(new FakeHttp(() => error(502)), instance, kit.mediaRef, policy);
+			const flaky = await download(new FakeHttp(() => error(502)));
 			expect(flaky).toMatchObject({ ok: false, retryable: true });
-			const big = await provider.downloadMedia(new FakeHttp().reply(...kit.mediaAnswers(Buffer.alloc(2048), 'image/jpeg')), instance, kit.mediaRef, policy);
+			const big = await download(new FakeHttp().reply(...kit.mediaAnswers(Buffer.alloc(2048), 'image/jpeg')));
 			expect(big).toMatchObject({ ok: false, retryable: false });
 			expect(leaks([gone, flaky, big])).toEqual([]);
 		});

@@ -79,9 +79,18 @@ export class CallCounter {
 	byMethod: Record<string, number> = {};
 	/** app -> host JSON-RPC round trips (bridge calls plus accessor calls that need no bridge) */
 	rpc = 0;
+	/** app -> host requests the host is handling now */
+	inFlight = 0;
+	/** told of each app -> host request once answered, with its arrival and the moment its answer was written back
+	 *  (performance.now()): the bench attributes host time to the message in flight */
+	onTimed?: (method: string, start: number, end: number) => void;
 	count(name: string): void {
 		this.total++;
 		this.byMethod[name] = (this.byMethod[name] || 0) + 1;
+	}
+	timed(method: string, start: number, end: number): void {
+		this.inFlight--;
+		this.onTimed?.(method, start, end);
 	}
 	reset(): void {
 		this.total = 0;

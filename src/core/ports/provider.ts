@@ -1,6 +1,9 @@
 // The provider port: what the core needs from a WhatsApp provider (GREEN-API, Cloud API, 360dialog…).
-// Owned by the core; adapters under src/providers/<name>/ implement it. The core decides from
-// `capabilities` (data), never from a provider's name.
+// Owned by the core; adapters under src/providers/<name>/ implement it. What needs no number (webhook
+// checks and parsing, `instance add` arguments, secrets) is on the provider; what calls the provider for a
+// number is on its session (`provider.session(http, instance)`). An optional feature is a member that
+// exists or not; `capabilities` are data only (window, limits, rates, codes). The core never asks a
+// provider's name.
 
 import { DeliveryStatusEvent, InboundEvent, InboundMessage, InstanceHealth, MediaKind } from './events';
 import { Failure } from './failure';
@@ -20,8 +23,6 @@ export interface MediaLimit {
 export interface ProviderCapabilities {
 	/** Free-form messages are allowed this long after the customer's last message; absent = always. */
 	serviceWindowMs?: number;
-	/** Pre-approved message templates can be sent (outside the window, or to start a conversation). */
-	templates: boolean;
 	/**
 	 * Failure codes (of a send, or of a failed delivery status) meaning "the customer-service window is
 	 * closed, only a template can go now" (Cloud API 131047): the core handles them like its own check.
@@ -32,8 +33,6 @@ export interface ProviderCapabilities {
 	 * messages" (Cloud API 131050): the core records the customer's choice as if they had told it.
 	 */
 	marketingStoppedCodes?: ReadonlyArray<string>;
-	/** Missed inbound messages and delivery states can be read back (`recovery`). */
-	journal: boolean;
 	/** Sends per second per number the app keeps under. */
 	sendsPerSecond: number;
 	/** How long the provider redelivers an unanswered webhook: the dedupe horizon. */
@@ -42,8 +41,6 @@ export interface ProviderCapabilities {
 	maxTextLength: number;
 	/** Read receipts also show the customer the typing indicator (the agent is answering). */
 	typing: boolean;
-	/** The phone is linked by scanning a QR code (`admin.qr`). */
-	qrLinking: boolean;
 	/** Failure codes that need an admin (an expired token, a policy block): told once, until a send works again. */
 	adminAlertCodes?: ReadonlyArray<string>;
 	/** Outbound file limits per kind; a kind absent here cannot be sent as that kind. */
@@ -70,22 +67,27 @@ export interface OutboundTemplate extends TemplateMessage {
 	chatId: string;
 }
 
-/** Optional agent actions: a provider has the ones it supports, and only those (no flag besides). */
-export interface ProviderActions {
+/** Optional message actions of a session: a provider has the ones it supports, and only those (no flag besides). */
+export interface MessageActions {
 	/** emoji '' removes the reaction. */
-	react?(http: HttpClient, instance: InstanceRecord, msg: { chatId: string; messageId: string; emoji: string }): Promise<SendResult>;
-	edit?(http: HttpClient, instance: InstanceRecord, msg: { chatId: string; messageId: string; text: string }): Promise<SendResult>;
-	delete?(http: HttpClient, instance: InstanceRecord, msg: { chatId: string; messageId: string }): Promise<SendResult>;
+	react?(msg: { chatId: string; messageId: string; emoji: string }): Promise<SendResult>;
+	edit?(msg: { chatId: string; messageId: string; text: string }): Promise<SendResult>;
+	delete?(msg: { chatId: string; messageId: string }): Promise<SendResult>;
 	/** Marks the customer's messages up to `messageId` read (read receipts). */
-	markRead?(http: HttpClient, instance: InstanceRecord, msg: { chatId: string; messageId: string }): Promise<SendResult>;
+	markRead?(msg: { chatId: string; messageId: string }): Promise<SendResult>;
 	/** Does `chatId` (from a phone number) have WhatsApp? Undefined: the provider cannot tell. */
-	checkNumber?(http: HttpClient, instance: InstanceRecord, phone: string): Promise<{ ok: true; chatId: string; exists: boolean } | ({ ok: false } & Failure)>;
+	checkNumber?(phone: string): Promise<{ ok: true; chatId: string; exists: boolean } | ({ ok: false } & Failure)>;
 }
 
+/** Pre-approved message templates (outside the window, or to start a conversation), for one number. */
+export interface SessionTemplates {
+	/** The number's templates (every status: the core offers APPROVED ones only). */
+	list(): Promise<{ ok: true; templates: TemplateInfo[] } | ({ ok: false } & Failure)>;
+	send(msg: OutboundTemplate): Promise<SendResult>;
+}
+
+/** What templates need without a number; present exactly where sessions have `templates`. */
 export interface ProviderTemplates {
-	/** The instance's templates (every status: the core offers APPROVED ones only). */
-	list(http: HttpClient, instance: InstanceRecord): Promise<{ ok: true; templates: TemplateInfo[] } | ({ ok: false } & Failure)>;
-	send(http: HttpClient, instance: InstanceRecord, msg: OutboundTemplate): Promise<SendResult>;
 	/** The chat id a message to this phone number (digits, E.164 without '+') goes to: templates start conversations. */
 	chatIdFor(phoneDigits: string): string;
 }
@@ -151,18 +153,19 @@ export type { InstanceHealth };
 
 export type HealthReading = { ok: true; health: InstanceHealth; detail: string } | ({ ok: false } & Failure);
 
-export interface ProviderRecovery {
+/** Missed inbound messages and delivery states read back from the provider's journal, for one number. */
+export interface SessionRecovery {
 	/** Inbound messages of the last `minutes`. Rejects when the journal cannot be read: an empty list
 	 * would wrongly mean "nothing was missed". */
-	fetchMissed(http: HttpClient, instance: InstanceRecord, minutes: number): Promise<InboundMessage[]>;
+	fetchMissed(minutes: number): Promise<InboundMessage[]>;
 	/** Delivery states of messages sent in the last `minutes` (reconciles missed status webhooks). */
-	fetchStatuses(http: HttpClient, instance: InstanceRecord, minutes: number): Promise<DeliveryStatusEvent[]>;
+	fetchStatuses(minutes: number): Promise<DeliveryStatusEvent[]>;
 	/**
 	 * The chat of a message the business sent, for a status that names only the message (GREEN-API's older
 	 * format). Called for such statuses only, never on the normal paths; undefined when unknown. Rejects when
 	 * the provider cannot be asked now.
 	 */
-	chatOfSentMessage?(http: HttpClient, instance: InstanceRecord, messageId: string): Promise<string | undefined>;
+	chatOfSentMessage?(messageId: string): Promise<string | undefined>;
 }
 
 /** `/whatsapp instance add <provider> …`: the provider's own arguments, parsed. */
@@ -177,26 +180,29 @@ export type ConnectResult =
 
 export type QrResult = { ok: true; kind: 'qr'; pngBase64: string } | { ok: true; kind: 'linked' } | ({ ok: false } & Failure);
 
-export interface ProviderAdmin {
-	/** Arguments after `instance add [<provider>]`. */
-	parseAdd(args: string[]): AddArguments;
+/** Setting the number up at the provider, with its credentials. */
+export interface SessionAdmin {
 	/** Checks the credentials and learns the business number. */
-	connect(http: HttpClient, instance: InstanceRecord): Promise<ConnectResult>;
-	/** Query parameters the webhook URL of `instance` carries. */
-	webhookQuery(instance: InstanceRecord): Record<string, string>;
+	connect(): Promise<ConnectResult>;
 	/** Points the provider's webhook at `url`; `manual`: the admin must paste it into the provider's console. */
 	configureWebhook(
-		http: HttpClient,
-		instance: InstanceRecord,
 		url: string,
 	): Promise<{ ok: true; manual?: boolean; /** Pasted with the URL (Cloud API verify token); shown to the admin privately. */ verifyToken?: string } | ({ ok: false; badCredentials?: boolean } & Failure)>;
 	/**
 	 * Undoes `configureWebhook` when the number is removed, so the provider stops calling the app;
 	 * `manual`: only the admin can (the provider's console), absent = the same.
 	 */
-	removeWebhook?(http: HttpClient, instance: InstanceRecord): Promise<{ ok: true; manual?: boolean } | ({ ok: false } & Failure)>;
+	removeWebhook?(): Promise<{ ok: true; manual?: boolean } | ({ ok: false } & Failure)>;
 	/** The QR code that links the phone, where the provider links phones that way. */
-	qr?(http: HttpClient, instance: InstanceRecord): Promise<QrResult>;
+	qr?(): Promise<QrResult>;
+}
+
+/** `/whatsapp instance add` and the admin's views: nothing here calls the provider. */
+export interface ProviderAdmin {
+	/** Arguments after `instance add [<provider>]`. */
+	parseAdd(args: string[]): AddArguments;
+	/** Query parameters the webhook URL of `instance` carries. */
+	webhookQuery(instance: InstanceRecord): Record<string, string>;
 	/** How the number's recent webhooks fared against the provider's signature, for `/whatsapp status`. */
 	webhookChecks?(instance: InstanceRecord): { matched: number; mismatched: number; missing: number } | undefined;
 	/** The API version the provider's calls are pinned to and the day it stops working (when known), for `/whatsapp status`. */
@@ -207,6 +213,19 @@ export interface ProviderAdmin {
 	secrets(instance: InstanceRecord): string[];
 }
 
+/** A provider bound to one number (its credentials) and the call's HTTP client: cheap to make, made per call. */
+export interface ProviderSession extends MessageActions {
+	sendText(msg: OutboundText): Promise<SendResult>;
+	sendFile(msg: OutboundFile): Promise<SendResult>;
+	/** Media by the opaque reference the provider put in the event, with the number's credentials. */
+	downloadMedia(ref: string, policy: MediaFetchPolicy): Promise<DownloadResult>;
+	/** The number's current health (polled by recovery; webhooks may skip a change). */
+	health?(): Promise<HealthReading>;
+	templates?: SessionTemplates;
+	recovery?: SessionRecovery;
+	admin: SessionAdmin;
+}
+
 export interface WhatsAppProvider {
 	/** Stored on InstanceRecord.provider; also the `instance add` keyword. */
 	readonly name: string;
@@ -215,17 +234,9 @@ export interface WhatsAppProvider {
 	readonly capabilities: ProviderCapabilities;
 	readonly webhook: ProviderWebhook;
 	readonly admin: ProviderAdmin;
-	readonly recovery?: ProviderRecovery;
-	/** Present where `capabilities.templates`. */
+	/** Present exactly where sessions have `templates`. */
 	readonly templates?: ProviderTemplates;
-	/** Agent actions (react, edit, delete, read receipts), each where its capability is true. */
-	readonly actions?: ProviderActions;
-	/** The number's current health (polled by recovery; webhooks may skip a change). */
-	getHealth?(http: HttpClient, instance: InstanceRecord): Promise<HealthReading>;
-	sendText(http: HttpClient, instance: InstanceRecord, msg: OutboundText): Promise<SendResult>;
-	sendFile(http: HttpClient, instance: InstanceRecord, msg: OutboundFile): Promise<SendResult>;
-	/** Media by the opaque reference the provider put in the event, with the instance's credentials. */
-	downloadMedia(http: HttpClient, instance: InstanceRecord, ref: string, policy: MediaFetchPolicy): Promise<DownloadResult>;
+	session(http: HttpClient, instance: InstanceRecord): ProviderSession;
 }
 
 /** The providers the app was built with (the composition root's registry). */

@@ -6,8 +6,8 @@ import { InboundEvent } from '../../core/ports/events';
 import { checkMediaUrl } from '../../core/mediaPolicy';
 import { HttpClient } from '../../core/ports/http';
 import {
-	DownloadResult, HealthReading, InstanceHealth, InstanceLookup, MediaFetchPolicy, OutboundFile, OutboundTemplate, OutboundText, ProviderActions,
-	ProviderAdmin, ProviderCapabilities, ProviderTemplates, ProviderWebhook, SendResult, WebhookAuth, WebhookReply, WebhookRequest,
+	DownloadResult, HealthReading, InstanceHealth, InstanceLookup, MediaFetchPolicy, OutboundFile, OutboundTemplate, OutboundText, ProviderAdmin,
+	ProviderSession, ProviderCapabilities, ProviderTemplates, ProviderWebhook, SessionAdmin, SendResult, WebhookAuth, WebhookReply, WebhookRequest,
 	WhatsAppProvider,
 } from '../../core/ports/provider';
 import { InstanceRecord } from '../../core/ports/records';
@@ -35,13 +35,10 @@ export function cloudCapabilities(redeliveryMs: number): ProviderCapabilities {
 		marketingStoppedCodes: ['cloud_131050'],
 		// An expired token, a policy block, the spam limit: only an admin can act.
 		adminAlertCodes: ['cloud_190', 'cloud_368', 'cloud_131048'],
-		templates: true,
-		journal: false,
 		sendsPerSecond: 80,
 		redeliveryMs,
 		maxTextLength: MAX_TEXT_LENGTH,
 		typing: true,
-		qrLinking: false,
 		media: CLOUD_MEDIA,
 	};
 }
@@ -67,31 +64,8 @@ export abstract class CloudApiAdapter implements WhatsAppProvider {
 	abstract readonly admin: ProviderAdmin;
 
 	readonly templates: ProviderTemplates = {
-		list: async (http, instance) => {
-			const r = await this.client(http, instance).templates();
-			if (!r.ok) return { ok: false, reason: r.reason, code: r.code, params: r.params };
-			return { ok: true, templates: templateInfos(r.data) };
-		},
-		send: async (http, instance, msg) => this.sendTemplate(http, instance, msg),
 		// A customer's chat is their wa_id: the digits of the number (a BSUID-only customer is not reachable by phone).
 		chatIdFor: (phoneDigits) => phoneDigits,
-	};
-
-	readonly actions: ProviderActions = {
-		react: (http, instance, msg) => this.client(http, instance).sendMessage(reactionBody(msg.chatId, msg.messageId, msg.emoji)),
-		// Read receipts with the typing indicator: the customer sees the agent has read and is answering.
-		markRead: async (http, instance, msg) => {
-			const r = await this.client(http, instance).markRead(msg.messageId, this.capabilities.typing);
-			return r.ok ? { ok: true, messageId: msg.messageId } : r;
-		},
-		// The Cloud API has no lookup of who is on WhatsApp (the On-Premises /contacts check is gone): a
-		// phone number's chat is its digits (the wa_id), and a send to someone who is not on WhatsApp comes
-		// back as a failed status (131026). So `exists` only says the number is well-formed.
-		checkNumber: async (_http, _instance, phone) => {
-			const digits = phone.replace(/[\s().-]/g, '').replace(/^\+/, '').replace(/^00/, '');
-			if (!/^[1-9]\d{6,14}$/.test(digits)) return { ok: true, chatId: digits, exists: false };
-			return { ok: true, chatId: digits, exists: true };
-		},
 	};
 
 	protected constructor(spec: CloudAdapterSpec, protected readonly options: CloudClientOptions = {}) {
@@ -109,7 +83,7 @@ export abstract class CloudApiAdapter implements WhatsAppProvider {
 	}
 
 	/** Beyond the URL secret: the subclass's own proof (signature, header secret); a reason refuses. */
-	protected abstract verifyRequest(req: WebhookRequest, instance: InstanceRecord): string | undefined;
+	protected abstract verifyRequest(req: WebhookRequest, instance: InstanceRecord): Promise<string | undefined>;
 	/** The phone number id an instance receives for (undefined: not known, the instance takes its own webhook's). */
 	protected abstract phoneNumberId(instance: InstanceRecord): string | undefined;
 	/** The WhatsApp Business Account id (account-level webhook fields). */
@@ -122,8 +96,44 @@ export abstract class CloudApiAdapter implements WhatsAppProvider {
 		return [];
 	}
 
+	/** Setting the number up (connect, webhook), the host's business. */
+	protected abstract sessionAdmin(client: CloudClient, instance: InstanceRecord): SessionAdmin;
+
 	client(http: HttpClient, instance: InstanceRecord): CloudClient {
 		return new CloudClient(http, this.transport, instance, this.options);
+	}
+
+	session(http: HttpClient, instance: InstanceRecord): ProviderSession {
+		const client = this.client(http, instance);
+		return {
+			sendText: (msg) => this.sendText(client, msg),
+			sendFile: (msg) => this.sendFile(client, msg),
+			downloadMedia: (ref, policy) => this.downloadMedia(http, client, instance, ref, policy),
+			health: () => this.health(client),
+			react: (msg) => client.sendMessage(reactionBody(msg.chatId, msg.messageId, msg.emoji)),
+			// Read receipts with the typing indicator: the customer sees the agent has read and is answering.
+			markRead: async (msg) => {
+				const r = await client.markRead(msg.messageId, this.capabilities.typing);
+				return r.ok ? { ok: true, messageId: msg.messageId } : r;
+			},
+			// The Cloud API has no lookup of who is on WhatsApp (the On-Premises /contacts check is gone): a
+			// phone number's chat is its digits (the wa_id), and a send to someone who is not on WhatsApp comes
+			// back as a failed status (131026). So `exists` only says the number is well-formed.
+			checkNumber: async (phone) => {
+				const digits = phone.replace(/[\s().-]/g, '').replace(/^\+/, '').replace(/^00/, '');
+				if (!/^[1-9]\d{6,14}$/.test(digits)) return { ok: true, chatId: digits, exists: false };
+				return { ok: true, chatId: digits, exists: true };
+			},
+			templates: {
+				list: async () => {
+					const r = await client.templates();
+					if (!r.ok) return { ok: false, reason: r.reason, code: r.code, params: r.params };
+					return { ok: true, templates: templateInfos(r.data) };
+				},
+				send: (msg) => this.sendTemplate(client, msg),
+			},
+			admin: this.sessionAdmin(client, instance),
+		};
 	}
 
 	// ───────── webhook ─────────
@@ -135,7 +145,7 @@ export abstract class CloudApiAdapter implements WhatsAppProvider {
 		// Unknown instance and wrong secret look the same from outside.
 		if (!instance || instance.provider !== this.name) return { ok: false, reason: `unknown instance ${String(id || '?').slice(0, 24)}` };
 		if (!this.urlSecretOk(req, instance)) return { ok: false, reason: `wrong secret for ${instance.id}` };
-		const refused = this.verifyRequest(req, instance);
+		const refused = await this.verifyRequest(req, instance);
 		if (refused) return { ok: false, reason: `${refused} for ${instance.id}` };
 		return { ok: true, instances: [instance, ...(await this.peers(req, instance, lookup))] };
 	}
@@ -168,9 +178,8 @@ export abstract class CloudApiAdapter implements WhatsAppProvider {
 	// ───────── sending ─────────
 
 	/** Texts over 4096 characters go in parts, in order; the quote on the first. A later part failing is permanent (no resend of the earlier ones). */
-	async sendText(http: HttpClient, instance: InstanceRecord, msg: OutboundText): Promise<SendResult> {
+	private async sendText(client: CloudClient, msg: OutboundText): Promise<SendResult> {
 		if (!msg.text.trim()) return permanent('empty_text', 'empty text message');
-		const client = this.client(http, instance);
 		const parts = splitText(msg.text, MAX_TEXT_LENGTH);
 		let last: SendResult = permanent('empty_text', 'empty text message');
 		for (let i = 0; i < parts.length; i++) {
@@ -182,10 +191,9 @@ export abstract class CloudApiAdapter implements WhatsAppProvider {
 	}
 
 	/** Checked against the kind's MIME types and size, uploaded to /media, then sent by id. */
-	async sendFile(http: HttpClient, instance: InstanceRecord, msg: OutboundFile): Promise<SendResult> {
+	private async sendFile(client: CloudClient, msg: OutboundFile): Promise<SendResult> {
 		const kind = fileKind(msg.mimeType, msg.bytes);
 		if (!kind.ok) return kind;
-		const client = this.client(http, instance);
 		const uploaded = await client.upload(msg.bytes, msg.mimeType.split(';')[0].trim(), msg.fileName);
 		if (!uploaded.ok) return uploaded;
 		const inline = captionFits(kind.kind, msg.caption);
@@ -194,23 +202,22 @@ export abstract class CloudApiAdapter implements WhatsAppProvider {
 		);
 		if (!sent.ok || inline || !msg.caption?.trim()) return sent;
 		// Audio and stickers carry no caption (and long ones do not fit): the text follows the file.
-		const caption = await this.sendText(http, instance, { chatId: msg.chatId, text: msg.caption });
+		const caption = await this.sendText(client, { chatId: msg.chatId, text: msg.caption });
 		return caption.ok ? sent : { ...permanent('parts_failed', `the file was sent, its text not: ${caption.reason}`, { sent: 1, total: 2 }), status: caption.status };
 	}
 
 	/** The template as listed (the core keeps the list) shapes the components: order, names, header and button kinds. */
-	private async sendTemplate(http: HttpClient, instance: InstanceRecord, msg: OutboundTemplate): Promise<SendResult> {
+	private async sendTemplate(client: CloudClient, msg: OutboundTemplate): Promise<SendResult> {
 		const built = templateBody(msg, msg.info);
 		if (!built.ok) return built;
-		return this.client(http, instance).sendMessage(built.body);
+		return client.sendMessage(built.body);
 	}
 
 	// ───────── media ─────────
 
 	/** `ref` is the media id: resolved to a URL with the token, downloaded with the token from that URL only. */
-	async downloadMedia(http: HttpClient, instance: InstanceRecord, ref: string, policy: MediaFetchPolicy): Promise<DownloadResult> {
+	private async downloadMedia(http: HttpClient, client: CloudClient, instance: InstanceRecord, ref: string, policy: MediaFetchPolicy): Promise<DownloadResult> {
 		if (!ref || !/^[A-Za-z0-9_.:-]{1,200}$/.test(ref)) return permanent('media_invalid_url', 'invalid media id');
-		const client = this.client(http, instance);
 		const info = await client.mediaInfo(ref);
 		if (!info.ok) {
 			// An id WhatsApp no longer knows (ids live 7 days) will not come back.
@@ -235,8 +242,8 @@ export abstract class CloudApiAdapter implements WhatsAppProvider {
 
 	// ───────── health ─────────
 
-	async getHealth(http: HttpClient, instance: InstanceRecord): Promise<HealthReading> {
-		const r = await this.client(http, instance).phoneNumber(HEALTH_FIELDS);
+	private async health(client: CloudClient): Promise<HealthReading> {
+		const r = await client.phoneNumber(HEALTH_FIELDS);
 		if (!r.ok) return { ok: false, reason: r.reason, code: r.code, params: r.params };
 		return { ok: true, ...numberHealth(r.data) };
 	}

@@ -7,16 +7,15 @@
 // Cloud instances of the same Meta app (same app secret) its body names.
 
 import { createHmac } from 'crypto';
-import { HttpClient } from '../../core/ports/http';
-import { AddArguments, ConnectResult, InstanceLookup, ProviderAdmin, WebhookReply, WebhookRequest } from '../../core/ports/provider';
+import { AddArguments, ConnectResult, InstanceLookup, ProviderAdmin, SessionAdmin, WebhookReply, WebhookRequest } from '../../core/ports/provider';
 import { InstanceRecord } from '../../core/ports/records';
 import { sameSecret } from '../../core/tokens';
 import { header, nonEmpty, obj } from '../shared/json';
 import { CloudApiAdapter, cloudCapabilities } from './CloudApiAdapter';
-import { CloudClientOptions } from './client';
+import { CloudClient, CloudClientOptions } from './client';
 import { CREDENTIAL_CODES } from './errors';
 import { DEFAULT_GRAPH_URL, GRAPH_API_VERSION, graphCredentials, graphTransport, graphVersionEnd } from './graph';
-import { checkSignature, currentSignaturePolicy, recordSignature, SignaturePolicy, webhookSignatureStats } from './signature';
+import { checkSignature, SignatureCounts, SignaturePolicy } from './signature';
 import { parseUrl } from './transport';
 import { phoneNumberIds } from './webhook';
 
@@ -26,8 +25,8 @@ export const CLOUD_WEBHOOK_PATH = 'cloud';
 export const CONNECT_FIELDS = ['display_phone_number', 'verified_name', 'quality_rating'];
 
 export interface CloudProviderOptions extends CloudClientOptions {
-	/** What a signature mismatch does, read on every webhook. Default: the app's setting (setSignaturePolicy). */
-	signaturePolicy?: () => SignaturePolicy;
+	/** What a signature mismatch does, read on every webhook (the registry binds it to the app's setting). Default: 'log'. */
+	signaturePolicy?: () => SignaturePolicy | Promise<SignaturePolicy>;
 }
 
 /** The `hub.verify_token` of an instance: derived from its webhook secret, so nothing more is stored. */
@@ -47,23 +46,20 @@ export class CloudProvider extends CloudApiAdapter {
 			if (graphUrl && graphUrl.replace(/\/+$/, '') !== DEFAULT_GRAPH_URL) credentials.graphUrl = graphUrl;
 			return { ok: true, id: phoneNumberId, credentials, department: department && department !== '-' ? department : undefined };
 		},
-		connect: async (http, instance) => this.connect(http, instance),
 		webhookQuery: (instance) => ({ instance: instance.id, secret: instance.webhookSecret }),
-		// Meta takes the callback URL only in the app dashboard: the admin pastes it with the verify token.
-		configureWebhook: async (_http, instance) => ({ ok: true, manual: true, verifyToken: verifyTokenOf(instance) }),
-		// The callback URL lives in the admin's Meta app, which the app cannot change.
-		removeWebhook: async () => ({ ok: true, manual: true }),
 		primarySecret: (instance) => graphCredentials(instance).accessToken,
-		webhookChecks: (instance) => webhookSignatureStats(instance.id),
+		webhookChecks: (instance) => this.signatures.of(instance.id),
 		apiVersion: () => ({ version: GRAPH_API_VERSION, endsAt: graphVersionEnd(GRAPH_API_VERSION) }),
 		secrets: (instance) => [...this.transport.secrets(instance), instance.webhookSecret, instance.webhookSecret ? verifyTokenOf(instance) : ''].filter(Boolean),
 	};
 
-	private readonly policy: () => SignaturePolicy;
+	private readonly policy: () => SignaturePolicy | Promise<SignaturePolicy>;
+	/** This process's signature checks per number, for `/whatsapp status`. */
+	readonly signatures = new SignatureCounts();
 
 	constructor(options: CloudProviderOptions = {}) {
 		super({ name: 'cloud', label: 'WhatsApp Cloud API', path: CLOUD_WEBHOOK_PATH, transport: graphTransport, capabilities: cloudCapabilities(7 * 24 * 60 * 60_000) }, options);
-		this.policy = options.signaturePolicy || currentSignaturePolicy;
+		this.policy = options.signaturePolicy || (() => 'log');
 	}
 
 	/** `hub.mode=subscribe`, the instance's verify token and URL secret → the challenge as plain text; else 403. */
@@ -80,11 +76,11 @@ export class CloudProvider extends CloudApiAdapter {
 	}
 
 	/** `X-Hub-Signature-256` over the body as Meta serialises it; counted per instance, refused only under 'reject'. */
-	protected verifyRequest(req: WebhookRequest, instance: InstanceRecord): string | undefined {
-		const policy = this.policy();
+	protected async verifyRequest(req: WebhookRequest, instance: InstanceRecord): Promise<string | undefined> {
+		const policy = await this.policy();
 		if (policy === 'off') return undefined;
 		const result = checkSignature(req.content, header(req.headers, 'x-hub-signature-256'), graphCredentials(instance).appSecret);
-		recordSignature(instance.id, result);
+		this.signatures.record(instance.id, result);
 		return policy === 'reject' && result !== 'match' ? `signature ${result}` : undefined;
 	}
 
@@ -108,9 +104,18 @@ export class CloudProvider extends CloudApiAdapter {
 		return graphCredentials(instance).wabaId || undefined;
 	}
 
+	protected sessionAdmin(client: CloudClient, instance: InstanceRecord): SessionAdmin {
+		return {
+			connect: () => this.connect(client, instance),
+			// Meta takes the callback URL only in the app dashboard: the admin pastes it with the verify token.
+			configureWebhook: async () => ({ ok: true, manual: true, verifyToken: verifyTokenOf(instance) }),
+			// The callback URL lives in the admin's Meta app, which the app cannot change.
+			removeWebhook: async () => ({ ok: true, manual: true }),
+		};
+	}
+
 	/** The token must read the number; then the app is subscribed to the account's webhooks where the token allows. */
-	private async connect(http: HttpClient, instance: InstanceRecord): Promise<ConnectResult> {
-		const client = this.client(http, instance);
+	private async connect(client: CloudClient, instance: InstanceRecord): Promise<ConnectResult> {
 		const number = await client.phoneNumber(CONNECT_FIELDS);
 		if (!number.ok) {
 			const code = Number(number.params?.code);

@@ -19,18 +19,6 @@ export function signaturePolicy(value: unknown): SignaturePolicy {
 	return SIGNATURE_POLICIES.includes(value as SignaturePolicy) ? (value as SignaturePolicy) : 'log';
 }
 
-// The app's setting, per app process (like the notice language): set on enable and on every change.
-let current: SignaturePolicy = 'log';
-
-/** Applies the setting's value (anything unknown reads as 'log'). */
-export function setSignaturePolicy(value: unknown): void {
-	current = signaturePolicy(value);
-}
-
-export function currentSignaturePolicy(): SignaturePolicy {
-	return current;
-}
-
 /** Meta's way: `\uXXXX` for every UTF-16 unit above U+007F, `\/` for `/`. */
 export function metaJson(value: unknown, hexCase: 'lower' | 'upper' = 'lower', escapeSlash = true): string {
 	const plain = JSON.stringify(value);
@@ -76,22 +64,26 @@ export interface SignatureStats {
 	lastAt?: number;
 }
 
-// Per app process, like the activity counters: enough for `/whatsapp status` to say how the recent
-// webhooks of a number fared.
-const stats = new Map<string, SignatureStats>();
+/**
+ * How the webhooks of each number fared, per app process (kept by the provider, like the activity
+ * counters): enough for `/whatsapp status`; a restarted process starts counting again.
+ */
+export class SignatureCounts {
+	private readonly byInstance = new Map<string, SignatureStats>();
 
-export function recordSignature(instanceId: string, result: SignatureCheck, now = Date.now()): void {
-	const s = stats.get(instanceId) || { matched: 0, mismatched: 0, missing: 0 };
-	if (result === 'match') s.matched++;
-	else if (result === 'mismatch') s.mismatched++;
-	else s.missing++;
-	s.last = result;
-	s.lastAt = now;
-	stats.set(instanceId, s);
-}
+	record(instanceId: string, result: SignatureCheck, now = Date.now()): void {
+		const s = this.byInstance.get(instanceId) || { matched: 0, mismatched: 0, missing: 0 };
+		if (result === 'match') s.matched++;
+		else if (result === 'mismatch') s.mismatched++;
+		else s.missing++;
+		s.last = result;
+		s.lastAt = now;
+		this.byInstance.set(instanceId, s);
+	}
 
-/** How this process saw the signatures of an instance's webhooks (undefined: none checked yet). */
-export function webhookSignatureStats(instanceId: string): SignatureStats | undefined {
-	const s = stats.get(instanceId);
-	return s ? { ...s } : undefined;
+	/** How this process saw the signatures of an instance's webhooks (undefined: none checked yet). */
+	of(instanceId: string): SignatureStats | undefined {
+		const s = this.byInstance.get(instanceId);
+		return s ? { ...s } : undefined;
+	}
 }

@@ -7,12 +7,11 @@
 
 import { createHash, createHmac } from 'crypto';
 import { hostsOfUrls } from '../../core/mediaPolicy';
-import { HttpClient } from '../../core/ports/http';
-import { AddArguments, ConnectResult, ProviderAdmin, WebhookRequest } from '../../core/ports/provider';
+import { AddArguments, ConnectResult, ProviderAdmin, SessionAdmin, WebhookRequest } from '../../core/ports/provider';
 import { InstanceRecord } from '../../core/ports/records';
 import { sameSecret } from '../../core/tokens';
 import { CloudApiAdapter, cloudCapabilities, numberHealth } from '../cloud/CloudApiAdapter';
-import { CloudClientOptions } from '../cloud/client';
+import { CloudClient, CloudClientOptions } from '../cloud/client';
 import { CREDENTIAL_CODES } from '../cloud/errors';
 import { isGraphId } from '../cloud/ids';
 import { CloudTransport, parseUrl, query, TemplatesPage, trimBase } from '../cloud/transport';
@@ -86,23 +85,7 @@ export class Dialog360Provider extends CloudApiAdapter {
 			if (baseUrl && trimBase(baseUrl) !== DEFAULT_DIALOG360_URL) credentials.baseUrl = trimBase(baseUrl);
 			return { ok: true, id: dialog360InstanceId(apiKey), credentials, department: department && department !== '-' ? department : undefined };
 		},
-		connect: (http, instance) => this.connect(http, instance),
 		webhookQuery: (instance) => ({ instance: instance.id, secret: instance.webhookSecret }),
-		configureWebhook: async (http, instance, url) => {
-			const r = await this.client(http, instance).call(
-				{ method: 'POST', url: `${base(instance)}/v1/configs/webhook`, json: { url, headers: { [DIALOG360_SECRET_HEADER]: headerSecretOf(instance) } } },
-				(j) => (obj(j) ? true : undefined),
-			);
-			if (r.ok) return { ok: true };
-			return { ok: false, badCredentials: r.status === 401 || r.status === 403, reason: r.reason, code: r.code, params: r.params };
-		},
-		// 360dialog documents setting the number's webhook, not deleting it: an empty URL is sent to clear it
-		// (how 360dialog takes that is not confirmed; a refusal tells the admin to clear it in the 360dialog Hub).
-		removeWebhook: async (http, instance) => {
-			const r = await this.client(http, instance).call({ method: 'POST', url: `${base(instance)}/v1/configs/webhook`, json: { url: '' } }, (j) => (obj(j) ? true : undefined));
-			if (r.ok) return { ok: true };
-			return { ok: false, reason: r.reason, code: r.code, params: r.params };
-		},
 		primarySecret: (instance) => dialog360Credentials(instance).apiKey,
 		secrets: (instance) => [...this.transport.secrets(instance), instance.webhookSecret, instance.webhookSecret ? headerSecretOf(instance) : ''].filter(Boolean),
 	};
@@ -112,7 +95,7 @@ export class Dialog360Provider extends CloudApiAdapter {
 		super({ name: '360dialog', label: '360dialog', path: DIALOG360_WEBHOOK_PATH, transport: dialog360Transport, capabilities: cloudCapabilities(24 * 60 * 60_000) }, options);
 	}
 
-	protected verifyRequest(req: WebhookRequest, instance: InstanceRecord): string | undefined {
+	protected async verifyRequest(req: WebhookRequest, instance: InstanceRecord): Promise<string | undefined> {
 		const given = header(req.headers, DIALOG360_SECRET_HEADER) ?? '';
 		return given && sameSecret(given, headerSecretOf(instance)) ? undefined : 'wrong header secret';
 	}
@@ -129,8 +112,29 @@ export class Dialog360Provider extends CloudApiAdapter {
 		return nonEmpty(instance.credentials?.wabaId);
 	}
 
-	private async connect(http: HttpClient, instance: InstanceRecord): Promise<ConnectResult> {
-		const r = await this.client(http, instance).phoneNumber(CONNECT_FIELDS);
+	protected sessionAdmin(client: CloudClient, instance: InstanceRecord): SessionAdmin {
+		return {
+			connect: () => this.connect(client),
+			configureWebhook: async (url) => {
+				const r = await client.call(
+					{ method: 'POST', url: `${base(instance)}/v1/configs/webhook`, json: { url, headers: { [DIALOG360_SECRET_HEADER]: headerSecretOf(instance) } } },
+					(j) => (obj(j) ? true : undefined),
+				);
+				if (r.ok) return { ok: true };
+				return { ok: false, badCredentials: r.status === 401 || r.status === 403, reason: r.reason, code: r.code, params: r.params };
+			},
+			// 360dialog documents setting the number's webhook, not deleting it: an empty URL is sent to clear it
+			// (how 360dialog takes that is not confirmed; a refusal tells the admin to clear it in the 360dialog Hub).
+			removeWebhook: async () => {
+				const r = await client.call({ method: 'POST', url: `${base(instance)}/v1/configs/webhook`, json: { url: '' } }, (j) => (obj(j) ? true : undefined));
+				if (r.ok) return { ok: true };
+				return { ok: false, reason: r.reason, code: r.code, params: r.params };
+			},
+		};
+	}
+
+	private async connect(client: CloudClient): Promise<ConnectResult> {
+		const r = await client.phoneNumber(CONNECT_FIELDS);
 		if (!r.ok) {
 			const code = Number(r.params?.code);
 			return { ok: false, badCredentials: r.status === 401 || r.status === 403 || CREDENTIAL_CODES.has(code), failure: r };

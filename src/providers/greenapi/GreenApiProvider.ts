@@ -3,8 +3,8 @@
 import { DeliveryStatusEvent, InboundEvent, InboundMessage } from '../../core/ports/events';
 import { HttpClient } from '../../core/ports/http';
 import {
-	AddArguments, ConnectResult, DownloadResult, HealthReading, MediaFetchPolicy, OutboundFile, OutboundText, ProviderActions, ProviderAdmin,
-	ProviderCapabilities, ProviderRecovery, ProviderWebhook, QrResult, SendResult, WebhookAuth, WebhookRequest, WhatsAppProvider,
+	AddArguments, ConnectResult, DownloadResult, HealthReading, MediaFetchPolicy, OutboundFile, OutboundText, ProviderAdmin, ProviderCapabilities,
+	ProviderSession, ProviderWebhook, QrResult, SendResult, WebhookAuth, WebhookRequest, WhatsAppProvider,
 } from '../../core/ports/provider';
 import { checkMediaUrl, hostsOfUrls } from '../../core/mediaPolicy';
 import { InstanceRecord } from '../../core/ports/records';
@@ -25,15 +25,12 @@ export const GREENAPI_WEBHOOK_PATH = 'greenapi';
 const ALL_MEDIA = { maxBytes: MAX_UPLOAD_BYTES };
 
 export const GREENAPI_CAPABILITIES: ProviderCapabilities = {
-	templates: false,
-	journal: true,
 	// GREEN-API allows 50 sends per second per instance: stay a little under.
 	sendsPerSecond: 45,
 	// Unanswered notifications are redelivered every minute for 24 hours.
 	redeliveryMs: 24 * 60 * 60_000,
 	maxTextLength: MAX_TEXT_LENGTH,
 	typing: false,
-	qrLinking: true,
 	media: { image: ALL_MEDIA, video: ALL_MEDIA, audio: ALL_MEDIA, voice: ALL_MEDIA, document: ALL_MEDIA, sticker: ALL_MEDIA },
 };
 
@@ -62,33 +59,6 @@ export class GreenApiProvider implements WhatsAppProvider {
 		parse: (req: WebhookRequest): InboundEvent[] => [parseWebhook(req.content)],
 	};
 
-	readonly recovery: ProviderRecovery = {
-		/** Rejects (with a token-free message) when the journal cannot be read, so recovery retries later instead of believing nothing was missed. */
-		fetchMissed: async (http: HttpClient, instance: InstanceRecord, minutes: number): Promise<InboundMessage[]> => {
-			const r = await this.client(http, instance).lastIncomingMessages(minutes);
-			if (!r.ok) throw new Error(`lastIncomingMessages failed: ${r.reason}`);
-			return parseJournal(r.data, { instanceId: instance.id, wid: widOf(instance) });
-		},
-		fetchStatuses: async (http: HttpClient, instance: InstanceRecord, minutes: number): Promise<DeliveryStatusEvent[]> => {
-			const r = await this.client(http, instance).lastOutgoingMessages(minutes);
-			if (!r.ok) throw new Error(`lastOutgoingMessages failed: ${r.reason}`);
-			return parseOutgoingJournal(r.data, { instanceId: instance.id, wid: widOf(instance) });
-		},
-		// From the outgoing journal: one provider call, no Rocket.Chat call. A burst of such statuses is served
-		// by one journal read (the journal allows 1 request per second).
-		chatOfSentMessage: async (http: HttpClient, instance: InstanceRecord, messageId: string): Promise<string | undefined> => {
-			const cached = this.sentChats.get(instance.id);
-			const age = cached ? Date.now() - cached.at : Infinity;
-			// A hit is good for a while; a miss only until the journal may be asked again.
-			if (cached && (age < JOURNAL_INTERVAL_MS || (age < SENT_CHATS_TTL_MS && cached.chats.has(messageId)))) return cached.chats.get(messageId);
-			const r = await this.client(http, instance).lastOutgoingMessages(SENT_CHATS_MINUTES);
-			if (!r.ok) throw new Error(`lastOutgoingMessages failed: ${r.reason}`);
-			const chats = sentChatsOf(r.data);
-			this.sentChats.set(instance.id, { at: Date.now(), chats });
-			return chats.get(messageId);
-		},
-	};
-
 	/** Per instance: message id → chat of the last outgoing journal read (chatOfSentMessage). */
 	private readonly sentChats = new Map<string, { at: number; chats: Map<string, string> }>();
 
@@ -101,54 +71,10 @@ export class GreenApiProvider implements WhatsAppProvider {
 				credentials: { apiToken: token, apiUrl: apiUrl || DEFAULT_API_URL, mediaUrl: mediaUrl || DEFAULT_MEDIA_URL },
 			};
 		},
-		connect: async (http: HttpClient, instance: InstanceRecord): Promise<ConnectResult> => {
-			const check = await checkCredentials(this.client(http, instance));
-			if (!check.ok) return { ok: false, badCredentials: check.badCredentials === true, failure: check.failure || { reason: 'GREEN-API did not answer' } };
-			return { ok: true, displayNumber: check.wid?.split('@')[0], detail: check.state, health: check.state ? instanceHealth(check.state) : undefined };
-		},
 		// The token travels in the Authorization header; the URL only names the instance.
 		webhookQuery: (instance: InstanceRecord) => ({ instance: instance.id }),
-		configureWebhook: async (http: HttpClient, instance: InstanceRecord, url: string) => {
-			const r = await applyWebhook(this.client(http, instance), url, instance.webhookSecret);
-			if (r.ok) return { ok: true as const };
-			return { ok: false as const, badCredentials: r.badCredentials, ...(r.failure || { reason: 'GREEN-API did not save the settings' }) };
-		},
-		removeWebhook: async (http: HttpClient, instance: InstanceRecord) => {
-			const r = await clearWebhook(this.client(http, instance));
-			if (r.ok) return { ok: true as const };
-			return { ok: false as const, ...(r.failure || { reason: 'GREEN-API did not save the settings' }) };
-		},
-		qr: async (http: HttpClient, instance: InstanceRecord): Promise<QrResult> => {
-			const r = await this.client(http, instance).qr();
-			if (!r.ok) return { ok: false, reason: r.reason, code: r.code, params: r.params };
-			if (r.data.type === 'alreadyLogged') return { ok: true, kind: 'linked' };
-			if (r.data.type !== 'qrCode') return { ok: false, reason: r.data.message || r.data.type };
-			return { ok: true, kind: 'qr', pngBase64: r.data.message };
-		},
 		primarySecret: (instance: InstanceRecord) => credentialsOf(instance).apiToken,
 		secrets: (instance: InstanceRecord) => [credentialsOf(instance).apiToken, instance.webhookSecret].filter(Boolean),
-	};
-
-	readonly actions: ProviderActions = {
-		react: (http, instance, msg) => this.client(http, instance).sendReaction(msg),
-		edit: (http, instance, msg) => this.client(http, instance).editMessage(msg),
-		delete: (http, instance, msg) => this.client(http, instance).deleteMessage(msg),
-		markRead: async (http, instance, msg): Promise<SendResult> => {
-			const r = await this.client(http, instance).readChat(msg);
-			if (r.ok) return { ok: true, messageId: msg.messageId };
-			return { ok: false, retryable: r.retryable, reason: r.reason, code: r.code, params: r.params, status: r.status };
-		},
-		// The chat id is the number's `digits@c.us`; checkWhatsapp says whether WhatsApp knows it.
-		checkNumber: async (http, instance, phone) => {
-			const chatId = chatIdFromPhone(phone);
-			if (!chatId) {
-				const f = permanent('invalid_phone', `not a phone number: ${phone.slice(0, 24)}`);
-				return { ok: false, reason: f.reason, code: f.code, params: f.params };
-			}
-			const r = await this.client(http, instance).checkWhatsapp(chatId.split('@')[0]);
-			if (!r.ok) return { ok: false, reason: r.reason, code: r.code, params: r.params };
-			return { ok: true, chatId, exists: r.data };
-		},
 	};
 
 	constructor(private readonly options: GreenApiClientOptions & { downloadTimeoutMs?: number } = {}) {}
@@ -158,24 +84,94 @@ export class GreenApiProvider implements WhatsAppProvider {
 		return new GreenApiClient(http, credentialsOf(instance), this.options);
 	}
 
-	async getHealth(http: HttpClient, instance: InstanceRecord): Promise<HealthReading> {
-		const r = await this.client(http, instance).getStateInstance();
-		return r.ok ? { ok: true, health: instanceHealth(r.data), detail: r.data } : { ok: false, reason: r.reason, code: r.code, params: r.params };
-	}
-
-	sendText(http: HttpClient, instance: InstanceRecord, msg: OutboundText): Promise<SendResult> {
-		return this.client(http, instance).sendMessage(msg);
-	}
-
-	sendFile(http: HttpClient, instance: InstanceRecord, msg: OutboundFile): Promise<SendResult> {
-		return this.client(http, instance).sendFileByUpload(msg);
+	session(http: HttpClient, instance: InstanceRecord): ProviderSession {
+		const client = this.client(http, instance);
+		const journal = { instanceId: instance.id, wid: widOf(instance) };
+		return {
+			sendText: (msg: OutboundText) => client.sendMessage(msg),
+			sendFile: (msg: OutboundFile) => client.sendFileByUpload(msg),
+			downloadMedia: (ref, policy) => this.downloadMedia(http, instance, ref, policy),
+			health: async (): Promise<HealthReading> => {
+				const r = await client.getStateInstance();
+				return r.ok ? { ok: true, health: instanceHealth(r.data), detail: r.data } : { ok: false, reason: r.reason, code: r.code, params: r.params };
+			},
+			react: (msg) => client.sendReaction(msg),
+			edit: (msg) => client.editMessage(msg),
+			delete: (msg) => client.deleteMessage(msg),
+			markRead: async (msg): Promise<SendResult> => {
+				const r = await client.readChat(msg);
+				if (r.ok) return { ok: true, messageId: msg.messageId };
+				return { ok: false, retryable: r.retryable, reason: r.reason, code: r.code, params: r.params, status: r.status };
+			},
+			// The chat id is the number's `digits@c.us`; checkWhatsapp says whether WhatsApp knows it.
+			checkNumber: async (phone) => {
+				const chatId = chatIdFromPhone(phone);
+				if (!chatId) {
+					const f = permanent('invalid_phone', `not a phone number: ${phone.slice(0, 24)}`);
+					return { ok: false, reason: f.reason, code: f.code, params: f.params };
+				}
+				const r = await client.checkWhatsapp(chatId.split('@')[0]);
+				if (!r.ok) return { ok: false, reason: r.reason, code: r.code, params: r.params };
+				return { ok: true, chatId, exists: r.data };
+			},
+			recovery: {
+				/** Rejects (with a token-free message) when the journal cannot be read, so recovery retries later instead of believing nothing was missed. */
+				fetchMissed: async (minutes: number): Promise<InboundMessage[]> => {
+					const r = await client.lastIncomingMessages(minutes);
+					if (!r.ok) throw new Error(`lastIncomingMessages failed: ${r.reason}`);
+					return parseJournal(r.data, journal);
+				},
+				fetchStatuses: async (minutes: number): Promise<DeliveryStatusEvent[]> => {
+					const r = await client.lastOutgoingMessages(minutes);
+					if (!r.ok) throw new Error(`lastOutgoingMessages failed: ${r.reason}`);
+					return parseOutgoingJournal(r.data, journal);
+				},
+				// From the outgoing journal: one provider call, no Rocket.Chat call. A burst of such statuses is served
+				// by one journal read (the journal allows 1 request per second).
+				chatOfSentMessage: async (messageId: string): Promise<string | undefined> => {
+					const cached = this.sentChats.get(instance.id);
+					const age = cached ? Date.now() - cached.at : Infinity;
+					// A hit is good for a while; a miss only until the journal may be asked again.
+					if (cached && (age < JOURNAL_INTERVAL_MS || (age < SENT_CHATS_TTL_MS && cached.chats.has(messageId)))) return cached.chats.get(messageId);
+					const r = await client.lastOutgoingMessages(SENT_CHATS_MINUTES);
+					if (!r.ok) throw new Error(`lastOutgoingMessages failed: ${r.reason}`);
+					const chats = sentChatsOf(r.data);
+					this.sentChats.set(instance.id, { at: Date.now(), chats });
+					return chats.get(messageId);
+				},
+			},
+			admin: {
+				connect: async (): Promise<ConnectResult> => {
+					const check = await checkCredentials(client);
+					if (!check.ok) return { ok: false, badCredentials: check.badCredentials === true, failure: check.failure || { reason: 'GREEN-API did not answer' } };
+					return { ok: true, displayNumber: check.wid?.split('@')[0], detail: check.state, health: check.state ? instanceHealth(check.state) : undefined };
+				},
+				configureWebhook: async (url: string) => {
+					const r = await applyWebhook(client, url, instance.webhookSecret);
+					if (r.ok) return { ok: true as const };
+					return { ok: false as const, badCredentials: r.badCredentials, ...(r.failure || { reason: 'GREEN-API did not save the settings' }) };
+				},
+				removeWebhook: async () => {
+					const r = await clearWebhook(client);
+					if (r.ok) return { ok: true as const };
+					return { ok: false as const, ...(r.failure || { reason: 'GREEN-API did not save the settings' }) };
+				},
+				qr: async (): Promise<QrResult> => {
+					const r = await client.qr();
+					if (!r.ok) return { ok: false, reason: r.reason, code: r.code, params: r.params };
+					if (r.data.type === 'alreadyLogged') return { ok: true, kind: 'linked' };
+					if (r.data.type !== 'qrCode') return { ok: false, reason: r.data.message || r.data.type };
+					return { ok: true, kind: 'qr', pngBase64: r.data.message };
+				},
+			},
+		};
 	}
 
 	/**
 	 * `ref` is the notification's downloadUrl, fetched only from GREEN-API's storage and API hosts, the
 	 * instance's own hosts, or hosts an admin allowed — never wherever a payload points.
 	 */
-	async downloadMedia(http: HttpClient, instance: InstanceRecord, ref: string, policy: MediaFetchPolicy): Promise<DownloadResult> {
+	private async downloadMedia(http: HttpClient, instance: InstanceRecord, ref: string, policy: MediaFetchPolicy): Promise<DownloadResult> {
 		const c = credentialsOf(instance);
 		const verdict = checkMediaUrl(ref, { providerHosts: [...GREEN_API_MEDIA_HOSTS, ...hostsOfUrls([c.apiUrl, c.mediaUrl])], extraHosts: policy.extraHosts });
 		if (!verdict.ok) return { ok: false, retryable: false, reason: `media host ${verdict.host || '?'} is not allowed (${verdict.reason})`, code: 'media_host_refused', params: { host: verdict.host || '?' } };

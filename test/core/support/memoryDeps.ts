@@ -2,7 +2,7 @@
 // (the packaged app only has GREEN-API). Everything records what it was asked.
 import { CoreDeps } from '../../../src/core/Core';
 import { HttpClient } from '../../../src/core/ports/http';
-import { ProviderCapabilities, WhatsAppProvider } from '../../../src/core/ports/provider';
+import { ProviderCapabilities, ProviderSession, SessionTemplates, WhatsAppProvider } from '../../../src/core/ports/provider';
 import { ContactRecord, InboxItem, InstanceRecord, OutboxItem, QueueItem, QueueRepository } from '../../../src/core/ports/records';
 import { CoreSettings, RocketChatPort } from '../../../src/core/ports/rocketchat';
 import { GREENAPI_CAPABILITIES } from '../../../src/providers/greenapi/GreenApiProvider';
@@ -21,15 +21,23 @@ class MemoryQueue<T extends QueueItem> implements QueueRepository<T> {
 	async remove(item: T) { const i = this.items.findIndex((x) => x.key === item.key); if (i >= 0) this.items.splice(i, 1); }
 }
 
-/** A provider with the given capabilities and actions, no webhook/admin (not used by the services under test). */
-export function stubProvider(caps: Partial<ProviderCapabilities>, actions: WhatsAppProvider['actions'] = {}): WhatsAppProvider {
-	return {
-		name: 'stub', label: 'Stub WA', capabilities: { ...GREENAPI_CAPABILITIES, ...caps }, actions,
-		webhook: undefined as never, admin: undefined as never,
+/** A provider with the given capabilities and session members, no webhook/admin (not used by the services under test). */
+export function stubProvider(caps: Partial<ProviderCapabilities>, members: Partial<ProviderSession> = {}): WhatsAppProvider {
+	const session: ProviderSession = {
 		sendText: async () => ({ ok: true, messageId: 'sent-1' }), sendFile: async () => ({ ok: true, messageId: 'sent-2' }),
-		downloadMedia: async () => ({ ok: false, retryable: false, reason: 'no' }),
+		downloadMedia: async () => ({ ok: false, retryable: false, reason: 'no' }), admin: undefined as never,
+		...members,
+	};
+	return {
+		name: 'stub', label: 'Stub WA', capabilities: { ...GREENAPI_CAPABILITIES, ...caps },
+		webhook: undefined as never, admin: undefined as never,
+		...(members.templates && { templates: { chatIdFor: (digits: string) => digits } }),
+		session: () => session,
 	};
 }
+
+/** Session templates that list none and send nothing (a provider that has templates). */
+export const NO_TEMPLATES: SessionTemplates = { list: async () => ({ ok: true, templates: [] }), send: async () => ({ ok: false, retryable: false, reason: 'not in this test' }) };
 
 export function memoryDeps(provider: WhatsAppProvider, settings: Partial<CoreSettings> = {}) {
 	const contacts = new Map<string, ContactRecord>();

@@ -19,7 +19,7 @@
 import { HttpClient, HttpResponse } from '../../../src/core/ports/http';
 import { InboundEvent } from '../../../src/core/ports/events';
 import {
-	DownloadResult, OutboundFile, OutboundText, ProviderAdmin, ProviderCapabilities, ProviderTemplates, ProviderWebhook, SendResult, TemplateInfo, WhatsAppProvider,
+	DownloadResult, OutboundFile, OutboundText, ProviderAdmin, ProviderCapabilities, ProviderSession, ProviderTemplates, ProviderWebhook, SendResult, TemplateInfo, WhatsAppProvider,
 } from '../../../src/core/ports/provider';
 import { InstanceRecord } from '../../../src/core/ports/records';
 import { templatePlaceholders } from '../../../src/core/templates';
@@ -55,14 +55,11 @@ export class NeutralProvider implements WhatsAppProvider {
 	readonly label = 'Neutral test provider';
 	readonly capabilities: ProviderCapabilities = {
 		serviceWindowMs: 24 * 60 * 60_000,
-		templates: true,
 		windowClosedCodes: ['neutral_window_closed'],
-		journal: false,
 		sendsPerSecond: 20,
 		redeliveryMs: 60 * 60_000,
 		maxTextLength: 1000,
 		typing: false,
-		qrLinking: false,
 		media: { image: { maxBytes: 5 * 1024 * 1024 }, document: { maxBytes: 10 * 1024 * 1024 } },
 	};
 
@@ -88,41 +85,44 @@ export class NeutralProvider implements WhatsAppProvider {
 			if (!id || !/^\d{3,20}$/.test(id) || !token || token.length < 8 || !baseUrl || !/^https?:\/\//.test(baseUrl)) return { ok: false };
 			return { ok: true, id, credentials: { token, baseUrl }, department };
 		},
-		connect: async (http, instance) => {
-			const res = await this.call(http, instance, 'GET', '/me');
-			if (res.status === 401) return { ok: false, badCredentials: true, failure: { reason: 'token refused' } };
-			const number = asText(asObject(res.json)?.number);
-			return number ? { ok: true, displayNumber: number, health: 'connected', detail: 'ready' } : { ok: false, badCredentials: false, failure: { reason: `HTTP ${res.status}` } };
-		},
 		webhookQuery: (instance) => ({ number: instance.id }),
-		configureWebhook: async (http, instance, url) => {
-			const res = await this.call(http, instance, 'POST', '/webhook', { url, secret: instance.webhookSecret });
-			return res.status === 200 ? { ok: true } : { ok: false, reason: `HTTP ${res.status}` };
-		},
 		primarySecret: (instance) => instance.credentials.token,
 		secrets: (instance) => [instance.credentials.token, instance.webhookSecret],
 	};
 
-	readonly templates: ProviderTemplates = {
-		list: async (http, instance) => {
-			const res = await this.call(http, instance, 'GET', '/templates');
-			const list = asObject(res.json)?.templates;
-			if (res.status !== 200 || !Array.isArray(list)) return { ok: false, reason: `HTTP ${res.status}` };
-			return { ok: true, templates: list.map((t) => templateInfo(asObject(t) || {})).filter((t): t is TemplateInfo => !!t) };
-		},
-		send: (http, instance, msg) => this.send(http, instance, '/templates/send', { to: msg.chatId, name: msg.name, language: msg.language, body: msg.body, header: msg.header, buttons: msg.buttons }),
-		chatIdFor: (digits) => digits,
-	};
+	readonly templates: ProviderTemplates = { chatIdFor: (digits) => digits };
 
-	sendText(http: HttpClient, instance: InstanceRecord, msg: OutboundText): Promise<SendResult> {
-		return this.send(http, instance, '/messages', { to: msg.chatId, text: msg.text, quote: msg.quotedMessageId });
+	session(http: HttpClient, instance: InstanceRecord): ProviderSession {
+		return {
+			sendText: (msg: OutboundText) => this.send(http, instance, '/messages', { to: msg.chatId, text: msg.text, quote: msg.quotedMessageId }),
+			sendFile: (msg: OutboundFile) =>
+				this.send(http, instance, '/files', { to: msg.chatId, name: msg.fileName, type: msg.mimeType, base64: msg.bytes.toString('base64'), caption: msg.caption }),
+			downloadMedia: (ref, policy) => this.downloadMedia(http, instance, ref, policy),
+			templates: {
+				list: async () => {
+					const res = await this.call(http, instance, 'GET', '/templates');
+					const list = asObject(res.json)?.templates;
+					if (res.status !== 200 || !Array.isArray(list)) return { ok: false, reason: `HTTP ${res.status}` };
+					return { ok: true, templates: list.map((t) => templateInfo(asObject(t) || {})).filter((t): t is TemplateInfo => !!t) };
+				},
+				send: (msg) => this.send(http, instance, '/templates/send', { to: msg.chatId, name: msg.name, language: msg.language, body: msg.body, header: msg.header, buttons: msg.buttons }),
+			},
+			admin: {
+				connect: async () => {
+					const res = await this.call(http, instance, 'GET', '/me');
+					if (res.status === 401) return { ok: false, badCredentials: true, failure: { reason: 'token refused' } };
+					const number = asText(asObject(res.json)?.number);
+					return number ? { ok: true, displayNumber: number, health: 'connected', detail: 'ready' } : { ok: false, badCredentials: false, failure: { reason: `HTTP ${res.status}` } };
+				},
+				configureWebhook: async (url) => {
+					const res = await this.call(http, instance, 'POST', '/webhook', { url, secret: instance.webhookSecret });
+					return res.status === 200 ? { ok: true } : { ok: false, reason: `HTTP ${res.status}` };
+				},
+			},
+		};
 	}
 
-	sendFile(http: HttpClient, instance: InstanceRecord, msg: OutboundFile): Promise<SendResult> {
-		return this.send(http, instance, '/files', { to: msg.chatId, name: msg.fileName, type: msg.mimeType, base64: msg.bytes.toString('base64'), caption: msg.caption });
-	}
-
-	async downloadMedia(http: HttpClient, instance: InstanceRecord, ref: string, policy: { maxBytes: number }): Promise<DownloadResult> {
+	private async downloadMedia(http: HttpClient, instance: InstanceRecord, ref: string, policy: { maxBytes: number }): Promise<DownloadResult> {
 		let res: HttpResponse;
 		try {
 			res = await http.request({ method: 'GET', url: `${instance.credentials.baseUrl}/media/${encodeURIComponent(ref)}`, headers: this.auth(instance), binary: true, timeoutMs: 10_000 });

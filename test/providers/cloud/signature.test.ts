@@ -2,7 +2,7 @@
 // The bodies below are written byte for byte the way Meta sends them (non-ASCII as \uXXXX, emoji as
 // surrogate pairs, `/` as `\/`), not produced by the code under test.
 import { createHmac } from 'crypto';
-import { checkSignature, metaJson, recordSignature, sign, signaturePolicy, webhookSignatureStats } from '../../../src/providers/cloud/signature';
+import { checkSignature, metaJson, sign, SignatureCounts, signaturePolicy } from '../../../src/providers/cloud/signature';
 
 const SECRET = '8c1f2e3d4b5a69788796a5b4c3d2e1f0';
 const hmac = (bytes: string) => `sha256=${createHmac('sha256', SECRET).update(bytes, 'utf8').digest('hex')}`;
@@ -60,12 +60,13 @@ describe('policy and counters', () => {
 	});
 
 	it('counts matches, mismatches and missing signatures per instance', () => {
-		expect(webhookSignatureStats('n-1')).toBeUndefined();
-		recordSignature('n-1', 'match', 1000);
-		recordSignature('n-1', 'match', 2000);
-		recordSignature('n-1', 'mismatch', 3000);
-		recordSignature('n-2', 'missing', 4000);
-		expect(webhookSignatureStats('n-1')).toEqual({ matched: 2, mismatched: 1, missing: 0, last: 'mismatch', lastAt: 3000 });
-		expect(webhookSignatureStats('n-2')).toEqual({ matched: 0, mismatched: 0, missing: 1, last: 'missing', lastAt: 4000 });
+		const counts = new SignatureCounts();
+		expect(counts.of('n-1')).toBeUndefined();
+		counts.record('n-1', 'match', 1000);
+		counts.record('n-1', 'match', 2000);
+		counts.record('n-1', 'mismatch', 3000);
+		counts.record('n-2', 'missing', 4000);
+		expect(counts.of('n-1')).toEqual({ matched: 2, mismatched: 1, missing: 0, last: 'mismatch', lastAt: 3000 });
+		expect(counts.of('n-2')).toEqual({ matched: 0, mismatched: 0, missing: 1, last: 'missing', lastAt: 4000 });
 	});
 });

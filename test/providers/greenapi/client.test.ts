@@ -267,9 +267,9 @@ describe('token masking', () => {
 	it('the provider surfaces journal and state failures without the token', async () => {
 		const provider = new GreenApiProvider();
 		const http = new FakeHttp(() => new Error(`ECONNRESET ${GA.apiUrl}/waInstance${GA.idInstance}/lastIncomingMessages/${TOKEN}`));
-		await expect(provider.recovery.fetchMissed(http, instance, 60)).rejects.toThrow(/lastIncomingMessages failed: network error/);
-		await provider.recovery.fetchMissed(http, instance, 60).catch((e: Error) => expect(e.message).not.toContain(TOKEN));
-		const s = await provider.getHealth(http, instance);
+		await expect(provider.session(http, instance).recovery!.fetchMissed(60)).rejects.toThrow(/lastIncomingMessages failed: network error/);
+		await provider.session(http, instance).recovery!.fetchMissed(60).catch((e: Error) => expect(e.message).not.toContain(TOKEN));
+		const s = await provider.session(http, instance).health!();
 		expect(s.ok).toBe(false);
 		expect(JSON.stringify(s)).not.toContain(TOKEN);
 	});
@@ -294,16 +294,16 @@ describe('GreenApiProvider', () => {
 			bytes(200, Buffer.from('x')),
 			json(200, { stateInstance: 'yellowCard' }),
 		);
-		expect(await provider.sendText(http, instance, { chatId: GA.chatId, text: 'hi' })).toEqual({ ok: true, messageId: 'T1' });
-		expect(await provider.sendFile(http, instance, { chatId: GA.chatId, fileName: 'a.txt', mimeType: 'text/plain', bytes: Buffer.from('a') })).toEqual({ ok: true, messageId: 'F1' });
-		expect(await provider.downloadMedia(http, instance, `${GA.mediaBase}/x`, { maxBytes: 10, extraHosts: [] })).toMatchObject({ ok: true });
-		expect(await provider.getHealth(http, instance)).toEqual({ ok: true, health: 'restricted', detail: 'yellowCard' });
+		expect(await provider.session(http, instance).sendText({ chatId: GA.chatId, text: 'hi' })).toEqual({ ok: true, messageId: 'T1' });
+		expect(await provider.session(http, instance).sendFile({ chatId: GA.chatId, fileName: 'a.txt', mimeType: 'text/plain', bytes: Buffer.from('a') })).toEqual({ ok: true, messageId: 'F1' });
+		expect(await provider.session(http, instance).downloadMedia(`${GA.mediaBase}/x`, { maxBytes: 10, extraHosts: [] })).toMatchObject({ ok: true });
+		expect(await provider.session(http, instance).health!()).toEqual({ ok: true, health: 'restricted', detail: 'yellowCard' });
 	});
 
 	it('fetchMissed parses the journal with the instance id and wid', async () => {
 		const hook = F.incoming(F.withQuote(F.textMessage('re'), F.quoted('Q1', { text: 'ours' })));
 		const http = new FakeHttp().reply(json(200, [F.journalOf(hook), { ...F.journalEntry('textMessage', { textMessage: 'out' }), type: 'outgoing' }]));
-		const out = await provider.recovery.fetchMissed(http, instance, 120);
+		const out = await provider.session(http, instance).recovery!.fetchMissed(120);
 		expect(http.last.url).toBe(`${GA.apiUrl}/waInstance${GA.idInstance}/lastIncomingMessages/${TOKEN}?minutes=120`);
 		expect(out).toHaveLength(1);
 		expect(out[0]).toMatchObject({ instanceId: GA.idInstance, messageId: hook.idMessage, quoted: { messageId: 'Q1', text: 'ours', fromBusiness: true } });

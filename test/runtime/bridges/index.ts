@@ -31,8 +31,14 @@ export function instrumentRuntime(): void {
 		const method: string = message?.payload?.method ?? '';
 		if (!method.startsWith('bridges:') && !method.startsWith('accessor:')) return original.call(this, message);
 		const rc: RcState | undefined = this.bridges?.rc;
-		if (rc) rc.calls.rpc++;
-		return appRequestContext.run({ method, bridges: this.bridges }, () => original.call(this, message));
+		if (!rc) return appRequestContext.run({ method, bridges: this.bridges }, () => original.call(this, message));
+		rc.calls.rpc++;
+		// host time of the request: from its arrival to its answer written back to the app (the engine's handling
+		// around the bridge method included)
+		const started = performance.now();
+		rc.calls.inFlight++;
+		const done = appRequestContext.run({ method, bridges: this.bridges }, () => original.call(this, message)) as Promise<unknown>;
+		return done.finally(() => rc.calls.timed(method, started, performance.now()));
 	};
 	// A restart is done when restartApp() has returned (1.62.0 also counts finished restarts in getRuntimeData(); 1.46.0
 	// counts them when they start, and is in state 'ready' before it re-initializes the app): count the ones in flight.

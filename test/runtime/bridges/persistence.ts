@@ -7,6 +7,17 @@ type Assoc = { model: string; id: string };
 /** BSON equality of embedded documents compares fields in order: {model, id} !== {id, model}. */
 const key = (a: unknown) => JSON.stringify(a);
 const assocs = (list: any[]): Assoc[] => (list || []).map((a) => clone(a));
+/**
+ * The keys of a record's associations, computed once per associations array (records get a new array when written;
+ * nothing changes one in place): a read scans every record of the app, as an unindexed query would, without
+ * re-serialising each record's associations on every read (Rocket.Chat's collection is indexed, the scan is ours).
+ */
+const keySets = new WeakMap<Assoc[], Set<string>>();
+function keySet(list: Assoc[]): Set<string> {
+	let set = keySets.get(list);
+	if (!set) keySets.set(list, (set = new Set(list.map(key))));
+	return set;
+}
 
 export class TestPersistenceBridge extends PersistenceBridge {
 	constructor(private readonly rc: RcState) {
@@ -18,7 +29,7 @@ export class TestPersistenceBridge extends PersistenceBridge {
 	private matchAll(appId: string, wanted: Assoc[]): PersistenceRecord[] {
 		const w = wanted.map(key);
 		return this.mine(appId).filter((r) => {
-			const have = new Set(r.associations.map(key));
+			const have = keySet(r.associations);
 			return w.every((k) => have.has(k));
 		});
 	}
@@ -65,7 +76,8 @@ export class TestPersistenceBridge extends PersistenceBridge {
 	/** updateOne({appId, associations}, {$set: {data}}, {upsert}): exact array match, first record only. */
 	public async updateByAssociations(associations: any[], data: object, upsert: boolean, appId: string): Promise<string> {
 		const a = assocs(associations);
-		const rec = this.mine(appId).find((r) => key(r.associations) === key(a));
+		const exact = key(a);
+		const rec = this.mine(appId).find((r) => r.associations.length === a.length && key(r.associations) === exact);
 		if (rec) {
 			rec.data = clone(data);
 			this.rc.effect('persistence.update', { recordId: rec._id, associations: a });
