@@ -24,6 +24,7 @@ describe('opt-outs and costs on a Cloud API number', () => {
 		fake.addTemplate(CLOUD.wabaId, template({ name: 'spring_sale', body: 'Spring sale: 20% off everything!', category: 'MARKETING' }));
 		fake.addTemplate(CLOUD.wabaId, template({ name: 'parcel_update', body: 'Your parcel is on its way.' }));
 		await w.customerSends(msg.text('Hi, where is my parcel?'));
+		await w.rc.settle();
 		sheenaRoom = w.roomOf(CLOUD.customer);
 		// The room is the agent's (routed to the department's only agent).
 		await w.rc.waitFor(() => w.rc.rc.rooms.find((r) => r.id === sheenaRoom)?.servedBy?.id === w.agent.id);
@@ -90,6 +91,8 @@ describe('opt-outs and costs on a Cloud API number', () => {
 	it('Lena\'s opt-out never reached the app: WhatsApp refuses the marketing template (131050), the agent reads why, and the next one is refused by the app itself', async () => {
 		fake.userPreference(CLOUD.phoneNumberId, LENA, 'stop'); // the webhook is lost: only WhatsApp knows
 		await w.customerSends(msg.text('Hello!', { from: LENA }));
+		// The app answers the webhook before its contact record is written: wait until it is done.
+		await w.rc.settle();
 		const room = w.roomOf(LENA);
 		await w.rc.waitFor(() => w.rc.rc.rooms.find((r) => r.id === room)?.servedBy?.id === w.agent.id);
 		fake.webhooks.length = 0;
@@ -164,6 +167,7 @@ describe('opt-outs on a 360dialog number (Meta\'s webhooks passed as they are)',
 
 	it('a stop is told in the customer\'s room and the marketing template is refused; delivered statuses\' pricing is counted', async () => {
 		await w.customerSends(msg.text('Hi'));
+		await w.rc.settle();
 		const room = w.roomOf(CLOUD.customer);
 		await w.rc.waitFor(() => w.rc.rc.rooms.find((r) => r.id === room)?.servedBy?.id === w.agent.id);
 		expect(await w.post(w.fake.userPreference(CLOUD.phoneNumberId, CLOUD.customer, 'stop'))).toMatchObject({ status: 200, content: { outcome: 'preference' } });
