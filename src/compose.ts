@@ -13,6 +13,7 @@ import { InstanceStore } from './store/InstanceStore';
 import { OpenRoomStore } from './store/OpenRoomStore';
 import { OutboxStore } from './store/OutboxStore';
 import { SeenArchiveStore } from './store/SeenArchiveStore';
+import { BusinessAppStore } from './store/BusinessAppStore';
 import { Store } from './store/Store';
 import { TemplateSendStore } from './store/TemplateSendStore';
 import { TemplateStore } from './store/TemplateStore';
@@ -28,6 +29,7 @@ export function coreDeps(a: Accessors, providers: ProviderDirectory, log?: Log):
 		outbox: new OutboxStore(store),
 		openRooms: new OpenRoomStore(store),
 		seenArchive: new SeenArchiveStore(store),
+		businessApp: new BusinessAppStore(store),
 		templates: new TemplateStore(store),
 		templateSends: new TemplateSendStore(store),
 		usage: new UsageStore(store),

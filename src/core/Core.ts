@@ -4,7 +4,7 @@
 import { Log } from './log';
 import { HttpClient } from './ports/http';
 import { ProviderDirectory, ProviderSession, WhatsAppProvider } from './ports/provider';
-import { ContactRepository, InboxItem, InstanceRecord, InstanceRepository, OpenRoomRepository, OutboxItem, QueueRepository, SeenArchive, UsageRepository } from './ports/records';
+import { ContactRepository, InboxItem, InstanceRecord, InstanceRepository, OpenRoomRepository, OutboxItem, QueueRepository, SeenArchive, BusinessAppRecords, UsageRepository } from './ports/records';
 import { RocketChatPort } from './ports/rocketchat';
 import { QrScheduler, RetryScheduler } from './ports/scheduler';
 import { TemplateRepository, TemplateSendClaims } from './ports/templates';
@@ -17,6 +17,8 @@ export interface CoreDeps {
 	outbox: QueueRepository<OutboxItem>;
 	openRooms: OpenRoomRepository;
 	seenArchive: SeenArchive;
+	/** What a coexistence number's Business app told (address-book names, history waiting for a room). */
+	businessApp: BusinessAppRecords;
 	templates: TemplateRepository;
 	templateSends: TemplateSendClaims;
 	/** Monthly message counts by pricing category, per number. */

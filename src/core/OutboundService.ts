@@ -1,6 +1,7 @@
 import { t } from '../i18n/translate';
 import { noteActivity } from './activity';
 import { AttemptResult, ChatQueue, GiveUp, QueueHandler } from './ChatQueue';
+import { MAX_MEDIA_BYTES } from './budget';
 import { monotonicNow } from './clock';
 import { addLink, chatKeyOf, findLink } from './contacts';
 import { CoreDeps, displayNumber, providerOf } from './Core';
@@ -8,11 +9,12 @@ import { describeFailure, errorText } from './failures';
 import { OutboundFile, SendResult, WhatsAppProvider } from './ports/provider';
 import { alertOnce, clearAlert, noticeInRoom, windowClosedNotice } from './notices';
 import { ContactRecord, InstanceRecord, OutboxItem } from './ports/records';
-import { AgentMessage } from './ports/rocketchat';
+import { AgentMessage, FileTooLarge } from './ports/rocketchat';
 import { TemplateMessage } from './ports/templates';
 import { isWindowClosedFailure, serviceWindow, windowHours } from './serviceWindow';
+import { megabytes } from './render';
 import { renderTemplate } from './templates';
-import { sendRate } from './RateLimiter';
+import { sendRate, sendsPerSecondOf } from './RateLimiter';
 import { isMarketingStoppedFailure, recordMarketingChoice } from './MarketingPreferences';
 import { ReadReceipts } from './ReadReceipts';
 
@@ -192,7 +194,7 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 				return { ok: false, retryable: false, reason: t('reason_window_closed'), code: WINDOW_CLOSED };
 			}
 		}
-		await sendRate.take(instance.id, instance.sendsPerSecond || caps.sendsPerSecond);
+		await sendRate.take(instance.id, sendsPerSecondOf(instance, caps));
 		const result = await this.sendVia(provider, instance, item);
 		if (!result.ok && isWindowClosedFailure(caps, result)) state.windowClosed = closed;
 		return result;
@@ -208,8 +210,12 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 			if (!item.file) return await session.sendText({ chatId: item.chatId, text: item.text, quotedMessageId: item.quotedMessageId });
 			let bytes: Buffer;
 			try {
-				bytes = await this.deps.rc.readUpload(item.file.id);
+				bytes = await this.deps.rc.readUpload(item.file.id, Math.min(largestFile(provider), this.deps.rc.transferLimitBytes()));
 			} catch (e) {
+				if (e instanceof FileTooLarge) {
+					const params = { name: item.file.name, size: megabytes(e.size), max: megabytes(e.max) };
+					return { ok: false, retryable: false, code: 'file_over_transfer_limit', params, reason: `${item.file.name} (${e.size} bytes) is over the ${e.max} bytes one call carries` };
+				}
 				return { ok: false, retryable: false, reason: t('reason_file_unreadable', { reason: errorText(e) }) };
 			}
 			const file: OutboundFile = {
@@ -226,4 +232,10 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 		// The room may be gone; the outcome is still recorded on the contact.
 		await noticeInRoom(this.deps, roomId, text);
 	}
+}
+
+/** The provider's largest file of any kind (it checks the kind's own limit once it has the bytes). */
+function largestFile(provider: WhatsAppProvider): number {
+	const limits = Object.values(provider.capabilities.media).map((m) => m?.maxBytes ?? 0);
+	return limits.length ? Math.max(...limits) : MAX_MEDIA_BYTES;
 }

@@ -1,3 +1,6 @@
+import { ProviderCapabilities } from './ports/provider';
+import { InstanceRecord } from './ports/records';
+
 // Providers cap sends per second per number (GREEN-API 50, Cloud API 80): stay under the cap inside
 // this process rather than collecting 429s. (Across a cluster each node keeps its own window; 429s are still retried.)
 export class RateLimiter {
@@ -19,6 +22,14 @@ export class RateLimiter {
 			await this.sleep(1000 - (now - recent[0]) + 1);
 		}
 	}
+}
+
+/**
+ * The cap one number's sends keep under: an admin's override, else the provider's rate for numbers also
+ * used in the WhatsApp Business app when this one is, else the provider's.
+ */
+export function sendsPerSecondOf(instance: Pick<InstanceRecord, 'sendsPerSecond' | 'businessApp'>, caps: Pick<ProviderCapabilities, 'sendsPerSecond' | 'businessAppSendsPerSecond'>): number {
+	return instance.sendsPerSecond || (instance.businessApp && caps.businessAppSendsPerSecond) || caps.sendsPerSecond;
 }
 
 /** Sends per second per instance; each send passes its provider's (or number's) own cap. */

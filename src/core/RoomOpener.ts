@@ -5,6 +5,8 @@ import { alertOnce } from './notices';
 import { t } from '../i18n/translate';
 import { RetryLater } from './failures';
 import { visitorToken } from './tokens';
+import { ChatHistory } from './ChatHistory';
+import { phoneDigits } from './customers';
 
 /** Where a room the business opens goes (a template sent through the API), instead of the number's department. */
 export interface RoomRouting {
@@ -27,7 +29,8 @@ export class RoomOpener {
 		const next = { ...(contact.next || {}), ...routing };
 		const departmentId = next.departmentId || instance.departmentId || (await this.defaultDepartment());
 		const token = contact.visitorToken || visitorToken(instance.webhookSecret, instance.id, contact.chatId);
-		const visitor = await this.visitorIn(instance, { token, name: contact.name, phone: contact.phone }, departmentId);
+		const name = (await this.bookName(instance, contact)) || contact.name;
+		const visitor = await this.visitorIn(instance, { token, name, phone: contact.phone }, departmentId);
 		const customFields = { whatsappInstance: instance.id, whatsappChat: contact.chatId };
 		let roomId = await this.deps.rc.findOpenRoom(visitor, customFields);
 		if (!roomId) {
@@ -46,7 +49,27 @@ export class RoomOpener {
 		const openedAt = Date.now();
 		// Remembered while open, so agent messages written while the app is down are found after a restart.
 		await this.deps.openRooms.add({ roomId, instanceId: instance.id, chatId: contact.chatId, openedAt });
-		return { ...contact, visitorId: visitor.id, visitorToken: visitor.token, visitorUsername: visitor.username, roomId, next: undefined, conversationStartedAt: openedAt };
+		const opened = { ...contact, name, visitorId: visitor.id, visitorToken: visitor.token, visitorUsername: visitor.username, roomId, next: undefined, conversationStartedAt: openedAt };
+		// What the business said to this customer from its phone before (history, messages sent while no room was open) comes first.
+		await new ChatHistory(this.deps).flushInto(instance, opened);
+		return opened;
+	}
+
+	/**
+	 * The name the business gave the customer in its WhatsApp Business app's address book: the visitor is
+	 * renamed (when there is one) and the contact carries it. True when it changed anything.
+	 */
+	public async rename(contact: ContactRecord, name: string): Promise<boolean> {
+		if (contact.name === name) return false;
+		contact.name = name;
+		if (contact.visitorToken) await this.deps.rc.ensureVisitor({ token: contact.visitorToken, name, phone: contact.phone });
+		return true;
+	}
+
+	/** The address-book name of a customer with a phone, when the business gave one. */
+	private async bookName(instance: InstanceRecord, contact: ContactRecord): Promise<string | undefined> {
+		const digits = phoneDigits(contact);
+		return digits ? this.deps.businessApp.contactName(instance.id, digits) : undefined;
 	}
 
 	/**

@@ -1,12 +1,12 @@
 import { t } from '../i18n/translate';
-import { MAX_INBOUND_MEDIA_BYTES } from './budget';
+import { MAX_MEDIA_BYTES } from './budget';
 import { findLink } from './contacts';
-import { CoreDeps, sessionOf } from './Core';
+import { CoreDeps, providerOf, sessionOf } from './Core';
 import { InboundContent, InboundMessage } from './ports/events';
 import { describeFailure, errorText, MediaNotYet } from './failures';
 import { ContactRecord, InstanceRecord } from './ports/records';
 import { RoomGone, VisitorRef } from './ports/rocketchat';
-import { quoteLink, renderContent, renderQuote, senderPrefix } from './render';
+import { megabytes, quoteLink, renderContent, renderQuote, senderPrefix } from './render';
 
 
 type MediaContent = Extract<InboundContent, { kind: 'media' }>;
@@ -44,12 +44,23 @@ export class RoomPoster {
 	private async postMedia(instance: InstanceRecord, roomId: string, visitor: VisitorRef, c: MediaContent, prefix: string): Promise<string | undefined> {
 		const rc = this.deps.rc;
 		const [limit, settings] = await Promise.all([rc.maxUploadBytes(), rc.settings()]);
-		// Rocket.Chat's own upload limit, within what one job can carry (core/budget.ts).
-		const maxBytes = limit && limit > 0 ? Math.min(limit, MAX_INBOUND_MEDIA_BYTES) : MAX_INBOUND_MEDIA_BYTES;
+		const provider = providerOf(this.deps, instance);
+		// What WhatsApp carries for this kind (the provider's limit), within what Rocket.Chat accepts as an upload.
+		const kindMax = provider.capabilities.media[c.media]?.maxBytes ?? MAX_MEDIA_BYTES;
+		const rcMax = limit && limit > 0 ? limit : Infinity;
+		// …and within what one call into Rocket.Chat can carry on this engine (the upload is one call).
+		const transferMax = rc.transferLimitBytes();
+		const maxBytes = Math.min(kindMax, rcMax, transferMax);
 		// Items parked by 0.1.0 carry the download URL as `url`. None outlives 7 days after an upgrade (the
 		// longest give_up_after_minutes): this may go when upgrading straight from 0.1.0 is no longer supported.
 		const ref = c.ref ?? (c as { url?: string }).url ?? '';
-		const got = await sessionOf(this.deps, instance).downloadMedia(ref, { maxBytes, extraHosts: settings.mediaExtraHosts });
+		let got = await sessionOf(this.deps, instance).downloadMedia(ref, { maxBytes, extraHosts: settings.mediaExtraHosts });
+		// Larger than Rocket.Chat's upload limit (not WhatsApp's): the note says whose limit it is.
+		const size = Number(!got.ok && got.params?.size);
+		if (!got.ok && got.code === 'media_too_large' && size <= kindMax) {
+			const code = rcMax <= transferMax ? 'media_over_upload_limit' : 'media_over_transfer_limit';
+			got = { ...got, code, params: { size: megabytes(size), max: megabytes(Math.min(rcMax, transferMax)) } };
+		}
 		const label = t('inbound_media', { type: t(`media_${c.media}`), name: c.fileName });
 		if (!got.ok) {
 			if (got.retryable) throw new MediaNotYet(describeFailure(got));

@@ -1,5 +1,7 @@
 import { BusinessPhoneNotes } from './BusinessPhoneNotes';
-import { CoreDeps } from './Core';
+import { ChatHistory } from './ChatHistory';
+import { ContactNames } from './ContactNames';
+import { CoreDeps, providerOf } from './Core';
 import { DeliveryStatusService } from './DeliveryStatusService';
 import { InboundEvent } from './ports/events';
 import { InboundService } from './InboundService';
@@ -9,7 +11,7 @@ import { ProviderNotices } from './notices';
 import { StateService } from './StateService';
 import { TemplateService } from './TemplateService';
 
-export type EventOutcome = 'posted' | 'duplicate' | 'ignored' | 'queued' | 'status' | 'state' | 'template' | 'notice' | 'preference';
+export type EventOutcome = 'posted' | 'duplicate' | 'ignored' | 'queued' | 'status' | 'state' | 'template' | 'notice' | 'renamed' | 'noted' | 'preference';
 
 /**
  * A webhook's events, from any provider, through the same core calls. Resolves once every event was
@@ -28,6 +30,20 @@ export class WebhookIntake {
 		return settled.map((s) => (s as PromiseFulfilledResult<EventOutcome>).value);
 	}
 
+	/**
+	 * A number the WhatsApp Business app writes through is a coexistence number (where the provider has
+	 * such numbers): recorded once, so its sends keep the lower rate those numbers have.
+	 */
+	private async businessAppSeen(instance: InstanceRecord): Promise<InstanceRecord> {
+		if (instance.businessApp || providerOf(this.deps, instance).capabilities.businessAppSendsPerSecond === undefined) return instance;
+		const current = (await this.deps.instances.get(instance.id, true)) || instance;
+		if (current.businessApp) return current;
+		const marked = { ...current, businessApp: true };
+		await this.deps.instances.save(marked);
+		this.deps.log?.info(`instance ${instance.id} is also used in the WhatsApp Business app: sends keep its fixed rate`);
+		return marked;
+	}
+
 	private async one(instance: InstanceRecord | undefined, event: InboundEvent): Promise<EventOutcome> {
 		// An event naming an instance the request was not authenticated for is not acted on.
 		if (!instance || event.type === 'ignored') return 'ignored';
@@ -35,7 +51,11 @@ export class WebhookIntake {
 			case 'message':
 				return new InboundService(this.deps).receive(instance, event);
 			case 'business-message':
-				return new BusinessPhoneNotes(this.deps).post(instance, event);
+				return new BusinessPhoneNotes(this.deps).post(await this.businessAppSeen(instance), event);
+			case 'chat-history':
+				return new ChatHistory(this.deps).receive(await this.businessAppSeen(instance), event);
+			case 'contact-name':
+				return new ContactNames(this.deps).received(await this.businessAppSeen(instance), event);
 			case 'status':
 				await new DeliveryStatusService(this.deps).receive(instance, event);
 				return 'status';

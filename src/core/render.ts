@@ -122,3 +122,9 @@ export function senderPrefix(msg: InboundMessage): string {
 export function quoteLink(siteUrl: string, roomId: string, messageId: string): string {
 	return `[ ](${siteUrl.replace(/\/$/, '')}/live/${roomId}?msg=${messageId}) `;
 }
+
+/** A size as people read it in a note ("40.5 MB", "900 kB", "512 bytes"). */
+export function megabytes(bytes: number): string {
+	if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+	return bytes >= 1024 ? `${Math.round(bytes / 1024)} kB` : `${bytes} bytes`;
+}

@@ -2,12 +2,14 @@ import { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/de
 import { ILivechatRoom, IVisitor } from '@rocket.chat/apps-engine/definition/livechat';
 import { IRoom, RoomType } from '@rocket.chat/apps-engine/definition/rooms';
 import { IUser } from '@rocket.chat/apps-engine/definition/users';
+import { transferLimitBytes } from '../core/budget';
 import { errorText } from '../core/failures';
 import {
-	AgentMessage, ContactBlocked, CoreSettings, NoAgentOnline, NoticeAction, OmnichannelOff, RocketChatPort, RoomGone, RoomMessageHead, RoomMetadata, VisitorRef,
+	AgentMessage, ContactBlocked, FileTooLarge, CoreSettings, NoAgentOnline, NoticeAction, OmnichannelOff, RocketChatPort, RoomGone, RoomMessageHead, RoomMetadata, VisitorRef,
 } from '../core/ports/rocketchat';
 import { messageAuthor, toAgentMessage } from './agentMessages';
 import { bytesOf, millisOf } from './boundary';
+import { callBudgetMs } from './engineBudget';
 import { readBotMessages, readSettings, Setting } from './settings';
 import { ROOM_ICON } from './roomIcon';
 import { serverSetting } from './serverSettings';
@@ -31,6 +33,10 @@ export class RocketChatAdapter implements RocketChatPort {
 
 	public async siteUrl(): Promise<string> {
 		return String((await serverSetting(this.read, 'Site_Url')) || '');
+	}
+
+	public transferLimitBytes(): number {
+		return transferLimitBytes(callBudgetMs(this.modify));
 	}
 
 	public async maxUploadBytes(): Promise<number | undefined> {
@@ -232,7 +238,12 @@ export class RocketChatAdapter implements RocketChatPort {
 		await this.modify.getCreator().getUploadCreator().uploadBuffer(bytes, { filename: fileName, room, user: appUser });
 	}
 
-	public async readUpload(fileId: string): Promise<Buffer> {
+	public async readUpload(fileId: string, maxBytes?: number): Promise<Buffer> {
+		if (maxBytes !== undefined) {
+			// The size first (a small call): a file over the limit never crosses into the app process.
+			const size = Number((await this.read.getUploadReader().getById(fileId))?.size);
+			if (Number.isFinite(size) && size > maxBytes) throw new FileTooLarge(size, maxBytes);
+		}
 		const bytes = bytesOf(await this.read.getUploadReader().getBufferById(fileId));
 		if (!bytes) throw new Error(`upload ${fileId}: Rocket.Chat returned no file content`);
 		return bytes;

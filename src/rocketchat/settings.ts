@@ -26,6 +26,7 @@ export enum Setting {
 	TemplateApiKey = 'template_api_key',
 	CloudSignaturePolicy = 'cloud_signature_policy',
 	OutboundWizard = 'outbound_wizard',
+	HistoryDays = 'history_days',
 }
 
 
@@ -87,6 +88,7 @@ const definitions: ISetting[] = [
 	{ id: Setting.MenuMaxTries, type: SettingType.NUMBER, packageValue: 3, required: false, public: false, i18nLabel: 'setting_menu_max_tries', i18nDescription: 'setting_menu_max_tries_description' },
 	{ id: Setting.MenuTimeoutMinutes, type: SettingType.NUMBER, packageValue: 30, required: false, public: false, i18nLabel: 'setting_menu_timeout_minutes', i18nDescription: 'setting_menu_timeout_minutes_description' },
 	{ id: Setting.MenuExitKeyword, type: SettingType.STRING, packageValue: '#exit', required: false, public: false, i18nLabel: 'setting_menu_exit_keyword', i18nDescription: 'setting_menu_exit_keyword_description' },
+	{ id: Setting.HistoryDays, type: SettingType.NUMBER, packageValue: 30, required: false, public: false, i18nLabel: 'setting_history_days', i18nDescription: 'setting_history_days_description' },
 	{ id: Setting.ReadReceipts, type: SettingType.BOOLEAN, packageValue: false, required: false, public: false, i18nLabel: 'setting_read_receipts', i18nDescription: 'setting_read_receipts_description' },
 	{ id: Setting.BotMessages, type: SettingType.BOOLEAN, packageValue: false, required: false, public: false, i18nLabel: 'setting_bot_messages', i18nDescription: 'setting_bot_messages_description' },
 	// Read when Rocket.Chat starts the app (extendConfiguration; a disable/enable stops short of it at the already
@@ -125,12 +127,12 @@ export async function readSettings(read: IRead): Promise<AppSettings> {
 		const setting = await reader.getById(id);
 		return setting?.value ?? setting?.packageValue;
 	};
-	const [dept, groups, status, alertRoom, attempts, giveUp, closeOn, closeText, lang, level, mediaHosts, menuTries, menuTimeout, menuExit, menuText, receipts, bots] = await Promise.all([
+	const [dept, groups, status, alertRoom, attempts, giveUp, closeOn, closeText, lang, level, mediaHosts, menuTries, menuTimeout, menuExit, menuText, receipts, bots, historyDays] = await Promise.all([
 		value(Setting.DefaultDepartment), value(Setting.GroupChats), value(Setting.DeliveryStatus), value(Setting.AlertRoom),
 		value(Setting.MaxAttempts), value(Setting.GiveUpAfterMinutes), value(Setting.CloseMessageEnabled), value(Setting.CloseMessageText),
 		value(Setting.NoticeLanguage), value(Setting.LogLevel), value(Setting.MediaExtraHosts),
 		value(Setting.MenuMaxTries), value(Setting.MenuTimeoutMinutes), value(Setting.MenuExitKeyword), value(Setting.MenuText), value(Setting.ReadReceipts),
-		value(Setting.BotMessages),
+		value(Setting.BotMessages), value(Setting.HistoryDays),
 	]);
 	return {
 		defaultDepartment: typeof dept === 'string' ? dept.trim() : '',
@@ -151,5 +153,7 @@ export async function readSettings(read: IRead): Promise<AppSettings> {
 		menuText: typeof menuText === 'string' ? menuText : '',
 		readReceipts: receipts === true,
 		botMessages: bots === true,
+		// Meta shares up to 180 days of history.
+		historyDays: clampNumber(historyDays, 30, 0, 180),
 	};
 }

@@ -3,6 +3,7 @@
 import { TestRocketChat } from '../runtime/TestRocketChat';
 import { cloudFigures } from './cloud';
 import { latencyFigures } from './latency';
+import { mediaFigures } from './media';
 import { messagingFigures } from './messaging';
 import { manyChatsFigures } from './throughput';
 
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
 	await latencyFigures();
 	await cloudFigures();
 	await manyChatsFigures();
+	await mediaFigures();
 }
 
 if (require.main === module) {

@@ -45,6 +45,38 @@ export interface FakeNumber {
 	quality: string;
 	status: string;
 	canSend: string;
+	/**
+	 * Also used in the WhatsApp Business app (coexistence, onboarded through Embedded Signup): the business
+	 * types on its phone (`businessTypes`), history and address-book webhooks exist, and sends are capped
+	 * at Meta's fixed 20 msg/s for such numbers.
+	 */
+	coexistence?: boolean;
+}
+
+/** Meta's fixed throughput of a coexistence number (Business app + Cloud API). */
+export const COEXISTENCE_SENDS_PER_SECOND = 20;
+
+/** A message the business typed in the WhatsApp Business app, as an `smb_message_echoes` entry carries it. */
+export interface EchoSpec {
+	/** The customer: a phone (wa_id) or a BSUID. */
+	to: string;
+	/** The customer's BSUID beside a phone `to` (sources show `to_user_id`). */
+	toUserId?: string;
+	text?: string;
+	/** The business edited (`edit`) or deleted (`revoke`) one of its app messages. */
+	edit?: { id: string; text: string };
+	revoke?: { id: string };
+	id?: string;
+	at?: number;
+}
+
+/** One message of a history thread: `fromBusiness` ones have the business number as `from` and `from_me`. */
+export interface HistorySpec {
+	fromBusiness: boolean;
+	text: string;
+	at: number;
+	id?: string;
+	status?: string;
 }
 
 export interface CloudSent {
@@ -89,6 +121,10 @@ const DAY = 24 * 60 * 60_000;
 const MEDIA_MIME = new Set(['image/jpeg', 'image/png', 'image/webp', 'video/mp4', 'video/3gpp', 'audio/aac', 'audio/amr', 'audio/mpeg', 'audio/mp4', 'audio/ogg', 'text/plain', 'application/pdf',
 	'application/msword', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/vnd.ms-excel', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 	'application/vnd.ms-powerpoint', 'application/vnd.openxmlformats-officedocument.presentationml.presentation']);
+const MB = 1024 * 1024;
+/** Meta's per-type media limits (Cloud API "Supported media types"): images 5 MB, audio and video 16 MB, documents
+ *  100 MB, stickers 500 KB. */
+const mediaLimit = (mime: string): number => (mime === 'image/webp' ? 500 * 1024 : mime.startsWith('image/') ? 5 * MB : /^(audio|video)\//.test(mime) ? 16 * MB : 100 * MB);
 const MESSAGE_TYPES = new Set(['text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'contacts', 'reaction', 'interactive', 'template']);
 const PHONE_FIELDS = new Set(['display_phone_number', 'verified_name', 'quality_rating', 'status', 'health_status', 'id', 'code_verification_status', 'throughput']);
 const BSUID = /^[A-Z]{2}\.[A-Za-z0-9.]+$/;
@@ -321,6 +357,91 @@ abstract class FakeCloudApi extends FakeProviderServer<CloudRecordedRequest> {
 		}, appSecret);
 	}
 
+	// ───────── coexistence numbers (WhatsApp Business app + Cloud API) ─────────
+
+	private coexistenceNumber(phoneNumberId: string): FakeNumber {
+		const n = this.number(phoneNumberId);
+		if (!n.coexistence) throw new Error(`fake: number ${phoneNumberId} is not a coexistence number (addNumber({ coexistence: true }))`);
+		return n;
+	}
+
+	/** A change of a coexistence field, in Meta's envelope (value with the number's metadata). */
+	private coexistenceWebhook(n: FakeNumber, field: string, value: Record<string, unknown>, appSecret: string): SignedWebhook {
+		const full = { messaging_product: 'whatsapp', metadata: { display_phone_number: n.display, phone_number_id: n.phoneNumberId }, ...value };
+		return this.signed({ object: 'whatsapp_business_account', entry: [{ id: n.wabaId, changes: [{ value: full, field }] }] }, appSecret);
+	}
+
+	/**
+	 * `smb_message_echoes`: what the business typed in the Business app (Meta's reference; dualhook's
+	 * field page shows edits and revokes of the business's own messages in the same field). The ids of the
+	 * new messages are returned in order.
+	 */
+	echoWebhook(phoneNumberId: string, echoes: EchoSpec[], appSecret = ''): { webhook: SignedWebhook; ids: string[] } {
+		const n = this.coexistenceNumber(phoneNumberId);
+		const ids: string[] = [];
+		const message_echoes = echoes.map((e) => {
+			const id = e.id ?? this.newMessageId();
+			ids.push(id);
+			const m: Record<string, unknown> = { from: n.display, to: e.to, id, timestamp: String(Math.floor((e.at ?? this.clock()) / 1000)) };
+			if (e.toUserId) m.to_user_id = e.toUserId;
+			if (e.edit) Object.assign(m, { type: 'edit', edit: { original_message_id: e.edit.id, message: { type: 'text', text: { body: e.edit.text } } } });
+			else if (e.revoke) Object.assign(m, { type: 'revoke', revoke: { original_message_id: e.revoke.id } });
+			else Object.assign(m, { type: 'text', text: { body: e.text ?? '' } });
+			return m;
+		});
+		return { webhook: this.coexistenceWebhook(n, 'smb_message_echoes', { message_echoes }, appSecret), ids };
+	}
+
+	/** The business types one text to a customer on its phone. */
+	businessTypes(phoneNumberId: string, to: string, text: string, o: { toUserId?: string; appSecret?: string } = {}): { webhook: SignedWebhook; id: string } {
+		const { webhook, ids } = this.echoWebhook(phoneNumberId, [{ to, text, toUserId: o.toUserId }], o.appSecret);
+		return { webhook, id: ids[0] };
+	}
+
+	/**
+	 * One `history` chunk (Meta's history webhook reference): `phase` 0–2 (day 0–1, 1–90, 90–180),
+	 * `chunk_order`, overall `progress` 0–100; one thread per customer (`id`: their phone), messages from
+	 * either side, newest first as the samples show, each with `history_context`.
+	 */
+	historyWebhook(phoneNumberId: string, chunk: { phase: number; chunkOrder: number; progress: number; threads: Array<{ customer: string; messages: HistorySpec[] }> }, appSecret = ''): { webhook: SignedWebhook; ids: string[][] } {
+		const n = this.coexistenceNumber(phoneNumberId);
+		const ids: string[][] = [];
+		const threads = chunk.threads.map((th) => {
+			const threadIds: string[] = [];
+			const messages = [...th.messages].sort((a, b) => b.at - a.at).map((m) => {
+				const id = m.id ?? this.newMessageId();
+				threadIds.push(id);
+				const context: Record<string, unknown> = { status: m.status ?? (m.fromBusiness ? 'read' : 'pending') };
+				if (m.fromBusiness) context.from_me = true;
+				return { from: m.fromBusiness ? n.display : th.customer, id, timestamp: String(Math.floor(m.at / 1000)), type: 'text', text: { body: m.text }, history_context: context };
+			});
+			ids.push(threadIds);
+			return { id: th.customer, messages };
+		});
+		const metadata = { phase: chunk.phase, chunk_order: chunk.chunkOrder, progress: chunk.progress };
+		return { webhook: this.coexistenceWebhook(n, 'history', { history: [{ metadata, threads }] }, appSecret), ids };
+	}
+
+	/** The business declined to share its history: `history[].errors` (code 2593109 in the samples). */
+	historyDeclinedWebhook(phoneNumberId: string, appSecret = ''): SignedWebhook {
+		const n = this.coexistenceNumber(phoneNumberId);
+		const error = { code: 2593109, title: 'History sync is turned off by the business', message: 'History sync is turned off by the business', error_data: { details: 'The business declined to share chat history.' } };
+		return this.coexistenceWebhook(n, 'history', { history: [{ errors: [error] }] }, appSecret);
+	}
+
+	/** `smb_app_state_sync`: the Business app's address book (`add` = added or edited, `remove` without names). */
+	stateSyncWebhook(phoneNumberId: string, entries: Array<{ phone: string; action: 'add' | 'remove'; fullName?: string; firstName?: string }>, appSecret = ''): SignedWebhook {
+		const n = this.coexistenceNumber(phoneNumberId);
+		const timestamp = String(Math.floor(this.clock() / 1000));
+		const state_sync = entries.map((e) => ({
+			type: 'contact',
+			contact: e.action === 'remove' ? { phone_number: e.phone } : { full_name: e.fullName, first_name: e.firstName ?? e.fullName?.split(' ')[0], phone_number: e.phone },
+			action: e.action,
+			metadata: { timestamp },
+		}));
+		return this.coexistenceWebhook(n, 'smb_app_state_sync', { state_sync }, appSecret);
+	}
+
 	private contactsOf(messages: unknown[]): unknown[] {
 		const froms = [...new Set(messages.map((m) => (isObject(m) ? String(m.from ?? '') : '')).filter(Boolean))];
 		return froms.map((from) => (BSUID.test(from) ? { profile: { name: `Customer ${from.slice(-4)}` }, user_id: from } : { profile: { name: `Customer ${from.slice(-4)}` }, wa_id: from }));
@@ -347,6 +468,8 @@ abstract class FakeCloudApi extends FakeProviderServer<CloudRecordedRequest> {
 		const n = this.numberFor(rec);
 		if (!n) return { status: 401, json: errorBody(190, 'Invalid OAuth access token - Cannot parse access token') };
 		rec.phoneNumberId = n.phoneNumberId;
+		// A coexistence number's sends are capped lower, whatever the account's tier.
+		if (limit && method === 'messages' && n.coexistence) limit = Math.min(limit, COEXISTENCE_SENDS_PER_SECOND);
 		return {
 			rate: limit ? { instance: n.phoneNumberId, method, limit, reply: { status: 429, json: errorBody(130429, 'Rate limit hit', 'Cloud API message throughput has been reached.') } } : undefined,
 			handle: () => this.graph(() => handle(n)),
@@ -490,6 +613,7 @@ abstract class FakeCloudApi extends FakeProviderServer<CloudRecordedRequest> {
 		if (!file) throw bad(100, 'The parameter file is required.');
 		const mime = mimeOf(field('type') || file.contentType);
 		if (!MEDIA_MIME.has(mime) || file.data.length === 0) throw new GraphFailure(400, 131053, 'Media upload error', `Unsupported file type ${mime || 'unknown'} or empty file.`);
+		if (file.data.length > mediaLimit(mime)) throw new GraphFailure(400, 131053, 'Media upload error', `File is too big: ${file.data.length} bytes, at most ${mediaLimit(mime)} for ${mime}.`);
 		return ok({ id: this.addMedia(n.phoneNumberId, file.data, mime) });
 	}
 

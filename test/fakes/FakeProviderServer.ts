@@ -80,6 +80,8 @@ export interface ServeOptions {
 	/** Use chunked encoding without Content-Length. */
 	omitContentLength?: boolean;
 	headers?: Record<string, string>;
+	/** Answer every GET with the whole file (200), as a server without Range support does. */
+	ignoreRange?: boolean;
 }
 
 export interface FileDownload {
@@ -609,21 +611,35 @@ export abstract class FakeProviderServer<R extends RecordedRequestBase> {
 			req.socket.destroy();
 			return;
 		}
-		const status = o.status ?? 200;
-		const headers: Record<string, string> = { 'Content-Type': file.mimeType, ...(o.headers ?? {}) };
-		if (!o.omitContentLength) headers['Content-Length'] = String(file.bytes.length);
+		let status = o.status ?? 200;
+		const headers: Record<string, string> = { 'Content-Type': file.mimeType, 'Accept-Ranges': 'bytes', ...(o.headers ?? {}) };
+		// Byte ranges as the real storage hosts serve them (RFC 9110 §14: one `bytes=a-b`, `a-` or `-n` range).
+		let body = file.bytes;
+		const asked = status === 200 && !o.ignoreRange ? parseRange(req.headers.range, file.bytes.length) : undefined;
+		if (asked === 'unsatisfiable') {
+			res.writeHead(416, { 'Content-Range': `bytes */${file.bytes.length}`, 'Content-Length': '0' });
+			res.end();
+			return finish(416);
+		}
+		if (asked) {
+			status = 206;
+			body = file.bytes.subarray(asked.start, asked.end + 1);
+			headers['Content-Range'] = `bytes ${asked.start}-${asked.end}/${file.bytes.length}`;
+		}
+		if (o.ignoreRange) delete headers['Accept-Ranges'];
+		if (!o.omitContentLength) headers['Content-Length'] = String(body.length);
 		res.writeHead(status, headers);
 		if (req.method === 'HEAD') {
 			res.end();
 			return finish(status);
 		}
 		const limit = o.resetAfterBytes ?? Infinity;
-		const chunkSize = o.chunkSize && o.chunkSize > 0 ? o.chunkSize : file.bytes.length || 1;
+		const chunkSize = o.chunkSize && o.chunkSize > 0 ? o.chunkSize : body.length || 1;
 		let sentBytes = 0;
-		while (sentBytes < file.bytes.length) {
-			const end = Math.min(file.bytes.length, sentBytes + chunkSize, limit);
+		while (sentBytes < body.length) {
+			const end = Math.min(body.length, sentBytes + chunkSize, limit);
 			if (end > sentBytes) {
-				res.write(file.bytes.subarray(sentBytes, end));
+				res.write(body.subarray(sentBytes, end));
 				sentBytes = end;
 			}
 			if (sentBytes >= limit) {
@@ -631,7 +647,7 @@ export abstract class FakeProviderServer<R extends RecordedRequestBase> {
 				req.socket.destroy();
 				return;
 			}
-			if (sentBytes < file.bytes.length && o.chunkDelayMs) {
+			if (sentBytes < body.length && o.chunkDelayMs) {
 				await this.sleep(o.chunkDelayMs);
 				if (this.stopped || res.destroyed) return;
 			}
@@ -639,4 +655,20 @@ export abstract class FakeProviderServer<R extends RecordedRequestBase> {
 		res.end();
 		finish(status);
 	}
+}
+
+/** One `bytes=` range of a file of `size` bytes; undefined = no (usable) Range header, the whole file is sent. */
+export function parseRange(value: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | undefined {
+	const m = /^bytes=(\d*)-(\d*)$/.exec((value ?? '').trim());
+	if (!m || (m[1] === '' && m[2] === '')) return undefined;
+	if (m[1] === '') {
+		const n = Number(m[2]);
+		if (n === 0 || size === 0) return 'unsatisfiable';
+		return { start: Math.max(0, size - n), end: size - 1 };
+	}
+	const start = Number(m[1]);
+	const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+	if (m[2] !== '' && Number(m[2]) < start) return undefined;
+	if (start >= size) return 'unsatisfiable';
+	return { start, end };
 }

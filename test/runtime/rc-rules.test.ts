@@ -137,6 +137,15 @@ describe('uploads (file-upload/server/lib/FileUpload.ts validateFileUpload, app/
 		expect(rc.uploads.map((u) => u.name).filter((n) => !n.startsWith('thumb-'))).toEqual(['a.png', 'logo.svg', 'big.bin']);
 		await expect(b.upload.createUpload({ name: 'f.png', size: 8, rid: 'gone', userId: appUser.id } as any, PNG, APP)).rejects.toThrow('invalid-file');
 	});
+	it('starts from RC\'s defaults (server/settings/file-upload.ts): 100 MB (104857600), uploads on, SVG blacklisted; readable by apps', async () => {
+		const { rc, b } = world();
+		const setting = (id: string) => (b.getServerSettingBridge() as any).getOneById(id, APP);
+		expect(await setting('FileUpload_MaxFileSize')).toMatchObject({ value: 104857600, packageValue: 104857600, type: 'int' });
+		expect((await setting('FileUpload_Enabled')).value).toBe(true);
+		expect((await setting('FileUpload_MediaTypeBlackList')).value).toBe('image/svg+xml');
+		expect((await setting('FileUpload_MediaTypeWhiteList')).value).toBe('');
+		expect(rc.maxUploadBytes).toBe(104857600);
+	});
 	it('matches types like fileUploadIsValidContentTypeFromSettings', () => {
 		expect(isAcceptedMediaType('image/svg+xml', '', 'image/svg+xml')).toBe(false);
 		expect(isAcceptedMediaType('image/png', '', 'image/svg+xml')).toBe(true);

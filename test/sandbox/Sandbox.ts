@@ -238,6 +238,14 @@ export class Sandbox {
 		this.touch();
 		return id;
 	}
+	/** The business types to the customer in the WhatsApp Business app (coexistence numbers of the Cloud API). */
+	businessAppTypes(customerId: string, text: string): string {
+		const c = this.customer(customerId);
+		if (!this.provider.businessAppTypes) throw new SandboxError(`${this.provider.label}: the number is not used in the WhatsApp Business app`);
+		const id = this.provider.businessAppTypes(c, text);
+		this.touch();
+		return id;
+	}
 	/** Bytes of a file the customer sent (the phone shows its own copy). */
 	phoneFile(messageId: string): PhoneFile | undefined {
 		const a = this.phoneMessages.find((m) => m.id === messageId)?.action;

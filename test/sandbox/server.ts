@@ -150,6 +150,8 @@ export class SandboxServer {
 				return sb.addCustomer(str(b.name, 100), str(b.phone, 30));
 			case 'phone':
 				return { id: sb.phoneAction(str(b.customerId), this.phoneAction(sb, b)) };
+			case 'business-app':
+				return { id: sb.businessAppTypes(str(b.customerId), str(b.text)) };
 			case 'phone-seen':
 				return sb.phoneSaw(str(b.customerId), Array.isArray(b.ids) ? b.ids.map((x: unknown) => str(x, 100)) : []);
 			case 'agent-send': {

@@ -141,14 +141,48 @@ export interface InstanceStateEvent {
 	timestamp: number;
 }
 
-/** A message the business sent from its own phone (not through Rocket.Chat): shown to agents. */
+/**
+ * A message the business sent from its own phone (not through Rocket.Chat): shown to agents. An `edit`
+ * or `delete` content is the business changing its own earlier phone message.
+ */
 export interface BusinessMessageEvent {
 	type: 'business-message';
 	instanceId: string;
+	/** The customer, as the provider's own chat id rule names them (a BSUID when known, else the phone). */
 	chatId: string;
+	/** Every other id the payload names for the same customer (a phone beside a BSUID, …): the customer is found by any. */
+	customerIds?: string[];
 	messageId: string;
 	timestamp: number;
 	content: InboundContent;
+}
+
+/** One past message of a chat the business had in its phone app before the number was connected. */
+export interface HistoryMessage {
+	messageId: string;
+	timestamp: number;
+	/** Written by the business (from its phone), else by the customer. */
+	fromBusiness: boolean;
+	content: InboundContent;
+}
+
+/** Past messages of one customer chat (a coexistence number's history sync), in any order. */
+export interface ChatHistoryEvent {
+	type: 'chat-history';
+	instanceId: string;
+	chatId: string;
+	customerIds?: string[];
+	messages: HistoryMessage[];
+}
+
+/** The name the business gave a customer in its phone's address book (undefined: the entry was removed). */
+export interface ContactNameEvent {
+	type: 'contact-name';
+	instanceId: string;
+	/** The customer's phone, digits (as chat ids of phone customers are). */
+	chatId: string;
+	name?: string;
+	timestamp: number;
 }
 
 /** A template's review status changed (Cloud API `message_template_status_update`): the cached list is out of date. */
@@ -185,7 +219,8 @@ export interface IgnoredEvent {
 }
 
 export type InboundEvent =
-	| InboundMessage | BusinessMessageEvent | DeliveryStatusEvent | InstanceStateEvent | TemplateStatusEvent | ProviderNoticeEvent | MarketingPreferenceEvent | IgnoredEvent;
+	| InboundMessage | BusinessMessageEvent | ChatHistoryEvent | ContactNameEvent | DeliveryStatusEvent | InstanceStateEvent | TemplateStatusEvent | ProviderNoticeEvent
+	| MarketingPreferenceEvent | IgnoredEvent;
 
 /** Instance-wide dedupe key: message ids are unique only within a chat. */
 export function inboundKey(e: { instanceId: string; chatId: string; messageId: string }): string {

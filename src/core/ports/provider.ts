@@ -35,6 +35,8 @@ export interface ProviderCapabilities {
 	marketingStoppedCodes?: ReadonlyArray<string>;
 	/** Sends per second per number the app keeps under. */
 	sendsPerSecond: number;
+	/** The fixed rate of a number also used in the WhatsApp Business app (InstanceRecord.businessApp); absent = `sendsPerSecond`. */
+	businessAppSendsPerSecond?: number;
 	/** How long the provider redelivers an unanswered webhook: the dedupe horizon. */
 	redeliveryMs: number;
 	/** Longest text one send carries (the adapter splits longer ones where the provider allows). */

@@ -35,6 +35,11 @@ export interface InstanceRecord {
 	addedBy?: string;
 	/** Per-number send rate override (e.g. an upgraded Cloud API number). */
 	sendsPerSecond?: number;
+	/**
+	 * The number is also used in the WhatsApp Business app (a coexistence number): learnt from the first
+	 * business-app webhook (echo, history, address book). Such numbers have a fixed, lower throughput.
+	 */
+	businessApp?: boolean;
 	/** Department menu a new conversation answers first (core/DepartmentMenu.ts); absent = off. */
 	menu?: DepartmentMenuConfig;
 	/** Provider notices admins were told about (core/notices.ts, ProviderNotices): code → what was said, so a redelivery or the same notice again is not repeated. */
@@ -56,6 +61,8 @@ export interface MessageLink {
 	state?: DeliveryState;
 	/** The note that shows its delivered / read state where the app may not react (edited as the state moves on). */
 	stateNoteId?: string;
+	/** `rc` is the app's note of a message the business wrote in the WhatsApp Business app (its edits rewrite it). */
+	businessApp?: boolean;
 	/** What WhatsApp said it costs (the first status that told; counted once in the month's totals). */
 	pricing?: MessagePricing;
 }
@@ -189,6 +196,34 @@ export interface ContactRepository {
 	 * without room), or `undefined` when it was never stored.
 	 */
 	save(contact: ContactRecord, stored?: { roomId?: string }): Promise<void>;
+}
+
+/**
+ * A past message of a chat kept until the customer's next room opens (a coexistence number's history,
+ * or a business-app message sent while the customer had no open room), already rendered.
+ */
+export interface PendingHistoryEntry {
+	messageId: string;
+	timestamp: number;
+	fromBusiness: boolean;
+	/** 'history': from the history sync; 'phone': a business-app message written while no room was open. */
+	origin: 'history' | 'phone';
+	text: string;
+	/** The business deleted it on its phone (kept so the room tells it was there). */
+	deleted?: boolean;
+	edited?: boolean;
+}
+
+/** What a coexistence number's Business app told the app about customers (core/BusinessApp*.ts). */
+export interface BusinessAppRecords {
+	/** The name the business gave this phone (digits) in its app's address book. */
+	contactName(instanceId: string, phone: string): Promise<string | undefined>;
+	/** `undefined` forgets it (the entry was removed). */
+	setContactName(instanceId: string, phone: string, name: string | undefined): Promise<void>;
+	/** Past messages of the chat waiting for its next room, oldest first. */
+	pendingHistory(instanceId: string, chatId: string): Promise<PendingHistoryEntry[]>;
+	/** Replaces the chat's waiting messages (an empty list removes the record). */
+	savePendingHistory(instanceId: string, chatId: string, entries: PendingHistoryEntry[]): Promise<void>;
 }
 
 /** A WhatsApp room the app opened and that is not closed yet: where agents may write while the app is down. */

@@ -62,6 +62,8 @@ export interface CoreSettings {
 	menuText: string;
 	/** Mark the customer's messages read on WhatsApp when an agent answers. */
 	readReceipts: boolean;
+	/** Coexistence numbers: past messages younger than this many days are brought into the customer's room (0: none). */
+	historyDays: number;
 }
 
 export interface RocketChatPort {
@@ -69,6 +71,8 @@ export interface RocketChatPort {
 	siteUrl(): Promise<string>;
 	/** Upload limit in bytes; <= 0 or absent = no limit of Rocket.Chat's own. */
 	maxUploadBytes(): Promise<number | undefined>;
+	/** The largest file one call into Rocket.Chat carries on this engine (core/budget.ts transferLimitBytes). */
+	transferLimitBytes(): number;
 	/** A department's id by id or name, when it exists. */
 	findDepartment(idOrName: string): Promise<string | undefined>;
 	/** Rocket.Chat upserts by token, then phone: always keep the visitor (and token) it returns. */
@@ -112,8 +116,8 @@ export interface RocketChatPort {
 	notifyUser(userId: string, roomId: string, text: string, image?: { url: string; title: string }): Promise<boolean>;
 	/** An image file posted into a room by the app user. */
 	uploadImage(roomId: string, fileName: string, bytes: Buffer): Promise<void>;
-	/** The bytes of a file an agent attached. */
-	readUpload(fileId: string): Promise<Buffer>;
+	/** The bytes of a file an agent attached; FileTooLarge (before any byte moves) when it is over `maxBytes`. */
+	readUpload(fileId: string, maxBytes?: number): Promise<Buffer>;
 	/** The app's own user (its notes), when Rocket.Chat has created it. */
 	appUserId(): Promise<string | undefined>;
 	/** The room's newest messages, newest first (cheap: no lookups per message). */
@@ -127,6 +131,13 @@ export class NoAgentOnline extends Error {}
 
 /** The room no longer exists (a visitor's data was removed): open a new one. */
 export class RoomGone extends Error {}
+
+/** A file larger than what may be moved (its size and the limit, in bytes). */
+export class FileTooLarge extends Error {
+	constructor(readonly size: number, readonly max: number) {
+		super(`file too large (${size} bytes, limit ${max})`);
+	}
+}
 
 /** Omnichannel is switched off in the workspace: nothing can be posted until an admin switches it on. */
 export class OmnichannelOff extends Error {}

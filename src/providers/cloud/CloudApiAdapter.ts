@@ -36,6 +36,8 @@ export function cloudCapabilities(redeliveryMs: number): ProviderCapabilities {
 		// An expired token, a policy block, the spam limit: only an admin can act.
 		adminAlertCodes: ['cloud_190', 'cloud_368', 'cloud_131048'],
 		sendsPerSecond: 80,
+		// Coexistence numbers (Business app + API) are fixed at 20 msg/s by Meta.
+		businessAppSendsPerSecond: 20,
 		redeliveryMs,
 		maxTextLength: MAX_TEXT_LENGTH,
 		typing: true,

@@ -19,6 +19,7 @@ import { cloudErrors, errorFailure } from './errors';
 import { asBsuid, asWaId, isCustomerId, isGraphId, isMessageId } from './ids';
 import { contentProblem, parseMessage, referralOf } from './messages';
 import { own } from '../../core/ports/lookup';
+import { parseCoexistenceChange } from './coexistence';
 
 export { isBsuid } from './ids';
 
@@ -89,7 +90,13 @@ function parseChange(change: Json | undefined, accountId: string | undefined, ct
 		case 'messages':
 			return messagesChange(value, ctx);
 		case 'smb_message_echoes':
-			return echoesChange(value, ctx);
+		case 'history':
+		case 'smb_app_state_sync': {
+			// Coexistence numbers (Business app + API): parsed in coexistence.ts.
+			const instance = numberOf(value, ctx);
+			if (typeof instance === 'string') return [{ type: 'ignored', reason: `${field}: ${instance}` }];
+			return parseCoexistenceChange(field, value, instance);
+		}
 		case 'user_preferences':
 			return preferencesChange(value, ctx);
 		case 'message_template_status_update': {
@@ -202,25 +209,6 @@ function numberOf(value: Json, ctx: WebhookContext): InstanceRecord | string {
 	const display = typeof metadata?.display_phone_number === 'string' ? metadata.display_phone_number.replace(/\D/g, '') || undefined : undefined;
 	const instance = isGraphId(phoneNumberId) ? ctx.instanceFor(phoneNumberId, display) : undefined;
 	return instance ?? `unknown phone_number_id ${isGraphId(phoneNumberId) ? phoneNumberId : printable(phoneNumberId, 24)}`;
-}
-
-/** Messages typed in the WhatsApp Business app of a coexistence number: shown to agents, never sent. */
-function echoesChange(value: Json, ctx: WebhookContext): InboundEvent[] {
-	const instance = numberOf(value, ctx);
-	if (typeof instance === 'string') return [{ type: 'ignored', reason: `smb_message_echoes: ${instance}` }];
-	const events: InboundEvent[] = [];
-	for (const raw of arr(value.message_echoes)) {
-		const m = obj(raw);
-		const id = m?.id;
-		const chatId = m?.to_user_id ?? m?.to;
-		const parsed = m && isMessageId(id) && isCustomerId(chatId) && chatId !== instance.number && !contentProblem(m) ? parseMessage(m, instance.number) : undefined;
-		if (!m || !isMessageId(id) || !isCustomerId(chatId) || !parsed) {
-			events.push({ type: 'ignored', instanceId: instance.id, reason: 'message echo without id, customer recipient or content' });
-			continue;
-		}
-		events.push({ type: 'business-message', instanceId: instance.id, chatId, messageId: id, timestamp: toMillis(m.timestamp), content: parsed.content });
-	}
-	return events.length ? events : [{ type: 'ignored', instanceId: instance.id, reason: 'smb_message_echoes without echoes' }];
 }
 
 /** Pricing categories and types as Meta names them: lower-case words (new ones are kept as they come). */

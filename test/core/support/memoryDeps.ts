@@ -9,7 +9,7 @@ import { GREENAPI_CAPABILITIES } from '../../../src/providers/greenapi/GreenApiP
 
 export const SETTINGS: CoreSettings = {
 	defaultDepartment: '', groupChats: 'ignore', deliveryStatus: 'failures', maxAttempts: 12, giveUpAfterMinutes: 1440,
-	closeMessageEnabled: false, closeMessageText: '', menuMaxTries: 3, menuTimeoutMinutes: 30, menuExitKeyword: '#exit', menuText: '', readReceipts: false,
+	closeMessageEnabled: false, closeMessageText: '', menuMaxTries: 3, menuTimeoutMinutes: 30, menuExitKeyword: '#exit', menuText: '', readReceipts: false, historyDays: 30,
 	mediaExtraHosts: [],
 };
 
@@ -60,6 +60,7 @@ export function memoryDeps(provider: WhatsAppProvider, settings: Partial<CoreSet
 		instances: { get: async (id) => (id === instance.id ? instance : undefined), list: async () => [instance], save: async () => undefined, remove: async () => undefined },
 		openRooms: { add: async () => undefined, remove: async () => undefined, list: async () => [] },
 		seenArchive: { has: async () => false, add: async () => undefined },
+		businessApp: { contactName: async () => undefined, setContactName: async () => undefined, pendingHistory: async () => [], savePendingHistory: async () => undefined },
 		templates: { get: async () => undefined, save: async () => undefined },
 		templateSends: { get: async () => undefined, save: async () => undefined, remove: async () => undefined },
 		usage: { get: async () => undefined, save: async () => undefined },

@@ -427,7 +427,7 @@ describe('360dialog', () => {
 		const http = new FakeHttp().reply(json(200, { url: 'https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1&ext=2&hash=3', mime_type: 'image/jpeg' }), bytes(200, Buffer.from('IMG')));
 		expect(await provider.session(http, d360).downloadMedia('1234', { maxBytes: 100, extraHosts: [] })).toMatchObject({ ok: true, bytes: Buffer.from('IMG') });
 		expect(http.requests.map((r) => r.url)).toEqual([`${B}/1234`, `${B}/whatsapp_business/attachments/?mid=1&ext=2&hash=3`]);
-		expect(http.requests[1].headers).toEqual({ 'D360-API-KEY': KEY });
+		expect(http.requests[1].headers).toEqual({ 'D360-API-KEY': KEY, Range: 'bytes=0-1048575' });
 		// The key never goes to a host an answer names, even one an admin allowed for other providers.
 		const elsewhere = new FakeHttp().reply(json(200, { url: 'https://evil.example/x' }));
 		expect(await provider.session(elsewhere, d360).downloadMedia('1234', { maxBytes: 100, extraHosts: ['evil.example'] })).toMatchObject({ ok: false, code: 'media_host_refused', params: { host: 'evil.example' } });

@@ -56,7 +56,8 @@ abstract class CloudApiPhone<F extends CloudFake> implements PhoneProvider {
 
 	async start(): Promise<void> {
 		this.fake = await this.startFake();
-		this.fake.addNumber({ phoneNumberId: this.phoneNumberId, display: this.businessNumber, wabaId: this.wabaId, secret: this.secret, verifiedName: 'Acme Support' });
+		// A coexistence number: the business can also type in the WhatsApp Business app (businessAppTypes).
+		this.fake.addNumber({ phoneNumberId: this.phoneNumberId, display: this.businessNumber, wabaId: this.wabaId, secret: this.secret, verifiedName: 'Acme Support', coexistence: true });
 		for (const t of SANDBOX_TEMPLATES) this.fake.addTemplate(this.wabaId, t);
 	}
 	async stop(): Promise<void> {
@@ -108,6 +109,12 @@ abstract class CloudApiPhone<F extends CloudFake> implements PhoneProvider {
 				// Normal Cloud API numbers get no edit / revoke webhooks; the page does not offer them here.
 				throw new Error(`${this.label}: customers' ${a.kind}s do not reach the business`);
 		}
+	}
+
+	businessAppTypes(customer: Customer, text: string): string {
+		const { webhook, id } = this.fake.businessTypes(this.phoneNumberId, customer.phone.replace(/\D/g, ''), text, { appSecret: this.signingSecret() });
+		this.push(`business app message to ${customer.name}`, webhook, { messageId: id, customerPhone: customer.phone });
+		return id;
 	}
 
 	reportDelivery(customerPhone: string, messageId: string, state: DeliveryState): void {

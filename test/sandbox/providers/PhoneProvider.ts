@@ -102,6 +102,11 @@ export interface PhoneProvider {
 	instance(): ProviderInstanceView;
 	/** The customer does something on the phone; returns the provider's message id (queued for the webhook). */
 	customerActs(customer: Customer, action: PhoneAction): string;
+	/**
+	 * The business types on its own phone (a coexistence number: the WhatsApp Business app beside the API);
+	 * returns the message id (queued as the provider's echo webhook). Absent: the provider has no such numbers.
+	 */
+	businessAppTypes?(customer: Customer, text: string): string;
 	/** The customer's phone reports a delivery state of a business message. */
 	reportDelivery(customerPhone: string, messageId: string, state: DeliveryState): void;
 	/** Everything the app sent through the provider, oldest first. */
