@@ -18,6 +18,7 @@ import { BusinessAppStore } from './store/BusinessAppStore';
 import { Store } from './store/Store';
 import { TemplateSendStore } from './store/TemplateSendStore';
 import { TemplateStore } from './store/TemplateStore';
+import { UsageStore } from './store/UsageStore';
 
 export function coreDeps(a: Accessors, providers: ProviderDirectory, log?: Log): CoreDeps {
 	const store = new Store(a.read.getPersistenceReader(), a.persis);
@@ -33,6 +34,7 @@ export function coreDeps(a: Accessors, providers: ProviderDirectory, log?: Log):
 		people: new PersonIndexStore(store),
 		templates: new TemplateStore(store),
 		templateSends: new TemplateSendStore(store),
+		usage: new UsageStore(store),
 		scheduler: new RocketChatRetryScheduler(a.modify),
 		http: new HttpAdapter(a.http),
 		providers,

@@ -6,6 +6,8 @@ import { t } from '../i18n/translate';
 import { waitingKeys } from '../core/ChatQueue';
 import { CommandContext, maskPhone, when } from './context';
 import { askForNumber } from '../core/identity';
+import { conversationUsage } from '../core/UsageLedger';
+import { categoryLines } from './CostCommands';
 
 export class AgentCommands {
 	constructor(private readonly appId: string, private readonly providers: ProviderDirectory) {}
@@ -29,6 +31,8 @@ export class AgentCommands {
 			`${t('info_last_delivery')}: ${lastOut ? t(`delivery_state_${lastOut.state || 'pending'}`) : '—'}`,
 			...this.windowLine(instance?.provider, contact.lastInboundAt),
 			...(waitingKeys(contact, 'out').length ? [`${t('info_waiting')}: ${waitingKeys(contact, 'out').length}`] : []),
+			...(contact.marketing ? [`${t('info_marketing')}: ${t(contact.marketing.stopped ? 'info_marketing_stopped' : 'info_marketing_resumed', { since: when(contact.marketing.at) })}`] : []),
+			...this.pricingLines(contact),
 		].join('\n'));
 	}
 
@@ -42,6 +46,12 @@ export class AgentCommands {
 		if (r.why === 'failed') return c.reply(t('ask_number_failed', { reason: r.detail }));
 		if (r.why === 'unsupported') return c.reply(t('ask_number_unsupported', { provider: r.provider ?? '' }));
 		return c.reply(t(r.why === 'window-closed' ? 'ask_number_window_closed' : 'ask_number_not_whatsapp_room'));
+	}
+
+	/** The conversation's messages by WhatsApp's pricing category (as its statuses told), when any was priced. */
+	private pricingLines(contact: Parameters<typeof conversationUsage>[0]): string[] {
+		const categories = conversationUsage(contact);
+		return categories.length ? [`${t('info_pricing')}:`, ...categoryLines(categories)] : [];
 	}
 
 	/** Whether free text can go now (providers with a customer-service window), and until when. */

@@ -3,6 +3,8 @@ import { Outreach, StartResult } from '../core/Outreach';
 import { CoreDeps, displayNumber } from '../core/Core';
 import { errorText } from '../core/failures';
 import { Log } from '../core/log';
+import { formatUtc } from '../core/clock';
+import { marketingStoppedSince } from '../core/MarketingPreferences';
 import { OutboundService } from '../core/OutboundService';
 import { ProviderDirectory } from '../core/ports/provider';
 import { InstanceRecord } from '../core/ports/records';
@@ -36,9 +38,12 @@ export async function startCommand(c: CommandContext, providers: ProviderDirecto
 	const result = await new Outreach(deps).start({
 		instance, phone, departmentId, caller: { id: caller.id, isAgent: (caller.roles || []).includes('livechat-agent') },
 	});
-	if (!result.ok) return c.reply(refusal(result, phone, instance));
+	// The agent is told up front when the customer stopped marketing messages (no MARKETING template will go).
+	const stopped = result.chatId ? marketingStoppedSince(await deps.contacts.get(instance.id, result.chatId)) : undefined;
+	const marketing = stopped !== undefined ? `\n🔕 ${t('start_marketing_stopped', { since: formatUtc(stopped) })}` : '';
+	if (!result.ok) return c.reply(refusal(result, phone, instance) + marketing);
 	const link = `${(await deps.rc.siteUrl()).replace(/\/+$/, '')}/live/${result.roomId}`;
-	const opened = t(result.reused ? 'start_reused' : 'start_opened', { phone, number: displayNumber(instance.number), link });
+	const opened = t(result.reused ? 'start_reused' : 'start_opened', { phone, number: displayNumber(instance.number), link }) + marketing;
 	if (!text) return c.reply(opened);
 	await c.reply(`${opened}\n${await firstMessage(deps, instance, result, caller.id, caller.username, text)}`);
 }

@@ -3,7 +3,7 @@ import { formatUtc } from '../core/clock';
 import { Log } from '../core/log';
 import { ProviderDirectory } from '../core/ports/provider';
 import { describeTemplate, prepareTemplate, sendableTemplates, templateSlots } from '../core/templates';
-import { TemplateService } from '../core/TemplateService';
+import { marketingRefusal, TemplateService } from '../core/TemplateService';
 import { t } from '../i18n/translate';
 import { parseTemplateArguments } from '../uikit/templateArguments';
 import { TemplateInteractions } from '../uikit/TemplateInteractions';
@@ -70,6 +70,8 @@ export class TemplateCommands {
 		const parsed = parseTemplateArguments(c.args, templates);
 		if (!parsed.ok) return c.reply(parsed.error);
 		const { info, values, given } = parsed;
+		const refused = marketingRefusal(where.contact, info);
+		if (refused) return c.reply(`⚠️ ${t('template_not_sent', { name: info.name })}\n• ${refused}`);
 		// The template takes parameters and none were given: fill them in the picker.
 		if (!given && templateSlots(info).length > 0 && triggerId) return openPicker(c.args.join(' '));
 		const prepared = prepareTemplate(info, values, await this.ui.roomFiles(where, info, values));

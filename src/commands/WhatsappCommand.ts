@@ -12,6 +12,7 @@ import { TemplateCommands } from './TemplateCommands';
 import { InteractiveCommands } from './InteractiveCommands';
 import { CommandContext, hasRole, Role } from './context';
 import { menuCommand } from './MenuCommand';
+import { costsCommand } from './CostCommands';
 import { startCommand } from './StartCommand';
 
 interface Subcommand {
@@ -48,6 +49,7 @@ export class WhatsappCommand implements ISlashCommand {
 			['status', { role: 'manager', run: (c) => admin.status(c) }],
 			['instance', { role: 'admin', run: (c) => admin.instance(c) }],
 			['menu', { role: 'admin', run: (c) => menuCommand(c, this.providers) }],
+			['costs', { role: 'admin', run: (c) => costsCommand(c, this.providers, new Log(this.app.getLogger())) }],
 			['start', { role: 'agent', run: (c) => startCommand(c, this.providers, new Log(this.app.getLogger())) }],
 		]);
 		const sub = subcommands.get(name);
@@ -73,7 +75,7 @@ function helpText(roles: string[] | undefined): string {
 	const lines = [t('help_title'), t('help_info'), t('help_ask_number'), t('help_start'), t('help_templates'), t('help_template'), t('help_buttons'), t('help_list'), t('help_help')];
 	if (hasRole(roles, 'manager')) lines.push(t('help_status'));
 	if (hasRole(roles, 'admin')) {
-		lines.push(t('help_instance_add'), t('help_instance_list'), t('help_instance_remove'), t('help_instance_department'), t('help_instance_rate'), t('help_instance_sync_url'), t('help_instance_qr'), t('help_menu'));
+		lines.push(t('help_instance_add'), t('help_instance_list'), t('help_instance_remove'), t('help_instance_department'), t('help_instance_rate'), t('help_instance_sync_url'), t('help_instance_qr'), t('help_menu'), t('help_costs'));
 	}
 	return lines.join('\n');
 }

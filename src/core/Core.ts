@@ -4,7 +4,7 @@
 import { Log } from './log';
 import { HttpClient } from './ports/http';
 import { ProviderDirectory, ProviderSession, WhatsAppProvider } from './ports/provider';
-import { BusinessAppRecords, ContactRepository, InboxItem, InstanceRecord, InstanceRepository, OpenRoomRepository, OutboxItem, PersonIndex, QueueRepository, SeenArchive } from './ports/records';
+import { BusinessAppRecords, ContactRepository, InboxItem, InstanceRecord, InstanceRepository, OpenRoomRepository, OutboxItem, PersonIndex, QueueRepository, SeenArchive, UsageRepository } from './ports/records';
 import { RocketChatPort } from './ports/rocketchat';
 import { QrScheduler, RetryScheduler } from './ports/scheduler';
 import { TemplateRepository, TemplateSendClaims } from './ports/templates';
@@ -23,6 +23,8 @@ export interface CoreDeps {
 	people: PersonIndex;
 	templates: TemplateRepository;
 	templateSends: TemplateSendClaims;
+	/** Monthly message counts by pricing category, per number. */
+	usage: UsageRepository;
 	scheduler: RetryScheduler & QrScheduler;
 	http: HttpClient;
 	providers: ProviderDirectory;

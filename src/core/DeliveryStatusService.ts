@@ -10,6 +10,8 @@ import { quoteLink } from './render';
 import { isWindowClosedFailure, windowHours } from './serviceWindow';
 import { own } from './ports/lookup';
 import { Identity, personIdsOf } from './identity';
+import { isMarketingStoppedFailure, recordMarketingChoice } from './MarketingPreferences';
+import { UsageLedger } from './UsageLedger';
 
 // Statuses arrive out of order: a state only ever moves forward. A failure is final. States stored by
 // 0.1.0 (GREEN-API names such as `noAccount`) rank as failures; a quiet chat keeps its old links, so that
@@ -62,19 +64,36 @@ export class DeliveryStatusService {
 				return;
 			}
 			const changed: Array<{ e: DeliveryStatusEvent; link: MessageLink }> = [];
+			const provider = providerOf(this.deps, instance);
+			const caps = provider.capabilities;
+			// Prices first told now: counted in the month's totals once the contact (which remembers them) is saved.
+			const priced: DeliveryStatusEvent[] = [];
+			let preferenceChanged = false;
 			for (const e of events) {
 				const link = findLink(contact, { wa: e.messageId });
 				// Only messages the business sent have a delivery state (a status naming a customer's
 				// message is not ours to show).
-				if (!link || link.dir !== 'out' || link.state === e.status || rank(e.status) < rank(link.state)) continue;
+				if (!link || link.dir !== 'out') continue;
+				// The price comes with sent and delivered alike, in any order: the first one that tells is kept.
+				if (e.pricing && !link.pricing) {
+					link.pricing = e.pricing;
+					priced.push(e);
+				}
+				// WhatsApp refused a marketing template because the customer stopped marketing messages.
+				if (e.status === 'failed' && isMarketingStoppedFailure(caps, e.failure)) {
+					const before = JSON.stringify(contact.marketing ?? null);
+					recordMarketingChoice(contact, true, e.timestamp, 'refusal');
+					preferenceChanged = JSON.stringify(contact.marketing ?? null) !== before || preferenceChanged;
+				}
+				if (link.state === e.status || rank(e.status) < rank(link.state)) continue;
 				link.state = e.status;
 				changed.push({ e, link });
 			}
-			if (changed.length === 0) return;
+			if (changed.length === 0 && priced.length === 0 && !preferenceChanged) return;
 			await this.deps.contacts.save(contact);
+			if (priced.length) await new UsageLedger(this.deps).count(instance.id, priced);
+			if (changed.length === 0) return;
 			const mode = contact.roomId ? (await this.deps.rc.settings()).deliveryStatus : 'none';
-			const provider = providerOf(this.deps, instance);
-			const caps = provider.capabilities;
 			let notesPosted = false;
 			for (const [i, { e, link }] of changed.entries()) {
 				if (!contact.roomId || mode === 'none') break;

@@ -18,6 +18,7 @@ import { numberedText, renderInteractive } from './interactive';
 import { InteractiveMessage } from './ports/interactive';
 import { askQuestion, closeQuestion } from './questions';
 import { sendRate, sendsPerSecondOf } from './RateLimiter';
+import { isMarketingStoppedFailure, recordMarketingChoice } from './MarketingPreferences';
 import { ReadReceipts } from './ReadReceipts';
 import { addressOf, Identity } from './identity';
 
@@ -175,6 +176,10 @@ export class OutboundService implements QueueHandler<OutboxItem, SendState> {
 		await this.alertOnProviderRefusal(state);
 		// The room shows buttons; the agent learns the customer got them as a numbered text.
 		if (sent?.ok && item.interactive && state.numbered) await this.notice(item.roomId, `ℹ️ ${t('notice_interactive_numbered')}`);
+		// WhatsApp refused a marketing template at once because the customer stopped marketing messages.
+		if (contact && sent && !sent.ok && state.instance && isMarketingStoppedFailure(providerOf(this.deps, state.instance).capabilities, sent)) {
+			recordMarketingChoice(contact, true, Date.now(), 'refusal');
+		}
 		if (!result.ok) {
 			this.deps.log?.info(`outbound ${item.chatKey} ${item.key}: not sent (${result.reason})`);
 			const text = item.text.slice(0, 100) || item.file?.name || '';

@@ -7,7 +7,7 @@ import { CoreDeps, providerOf, sessionOf } from './Core';
 import { describeFailure, errorText, RetryLater } from './failures';
 import { OutboundTemplate } from './ports/provider';
 import { InstanceRecord } from './ports/records';
-import { TemplateService } from './TemplateService';
+import { marketingRefusal, TemplateService } from './TemplateService';
 import { Identity } from './identity';
 import { t } from '../i18n/translate';
 
@@ -88,6 +88,8 @@ export class Outreach {
 		const listed = await new TemplateService(this.deps).list(instance);
 		const info = listed.ok ? listed.templates.find((x) => x.name === template.name && x.language === template.language) : undefined;
 		if (!info) return { ok: false, why: 'failed', detail: listed.ok ? t('template_unknown', { name: template.name, names: listed.templates.map((x) => x.name).join(', ') || '—' }) : listed.reason };
+		const refused = marketingRefusal(await this.deps.contacts.get(instance.id, chatId), info);
+		if (refused) return { ok: false, why: 'failed', detail: refused };
 		const sent = await templates.send({ ...template, info, chatId });
 		if (!sent.ok) return { ok: false, why: 'failed', detail: describeFailure(sent) };
 		const digits = phone.replace(/\D/g, '').replace(/^0+/, '');

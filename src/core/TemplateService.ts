@@ -10,6 +10,8 @@ import { ContactRecord, InstanceRecord } from './ports/records';
 import { TemplateInfo, TemplateMessage } from './ports/templates';
 import { OutboundService, QueuedOutcome } from './OutboundService';
 import { renderTemplate } from './templates';
+import { formatUtc } from './clock';
+import { marketingStoppedSince } from './MarketingPreferences';
 
 /** A listed template set is fetched again after this long even without a status update. */
 export const TEMPLATE_CACHE_MS = 60 * 60_000;
@@ -18,6 +20,17 @@ export type TemplateList = { ok: true; templates: TemplateInfo[]; fetchedAt: num
 
 /** A template the app sent: the message that shows it in the room, and what its first try did. */
 export type TemplateSent = { ok: true; messageId: string; outcome: QueuedOutcome } | { ok: false; reason: string };
+
+/**
+ * Why this template may not go to this customer: a MARKETING template to a customer who stopped the
+ * business's marketing messages (WhatsApp would refuse it, 131050). Every way of sending a template
+ * (picker, command, `templateMessage`, the outbound wizard) asks this; undefined when it may go.
+ */
+export function marketingRefusal(contact: Pick<ContactRecord, 'marketing'> | undefined, info: Pick<TemplateInfo, 'name' | 'category'>): string | undefined {
+	const since = marketingStoppedSince(contact);
+	if (since === undefined || (info.category || '').toUpperCase() !== 'MARKETING') return undefined;
+	return t('reason_marketing_stopped', { name: info.name, since: formatUtc(since) });
+}
 
 /**
  * The instance's approved templates (cached per instance, refreshed on demand and after a status
@@ -58,6 +71,13 @@ export class TemplateService {
 		await this.deps.templates.save({ ...cached, stale: true, templates: cached.templates.map((i) => (matches(i) ? { ...i, status: e.status } : i)) });
 	}
 
+	/** `marketingRefusal` for a phone number the business writes to (before any room is opened for it). */
+	public async refusalFor(instance: InstanceRecord, phoneDigits: string, info: TemplateInfo): Promise<string | undefined> {
+		const provider = providerOf(this.deps, instance);
+		if (!provider.templates) return undefined;
+		return marketingRefusal(await this.deps.contacts.get(instance.id, provider.templates.chatIdFor(phoneDigits)), info);
+	}
+
 	/**
 	 * The customer's conversation for a template the business starts (REST endpoint): the contact of
 	 * this phone number, with its open room reused or a room opened and routed as asked.
@@ -84,6 +104,8 @@ export class TemplateService {
 	 * decides whether that user may write there), then queues it for WhatsApp.
 	 */
 	public async send(contact: ContactRecord, roomId: string, message: TemplateMessage, sender: { senderId?: string; via?: string }): Promise<TemplateSent> {
+		const refused = marketingRefusal(contact, message.info);
+		if (refused) return { ok: false, reason: refused };
 		const label = t(sender.via ? 'template_label_via' : 'template_label', { name: message.name, language: message.language, via: sender.via });
 		let messageId: string;
 		try {

@@ -6,11 +6,12 @@ import { DeliveryStatusService } from './DeliveryStatusService';
 import { InboundEvent } from './ports/events';
 import { InboundService } from './InboundService';
 import { InstanceRecord } from './ports/records';
+import { MarketingPreferences } from './MarketingPreferences';
 import { ProviderNotices } from './notices';
 import { StateService } from './StateService';
 import { TemplateService } from './TemplateService';
 
-export type EventOutcome = 'posted' | 'duplicate' | 'ignored' | 'queued' | 'status' | 'state' | 'template' | 'notice' | 'renamed' | 'noted';
+export type EventOutcome = 'posted' | 'duplicate' | 'ignored' | 'queued' | 'status' | 'state' | 'template' | 'notice' | 'renamed' | 'noted' | 'preference';
 
 /**
  * A webhook's events, from any provider, through the same core calls. Resolves once every event was
@@ -67,6 +68,9 @@ export class WebhookIntake {
 			case 'provider-notice':
 				await new ProviderNotices(this.deps).received(instance, event);
 				return 'notice';
+			case 'marketing-preference':
+				await new MarketingPreferences(this.deps).received(instance, event);
+				return 'preference';
 		}
 	}
 }

@@ -182,6 +182,9 @@ export class TemplateMessageEndpoint extends ApiEndpoint {
 		const digits = phoneDigits(phoneNumber);
 		if (!digits) return { phoneNumber, success: false, status: 'failed', error: t('api_error_phone_invalid') };
 		try {
+			// A customer who stopped marketing messages gets no marketing template, and no room opened for one.
+			const refused = await templates.refusalFor(instance, digits, message.info);
+			if (refused) return { phoneNumber, success: false, status: 'failed', error: refused };
 			const { contact, reused } = await templates.conversationFor(instance, digits, routing);
 			const room = reused ? 'reused' : 'opened';
 			const sent = await templates.send(contact, contact.roomId!, message, { via });

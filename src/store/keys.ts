@@ -3,7 +3,7 @@ import { RocketChatAssociationModel, RocketChatAssociationRecord } from '@rocket
 // The one place association arrays are built. Rocket.Chat's updateByAssociations matches the *exact*
 // array (same records, same order), so every write and read of a record must go through here.
 
-export type RecordKind = 'instance' | 'contact' | 'person' | 'outbox' | 'inbox' | 'alert' | 'openroom' | 'seen' | 'templates' | 'templatesend' | 'bizname' | 'history';
+export type RecordKind = 'instance' | 'contact' | 'person' | 'outbox' | 'inbox' | 'alert' | 'openroom' | 'seen' | 'templates' | 'templatesend' | 'bizname' | 'history' | 'usage';
 
 export type Keys = Array<RocketChatAssociationRecord>;
 

@@ -17,7 +17,8 @@ import { serviceWindow } from '../core/serviceWindow';
 import { RoomFile } from '../core/ports/templates';
 import { isMediaHeader } from '../core/templateRules';
 import { findTemplate, needsRoomFiles, prepareTemplate, templateProblems, TemplateValues } from '../core/templates';
-import { TEMPLATE_CACHE_MS, TemplateService } from '../core/TemplateService';
+import { marketingRefusal, TEMPLATE_CACHE_MS, TemplateService } from '../core/TemplateService';
+import { marketingStoppedSince } from '../core/MarketingPreferences';
 import { t } from '../i18n/translate';
 import { notifyUser } from '../rocketchat/RocketChatAdapter';
 import { OPEN_TEMPLATE_PICKER, SEND_TEMPLATE_BUTTON } from '../rocketchat/uikitIds';
@@ -99,6 +100,8 @@ export class TemplateInteractions {
 		if (args) {
 			const parsed = parseTemplateArguments([args], list.templates);
 			if (!parsed.ok) return pickView(viewId, list.templates, this.intro(where), parsed.error);
+			const refused = marketingRefusal(where.contact, parsed.info);
+			if (refused) return pickView(viewId, list.templates, this.intro(where), refused);
 			const files = await this.roomFiles(where, parsed.info, parsed.given ? parsed.values : undefined);
 			if (!parsed.given) return fillView(viewId, parsed.info, undefined, undefined, undefined, files);
 			return fillView(viewId, parsed.info, parsed.values, { problems: templateProblems(parsed.info, parsed.values, files) }, args, files);
@@ -125,6 +128,8 @@ export class TemplateInteractions {
 			const picked = pickedTemplate(view.state);
 			const info = picked && findTemplate(list.templates, picked[0], picked[1]);
 			if (!info) return respond.viewErrorResponse({ viewId, errors: { [PICK_BLOCK]: t('picker_choose_first') } });
+			const refused = marketingRefusal(where.contact, info);
+			if (refused) return respond.viewErrorResponse({ viewId, errors: { [PICK_BLOCK]: refused } });
 			return update(fillView(viewId, info, undefined, undefined, undefined, await this.roomFiles(where, info)));
 		}
 		const info = findTemplate(list.templates, step.name!, step.language);
@@ -137,6 +142,9 @@ export class TemplateInteractions {
 		const problems = templateProblems(info, values, files);
 		// What is sent is what the preview showed: changed values get a new preview first.
 		if (step.step === 'fill' || problems.length > 0 || step.previewed !== fingerprint(values)) return update(fillView(viewId, info, values, { problems }, step.args, files));
+		// The customer may have stopped marketing messages while the agent filled it in.
+		const refused = marketingRefusal(where.contact, info);
+		if (refused) return update(pickView(viewId, list.templates, this.intro(where), refused));
 		if (await where.deps.templateSends.get(viewId)) return update(sendingView(viewId, info, true));
 		await this.queueSend(a, where.deps, { viewId, roomId: id.roomId, userId: user.id, name: info.name, language: info.language, values });
 		return update(sendingView(viewId, info));
@@ -268,7 +276,9 @@ export class TemplateInteractions {
 	private intro(where: Extract<PickerRoom, { ok: true }>): string {
 		const window = serviceWindow(providerOf(where.deps, where.instance).capabilities, where.contact.lastInboundAt, Date.now());
 		const state = !window.applies ? '' : window.open ? t('window_open_until', { until: formatUtc(window.until) }) : t('window_closed_since', { since: formatUtc(window.until) });
-		return `${t('picker_to', { name: where.contact.name })}${state ? ` · ${state}` : ''}`;
+		const stopped = marketingStoppedSince(where.contact);
+		const marketing = stopped !== undefined ? ` · 🔕 ${t('picker_marketing_stopped', { since: formatUtc(stopped) })}` : '';
+		return `${t('picker_to', { name: where.contact.name })}${state ? ` · ${state}` : ''}${marketing}`;
 	}
 
 	/** The WhatsApp room of this app `roomId` names, when `user` may write in it. */

@@ -23,6 +23,8 @@ const SECTIONS: Record<string, { fields: string[]; writers: string[] }> = {
 	outbound: { fields: ['lastOutboundAt', 'lastAgentAt'], writers: ['src/core/OutboundService.ts'] },
 	receipts: { fields: ['readUpTo'], writers: ['src/core/ReadReceipts.ts'] },
 	question: { fields: ['question'], writers: ['src/core/questions.ts'] },
+	// the customer's marketing choice: their stop / resume, or WhatsApp refusing a marketing template for it
+	marketing: { fields: ['marketing'], writers: ['src/core/MarketingPreferences.ts'] },
 };
 
 const sectionOf = (field: string) => Object.keys(SECTIONS).find((s) => SECTIONS[s].fields.includes(field));

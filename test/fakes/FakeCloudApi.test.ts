@@ -199,6 +199,54 @@ describe('FakeGraphApi', () => {
 		});
 	});
 
+	it('a customer stops marketing messages: Meta\'s user_preferences webhook, then MARKETING templates fail with 131050 (a failed status, or at once in sync mode); resume lets them go', async () => {
+		fake.addTemplate(CLOUD.wabaId, template({ name: 'spring_sale', body: 'Spring sale!', category: 'MARKETING' }));
+		const sale = templateInfo(template({ name: 'spring_sale', body: 'Spring sale!', category: 'MARKETING' }))!;
+		const order = templateInfo(template({ name: 'order_update', body: 'Hi {{1}}, order {{2}} ships.' }))!;
+		const parse = (content: unknown) => cloud.webhook.parse({ method: 'POST', headers: {}, query: {}, content }, [instance]);
+		const stop = fake.userPreference(CLOUD.phoneNumberId, CLOUD.customer, 'stop', '', 1_739_321_024_000);
+		const change = (stop.content.entry as any[])[0].changes[0];
+		expect(change.field).toBe('user_preferences');
+		expect(change.value.user_preferences).toEqual([{ wa_id: CLOUD.customer, detail: 'User requested to stop marketing messages', category: 'marketing_messages', value: 'stop', timestamp: 1_739_321_024 }]);
+		expect(parse(stop.content)).toEqual([{ type: 'marketing-preference', instanceId: CLOUD.phoneNumberId, chatId: CLOUD.customer, phone: `+${CLOUD.customer}`, name: 'Customer 1234', preference: 'stopped', timestamp: 1_739_321_024_000 }]);
+		expect(fake.marketingStoppedBy(CLOUD.phoneNumberId, CLOUD.customer)).toBe(true);
+
+		const saleSent = await cloud.session(http, instance).templates!.send({ chatId: CLOUD.customer, name: 'spring_sale', language: 'en_US', body: {}, info: sale });
+		if (!saleSent.ok) throw new Error(saleSent.reason);
+		expect(parse(fake.webhooks[0].content)).toEqual([expect.objectContaining({ type: 'status', messageId: saleSent.messageId, status: 'failed', failure: expect.objectContaining({ code: 'cloud_131050' }) })]);
+		// Utility templates still go to them.
+		expect(await cloud.session(http, instance).templates!.send({ chatId: CLOUD.customer, name: 'order_update', language: 'en_US', body: { 1: 'Anna', 2: 'A1' }, info: order })).toMatchObject({ ok: true });
+		expect(fake.webhooks).toHaveLength(1);
+		fake.marketingFailure = 'sync';
+		expect(await cloud.session(http, instance).templates!.send({ chatId: CLOUD.customer, name: 'spring_sale', language: 'en_US', body: {}, info: sale })).toMatchObject({ ok: false, retryable: false, code: 'cloud_131050' });
+
+		expect(parse(fake.userPreference(CLOUD.phoneNumberId, CLOUD.customer, 'resume').content)).toEqual([expect.objectContaining({ type: 'marketing-preference', preference: 'resumed' })]);
+		expect(await cloud.session(http, instance).templates!.send({ chatId: CLOUD.customer, name: 'spring_sale', language: 'en_US', body: {}, info: sale })).toMatchObject({ ok: true });
+	});
+
+	it('sent and delivered statuses carry per-message pricing as Meta applies it: free service replies, utility free inside the window, marketing charged; read carries none', async () => {
+		fake.addTemplate(CLOUD.wabaId, template({ name: 'spring_sale', body: 'Spring sale!', category: 'MARKETING' }));
+		const sale = templateInfo(template({ name: 'spring_sale', body: 'Spring sale!', category: 'MARKETING' }))!;
+		const order = templateInfo(template({ name: 'order_update', body: 'Hi {{1}}, order {{2}} ships.' }))!;
+		const send = (name: string, info: typeof sale, body: Record<string, string>) => cloud.session(http, instance).templates!.send({ chatId: CLOUD.customer, name, language: 'en_US', body, info });
+		const utilityOutside = await send('order_update', order, { 1: 'Anna', 2: 'A1' });
+		fake.customerWrote(CLOUD.phoneNumberId, CLOUD.customer);
+		const utilityInside = await send('order_update', order, { 1: 'Anna', 2: 'A2' });
+		const marketing = await send('spring_sale', sale, {});
+		const reply = await cloud.session(http, instance).sendText({ chatId: CLOUD.customer, text: 'You are welcome' });
+		const ids = [utilityOutside, utilityInside, marketing, reply].map((r) => (r.ok ? r.messageId : ''));
+		const statuses = (fake.statusWebhook(CLOUD.phoneNumberId, [...ids.map((id) => ({ id, status: 'delivered' })), { id: ids[3], status: 'read' }]).content.entry as any[])[0].changes[0].value.statuses;
+		expect(statuses.map((x: any) => x.pricing)).toEqual([
+			{ billable: true, pricing_model: 'PMP', type: 'regular', category: 'utility' },
+			{ billable: false, pricing_model: 'PMP', type: 'free_customer_service', category: 'utility' },
+			{ billable: true, pricing_model: 'PMP', type: 'regular', category: 'marketing' },
+			{ billable: false, pricing_model: 'PMP', type: 'free_customer_service', category: 'service' },
+			undefined,
+		]);
+		const events = cloud.webhook.parse({ method: 'POST', headers: {}, query: {}, content: fake.statusWebhook(CLOUD.phoneNumberId, [{ id: ids[2], status: 'sent' }]).content }, [instance]);
+		expect(events).toEqual([expect.objectContaining({ type: 'status', status: 'sent', pricing: { category: 'marketing', free: false, type: 'regular', model: 'PMP' } })]);
+	});
+
 	it('media: ids of other numbers or never uploaded → 131053; downloads need the token; a bad token → 190', async () => {
 		fake.customerWrote(CLOUD.phoneNumberId, CLOUD.customer);
 		const bad = await cloud.client(http, instance).sendMessage({ messaging_product: 'whatsapp', to: CLOUD.customer, type: 'image', image: { id: '999' } });

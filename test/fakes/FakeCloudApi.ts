@@ -96,6 +96,8 @@ export interface CloudSent {
 	body: Record<string, any>;
 	at: number;
 	requestSeq: number;
+	/** What Meta's sent / delivered statuses will say it costs (per-message pricing, decided when it was accepted). */
+	pricing: CloudPricing;
 }
 
 /** A customer as WhatsApp knows them (any id may be absent except one of wa_id / BSUID). */
@@ -112,6 +114,17 @@ export function waIdFor(to: string): string {
 	const m = /^55(\d{2})9(\d{8})$/.exec(to);
 	return m ? `55${m[1]}${m[2]}` : to;
 }
+
+/** A status's `pricing` as Meta writes it (per-message pricing since 2025-07; `billable` deprecated but still sent). */
+export interface CloudPricing {
+	billable: boolean;
+	pricing_model: 'PMP' | 'CBP';
+	type: 'regular' | 'free_customer_service' | 'free_entry_point';
+	category: string;
+}
+
+/** Meta's detail for 131050 (a marketing template to a customer who stopped marketing messages). */
+export const MARKETING_STOPPED_DETAILS = 'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.';
 
 export interface SignedWebhook {
 	/** The body as Meta writes it (non-ASCII escaped, `\/`). */
@@ -166,6 +179,11 @@ abstract class FakeCloudApi extends FakeProviderServer<CloudRecordedRequest> {
 	windowFailure: 'sync' | 'status' = 'sync';
 	/** Status webhooks produced by the fake (window failures in 'status' mode), for the test to deliver. */
 	readonly webhooks: SignedWebhook[] = [];
+	/**
+	 * A MARKETING template to a customer who stopped marketing messages: 'status' (as Meta usually does):
+	 * accepted, then a failed status with 131050 is queued in `webhooks`; 'sync': refused at once with 131050.
+	 */
+	marketingFailure: 'sync' | 'status' = 'status';
 	clock: () => number = () => Date.now();
 
 	protected readonly numbers = new Map<string, FakeNumber>();
@@ -175,6 +193,8 @@ abstract class FakeCloudApi extends FakeProviderServer<CloudRecordedRequest> {
 	private readonly people = new Map<string, FakePerson>();
 	private readonly media = new Map<string, { phoneNumberId: string; mimeType: string; name: string }>();
 	private readonly expired = new Set<string>();
+	/** `phoneNumberId:customer` of customers who stopped the business's marketing messages. */
+	private readonly marketingStopped = new Set<string>();
 	private ids = 0;
 
 	protected abstract readonly host: string;
@@ -359,6 +379,37 @@ abstract class FakeCloudApi extends FakeProviderServer<CloudRecordedRequest> {
 		return this.signed({ object: 'whatsapp_business_account', entry: [{ id: n.wabaId, changes: [{ value, field: 'messages' }] }] }, appSecret);
 	}
 
+	/**
+	 * The customer stops or resumes the business's marketing messages (WhatsApp's "Offers and announcements"
+	 * setting): from now on a MARKETING template to them fails with 131050 (or goes again), and Meta's
+	 * `user_preferences` webhook says so (shape of Meta's user_preferences webhook reference).
+	 */
+	userPreference(phoneNumberId: string, customer: string, value: 'stop' | 'resume', appSecret = '', at = this.clock()): SignedWebhook {
+		const n = this.number(phoneNumberId);
+		if (value === 'stop') this.marketingStopped.add(`${phoneNumberId}:${customer}`);
+		else this.marketingStopped.delete(`${phoneNumberId}:${customer}`);
+		const id = BSUID.test(customer) ? { user_id: customer } : { wa_id: customer };
+		return this.signed({
+			object: 'whatsapp_business_account',
+			entry: [{
+				id: n.wabaId,
+				changes: [{
+					field: 'user_preferences',
+					value: {
+						messaging_product: 'whatsapp',
+						metadata: { display_phone_number: n.display, phone_number_id: n.phoneNumberId },
+						contacts: [{ profile: { name: `Customer ${customer.slice(-4)}` }, ...id }],
+						user_preferences: [{ ...id, detail: `User requested to ${value} marketing messages`, category: 'marketing_messages', value, timestamp: Math.floor(at / 1000) }],
+					},
+				}],
+			}],
+		}, appSecret);
+	}
+
+	marketingStoppedBy(phoneNumberId: string, customer: string): boolean {
+		return this.marketingStopped.has(`${phoneNumberId}:${customer}`);
+	}
+
 	/** Any body, written the Meta way and signed with `appSecret`. */
 	signed(content: Record<string, unknown>, appSecret: string): SignedWebhook {
 		const raw = metaBytes(content);
@@ -367,17 +418,19 @@ abstract class FakeCloudApi extends FakeProviderServer<CloudRecordedRequest> {
 		return { raw, content: JSON.parse(raw), headers };
 	}
 
-	/** Statuses (sent, delivered, read, failed with errors) of sent messages, as a webhook. */
 	/**
 	 * Statuses (sent, delivered, read, failed with errors) of sent messages, as a webhook. A registered
-	 * customer is named by `recipient_id` and `recipient_user_id` (`naming`: only one of them).
+	 * customer is named by `recipient_id` and `recipient_user_id` (`naming`: only one of them). Sent and
+	 * delivered statuses of a message the fake accepted carry its `pricing`, as Meta's do; `pricing`
+	 * overrides it (`null`: none, as older webhooks and read statuses).
 	 */
-	statusWebhook(phoneNumberId: string, statuses: Array<{ id: string; status: string; to?: string; errors?: unknown[]; naming?: 'both' | 'phone' | 'user-id' }>, appSecret = ''): SignedWebhook {
+	statusWebhook(phoneNumberId: string, statuses: Array<{ id: string; status: string; to?: string; errors?: unknown[]; naming?: 'both' | 'phone' | 'user-id'; pricing?: Record<string, unknown> | null }>, appSecret = ''): SignedWebhook {
 		const now = String(Math.floor(this.clock() / 1000));
 		return this.webhook(phoneNumberId, {
 			contacts: null,
 			statuses: statuses.map((s) => {
-				const to = s.to ?? this.sent.find((x) => x.id === s.id)?.to ?? '';
+				const sent = this.sent.find((x) => x.id === s.id);
+				const to = s.to ?? sent?.to ?? '';
 				const p = this.people.get(to) || this.people.get(waIdFor(to));
 				const waId = p ? p.waId : BSUID.test(to) ? undefined : waIdFor(to);
 				const userId = p ? p.userId : BSUID.test(to) ? to : undefined;
@@ -387,7 +440,8 @@ abstract class FakeCloudApi extends FakeProviderServer<CloudRecordedRequest> {
 					...(userId && naming !== 'phone' && { recipient_user_id: userId }),
 					...(p?.parentUserId && naming !== 'phone' && { recipient_parent_user_id: p.parentUserId }),
 				};
-				return { id: s.id, status: s.status, timestamp: now, ...recipient, ...(s.errors && { errors: s.errors }) };
+				const pricing = s.pricing !== undefined ? s.pricing : (s.status === 'sent' || s.status === 'delivered') && sent ? sent.pricing : null;
+				return { id: s.id, status: s.status, timestamp: now, ...recipient, ...(pricing && { pricing }), ...(s.errors && { errors: s.errors }) };
 			}),
 		}, appSecret);
 	}
@@ -541,6 +595,12 @@ abstract class FakeCloudApi extends FakeProviderServer<CloudRecordedRequest> {
 		if (!MESSAGE_TYPES.has(type)) throw bad(100, `Invalid message type ${type}`);
 		if (b.context !== undefined && (!isObject(b.context) || typeof b.context.message_id !== 'string')) throw bad(100, 'context.message_id must be a string');
 		this.validateContent(n, type, b);
+		if (type === 'template' && this.templateCategory(n, b.template) === 'MARKETING' && this.marketingStopped.has(`${n.phoneNumberId}:${to}`)) {
+			if (this.marketingFailure === 'sync') throw new GraphFailure(400, 131050, 'Unable to deliver message', MARKETING_STOPPED_DETAILS);
+			const id = this.record(n, rec, to, type, b);
+			this.webhooks.push(this.statusWebhook(n.phoneNumberId, [{ id, status: 'failed', to, errors: [{ code: 131050, title: 'Unable to deliver message', message: 'Unable to deliver message', error_data: { details: MARKETING_STOPPED_DETAILS } }] }]));
+			return this.accepted(to, id);
+		}
 		if (type !== 'template' && !this.windowOpen(n.phoneNumberId, to)) {
 			if (this.windowFailure === 'sync') throw new GraphFailure(400, 131047, 'Re-engagement message', 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.');
 			const id = this.record(n, rec, to, type, b);
@@ -552,8 +612,26 @@ abstract class FakeCloudApi extends FakeProviderServer<CloudRecordedRequest> {
 
 	private record(n: FakeNumber, rec: CloudRecordedRequest, to: string, type: string, body: Record<string, any>): string {
 		const id = this.newMessageId();
-		this.sent.push({ phoneNumberId: n.phoneNumberId, id, to, type, body, at: rec.at, requestSeq: rec.seq });
+		this.sent.push({ phoneNumberId: n.phoneNumberId, id, to, type, body, at: rec.at, requestSeq: rec.seq, pricing: this.pricingOf(n, to, type, body) });
 		return id;
+	}
+
+	/** The approved template a send names: its category (MARKETING, UTILITY, AUTHENTICATION). */
+	private templateCategory(n: FakeNumber, t: Record<string, any>): string | undefined {
+		const code = isObject(t?.language) ? t.language.code : undefined;
+		return (this.templates.get(n.wabaId) || []).find((x) => x.name === t?.name && x.language === code)?.category;
+	}
+
+	/**
+	 * Per-message pricing as Meta applies it since 2025-07: free-form replies (only possible inside the
+	 * window) are free service messages; utility templates are free inside the window; marketing and
+	 * authentication templates are always charged.
+	 */
+	private pricingOf(n: FakeNumber, to: string, type: string, body: Record<string, any>): CloudPricing {
+		if (type !== 'template') return { billable: false, pricing_model: 'PMP', type: 'free_customer_service', category: 'service' };
+		const category = String(this.templateCategory(n, body.template) || 'UTILITY').toLowerCase();
+		const free = category === 'utility' && this.windowOpen(n.phoneNumberId, to);
+		return { billable: !free, pricing_model: 'PMP', type: free ? 'free_customer_service' : 'regular', category };
 	}
 
 	/** WhatsApp's answer names the recipient as it knows them: the wa_id (maybe not the number sent), or the BSUID. */

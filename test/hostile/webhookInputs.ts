@@ -525,6 +525,7 @@ export class CloudWebhookInputs {
 			[`${p}: objects-and-fields`, this.objectsAndFields()],
 			[`${p}: ids-and-timestamps`, this.idsAndTimestamps()],
 			[`${p}: statuses`, this.statuses()],
+			[`${p}: user-preferences`, this.userPreferences()],
 			[`${p}: wrong-types`, this.wrongTypes()],
 			[`${p}: prototype-keys`, this.prototypeKeys()],
 			[`${p}: control-chars`, this.controlChars(30)],
@@ -687,6 +688,31 @@ export class CloudWebhookInputs {
 		return out;
 	}
 
+	/**
+	 * Marketing preferences off Meta's documented shape (another category or value, no customer, the business
+	 * itself, an odd time, another number, entries that are no objects): ignored, nothing recorded or posted.
+	 */
+	private userPreferences(): WebhookCase[] {
+		const out: WebhookCase[] = [];
+		const metadata = { display_phone_number: this.ctx.display, phone_number_id: this.ctx.phoneNumberId };
+		const change = (value: Record<string, unknown>) => ({ object: 'whatsapp_business_account', entry: [{ id: this.ctx.wabaId, changes: [{ field: 'user_preferences', value }] }] });
+		const entry = (over: Record<string, unknown>) => ({ wa_id: CLOUD_CUSTOMERS[0], detail: 'User requested to stop marketing messages', category: 'marketing_messages', value: 'stop', timestamp: Math.floor(Date.now() / 1000), ...over });
+		const future = Math.floor(Date.now() / 1000) + 3 * 24 * 3600;
+		for (const over of [
+			...['offers', 'MARKETING_MESSAGES', '', null, 7, {}, ...PROTOTYPE_NAMES.slice(0, 4)].map((category) => ({ category })),
+			...['STOP', 'stopped', 'unsubscribe', '', null, 1, {}, [], ...PROTOTYPE_NAMES.slice(0, 4)].map((value) => ({ value })),
+			...['status@broadcast', '1'.repeat(300), this.ctx.display, '0', '', null, 7, {}, ...PROTOTYPE_NAMES.slice(0, 4)].map((wa_id) => ({ wa_id })),
+			...['now', '-1', '0', future, {}, [], true, null].map((timestamp) => ({ timestamp })),
+		]) {
+			out.push(this.authentic(change({ messaging_product: 'whatsapp', metadata, user_preferences: [entry(over)] }), 'unchanged'));
+		}
+		for (const list of ['x', 7, {}, null, [], [null], [7], ['stop']]) out.push(this.authentic(change({ messaging_product: 'whatsapp', metadata, user_preferences: list }), 'unchanged'));
+		for (const id of ['999', null, '', 'constructor']) {
+			out.push(this.authentic(change({ messaging_product: 'whatsapp', metadata: { ...metadata, phone_number_id: id }, user_preferences: [entry({})] }), 'unchanged'));
+		}
+		return out;
+	}
+
 	/** Statuses naming no customer, unknown states, messages the app never sent: nothing changes. */
 	private statuses(): WebhookCase[] {
 		const out: WebhookCase[] = [];
@@ -694,6 +720,8 @@ export class CloudWebhookInputs {
 		for (const over of [
 			{}, { status: 'failed', errors: [{ code: 131047, title: 'Re-engagement message' }] }, { status: 'deleted' }, { status: 'constructor' }, { status: 'toString' }, { status: null },
 			{ recipient_id: 'status@broadcast' }, { recipient_id: '1'.repeat(10_000) }, { recipient_id: null }, { recipient_id: 'constructor' }, { recipient_user_id: 'us.1' }, { id: null }, { id: 'constructor' },
+			{ status: 'delivered', pricing: { billable: true, pricing_model: 'PMP', type: 'regular', category: 'marketing' } }, { status: 'sent', pricing: { category: 'constructor', type: 'toString' } },
+			{ status: 'delivered', pricing: 'x' }, { status: 'delivered', pricing: { category: { a: 1 } } },
 		]) {
 			out.push(this.authentic(this.body({ ...this.value([]), contacts: undefined, messages: undefined, statuses: [status(over)] }), 'unchanged'));
 		}

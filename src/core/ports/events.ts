@@ -116,6 +116,35 @@ export interface DeliveryStatusEvent {
 	status: DeliveryState;
 	/** Why it failed (status `failed`), in the provider's words or as a translated code. */
 	failure?: Failure;
+	/** What WhatsApp says the message costs (Cloud API `pricing` of sent / delivered statuses). */
+	pricing?: MessagePricing;
+	timestamp: number;
+}
+
+/**
+ * How WhatsApp prices one message (Cloud API `statuses[].pricing`): its category (`marketing`, `utility`,
+ * `authentication`, `authentication_international`, `service`, `marketing_lite`, `referral_conversion`…,
+ * kept as the provider names it) and whether it is charged. The app knows no prices, only these.
+ */
+export interface MessagePricing {
+	category: string;
+	/** True when WhatsApp does not charge it (a free customer-service reply or free entry point). */
+	free: boolean;
+	/** The provider's own type (`regular`, `free_customer_service`, `free_entry_point`), when given. */
+	type?: string;
+	/** `PMP` (per message) or `CBP` (per conversation, older free entry points), when given. */
+	model?: string;
+}
+
+/** A customer stopped or resumed the business's marketing messages (Cloud API `user_preferences`). */
+export interface MarketingPreferenceEvent {
+	type: 'marketing-preference';
+	instanceId: string;
+	chatId: string;
+	/** E.164 (`+…`) when the provider gives the phone. */
+	phone?: string;
+	name?: string;
+	preference: 'stopped' | 'resumed';
 	timestamp: number;
 }
 
@@ -205,7 +234,9 @@ export interface IgnoredEvent {
 	reason: string;
 }
 
-export type InboundEvent = InboundMessage | BusinessMessageEvent | ChatHistoryEvent | ContactNameEvent | DeliveryStatusEvent | InstanceStateEvent | TemplateStatusEvent | ProviderNoticeEvent | IgnoredEvent;
+export type InboundEvent =
+	| InboundMessage | BusinessMessageEvent | ChatHistoryEvent | ContactNameEvent | DeliveryStatusEvent | InstanceStateEvent | TemplateStatusEvent | ProviderNoticeEvent
+	| MarketingPreferenceEvent | IgnoredEvent;
 
 /** Instance-wide dedupe key: message ids are unique only within a chat. */
 export function inboundKey(e: { instanceId: string; chatId: string; messageId: string }): string {

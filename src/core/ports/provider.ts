@@ -29,6 +29,11 @@ export interface ProviderCapabilities {
 	 * closed, only a template can go now" (Cloud API 131047): the core handles them like its own check.
 	 */
 	windowClosedCodes?: ReadonlyArray<string>;
+	/**
+	 * Failure codes (of a send or a failed status) meaning "the customer stopped this business's marketing
+	 * messages" (Cloud API 131050): the core records the customer's choice as if they had told it.
+	 */
+	marketingStoppedCodes?: ReadonlyArray<string>;
 	/** Sends per second per number the app keeps under. */
 	sendsPerSecond: number;
 	/** The fixed rate of a number also used in the WhatsApp Business app (InstanceRecord.businessApp); absent = `sendsPerSecond`. */

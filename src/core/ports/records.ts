@@ -1,7 +1,7 @@
 // What the core persists, and the small repositories it reaches persistence through (implemented in
 // src/store). The shapes are the core's; the store only keeps them.
 
-import { DeliveryState, InboundMessage, InstanceHealth } from './events';
+import { DeliveryState, InboundMessage, InstanceHealth, MessagePricing } from './events';
 import { InteractiveMessage } from './interactive';
 import { TemplateMessage } from './templates';
 
@@ -64,6 +64,8 @@ export interface MessageLink {
 	stateNoteId?: string;
 	/** `rc` is the app's note of a message the business wrote in the WhatsApp Business app (its edits rewrite it). */
 	businessApp?: boolean;
+	/** What WhatsApp said it costs (the first status that told; counted once in the month's totals). */
+	pricing?: MessagePricing;
 }
 
 /**
@@ -73,7 +75,8 @@ export interface MessageLink {
  * Its fields form sections, each written by one module only (test/architecture checks it):
  * identity (RoomOpener), room (RoomOpener), dedupe (Dedupe), queues (ChatQueue),
  * menu (DepartmentMenu), window (WindowReminder), links (contacts.ts, DeliveryStatusService for states),
- * and the bookkeeping of inbound (InboundService), outbound (OutboundService) and read receipts (ReadReceipts).
+ * marketing (MarketingPreferences), and the bookkeeping of inbound (InboundService), outbound
+ * (OutboundService) and read receipts (ReadReceipts).
  */
 export interface ContactRecord {
 	// identity
@@ -122,6 +125,9 @@ export interface ContactRecord {
 	// question
 	/** A question sent as a numbered text (no buttons on this number): a typed "1" or "Yes" is read as that choice. */
 	question?: OpenQuestion;
+	// marketing
+	/** The customer's choice about the business's marketing messages on this number; absent: never told (subscribed). */
+	marketing?: MarketingPreference;
 }
 
 /** Reply options the customer saw as a numbered text, until answered, replaced or expired (core/questions.ts). */
@@ -130,6 +136,15 @@ export interface OpenQuestion {
 	messageId: string;
 	askedAt: number;
 	options: Array<{ id: string; title: string }>;
+}
+
+/** A customer's marketing-messages preference (core/MarketingPreferences.ts). */
+export interface MarketingPreference {
+	stopped: boolean;
+	/** When the customer chose (the provider's time), ms: an older word never overrides a newer one. */
+	at: number;
+	/** 'preference': the customer's own stop / resume; 'refusal': WhatsApp refused a marketing template for it. */
+	via: 'preference' | 'refusal';
 }
 
 /** Inbound ids already handled (core/Dedupe.ts). */
@@ -257,6 +272,24 @@ export interface SeenArchive {
 	has(instanceId: string, chatId: string, messageId: string): Promise<boolean>;
 	/** Adds `entries` (id + message time) and drops what is older than `horizonMs`. */
 	add(instanceId: string, chatId: string, entries: Array<{ id: string; at: number }>, horizonMs: number): Promise<void>;
+}
+
+/**
+ * What WhatsApp said one number's messages of one month cost, by category (one record per
+ * instance-month, added to as statuses arrive, so a month is read without scanning messages).
+ */
+export interface MonthlyUsage {
+	instanceId: string;
+	/** `YYYY-MM` (UTC). */
+	month: string;
+	/** One entry per pricing category, in first-seen order (an array: provider names never index objects). */
+	categories: Array<{ category: string; billable: number; free: number }>;
+	updatedAt: number;
+}
+
+export interface UsageRepository {
+	get(instanceId: string, month: string): Promise<MonthlyUsage | undefined>;
+	save(usage: MonthlyUsage): Promise<void>;
 }
 
 export interface InstanceRepository {

@@ -33,6 +33,8 @@ export function cloudCapabilities(redeliveryMs: number): ProviderCapabilities {
 		serviceWindowMs: DAY,
 		// Free text outside the window comes back as 131047 (the core then offers a template).
 		windowClosedCodes: ['cloud_131047'],
+		// The customer stopped the business's marketing messages (a marketing template refused).
+		marketingStoppedCodes: ['cloud_131050'],
 		// An expired token, a policy block, the spam limit: only an admin can act.
 		adminAlertCodes: ['cloud_190', 'cloud_368', 'cloud_131048'],
 		sendsPerSecond: 80,

@@ -3,7 +3,7 @@
 //
 //   130429 throughput, 131056 pair rate, 131057 throughput upgrade, 131000/131016/133004 service
 //   trouble, 1/2 temporary, 4/80007 call rate limits, 5xx, timeouts, network      → retryable
-//   131047 window closed, 131026, 131048, 131049, 131051–53, 131009, 132000/132001/132005/132012, 190, 368, other 4xx → permanent
+//   131047 window closed, 131026, 131048, 131049, 131050 (marketing stopped), 131051–53, 131009, 132000/132001/132005/132012, 190, 368, other 4xx → permanent
 
 import { Failure } from '../../core/ports/failure';
 import { HttpResponse } from '../../core/ports/http';
@@ -11,7 +11,7 @@ import { header, nonEmpty, num, obj, str } from '../shared/json';
 import { isTimeout, oneLine, permanent, responseJson, retryable, retryAfterMs, scrub, SendFailure } from '../shared/results';
 
 /** Codes with a translated reason (`reason_cloud_<code>`). */
-export const EXPLAINED_CODES: ReadonlySet<number> = new Set([131047, 131026, 131049, 131048, 131051, 131052, 131053, 130429, 131056, 131057, 131009, 132000, 132001, 132005, 132012, 190, 368]);
+export const EXPLAINED_CODES: ReadonlySet<number> = new Set([131047, 131026, 131049, 131050, 131048, 131051, 131052, 131053, 130429, 131056, 131057, 131009, 132000, 132001, 132005, 132012, 190, 368]);
 
 /** Worth trying again, and after how long at least when the code says (ms). */
 const RETRYABLE: ReadonlyMap<number, number | undefined> = new Map<number, number | undefined>([

@@ -12,7 +12,7 @@
 // `ignored` with the reason and changes nothing, each on its own — a bad entry of a batch never drops
 // the good ones beside it.
 
-import { DeliveryState, InboundEvent, InboundMessage, PersonId } from '../../core/ports/events';
+import { DeliveryState, InboundEvent, InboundMessage, MessagePricing, PersonId } from '../../core/ports/events';
 import { InstanceHealth } from '../../core/ports/provider';
 import { InstanceRecord } from '../../core/ports/records';
 import { arr, asPayload, displayName, Json, nonEmpty, obj, printable, toMillis } from '../shared/json';
@@ -99,6 +99,8 @@ function parseChange(change: Json | undefined, accountId: string | undefined, ct
 			if (typeof instance === 'string') return [{ type: 'ignored', reason: `${field}: ${instance}` }];
 			return parseCoexistenceChange(field, value, instance);
 		}
+		case 'user_preferences':
+			return preferencesChange(value, ctx);
 		case 'message_template_status_update': {
 			// The core refreshes its template cache on this, for every number of the account.
 			const name = nonEmpty(value.message_template_name);
@@ -196,6 +198,8 @@ function messagesChange(value: Json, ctx: WebhookContext): InboundEvent[] {
 		const event: InboundEvent = { type: 'status', instanceId: instance.id, chatId, messageId, status, timestamp: toMillis(s.timestamp), ...(people.length && { people }) };
 		const error = cloudErrors(s.errors)[0];
 		if (error && status === 'failed') event.failure = errorFailure(error, ctx.label);
+		const pricing = pricingOf(s.pricing);
+		if (pricing) event.pricing = pricing;
 		events.push(event);
 	}
 
@@ -217,6 +221,79 @@ function numberOf(value: Json, ctx: WebhookContext): InstanceRecord | string {
 	const display = typeof metadata?.display_phone_number === 'string' ? metadata.display_phone_number.replace(/\D/g, '') || undefined : undefined;
 	const instance = isGraphId(phoneNumberId) ? ctx.instanceFor(phoneNumberId, display) : undefined;
 	return instance ?? `unknown phone_number_id ${isGraphId(phoneNumberId) ? phoneNumberId : printable(phoneNumberId, 24)}`;
+}
+
+/** Pricing categories and types as Meta names them: lower-case words (new ones are kept as they come). */
+const PRICING_NAME = /^[a-z][a-z_]{0,39}$/;
+
+/**
+ * A status's `pricing` (sent and delivered statuses since per-message pricing, 2025-07): `category`
+ * (marketing, utility, authentication, authentication_international, service, marketing_lite,
+ * referral_conversion…), `type` (regular, free_customer_service, free_entry_point), `pricing_model`
+ * (PMP; CBP for older free entry points) and the deprecated `billable`. Free is read from `type` when
+ * it is there (`free_…`), else from `billable: false`; with neither, the message counts as billable
+ * (the reading that never hides a charge). No category, or one of another shape: no pricing.
+ */
+export function pricingOf(v: unknown): MessagePricing | undefined {
+	const p = obj(v);
+	const category = p?.category;
+	if (!p || typeof category !== 'string' || !PRICING_NAME.test(category)) return undefined;
+	const type = typeof p.type === 'string' && PRICING_NAME.test(p.type) ? p.type : undefined;
+	const free = type !== undefined ? type.startsWith('free_') : p.billable === false;
+	const pricing: MessagePricing = { category, free };
+	if (type) pricing.type = type;
+	if (typeof p.pricing_model === 'string' && /^[A-Z]{2,8}$/.test(p.pricing_model)) pricing.model = p.pricing_model;
+	return pricing;
+}
+
+/**
+ * A customer stopped or resumed the business's marketing messages (`user_preferences`: `wa_id`,
+ * `detail`, `category` "marketing_messages", `value` "stop" | "resume", `timestamp`). Meta's pages show
+ * the timestamp as an integer, older ones next to string times elsewhere: both are read; a missing one
+ * is taken as now (an opt-out is never dropped for it), one of another shape makes the entry ignored.
+ * The customer is named like a message's sender: the BSUID where the entry or its contact gives one.
+ */
+function preferencesChange(value: Json, ctx: WebhookContext): InboundEvent[] {
+	const instance = numberOf(value, ctx);
+	if (typeof instance === 'string') return [{ type: 'ignored', reason: `user_preferences: ${instance}` }];
+	const contacts = arr(value.contacts).map(obj).filter((c): c is Json => !!c);
+	const ignored = (reason: string): InboundEvent => ({ type: 'ignored', instanceId: instance.id, reason: `user_preferences: ${reason}` });
+	const events: InboundEvent[] = [];
+	for (const raw of arr(value.user_preferences)) {
+		const p = obj(raw);
+		if (!p) {
+			events.push(ignored('entry is not an object'));
+			continue;
+		}
+		if (p.category !== 'marketing_messages') {
+			events.push(ignored(`category ${named(p.category)}`));
+			continue;
+		}
+		const preference = p.value === 'stop' ? 'stopped' : p.value === 'resume' ? 'resumed' : undefined;
+		if (!preference) {
+			events.push(ignored(`value ${named(p.value)}`));
+			continue;
+		}
+		const waId = asWaId(p.wa_id);
+		const contact = contacts.find((c) => (waId !== undefined && c.wa_id === waId) || (p.user_id !== undefined && c.user_id === p.user_id));
+		const userId = asBsuid(p.user_id) ?? asBsuid(contact?.user_id);
+		const chatId = userId ?? waId;
+		if (!chatId || (waId !== undefined && waId === instance.number)) {
+			events.push(ignored(`no customer: ${printable(p.wa_id ?? p.user_id)}`));
+			continue;
+		}
+		const timestamp = p.timestamp === undefined ? Date.now() : messageTime(p.timestamp);
+		if (timestamp === undefined) {
+			events.push(ignored(`timestamp is not a Unix time: ${printable(p.timestamp)}`));
+			continue;
+		}
+		const event: InboundEvent = { type: 'marketing-preference', instanceId: instance.id, chatId, preference, timestamp };
+		if (waId) event.phone = `+${waId}`;
+		const name = displayName(obj(contact?.profile)?.name);
+		if (name) event.name = name;
+		events.push(event);
+	}
+	return events.length ? events : [ignored('no entries')];
 }
 
 interface Customer {

@@ -64,6 +64,7 @@ export function memoryDeps(provider: WhatsAppProvider, settings: Partial<CoreSet
 		people: (() => { const index = new Map<string, string>(); return { chatOf: async (i: string, k: string) => index.get(`${i}:${k}`), link: async (i: string, k: string, c: string) => { index.set(`${i}:${k}`, c); } }; })(),
 		templates: { get: async () => undefined, save: async () => undefined },
 		templateSends: { get: async () => undefined, save: async () => undefined, remove: async () => undefined },
+		usage: { get: async () => undefined, save: async () => undefined },
 		inbox: new MemoryQueue<InboxItem>(),
 		outbox: new MemoryQueue<OutboxItem>(),
 		scheduler: {

@@ -358,3 +358,52 @@ describe('bodies that do not hold to the documented shapes: ignored with the rea
 		}
 	});
 });
+
+describe('marketing preferences and pricing', () => {
+	/** Meta's user_preferences change for the test number (its example body, with `entries` as given). */
+	const preferences = (entries: unknown[], contacts: unknown[] = [{ profile: { name: CLOUD.name }, wa_id: CLOUD.customer }]) =>
+		fieldBody('user_preferences', { messaging_product: 'whatsapp', metadata: { display_phone_number: CLOUD.display, phone_number_id: CLOUD.phoneNumberId }, contacts, user_preferences: entries });
+	const entry = (o: Record<string, unknown> = {}) => ({ wa_id: CLOUD.customer, detail: 'User requested to stop marketing messages', category: 'marketing_messages', value: 'stop', timestamp: 1731705721, ...o });
+
+	it('user_preferences stop / resume → the customer\'s marketing preference, named like a message\'s sender (BSUID first)', () => {
+		expect(parse(preferences([entry()]))).toEqual([{ type: 'marketing-preference', instanceId: CLOUD.phoneNumberId, chatId: CLOUD.customer, phone: `+${CLOUD.customer}`, name: CLOUD.name, preference: 'stopped', timestamp: 1731705721000 }]);
+		expect(parse(preferences([entry({ value: 'resume', timestamp: '1731705722' })]))).toEqual([expect.objectContaining({ preference: 'resumed', timestamp: 1731705722000 })]);
+		const withBsuid = parse(preferences([entry()], [{ profile: { name: CLOUD.name }, wa_id: CLOUD.customer, user_id: CLOUD.bsuid }]));
+		expect(withBsuid).toEqual([expect.objectContaining({ chatId: CLOUD.bsuid, phone: `+${CLOUD.customer}` })]);
+		// 360dialog passes Meta's body as it is.
+		const d360 = new Dialog360Provider().webhook.parse(req(preferences([entry()])), [cloudInstance({ provider: '360dialog' })]);
+		expect(d360).toEqual([expect.objectContaining({ type: 'marketing-preference', preference: 'stopped' })]);
+	});
+
+	it('user_preferences of another shape change nothing: other categories, values, customers, times or numbers are ignored with the reason', () => {
+		const reasons = (entries: unknown[]) => parse(preferences(entries)).map((e) => (e.type === 'ignored' ? e.reason : e.type));
+		expect(reasons([entry({ category: 'offers' }), entry({ value: 'STOP' }), entry({ value: {} }), entry({ wa_id: '0' }), entry({ wa_id: CLOUD.display }), entry({ timestamp: 'yesterday' }), 'x', null])).toEqual([
+			'user_preferences: category offers',
+			'user_preferences: value STOP',
+			expect.stringMatching(/^user_preferences: value /),
+			expect.stringMatching(/^user_preferences: no customer/),
+			expect.stringMatching(/^user_preferences: no customer/),
+			expect.stringMatching(/^user_preferences: timestamp is not a Unix time/),
+			'user_preferences: entry is not an object',
+			'user_preferences: entry is not an object',
+		]);
+		expect(reasons([])).toEqual(['user_preferences: no entries']);
+		const otherNumber = fieldBody('user_preferences', { messaging_product: 'whatsapp', metadata: { phone_number_id: '999' }, user_preferences: [entry()] });
+		expect(parse(otherNumber)).toEqual([{ type: 'ignored', reason: 'user_preferences: unknown phone_number_id 999' }]);
+	});
+
+	it('a status\'s pricing: category, free from its type (billable:false on older bodies), model; odd shapes give none', () => {
+		const priced = (pricing: unknown) => {
+			const [e] = parse(body(value({ statuses: [{ ...status('wamid.P1', 'delivered'), pricing }] })));
+			return e.type === 'status' ? e.pricing : 'not a status';
+		};
+		expect(priced({ billable: false, pricing_model: 'PMP', type: 'free_customer_service', category: 'service' })).toEqual({ category: 'service', free: true, type: 'free_customer_service', model: 'PMP' });
+		expect(priced({ billable: true, pricing_model: 'PMP', type: 'regular', category: 'marketing' })).toEqual({ category: 'marketing', free: false, type: 'regular', model: 'PMP' });
+		expect(priced({ pricing_model: 'CBP', type: 'free_entry_point', category: 'utility' })).toEqual({ category: 'utility', free: true, type: 'free_entry_point', model: 'CBP' });
+		expect(priced({ billable: false, category: 'authentication' })).toEqual({ category: 'authentication', free: true });
+		// Neither type nor billable: counted as billable (never hides a charge).
+		expect(priced({ category: 'marketing_lite' })).toEqual({ category: 'marketing_lite', free: false });
+		for (const odd of [undefined, null, 'x', {}, { category: '' }, { category: 'Marketing!' }, { category: '__proto__x'.repeat(10) }, { category: { a: 1 } }]) expect(priced(odd)).toBeUndefined();
+		expect(priced({ category: 'utility', type: '<b>', pricing_model: 'pmp lower' })).toEqual({ category: 'utility', free: false });
+	});
+});
