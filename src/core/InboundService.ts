@@ -96,7 +96,7 @@ export class InboundService implements QueueHandler<InboxItem, DrainState> {
 		if (!contact && !this.moved.has(msg) && ids.length) {
 			// The customer may be known under another of the ids this message names them by: their chat (its
 			// lock, queues and dedupe) is the one the message belongs to.
-			const known = await this.identity.findChatOfAnyPersonId(instance.id, ids);
+			const known = await this.identity.findChatOfAnyPersonId(instance.id, ids, msg.chatId);
 			if (known && known !== msg.chatId) {
 				// The id it came under stays one of the customer's.
 				const moved: InboundMessage = { ...msg, chatId: known, people: ids };

@@ -31,8 +31,8 @@ export class Identity {
 	 * that chat's first message is saved: the caller then waits on that chat's lock instead of opening a
 	 * second conversation.
 	 */
-	public findChatOfAnyPersonId(instanceId: string, ids: PersonId[]): Promise<string | undefined> {
-		return findChatOfAnyPersonId(this.deps, instanceId, ids);
+	public findChatOfAnyPersonId(instanceId: string, ids: PersonId[], noContactAt?: string): Promise<string | undefined> {
+		return findChatOfAnyPersonId(this.deps, instanceId, ids, noContactAt);
 	}
 
 	/**

@@ -30,14 +30,14 @@ export async function findContactByAnyPersonId(deps: LookupDeps, instanceId: str
 	return chatId ? deps.contacts.get(instanceId, chatId) : undefined;
 }
 
-/** The chat (contact key) any of `ids` belongs to. */
-export async function findChatOfAnyPersonId(deps: LookupDeps, instanceId: string, ids: PersonId[]): Promise<string | undefined> {
+/** The chat (contact key) any of `ids` belongs to; `noContactAt`: a chat the caller just read and found no contact under. */
+export async function findChatOfAnyPersonId(deps: LookupDeps, instanceId: string, ids: PersonId[], noContactAt?: string): Promise<string | undefined> {
 	for (const id of ids) {
 		const chatId = await deps.people.chatOf(instanceId, personKey(id));
 		if (chatId) return chatId;
 	}
 	for (const id of ids) {
-		if (!KEY_KINDS.has(id.kind)) continue;
+		if (!KEY_KINDS.has(id.kind) || id.value === noContactAt) continue;
 		if (await deps.contacts.get(instanceId, id.value)) return id.value;
 	}
 	return undefined;
