@@ -11,8 +11,8 @@ import { Log } from '../core/log';
 import { InteractiveKind, InteractiveMessage } from '../core/ports/interactive';
 import { ProviderDirectory } from '../core/ports/provider';
 import { t } from '../i18n/translate';
-import { notifyUser } from '../rocketchat/RocketChatAdapter';
 import { buttonElement, contextBlock, plainText, sectionBlock, SEND_BUTTONS_BUTTON, SEND_LIST_BUTTON } from '../rocketchat/uikitIds';
+import { queueClaimedSend, takeClaim } from './sendClaims';
 import { Accessors, TemplateInteractions } from './TemplateInteractions';
 
 // The reply-buttons / list composer as a UIKit modal: one view id for its whole life (the room, the kind
@@ -29,7 +29,6 @@ export const LIST_BUTTON_BLOCK = 'ia-list-button';
 export const INTERACTIVE_SEND_JOB = 'gab-ia-send';
 /** Forgets a composer's send claim (data: viewId). */
 export const INTERACTIVE_CLAIM_CLEANUP_JOB = 'gab-ia-claim-cleanup';
-const CLAIM_KEPT_MS = 60 * 60_000;
 
 export interface InteractiveSendJob {
 	viewId: string;
@@ -158,29 +157,19 @@ export class InteractiveComposer {
 		if (refused) return respond.viewErrorResponse({ viewId, errors: { [message.body ? OPTIONS_BLOCK : BODY_BLOCK]: refused } });
 		const claims = where.deps.templateSends;
 		if (await claims.get(viewId)) return update(composerMessageView(viewId, `ℹ️ ${t('picker_already_sent')}`));
-		await claims.save({ viewId, state: 'queued', at: Date.now() });
 		const job: InteractiveSendJob = { viewId, roomId: id.roomId, userId: user.id, message };
-		const scheduler = a.modify.getScheduler();
-		await scheduler.scheduleOnce({ id: INTERACTIVE_SEND_JOB, when: new Date(), data: job as never });
-		await scheduler.scheduleOnce({ id: INTERACTIVE_CLAIM_CLEANUP_JOB, when: new Date(Date.now() + CLAIM_KEPT_MS), data: { viewId } });
+		await queueClaimedSend(a, claims, { send: INTERACTIVE_SEND_JOB, cleanup: INTERACTIVE_CLAIM_CLEANUP_JOB }, job);
 		return update(composerMessageView(viewId, `⏳ ${t('composer_sending')}`));
 	}
 
 	/** INTERACTIVE_SEND_JOB: the confirmed message, sent once; the agent is told how it went. */
 	public async sendJob(a: Accessors, job: InteractiveSendJob): Promise<void> {
-		const claims = coreDeps(a, this.providers, this.log).templateSends;
-		const record = await claims.get(job.viewId);
-		// Claimed by an earlier run (a retried job, or one that died while sending): never sent twice.
-		if (!record || record.state !== 'queued') return;
-		await claims.save({ ...record, state: 'sending', at: Date.now() });
-		const user = await a.read.getUserReader().getById(job.userId);
-		const room = await a.read.getRoomReader().getById(job.roomId);
-		const tell = async (text: string) => {
-			if (user && room) await notifyUser(a.read, a.modify, user, room, text);
-		};
+		const claim = await takeClaim(a, coreDeps(a, this.providers, this.log).templateSends, job);
+		if (!claim) return;
+		const { user, tell, finish } = claim;
 		const where = user ? await this.rooms.room(a, job.roomId, user) : ({ ok: false, text: t('picker_not_allowed') } as const);
 		if (!where.ok) {
-			await claims.save({ ...record, state: 'done', at: Date.now(), outcome: 'refused' });
+			await finish('refused');
 			return tell(`⚠️ ${t('interactive_failed', { reason: where.text })}`);
 		}
 		let sent: Awaited<ReturnType<InteractiveService['send']>>;
@@ -190,7 +179,7 @@ export class InteractiveComposer {
 			// Whether it reached WhatsApp is unknown: left as it is rather than sent twice.
 			sent = { ok: false, reason: errorText(e) };
 		}
-		await claims.save({ ...record, state: 'done', at: Date.now(), outcome: sent.ok ? sent.outcome.status : 'not-sent' });
+		await finish(sent.ok ? sent.outcome.status : 'not-sent');
 		return tell(interactiveOutcomeText(sent));
 	}
 

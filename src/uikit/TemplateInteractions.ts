@@ -12,7 +12,7 @@ import { errorText } from '../core/failures';
 import { Log } from '../core/log';
 import { ProviderDirectory } from '../core/ports/provider';
 import { ContactRecord, InstanceRecord } from '../core/ports/records';
-import { TemplateInfo, TemplateSendClaim } from '../core/ports/templates';
+import { TemplateInfo } from '../core/ports/templates';
 import { serviceWindow } from '../core/serviceWindow';
 import { RoomFile } from '../core/ports/templates';
 import { isMediaHeader } from '../core/templateRules';
@@ -20,11 +20,11 @@ import { findTemplate, needsRoomFiles, prepareTemplate, templateProblems, Templa
 import { marketingRefusal, TEMPLATE_CACHE_MS, TemplateService } from '../core/TemplateService';
 import { marketingStoppedSince } from '../core/MarketingPreferences';
 import { t } from '../i18n/translate';
-import { notifyUser } from '../rocketchat/RocketChatAdapter';
 import { OPEN_TEMPLATE_PICKER, SEND_TEMPLATE_BUTTON } from '../rocketchat/uikitIds';
 import {
 	decodeStep, decodeViewId, fillView, filledValues, fingerprint, loadingView, messageView, Modal, newViewId, PICK_BLOCK, pickedTemplate, pickView, sendingView,
 } from './TemplatePicker';
+import { queueClaimedSend, takeClaim } from './sendClaims';
 import { parseTemplateArguments } from './templateArguments';
 
 export interface Accessors {
@@ -56,7 +56,6 @@ const ROOM_FILES_READ = 100;
 
 /** Forgets a modal's send claim (data: viewId), long after any click or retry of that modal could come. */
 export const PICKER_CLAIM_CLEANUP_JOB = 'gab-tpl-claim-cleanup';
-const CLAIM_KEPT_MS = 60 * 60_000;
 
 /**
  * The template picker's interactions: the note's button, the room action button, the modal's steps.
@@ -154,26 +153,15 @@ export class TemplateInteractions {
 	 * Hands a confirmed template to PICKER_SEND_JOB under its claim (`job.viewId`: the modal's id, or a command's
 	 * own): sent once, by the job — where a room file is uploaded to the provider, outside the caller's time.
 	 */
-	public async queueSend(a: Accessors, deps: CoreDeps, job: PickerSendJob): Promise<void> {
-		await deps.templateSends.save({ viewId: job.viewId, state: 'queued', at: Date.now() });
-		const scheduler = a.modify.getScheduler();
-		await scheduler.scheduleOnce({ id: PICKER_SEND_JOB, when: new Date(), data: job as never });
-		await scheduler.scheduleOnce({ id: PICKER_CLAIM_CLEANUP_JOB, when: new Date(Date.now() + CLAIM_KEPT_MS), data: { viewId: job.viewId } });
+	public queueSend(a: Accessors, deps: CoreDeps, job: PickerSendJob): Promise<void> {
+		return queueClaimedSend(a, deps.templateSends, { send: PICKER_SEND_JOB, cleanup: PICKER_CLAIM_CLEANUP_JOB }, job);
 	}
 
 	/** PICKER_SEND_JOB: the confirmed template, sent once; the agent is told how it went. */
 	public async sendJob(a: Accessors, job: PickerSendJob): Promise<void> {
-		const claims = coreDeps(a, this.providers, this.log).templateSends;
-		const record = await claims.get(job.viewId);
-		// Claimed by an earlier run (a retried job, or one that died while sending): never sent twice.
-		if (!record || record.state !== 'queued') return;
-		await claims.save({ ...record, state: 'sending', at: Date.now() });
-		const user = await a.read.getUserReader().getById(job.userId);
-		const room = await a.read.getRoomReader().getById(job.roomId);
-		const tell = async (text: string) => {
-			if (user && room) await notifyUser(a.read, a.modify, user, room, text);
-		};
-		const finish = (outcome: string) => claims.save({ ...record, state: 'done', at: Date.now(), outcome } as TemplateSendClaim);
+		const claim = await takeClaim(a, coreDeps(a, this.providers, this.log).templateSends, job);
+		if (!claim) return;
+		const { user, tell, finish } = claim;
 		const where = user ? await this.room(a, job.roomId, user) : ({ ok: false, text: t('picker_not_allowed') } as const);
 		if (!where.ok) {
 			await finish('refused');
