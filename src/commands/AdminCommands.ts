@@ -1,7 +1,7 @@
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { coreDeps } from '../compose';
 import { displayNumber } from '../core/Core';
-import { AddOutcome, InstanceLifecycle, QR_TIMEOUT_MS, RemoveOutcome } from '../core/InstanceLifecycle';
+import { AddOutcome, BusinessAppNumber, InstanceLifecycle, QR_TIMEOUT_MS, RemoveOutcome } from '../core/InstanceLifecycle';
 import { ProviderDirectory } from '../core/ports/provider';
 import { mask } from '../core/tokens';
 import { hasKey, t } from '../i18n/translate';
@@ -52,9 +52,9 @@ export class AdminCommands {
 	private async list(c: CommandContext): Promise<void> {
 		const all = await this.lifecycle(c).list();
 		if (all.length === 0) return c.reply(t('instance_none'));
-		const lines = all.map(({ instance: i, token, webhookToken }) => t('instance_line', {
+		const lines = all.map(({ instance: i, token, webhookToken, businessApp }) => t('instance_line', {
 			id: i.id, number: displayNumber(i.number), state: i.state || '?', department: i.departmentId || '—', token, webhookToken,
-		}));
+		}) + businessAppLine(businessApp));
 		await c.reply([t('instance_list_title'), ...lines].join('\n'));
 	}
 
@@ -106,7 +106,7 @@ export class AdminCommands {
 			const line = t('status_line', {
 				id: i.id, number: displayNumber(i.number), state: i.state || '?', inbound: s.inbound, outbound: s.outbound, error: s.lastError || '—', last: when(s.lastActivity),
 			});
-			return s.checks ? `${line}\n  ${t('status_signatures', s.checks)}` : line;
+			return (s.checks ? `${line}\n  ${t('status_signatures', s.checks)}` : line) + businessAppLine(s.businessApp);
 		});
 		// Once per provider in use: its pinned API version nearing (or past) its end.
 		const warnings = [...new Set(all.map((s) => s.instance.provider))]
@@ -133,6 +133,11 @@ export function apiVersionWarning(provider: string, api: { version: string; ends
 	const date = new Date(api.endsAt).toISOString().slice(0, 10);
 	if (api.endsAt <= now) return t('status_api_version_ended', { provider, version: api.version, date });
 	return t('status_api_version_ending', { provider, version: api.version, date, days: Math.ceil((api.endsAt - now) / (24 * 60 * 60_000)) });
+}
+
+/** The indented line under a number the app knows is also used in the WhatsApp Business app; else nothing. */
+function businessAppLine(b: BusinessAppNumber | undefined): string {
+	return b ? `\n  ${t(b.setByAdmin ? 'instance_business_app_admin_rate' : 'instance_business_app', { rate: b.sendsPerSecond })}` : '';
 }
 
 function addProblem(r: Exclude<AddOutcome, { kind: 'added' }>): string {

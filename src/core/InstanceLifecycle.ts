@@ -11,6 +11,7 @@ import { describeFailure, errorText } from './failures';
 import { AddArguments, WhatsAppProvider } from './ports/provider';
 import { DepartmentMenuConfig, InstanceRecord } from './ports/records';
 import { QrRefresh } from './ports/scheduler';
+import { sendsPerSecondOf } from './RateLimiter';
 import { noticeInRoom } from './notices';
 import { mask, randomToken } from './tokens';
 
@@ -55,6 +56,14 @@ export interface ListedInstance {
 	/** Masked: the provider's main credential and the webhook secret. */
 	token: string;
 	webhookToken: string;
+	businessApp?: BusinessAppNumber;
+}
+
+/** A number the app has learned is also used in the WhatsApp Business app (coexistence), and the rate its sends keep. */
+export interface BusinessAppNumber {
+	sendsPerSecond: number;
+	/** The rate is the admin's own (`/whatsapp instance rate`), not the Business-app default. */
+	setByAdmin: boolean;
 }
 
 export interface InstanceStatus {
@@ -64,6 +73,7 @@ export interface InstanceStatus {
 	lastError?: string;
 	lastActivity?: number;
 	checks?: { matched: number; mismatched: number; missing: number };
+	businessApp?: BusinessAppNumber;
 }
 
 export type UpdateOutcome<T> = { kind: 'unknown'; id: string } | { kind: 'unknown-department'; department: string } | ({ kind: 'set'; id: string } & T);
@@ -110,6 +120,7 @@ export class InstanceLifecycle {
 		const all = await this.deps.instances.list();
 		return all.sort((a, b) => a.id.localeCompare(b.id)).map((instance) => ({
 			instance, token: mask(this.deps.providers.get(instance.provider)?.admin.primarySecret(instance)), webhookToken: mask(instance.webhookSecret),
+			businessApp: this.businessApp(instance),
 		}));
 	}
 
@@ -142,7 +153,8 @@ export class InstanceLifecycle {
 		const record = await this.deps.instances.get(id, true);
 		if (!record) return { kind: 'unknown', id };
 		await this.deps.instances.save({ ...record, sendsPerSecond });
-		return { kind: 'set', id, rate: sendsPerSecond ?? this.deps.providers.get(record.provider)?.capabilities.sendsPerSecond ?? '?' };
+		const caps = this.deps.providers.get(record.provider)?.capabilities;
+		return { kind: 'set', id, rate: caps ? sendsPerSecondOf({ ...record, sendsPerSecond }, caps) : '?' };
 	}
 
 	/** The department menu of the number (undefined: off). */
@@ -186,6 +198,7 @@ export class InstanceLifecycle {
 			return {
 				instance, inbound: ins.length, outbound: outs.length, lastError, lastActivity: lastActivity(instance.id, instance.lastHeardAt),
 				checks: this.deps.providers.get(instance.provider)?.admin.webhookChecks?.(instance),
+				businessApp: this.businessApp(instance),
 			};
 		});
 	}
@@ -218,6 +231,13 @@ export class InstanceLifecycle {
 		if (p.inRoom) await this.deps.rc.uploadImage(p.roomId, `whatsapp-qr-${id}.png`, Buffer.from(png, 'base64'));
 		await this.deps.scheduler.scheduleQrRefresh({ ...p, inRoom: p.inRoom === true }, Date.now() + QR_REFRESH_MS);
 		return outcome;
+	}
+
+	/** Only once the app has learned it (the first Business-app webhook); the rate is the one sends keep. */
+	private businessApp(instance: InstanceRecord): BusinessAppNumber | undefined {
+		const caps = this.deps.providers.get(instance.provider)?.capabilities;
+		if (!instance.businessApp || !caps) return undefined;
+		return { sendsPerSecond: sendsPerSecondOf(instance, caps), setByAdmin: !!instance.sendsPerSecond };
 	}
 
 	private async tearDown(provider: WhatsAppProvider | undefined, record: InstanceRecord): Promise<Teardown> {

@@ -54,6 +54,22 @@ describe('a coexistence number: the business also types on its phone', () => {
 		expect(record?.data.businessApp).toBe(true);
 	});
 
+	it('admins see it: /whatsapp status and instance list name the number a Business-app number and its 20 msg/s, or the rate an admin set', async () => {
+		const line = 'WhatsApp Business app number (coexistence): the business also answers from its phone; sends at most 20 per second';
+		const status = await w.answers(w.admin.id, 'status');
+		// Under the number's own line.
+		const lines = status.split('\n');
+		const own = lines.findIndex((l) => l.startsWith(`• ${CLOUD.phoneNumberId} `));
+		expect(own).toBeGreaterThanOrEqual(0);
+		expect(lines.slice(own + 1).find((l) => l.includes('WhatsApp Business app number'))).toBe(`  ${line}`);
+		expect(await w.answers(w.admin.id, 'instance list')).toContain(line);
+		await w.answers(w.admin.id, `instance rate ${CLOUD.phoneNumberId} 5`);
+		expect(await w.answers(w.admin.id, 'status')).toContain(line.replace('20 per second', '5 per second (set by an admin)'));
+		// Back to the default: the Business-app rate, not the provider's general one.
+		expect(await w.answers(w.admin.id, `instance rate ${CLOUD.phoneNumberId} -`)).toContain('at most 20 messages per second');
+		expect(await w.answers(w.admin.id, 'instance list')).toContain(line);
+	});
+
 	it('the same echo redelivered is not shown twice', async () => {
 		const id = 'wamid.ECHO.REDELIVERED';
 		const hook = fake.echoWebhook(CLOUD.phoneNumberId, [{ to: CLOUD.customer, text: 'Parking is free after 6', id }], CLOUD.appSecret).webhook;

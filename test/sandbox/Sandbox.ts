@@ -412,7 +412,7 @@ export class Sandbox {
 		const acked = this.phoneMessages.filter((m) => byMessage.get(m.id)?.state === 'acknowledged').length;
 		return {
 			samples: Object.entries(SAMPLES).map(([id, x]) => ({ id, name: x.file, kind: x.kind, url: `/sandbox/samples/${id}` })),
-			provider: { id: this.provider.id, label: this.provider.label, canEditOrDelete: this.provider.canEditOrDelete, instance: this.provider.instance() },
+			provider: { id: this.provider.id, label: this.provider.label, canEditOrDelete: this.provider.canEditOrDelete, businessApp: !!this.provider.businessAppTypes, instance: this.provider.instance() },
 			app: { pid: t.denoPid() ?? null, restarting: this.restarting, restarts: this.restarts, status: rc.appStatus ?? null },
 			clock: { offsetMs: rc.clockOffsetMs, now: t.now().toISOString(), autoScheduler: this.autoScheduler, jobs: rc.jobs.filter((j) => j.nextRunAt).map((j) => ({ name: j.processorId.replace(/_.*$/, ''), due: j.nextRunAt!.toISOString(), type: j.type })) },
 			faults: { ...this.faults },

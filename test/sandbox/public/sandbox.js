@@ -141,6 +141,7 @@ function renderPhone(s) {
 	$('#phone-provider').textContent = `on ${s.provider.label}`;
 	$('#phone-business').textContent = 'Support (business)';
 	$('#phone-business-number').textContent = `+${s.provider.instance.number} · WhatsApp Business`;
+	$('#business-app-form').classList.toggle('hidden', !s.provider.businessApp);
 	const c = s.customers.find((x) => x.id === ui.customerId) || s.customers[0];
 	if (!c) return;
 	const byId = new Map(c.messages.map((m) => [m.id, m]));
@@ -428,6 +429,15 @@ $('#phone-form').addEventListener('submit', async (e) => {
 		ui.phoneEdit = null;
 		renderPhoneBars();
 	} else if (!input.value) input.value = text;
+});
+// The business answers this customer from the WhatsApp Business app (a coexistence number).
+$('#business-app-form').addEventListener('submit', async (e) => {
+	e.preventDefault();
+	const input = $('#business-app-text');
+	const text = input.value;
+	if (!text.trim()) return;
+	input.value = '';
+	if (!(await act('business-app', { customerId: ui.customerId, text })) && !input.value) input.value = text;
 });
 $('#phone-attach-toggle').addEventListener('click', () => $('#phone-attach').classList.toggle('hidden'));
 for (const b of document.querySelectorAll('[data-phone-sample]')) {
