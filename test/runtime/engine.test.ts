@@ -57,8 +57,10 @@ describe(`the harness on the engine in use (${ENGINE.version}, Deno ${ENGINE.den
 		expect(before.peakMb).toBeGreaterThanOrEqual(before.rssMb);
 		expect(t.resetDenoPeakRss()).toBe(true);
 		const after = t.denoMemory()!;
-		expect(after.peakMb).toBeLessThanOrEqual(before.peakMb);
+		// The reset sets the peak to the resident size of that moment; the live process may grow a little before
+		// the read (then both move together), so the peak is compared with the current size, not the old peak.
 		expect(after.peakMb).toBeGreaterThanOrEqual(after.rssMb - 1);
+		expect(after.peakMb - after.rssMb).toBeLessThanOrEqual(2);
 	});
 
 	it(`answers a JSON body over ${ENGINE.endpointBodyLimitBytes} bytes with 413 before the app runs (app/apps/server/bridges/router.ts; RC 6.13: 50 MB)`, async () => {
