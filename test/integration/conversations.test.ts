@@ -196,7 +196,8 @@ describe('the department menu', () => {
 		await w.rc.runDueJobs();
 		const room = await w.rc.waitFor(() => roomOf(c.chatId));
 		await w.rc.waitFor(() => texts(room.id).length === 2);
-		await w.rc.drain(2000); // the posting job has updated the contact (nothing parked any more)
+		// The posting job has updated the contact: nothing parked any more, so #exit is read as a command.
+		await w.rc.waitFor(() => w.rc.rc.persistence.some((p) => p.data?.chatId === c.chatId && p.data?.roomId === room.id && !p.data?.queues?.in?.length), 20000, 'nothing parked');
 		const dep = w.rc.rc.departments.find((d) => d.id === sales.id)!;
 		dep.requestTagBeforeClosingChat = true;
 		try {
