@@ -33,6 +33,8 @@ import { isAgentMessageForUs, isNewAgentMessageForUs, isOurRoom, isPerson, messa
 import { registerOutboundProvider } from './src/endpoints/OutboundPhoneProvider';
 import { provideSettings, readBotMessages, readOutboundWizard, Setting } from './src/rocketchat/settings';
 import { millisOf } from './src/rocketchat/boundary';
+import { withLog, withLogs } from './src/rocketchat/appLog';
+import { Accessors } from './src/rocketchat/RocketChatAdapter';
 import { SEND_BUTTONS_BUTTON, SEND_LIST_BUTTON, SEND_TEMPLATE_BUTTON } from './src/rocketchat/uikitIds';
 import { TemplateInteractions } from './src/uikit/TemplateInteractions';
 import { InteractiveComposer, isComposerView } from './src/uikit/InteractiveComposer';
@@ -73,7 +75,8 @@ export class GreenApiBridgeApp extends App
 		await configuration.ui?.registerButton?.({ actionId: SEND_BUTTONS_BUTTON, context: UIActionButtonContext.ROOM_ACTION, labelI18n: 'action_send_buttons', when: agentsInLivechat });
 		await configuration.ui?.registerButton?.({ actionId: SEND_LIST_BUTTON, context: UIActionButtonContext.ROOM_ACTION, labelI18n: 'action_send_list', when: agentsInLivechat });
 		const applySettings = (read: IRead) => applyProcessSettings(read.getEnvironmentReader().getSettings());
-		await configuration.scheduler.registerProcessors([...processors(this.providers, applySettings), ...this.templateUi().processors(applySettings), ...this.composer().processors(applySettings)]);
+		const jobs = [...processors(this.providers, applySettings), ...this.templateUi(new Log()).processors(applySettings), ...this.composer(new Log()).processors(applySettings)];
+		await configuration.scheduler.registerProcessors(withLogs(this, jobs));
 		// Rocket.Chat's "Outbound message" wizard: engines that offer the provider interface, when the admin asks.
 		const outbound = await registerOutboundProvider(configuration, this, this.providers, await readOutboundWizard(environment));
 		this.getLogger().debug(`outbound-message provider: ${outbound}`);
@@ -106,8 +109,7 @@ export class GreenApiBridgeApp extends App
 
 	public async executePostMessageSent(message: IMessage, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<void> {
 		if (!isNewAgentMessageForUs(message, this.getID(), await this.botsSend(message, read))) return;
-		const deps = coreDeps({ read, modify, http, persis }, this.providers, new Log(this.getLogger()));
-		await new OutboundService(deps).send(toAgentMessage(message));
+		await withLog(this, (log) => new OutboundService(coreDeps({ read, modify, http, persis }, this.providers, log)).send(toAgentMessage(message)));
 	}
 
 	/** A bot's or another app's message goes to WhatsApp when the setting says so (read for such messages only). */
@@ -125,9 +127,9 @@ export class GreenApiBridgeApp extends App
 	public async executePostMessageUpdated(message: IMessage, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<void> {
 		if (!isAgentMessageForUs(message, this.getID(), await this.botsSend(message, read)) || !message.editedAt) return;
 		const m = toAgentMessage(message);
-		await this.agentActions(read, modify, http, persis).edit({
+		await this.agentActions({ read, modify, http, persis }, (actions) => actions.edit({
 			roomId: m.roomId, messageId: m.id, text: m.text, hasFile: !!m.file, createdAt: millisOf(message.createdAt), editedAt: millisOf(message.editedAt),
-		});
+		}));
 	}
 
 	public async checkPostMessageDeleted(message: IMessage, _read: IRead, _http: IHttp, context: IMessageDeleteContext): Promise<boolean> {
@@ -136,45 +138,48 @@ export class GreenApiBridgeApp extends App
 
 	public async executePostMessageDeleted(message: IMessage, read: IRead, http: IHttp, persis: IPersistence, modify: IModify, context: IMessageDeleteContext): Promise<void> {
 		if (!isDeletedByAgent(message, context, this.getID())) return;
-		await this.agentActions(read, modify, http, persis).delete({ roomId: message.room.id, messageId: message.id! });
+		await this.agentActions({ read, modify, http, persis }, (actions) => actions.delete({ roomId: message.room.id, messageId: message.id! }));
 	}
 
 	public async executePostMessageReacted(context: IMessageReactionContext, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<void> {
 		// The app's own reactions (delivery states) and visitors never go to WhatsApp.
 		if (!isPerson(context.user) || !context.message?.id || !isOurRoom(context.message.room, this.getID())) return;
-		await this.agentActions(read, modify, http, persis).react({ roomId: context.message.room.id, messageId: context.message.id, reaction: context.reaction, added: context.isReacted });
+		const reaction = { roomId: context.message.room.id, messageId: context.message.id, reaction: context.reaction, added: context.isReacted };
+		await this.agentActions({ read, modify, http, persis }, (actions) => actions.react(reaction));
 	}
 
-	private agentActions(read: IRead, modify: IModify, http: IHttp, persis: IPersistence): AgentActions {
-		return new AgentActions(coreDeps({ read, modify, http, persis }, this.providers, new Log(this.getLogger())));
+	private agentActions(accessors: Accessors, act: (actions: AgentActions) => Promise<void>): Promise<void> {
+		return withLog(this, (log) => act(new AgentActions(coreDeps(accessors, this.providers, log))));
 	}
 
 	public async executeBlockActionHandler(context: UIKitBlockInteractionContext, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<IUIKitResponse> {
-		return this.templateUi().blockAction(context, { read, http, persis, modify });
+		return withLog(this, (log) => this.templateUi(log).blockAction(context, { read, http, persis, modify }));
 	}
 
 	public async executeActionButtonHandler(context: UIKitActionButtonInteractionContext, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<IUIKitResponse> {
 		const actionId = context.getInteractionData().actionId;
-		if (actionId === SEND_BUTTONS_BUTTON || actionId === SEND_LIST_BUTTON) return this.composer().actionButton(context, { read, http, persis, modify });
-		return this.templateUi().actionButton(context, { read, http, persis, modify });
+		return withLog(this, (log) => {
+			if (actionId === SEND_BUTTONS_BUTTON || actionId === SEND_LIST_BUTTON) return this.composer(log).actionButton(context, { read, http, persis, modify });
+			return this.templateUi(log).actionButton(context, { read, http, persis, modify });
+		});
 	}
 
 	public async executeViewSubmitHandler(context: UIKitViewSubmitInteractionContext, read: IRead, http: IHttp, persis: IPersistence, modify: IModify): Promise<IUIKitResponse> {
-		if (isComposerView(context.getInteractionData().view?.id)) return this.composer().viewSubmit(context, { read, http, persis, modify });
-		return this.templateUi().viewSubmit(context, { read, http, persis, modify });
+		const composer = isComposerView(context.getInteractionData().view?.id);
+		return withLog(this, (log) => (composer ? this.composer(log) : this.templateUi(log)).viewSubmit(context, { read, http, persis, modify }));
 	}
 
-	private composer(): InteractiveComposer {
-		return new InteractiveComposer(this.getID(), this.providers, new Log(this.getLogger()));
+	private composer(log: Log): InteractiveComposer {
+		return new InteractiveComposer(this.getID(), this.providers, log);
 	}
 
-	private templateUi(): TemplateInteractions {
-		return new TemplateInteractions(this.getID(), this.providers, new Log(this.getLogger()));
+	private templateUi(log: Log): TemplateInteractions {
+		return new TemplateInteractions(this.getID(), this.providers, log);
 	}
 
 	public async executePostLivechatRoomClosed(room: ILivechatRoom, read: IRead, http: IHttp, persis: IPersistence, modify?: IModify): Promise<void> {
 		if (!modify) return;
-		await new RoomClosedHandler(coreDeps({ read, modify, http, persis }, this.providers)).roomClosed(room.id);
+		await withLog(this, (log) => new RoomClosedHandler(coreDeps({ read, modify, http, persis }, this.providers, log)).roomClosed(room.id));
 	}
 }
 

@@ -20,7 +20,8 @@ import { TemplateSendStore } from './store/TemplateSendStore';
 import { TemplateStore } from './store/TemplateStore';
 import { UsageStore } from './store/UsageStore';
 
-export function coreDeps(a: Accessors, providers: ProviderDirectory, log?: Log): CoreDeps {
+/** `log`: lines wait for the end of the call (src/rocketchat/appLog.ts); every caller logs, jobs included. */
+export function coreDeps(a: Accessors, providers: ProviderDirectory, log: Log = new Log()): CoreDeps {
 	const store = new Store(a.read.getPersistenceReader(), a.persis);
 	return {
 		rc: new RocketChatAdapter(a.read, a.modify),

@@ -5,7 +5,8 @@ import { errorText } from '../core/failures';
 import { Log } from '../core/log';
 import { ProviderDirectory } from '../core/ports/provider';
 import { t } from '../i18n/translate';
-import { notifyUser } from '../rocketchat/RocketChatAdapter';
+import { withLog } from '../rocketchat/appLog';
+import { Accessors, notifyUser } from '../rocketchat/RocketChatAdapter';
 import { AdminCommands } from './AdminCommands';
 import { AgentCommands } from './AgentCommands';
 import { TemplateCommands } from './TemplateCommands';
@@ -30,13 +31,17 @@ export class WhatsappCommand implements ISlashCommand {
 	constructor(private readonly app: IApp, private readonly providers: ProviderDirectory) {}
 
 	public async executor(ctx: SlashCommandContext, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<void> {
+		await withLog(this.app, (log) => this.run(ctx, { read, modify, http, persis }, log));
+	}
+
+	private async run(ctx: SlashCommandContext, { read, modify, http, persis }: Accessors, log: Log): Promise<void> {
 		const reply = (text: string) => notifyUser(read, modify, ctx.getSender(), ctx.getRoom(), text);
 		const [first, ...rest] = ctx.getArguments().map((a) => a.trim()).filter(Boolean);
 		const name = (first || 'help').toLowerCase();
 		const admin = new AdminCommands(this.app, this.providers);
 		const agent = new AgentCommands(this.app.getID(), this.providers);
-		const interactive = new InteractiveCommands(this.app.getID(), this.providers, new Log(this.app.getLogger()));
-		const templates = new TemplateCommands(this.app.getID(), this.providers, new Log(this.app.getLogger()));
+		const interactive = new InteractiveCommands(this.app.getID(), this.providers, log);
+		const templates = new TemplateCommands(this.app.getID(), this.providers, log);
 		// A Map, not an object literal: `/whatsapp constructor` must not find Object.prototype's members.
 		const subcommands = new Map<string, Subcommand>([
 			['help', { role: 'agent', run: (c) => c.reply(helpText(ctx.getSender().roles)) }],
@@ -49,8 +54,8 @@ export class WhatsappCommand implements ISlashCommand {
 			['status', { role: 'manager', run: (c) => admin.status(c) }],
 			['instance', { role: 'admin', run: (c) => admin.instance(c) }],
 			['menu', { role: 'admin', run: (c) => menuCommand(c, this.providers) }],
-			['costs', { role: 'admin', run: (c) => costsCommand(c, this.providers, new Log(this.app.getLogger())) }],
-			['start', { role: 'agent', run: (c) => startCommand(c, this.providers, new Log(this.app.getLogger())) }],
+			['costs', { role: 'admin', run: (c) => costsCommand(c, this.providers, log) }],
+			['start', { role: 'agent', run: (c) => startCommand(c, this.providers, log) }],
 		]);
 		const sub = subcommands.get(name);
 		if (!sub) return reply(t('command_unknown', { name: shownName(name) }) + '\n' + helpText(ctx.getSender().roles));
@@ -58,7 +63,7 @@ export class WhatsappCommand implements ISlashCommand {
 		try {
 			await sub.run({ args: rest, ctx, read, modify, http, persis, reply });
 		} catch (e) {
-			this.app.getLogger().error(`/whatsapp ${name}: ${errorText(e)}`);
+			log.error(`/whatsapp ${name}: ${errorText(e)}`);
 			await reply(t('command_failed', { reason: errorText(e) }));
 		}
 	}

@@ -18,18 +18,42 @@ export interface LogSink {
 	debug(message: string): void;
 }
 
-export class Log {
-	constructor(private readonly logger: LogSink) {}
+/** Lines kept between two answers before the app says how many more it left out (a recovery run over thousands of chats). */
+export const MAX_PENDING_LINES = 500;
 
+// Cache: lines written and not yet handed to Rocket.Chat's logger; a process that dies loses only
+// these, and every call that ends hands them over (see flushLogLines).
+const pending = { lines: [] as Array<[LogLevel, string]>, leftOut: 0 };
+
+/**
+ * What the app writes to its log. Lines wait in the process until a call into the app ends and
+ * `flushLogLines` hands them to the logger current then, instead of going to a logger when written:
+ * the app process has one logger at a time, replaced by every call that starts, and only the logger
+ * current when a call answers goes out with the answer (src/rocketchat/appLog.ts has the engine's code).
+ */
+export class Log {
 	public error(message: string): void {
-		this.logger.error(message);
+		keep('error', message);
 	}
 
 	public info(message: string): void {
-		if (RANK[current] >= RANK.info) this.logger.info(message);
+		if (RANK[current] >= RANK.info) keep('info', message);
 	}
 
 	public debug(message: string): void {
-		if (RANK[current] >= RANK.debug) this.logger.debug(message);
+		if (RANK[current] >= RANK.debug) keep('debug', message);
 	}
+}
+
+function keep(level: LogLevel, message: string): void {
+	// an error is kept over the limit too: it is what the admin looks for
+	if (pending.lines.length < MAX_PENDING_LINES || level === 'error') pending.lines.push([level, message]);
+	else pending.leftOut++;
+}
+
+/** Writes every waiting line, from whichever call wrote it, to `sink`; nothing when none waits. */
+export function flushLogLines(sink: LogSink): void {
+	for (const [level, message] of pending.lines.splice(0)) sink[level](message);
+	if (pending.leftOut) sink.info(`(${pending.leftOut} more log lines left out)`);
+	pending.leftOut = 0;
 }

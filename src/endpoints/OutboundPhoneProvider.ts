@@ -1,11 +1,12 @@
 import { IConfigurationExtend, IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { coreDeps } from '../compose';
+import { CoreDeps } from '../core/Core';
 import { Outreach } from '../core/Outreach';
 import { errorText } from '../core/failures';
-import { Log } from '../core/log';
 import { OutboundTemplate, ProviderDirectory, TemplateInfo, TemplateQuality } from '../core/ports/provider';
 import { t } from '../i18n/translate';
+import { withLog } from '../rocketchat/appLog';
 
 // Rocket.Chat's outbound-message provider interface (permission `outbound-communication.provide`; the "Outbound
 // message" wizard of Rocket.Chat Premium). The app is built against Apps-Engine 1.46, which has no such types: the
@@ -149,18 +150,21 @@ export function outboundPhoneProvider(app: IApp, providers: ProviderDirectory): 
 			const given = accessorsOf(read, modify, http, persis);
 			// Starting a conversation records the customer's route: without the accessors the app cannot write.
 			if (!given) throw new Error(t('outbound_needs_newer_rocketchat'));
-			const deps = coreDeps(given, providers, new Log(app.getLogger()));
-			const from = String(message?.templateProviderPhoneNumber || '').replace(/\D/g, '');
-			const instance = (await deps.instances.list()).find((i) => i.number === from);
-			if (!instance || !message?.to || !message.template?.name) throw new Error(t('outbound_unknown_number', { number: from || '?' }));
-			const provider = providers.get(instance.provider);
-			const r = await new Outreach(deps).startWithTemplate(instance, message.to, templateParameters(message.template), { departmentId: message.departmentId, agentId: message.agentId });
-			if (r.ok) return;
-			if (r.why === 'no-templates') throw new Error(t('outbound_no_templates', { provider: provider?.label || instance.provider }));
-			if (r.why === 'no-whatsapp') throw new Error(t('start_no_whatsapp', { phone: message.to }));
-			throw new Error(t('start_failed', { phone: message.to, reason: r.detail || r.why }));
+			await withLog(app, (log) => startFromWizard(message, coreDeps(given, providers, log), providers));
 		},
 	};
+}
+
+async function startFromWizard(message: OutboundMessageRequest, deps: CoreDeps, providers: ProviderDirectory): Promise<void> {
+	const from = String(message?.templateProviderPhoneNumber || '').replace(/\D/g, '');
+	const instance = (await deps.instances.list()).find((i) => i.number === from);
+	if (!instance || !message?.to || !message.template?.name) throw new Error(t('outbound_unknown_number', { number: from || '?' }));
+	const provider = providers.get(instance.provider);
+	const r = await new Outreach(deps).startWithTemplate(instance, message.to, templateParameters(message.template), { departmentId: message.departmentId, agentId: message.agentId });
+	if (r.ok) return;
+	if (r.why === 'no-templates') throw new Error(t('outbound_no_templates', { provider: provider?.label || instance.provider }));
+	if (r.why === 'no-whatsapp') throw new Error(t('start_no_whatsapp', { phone: message.to }));
+	throw new Error(t('start_failed', { phone: message.to, reason: r.detail || r.why }));
 }
 
 /** The wizard's template, as our port takes it: body and header parameters in order, button parameters by index. */

@@ -14,6 +14,8 @@ import { TemplateService } from '../core/TemplateService';
 import { sameSecret } from '../core/tokens';
 import { t } from '../i18n/translate';
 import { Setting } from '../rocketchat/settings';
+import { withLog } from '../rocketchat/appLog';
+import { Accessors } from '../rocketchat/RocketChatAdapter';
 
 // The `templateMessage` endpoint of Rocket.Chat's marketplace WhatsApp apps, as a drop-in:
 // POST /api/apps/public/<appId>/templateMessage {phoneNumbers[], connectedWhatsAppNo, targetAgent?,
@@ -135,8 +137,11 @@ export class TemplateMessageEndpoint extends ApiEndpoint {
 	}
 
 	public async post(request: IApiRequest, _e: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
+		return withLog(this.app, (log) => this.send(request, { read, modify, http, persis }, log));
+	}
+
+	private async send(request: IApiRequest, { read, modify, http, persis }: Accessors, log: Log): Promise<IApiResponse> {
 		const started = Date.now();
-		const log = new Log(this.app.getLogger());
 		const caller = await this.caller(request, read);
 		if (caller === 'unauthenticated') return { status: HttpStatusCode.UNAUTHORIZED, content: { status: 'error', message: 'You must be logged in to do this.' } };
 		if (caller === 'forbidden') return { status: HttpStatusCode.FORBIDDEN, content: { success: false, error: 'User does not have the permissions required for this action [error-unauthorized]' } };

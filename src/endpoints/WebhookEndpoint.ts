@@ -6,6 +6,8 @@ import { errorText } from '../core/failures';
 import { Log } from '../core/log';
 import { ProviderDirectory, WebhookRequest, WhatsAppProvider } from '../core/ports/provider';
 import { WebhookIntake } from '../core/WebhookIntake';
+import { withLog } from '../rocketchat/appLog';
+import { Accessors } from '../rocketchat/RocketChatAdapter';
 import { AppEndpoint } from './AppEndpoint';
 
 /**
@@ -24,9 +26,12 @@ export class WebhookEndpoint extends AppEndpoint {
 	}
 
 	public async post(request: IApiRequest, _endpoint: IApiEndpointInfo, read: IRead, modify: IModify, http: IHttp, persis: IPersistence): Promise<IApiResponse> {
-		const log = new Log(this.app.getLogger());
+		return withLog(this.app, (log) => this.receive(request, { read, modify, http, persis }, log));
+	}
+
+	private async receive(request: IApiRequest, accessors: Accessors, log: Log): Promise<IApiResponse> {
 		const req = webhookRequest(request, 'POST');
-		const deps = coreDeps({ read, modify, http, persis }, this.providers, log);
+		const deps = coreDeps(accessors, this.providers, log);
 		const auth = await this.provider.webhook.authenticate(req, deps.instances);
 		if (!auth.ok) {
 			log.info(`webhook refused: ${auth.reason}`);
