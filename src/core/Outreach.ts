@@ -5,10 +5,11 @@ import { RoomOpener, routeNextRoom } from './RoomOpener';
 import { dropMenu } from './DepartmentMenu';
 import { CoreDeps, providerOf, sessionOf } from './Core';
 import { describeFailure, errorText, RetryLater } from './failures';
-import { OutboundTemplate } from './ports/provider';
 import { InstanceRecord } from './ports/records';
 import { marketingRefusal, TemplateService } from './TemplateService';
 import { Identity } from './identity';
+import { prepareTemplate, TemplateValues } from './templates';
+import { TemplateInfo } from './ports/templates';
 import { t } from '../i18n/translate';
 
 export interface StartRequest {
@@ -18,6 +19,16 @@ export interface StartRequest {
 	/** Who starts it: the room is served by them when they are an agent and no department was asked for. */
 	caller: { id: string; isAgent: boolean };
 	departmentId?: string;
+}
+
+/** A template as Rocket.Chat's outbound wizard fills it: body values by position ('1', '2'…), in the template's order. */
+export type WizardTemplate = TemplateValues & { name: string; language: string };
+
+/** Positional values onto the template's parameters: a named template takes them by name, in its order. */
+function inSlotOrder(info: TemplateInfo, body: Record<string, string>): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const [key, value] of Object.entries(body)) out[/^\d+$/.test(key) ? info.bodyParameters[Number(key) - 1] ?? key : key] = value;
+	return out;
 }
 
 export type TemplateStartResult = { ok: true; chatId: string; messageId: string } | { ok: false; why: 'no-templates' | 'cannot-check' | 'no-whatsapp' | 'failed'; detail?: string };
@@ -75,22 +86,25 @@ export class Outreach {
 	 * Starts a conversation with an approved template (providers with `templates`; Rocket.Chat's
 	 * outbound-message wizard, the template picker): the customer's answer opens the room with `route`.
 	 */
-	public async startWithTemplate(instance: InstanceRecord, phone: string, template: Omit<OutboundTemplate, 'chatId' | 'info'>, route: { departmentId?: string; agentId?: string }): Promise<TemplateStartResult> {
+	public async startWithTemplate(instance: InstanceRecord, phone: string, template: WizardTemplate, route: { departmentId?: string; agentId?: string }): Promise<TemplateStartResult> {
 		const session = sessionOf(this.deps, instance);
 		const templates = session.templates;
 		if (!templates) return { ok: false, why: 'no-templates' };
 		if (!session.checkNumber) return { ok: false, why: 'cannot-check' };
+		// The template as the provider lists it (parameter format, header, buttons) shapes what is sent, and
+		// is checked against the provider's rules before any number is looked up.
+		const listed = await new TemplateService(this.deps).list(instance);
+		const info = listed.ok ? listed.templates.find((x) => x.name === template.name && x.language === template.language) : undefined;
+		if (!info) return { ok: false, why: 'failed', detail: listed.ok ? t('template_unknown', { name: template.name, names: listed.templates.map((x) => x.name).join(', ') || '—' }) : listed.reason };
+		const prepared = prepareTemplate(info, { ...template, body: inSlotOrder(info, template.body) });
+		if (!prepared.ok) return { ok: false, why: 'failed', detail: prepared.problems.join('; ') };
 		const checked = await session.checkNumber(phone);
 		if (!checked.ok) return { ok: false, why: 'failed', detail: describeFailure(checked) };
 		if (!checked.exists) return { ok: false, why: 'no-whatsapp' };
 		const { chatId } = checked;
-		// The template as the provider lists it (parameter format, header, buttons) shapes what is sent.
-		const listed = await new TemplateService(this.deps).list(instance);
-		const info = listed.ok ? listed.templates.find((x) => x.name === template.name && x.language === template.language) : undefined;
-		if (!info) return { ok: false, why: 'failed', detail: listed.ok ? t('template_unknown', { name: template.name, names: listed.templates.map((x) => x.name).join(', ') || '—' }) : listed.reason };
 		const refused = marketingRefusal(await this.deps.contacts.get(instance.id, chatId), info);
 		if (refused) return { ok: false, why: 'failed', detail: refused };
-		const sent = await templates.send({ ...template, info, chatId });
+		const sent = await templates.send({ ...prepared.message, chatId });
 		if (!sent.ok) return { ok: false, why: 'failed', detail: describeFailure(sent) };
 		const digits = phone.replace(/\D/g, '').replace(/^0+/, '');
 		await withChatLock(chatKeyOf(instance.id, chatId), async () => {

@@ -2,9 +2,9 @@ import { IConfigurationExtend, IHttp, IModify, IPersistence, IRead } from '@rock
 import { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { coreDeps } from '../compose';
 import { CoreDeps } from '../core/Core';
-import { Outreach } from '../core/Outreach';
+import { Outreach, WizardTemplate } from '../core/Outreach';
 import { errorText } from '../core/failures';
-import { OutboundTemplate, ProviderDirectory, TemplateInfo, TemplateQuality } from '../core/ports/provider';
+import { ProviderDirectory, TemplateInfo, TemplateQuality } from '../core/ports/provider';
 import { t } from '../i18n/translate';
 import { withLog } from '../rocketchat/appLog';
 
@@ -168,10 +168,10 @@ async function startFromWizard(message: OutboundMessageRequest, deps: CoreDeps, 
 }
 
 /** The wizard's template, as our port takes it: body and header parameters in order, button parameters by index. */
-export function templateParameters(tpl: OutboundMessageRequest['template']): Omit<OutboundTemplate, 'chatId' | 'info'> {
+export function templateParameters(tpl: OutboundMessageRequest['template']): WizardTemplate {
 	const body: Record<string, string> = {};
 	const buttons: Record<string, string> = {};
-	let header: OutboundTemplate['header'];
+	let header: WizardTemplate['header'];
 	let buttonIndex = 0;
 	const text = (p: Record<string, any>) => String(p.text ?? p.currency?.fallbackValue ?? p.dateTime?.fallbackValue ?? '');
 	const link = (p: Record<string, any>) => p.link ?? p.image?.link ?? p.video?.link ?? p.document?.link;

@@ -344,6 +344,20 @@ describe('a Cloud API number: customers write, agents answer', () => {
 		expect(named.body.template.components).toEqual([{ type: 'body', parameters: [{ type: 'text', parameter_name: 'guests', text: '4' }, { type: 'text', parameter_name: 'day', text: 'Friday' }] }]);
 	});
 
+	it('a template filled against its rules is refused with the reason before WhatsApp is asked anything', async () => {
+		fake.reset();
+		await expect(node.sendOutboundMessage(w.rc.appId, {
+			to: '+4915112345678', type: 'template', templateProviderPhoneNumber: `+${CLOUD.display}`,
+			template: { name: 'order_update', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Anna' }] }] },
+		})).rejects.toMatchObject({ message: expect.stringContaining('{{2}} is missing') });
+		await expect(node.sendOutboundMessage(w.rc.appId, {
+			to: '+4915112345678', type: 'template', templateProviderPhoneNumber: `+${CLOUD.display}`,
+			template: { name: 'reservation', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: '4' }, { type: 'text', text: 'Friday' }] }, { type: 'button', parameters: [{ type: 'text', text: 'x' }] }] },
+		})).rejects.toMatchObject({ message: expect.stringContaining('button 1') });
+		// the list may be read (cached or not); no number is checked and nothing is sent
+		expect(fake.requests.filter((r) => r.method !== 'templates').map((r) => r.method)).toEqual([]);
+	});
+
 	it('a template WhatsApp does not know is refused with the translated reason', async () => {
 		await expect(node.sendOutboundMessage(w.rc.appId, {
 			to: '+4915112345678', type: 'template', templateProviderPhoneNumber: `+${CLOUD.display}`, template: { name: 'draft', language: { code: 'en_US' }, components: [] },
